@@ -1,0 +1,235 @@
+"""assess(case) -> Assessment: the engine's probabilities turned into an answer."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+from typing import Any
+
+from spinetriage._version import __version__
+from spinetriage.assessment.models import (
+    Assessment,
+    ConditionOut,
+    ContributionOut,
+    OriginOut,
+    QuestionOut,
+    RecommendationOut,
+    RedFlagOut,
+    ReferenceOut,
+)
+from spinetriage.assessment.origin import origin_probabilities, verdict
+from spinetriage.assessment.questions import Impact, rank_unknown_findings
+from spinetriage.assessment.recommend import advised_against, applicable
+from spinetriage.assessment.red_flags import fired_red_flags
+from spinetriage.case import Case, parse_case
+from spinetriage.engine.model import CompiledModel, compile_model
+from spinetriage.engine.posterior import Patient, condition_state, explain
+from spinetriage.knowledge.base import KnowledgeBase
+from spinetriage.knowledge.loader import default_knowledge
+from spinetriage.vocab import FindingKind, Origin, Urgency
+
+DEFAULT_SETTING = "primary_care"
+MAX_QUESTIONS = 5
+MAX_EXAM_ITEMS = 5
+DISCLAIMER = (
+    "Decision support for clinicians, not a diagnosis. Every probability shows its basis; "
+    "check the findings, the sources and the judgements before acting. Red flags are rules and "
+    "are never outweighed by probabilities."
+)
+
+
+@cache
+def default_model() -> CompiledModel:
+    return compile_model(default_knowledge())
+
+
+def assess(
+    case: Case | Mapping[str, Any],
+    *,
+    setting: str | None = None,
+    knowledge: KnowledgeBase | None = None,
+) -> Assessment:
+    """Assess one case. ``setting`` overrides the case's own; the default is primary care."""
+    model = default_model() if knowledge is None else compile_model(knowledge)
+    kb = model.knowledge
+    if not isinstance(case, Case):
+        case = parse_case(case, kb)
+    chosen_setting = setting or case.setting or DEFAULT_SETTING
+    if chosen_setting not in kb.settings:
+        from spinetriage.errors import InputError
+
+        raise InputError("setting", f"unknown setting '{chosen_setting}'", ", ".join(kb.settings))
+    evidence = case.known_findings()
+    patient = Patient(evidence=evidence, setting=chosen_setting, age=case.age, sex=case.sex)
+    return _assess_patient(model, patient)
+
+
+def _assess_patient(model: CompiledModel, patient: Patient) -> Assessment:
+    kb = model.knowledge
+    posteriors = [explain(model, cm, patient) for cm in model.conditions]
+    states = tuple(condition_state(cm, patient) for cm in model.conditions)
+    probabilities = {p.condition: p.probability for p in posteriors}
+    origin = origin_probabilities(kb, probabilities)
+    the_verdict = verdict(origin, kb.threshold("verdict_confident"))
+
+    flags = fired_red_flags(kb, patient.evidence)
+    flag_ids = {flag.id for flag, _ in flags}
+    ranked = rank_unknown_findings(model, patient, states, probabilities)
+
+    workup_items = applicable(kb, kb.workup.values(), probabilities, patient.evidence, flag_ids)
+    recommended_ids = {rec.id for rec, _ in workup_items}
+    workup = [_exam_item(kb, imp) for imp in _top(kb, ranked, FindingKind.EXAM, MAX_EXAM_ITEMS)]
+    workup += [_recommendation(rec, why, "investigation") for rec, why in workup_items]
+    workup += [
+        _recommendation(item, why, "not_recommended")
+        for item, why in advised_against(kb, probabilities, patient.evidence, flag_ids, recommended_ids)
+    ]
+    treatment = [
+        _recommendation(rec, why, "treatment")
+        for rec, why in applicable(kb, kb.treatment.values(), probabilities, patient.evidence, flag_ids)
+    ]
+    urgency, urgency_reason = _urgency(kb, flags, probabilities)
+
+    conditions = sorted(
+        (
+            ConditionOut(
+                id=p.condition,
+                label=kb.conditions[p.condition].label,
+                prior=p.prior,
+                probability=p.probability,
+                contributions=[
+                    ContributionOut(
+                        finding=c.evidence,
+                        status=c.value,
+                        likelihood_ratio=c.likelihood_ratio,
+                        log_odds=c.weight,
+                        counted=c.counted,
+                        note=c.note,
+                        group=c.group,
+                        basis=c.basis,
+                        sources=list(c.sources),
+                    )
+                    for c in p.contributions
+                ],
+            )
+            for p in posteriors
+        ),
+        key=lambda c: (-c.probability, c.id),
+    )
+    cited = _cited(kb, patient.setting, conditions, flags, workup, treatment)
+    return Assessment(
+        knowledge_version=kb.version,
+        engine_version=__version__,
+        setting=patient.setting,
+        age=patient.age,
+        sex=patient.sex.value if patient.sex else None,
+        origin=OriginOut(
+            verdict=the_verdict,
+            probabilities={k.value: v for k, v in origin.items()},
+            explanation=_origin_explanation(the_verdict, origin, probabilities, kb),
+        ),
+        conditions=conditions,
+        red_flags=[
+            RedFlagOut(
+                id=flag.id,
+                label=flag.label,
+                condition=flag.condition,
+                urgency=flag.urgency,
+                findings=raised,
+                action=flag.action,
+                sources=list(flag.sources),
+            )
+            for flag, raised in flags
+        ],
+        urgency=urgency,
+        urgency_reason=urgency_reason,
+        workup=workup,
+        treatment=treatment,
+        next_questions=[_question(kb, imp) for imp in _top(kb, ranked, FindingKind.HISTORY, MAX_QUESTIONS)],
+        findings_used={f: s.value for f, s in sorted(patient.evidence.items())},
+        references=[
+            ReferenceOut(id=r, citation=kb.references[r].citation, seen=kb.references[r].seen) for r in sorted(cited)
+        ],
+        disclaimer=DISCLAIMER,
+    )
+
+
+def _top(kb: KnowledgeBase, ranked: list[Impact], kind: FindingKind, limit: int) -> list[Impact]:
+    return [imp for imp in ranked if kb.findings[imp.finding].kind is kind and imp.impact > 0][:limit]
+
+
+def _origin_dict(values: Mapping[Origin, float]) -> dict[str, float]:
+    return {k.value: round(v, 4) for k, v in values.items()}
+
+
+def _exam_item(kb: KnowledgeBase, imp: Impact) -> RecommendationOut:
+    finding = kb.findings[imp.finding]
+    return RecommendationOut(
+        id=f"examine_{finding.id}",
+        label=f"Examine: {finding.label}",
+        detail=finding.elicitation or "",
+        kind="exam",
+        reason=f"not yet examined; could move the origin probabilities by up to {imp.impact:.0%}",
+        sources=sorted({s for (c, f), lk in kb.likelihoods.items() if f == finding.id for s in lk.sources}),
+    )
+
+
+def _question(kb: KnowledgeBase, imp: Impact) -> QuestionOut:
+    finding = kb.findings[imp.finding]
+    return QuestionOut(
+        finding=finding.id,
+        label=finding.label,
+        question=finding.patient_question,
+        elicitation=finding.elicitation,
+        impact=round(imp.impact, 6),
+        if_present=_origin_dict(imp.if_present),
+        if_absent=_origin_dict(imp.if_absent),
+    )
+
+
+def _recommendation(rec: Any, why: str, kind: str) -> RecommendationOut:
+    return RecommendationOut(id=rec.id, label=rec.label, detail=rec.detail, kind=kind, reason=why, sources=list(rec.sources))
+
+
+def _urgency(kb: KnowledgeBase, flags: list[Any], probabilities: Mapping[str, float]) -> tuple[Urgency, str]:
+    if flags:
+        top = flags[0][0]
+        return top.urgency, f"red flag: {top.label}"
+    p_dcm = probabilities["degenerative_cervical_myelopathy"]
+    if p_dcm >= kb.threshold("myelopathy_suspected"):
+        return Urgency.SOON, f"suspected myelopathy ({p_dcm:.0%}): specialist assessment within weeks, not routine"
+    return Urgency.ROUTINE, "no red flag and myelopathy not suspected"
+
+
+def _origin_explanation(v: Origin, origin: Mapping[Origin, float], probabilities: Mapping[str, float], kb: KnowledgeBase) -> str:
+    top = max((c for c in kb.conditions), key=lambda c: probabilities[c])
+    if v is Origin.UNDETERMINED:
+        best = max((o for o in origin if o is not Origin.UNDETERMINED), key=lambda o: origin[o])
+        return (
+            f"No origin reaches {kb.threshold('verdict_confident'):.0%}; the most likely is {best.value} "
+            f"({origin[best]:.0%}). More findings are needed (see next questions and work-up)."
+        )
+    return (
+        f"{v.value.capitalize()} origin is most likely ({origin[v]:.0%}); the most probable condition is "
+        f"{kb.conditions[top].label} ({probabilities[top]:.0%})."
+    )
+
+
+def _cited(
+    kb: KnowledgeBase,
+    setting: str,
+    conditions: list[ConditionOut],
+    flags: list[Any],
+    workup: list[RecommendationOut],
+    treatment: list[RecommendationOut],
+) -> set[str]:
+    cited: set[str] = set()
+    for condition in conditions:
+        cited.update(kb.prior(setting, condition.id).sources)
+        for c in condition.contributions:
+            cited.update(c.sources)
+    for flag, _ in flags:
+        cited.update(flag.sources)
+    for item in [*workup, *treatment]:
+        cited.update(item.sources)
+    return cited

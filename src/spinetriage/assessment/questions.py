@@ -1,0 +1,58 @@
+"""Which unanswered findings would move the answer most.
+
+For every finding that bears on some condition and is not yet known, the origin
+distribution is recomputed as if the finding were present and as if it were absent;
+its *impact* is the larger of the two total-variation distances from the current
+distribution. This asks "how far could this answer move the verdict?", which needs
+no joint predictive model (the engine models each condition separately, so there is
+no single predictive probability for a finding). Ties are broken by the largest
+change of any single condition's probability, then by identifier.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from spinetriage.assessment.origin import origin_probabilities, total_variation
+from spinetriage.engine.model import CompiledModel
+from spinetriage.engine.posterior import ConditionState, Patient, log_odds_if, sigmoid
+from spinetriage.vocab import Origin, Status
+
+
+@dataclass(frozen=True, slots=True)
+class Impact:
+    finding: str
+    impact: float
+    condition_change: float
+    if_present: dict[Origin, float]
+    if_absent: dict[Origin, float]
+
+
+def rank_unknown_findings(
+    model: CompiledModel,
+    patient: Patient,
+    states: tuple[ConditionState, ...],
+    probabilities: Mapping[str, float],
+) -> list[Impact]:
+    """Every unknown finding with evidence in the model, most impactful first."""
+    kb = model.knowledge
+    current = origin_probabilities(kb, probabilities)
+    ranked: list[Impact] = []
+    for finding, indices in model.conditions_of_finding.items():
+        if finding in patient.evidence:
+            continue
+        outcomes: dict[Status, dict[Origin, float]] = {}
+        biggest = 0.0
+        for status in (Status.PRESENT, Status.ABSENT):
+            changed = dict(probabilities)
+            for index in indices:
+                cm = model.conditions[index]
+                p = sigmoid(log_odds_if(cm, states[index], patient, finding, status))
+                biggest = max(biggest, abs(p - probabilities[cm.condition]))
+                changed[cm.condition] = p
+            outcomes[status] = origin_probabilities(kb, changed)
+        impact = max(total_variation(current, outcomes[s]) for s in outcomes)
+        ranked.append(Impact(finding, impact, biggest, outcomes[Status.PRESENT], outcomes[Status.ABSENT]))
+    ranked.sort(key=lambda i: (-round(i.impact, 12), -round(i.condition_change, 12), i.finding))
+    return ranked

@@ -1,0 +1,94 @@
+"""A case: what is known about one patient, in the shape every interface accepts.
+
+    {"age": 67, "sex": "female",
+     "findings": {"hand_clumsiness": "present", "hoffmann_sign": "absent"},
+     "text": "optional free-text note or MRI report"}
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from spinetriage.errors import InputError, InputErrors
+from spinetriage.knowledge.base import KnowledgeBase
+from spinetriage.vocab import Sex, Status
+
+MIN_AGE = 18
+MAX_AGE = 120
+MAX_TEXT_CHARS = 1_000_000
+
+
+class Case(BaseModel):
+    """One patient. Unknown findings may be omitted or given as ``unknown``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    age: Annotated[int, Field(ge=MIN_AGE, le=MAX_AGE, strict=True)] | None = None
+    sex: Sex | None = None
+    setting: str | None = Field(default=None, description="pre-test population; overrides the default")
+    findings: dict[str, Status] = Field(default_factory=dict)
+    text: Annotated[str, Field(max_length=MAX_TEXT_CHARS)] | None = None
+
+    def known_findings(self) -> dict[str, Status]:
+        """Findings with a status the engine reasons over (present or absent)."""
+        return {f: s for f, s in self.findings.items() if s is not Status.UNKNOWN}
+
+
+_ALLOWED = {
+    "age": f"a whole number of years from {MIN_AGE} to {MAX_AGE}",
+    "sex": ", ".join(s.value for s in Sex),
+    "status": ", ".join(s.value for s in Status),
+}
+
+
+def parse_case(data: Any, kb: KnowledgeBase) -> Case:
+    """Validate raw data into a :class:`Case`, with every problem named by field."""
+    if not isinstance(data, Mapping):
+        raise InputError("case", f"must be a mapping (object), got {type(data).__name__}", "age, sex, setting, findings, text")
+    errors: list[InputError] = []
+    try:
+        case = Case.model_validate(dict(data))
+    except ValidationError as error:
+        for detail in error.errors():
+            errors.append(_from_pydantic(detail))
+        raise InputErrors(errors) from None
+    errors.extend(check_case(case, kb))
+    if errors:
+        raise InputErrors(errors)
+    return case
+
+
+def check_case(case: Case, kb: KnowledgeBase) -> list[InputError]:
+    """Problems that need the knowledge base: unknown finding ids and settings."""
+    errors: list[InputError] = []
+    for finding in case.findings:
+        if finding not in kb.findings:
+            close = difflib.get_close_matches(finding, list(kb.findings), n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'?" if close else "see `spinetriage knowledge findings`"
+            errors.append(InputError(f"findings.{_safe(finding)}", f"unknown finding identifier; {hint}"))
+    if case.setting is not None and case.setting not in kb.settings:
+        errors.append(InputError("setting", f"unknown setting '{_safe(case.setting)}'", ", ".join(kb.settings)))
+    return errors
+
+
+def _from_pydantic(detail: Mapping[str, Any]) -> InputError:
+    loc = [str(p) for p in detail["loc"]]
+    field = ".".join(_safe(p) for p in loc) or "case"
+    kind = detail.get("type", "")
+    if kind == "extra_forbidden":
+        return InputError(field, "is not a case field", "age, sex, setting, findings, text")
+    if loc and loc[0] == "findings" and len(loc) == 2:
+        return InputError(field, "status not in the vocabulary", _ALLOWED["status"])
+    if loc and loc[0] in _ALLOWED:
+        return InputError(field, str(detail["msg"]), _ALLOWED[loc[0]])
+    return InputError(field, str(detail["msg"]))
+
+
+def _safe(value: str, limit: int = 60) -> str:
+    """Echo an identifier-like value safely: printable, bounded; never free text."""
+    cleaned = "".join(ch if ch.isprintable() else "?" for ch in value)
+    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"

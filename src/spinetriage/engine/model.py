@@ -1,0 +1,112 @@
+"""The knowledge base compiled for fast, repeated inference.
+
+Each condition is its own diagnostic question (present in this patient or not), as
+in the Rational Clinical Examination: prior odds times the likelihood ratio of each
+finding. Conditions are therefore not mutually exclusive and their probabilities do
+not sum to one.
+
+Each condition's findings are arranged in *slots*: a lone finding is a slot of one;
+findings of an evidence group (they measure the same thing) share one slot, and only
+the member whose likelihood ratio moves the condition most counts. That keeps
+correlated signs (hyperreflexia and clonus, canal stenosis and cord compression)
+from being multiplied as if independent.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from spinetriage.knowledge.base import KnowledgeBase
+from spinetriage.knowledge.schema import AgeEvidence, Likelihood, SexEvidence
+from spinetriage.vocab import FindingKind
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """One finding's evidence for one condition, as natural-log likelihood ratios."""
+
+    finding: str
+    ln_present: float
+    ln_absent: float
+    imaging: bool
+    likelihood: Likelihood
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionModel:
+    condition: str
+    prior_log_odds: dict[str, float]
+    links: dict[str, Link]
+    slots: tuple[tuple[str, ...], ...]
+    slot_group: tuple[str | None, ...]
+    slot_of: dict[str, int]
+    imaging_slots: tuple[int, ...]
+    age: AgeEvidence | None
+    sex: SexEvidence | None
+
+
+@dataclass(frozen=True)
+class CompiledModel:
+    knowledge: KnowledgeBase
+    conditions: tuple[ConditionModel, ...]
+    conditions_of_finding: dict[str, tuple[int, ...]]
+
+    @property
+    def version(self) -> str:
+        return self.knowledge.version
+
+
+def logit(p: float) -> float:
+    return math.log(p / (1.0 - p))
+
+
+def compile_model(kb: KnowledgeBase) -> CompiledModel:
+    """Arrange the knowledge base into per-condition slots of log likelihood ratios."""
+    models = []
+    conditions_of: dict[str, list[int]] = {}
+    for index, condition in enumerate(kb.conditions):
+        links: dict[str, Link] = {}
+        for lk in kb.links_for(condition):
+            links[lk.finding] = Link(
+                finding=lk.finding,
+                ln_present=math.log(lk.ratio_present),
+                ln_absent=math.log(lk.ratio_absent),
+                imaging=kb.findings[lk.finding].kind is FindingKind.IMAGING,
+                likelihood=lk,
+            )
+            conditions_of.setdefault(lk.finding, []).append(index)
+        slots: list[tuple[str, ...]] = []
+        slot_group: list[str | None] = []
+        placed: set[str] = set()
+        for finding in links:
+            if finding in placed:
+                continue
+            group = kb.group_of.get(finding)
+            if group is None:
+                members: tuple[str, ...] = (finding,)
+            else:
+                members = tuple(m for m in kb.groups[group].members if m in links)
+            placed.update(members)
+            slots.append(members)
+            slot_group.append(group)
+        slot_of = {m: i for i, members in enumerate(slots) for m in members}
+        imaging_slots = tuple(i for i, members in enumerate(slots) if any(links[m].imaging for m in members))
+        models.append(
+            ConditionModel(
+                condition=condition,
+                prior_log_odds={s: logit(kb.prior(s, condition).probability) for s in kb.settings},
+                links=links,
+                slots=tuple(slots),
+                slot_group=tuple(slot_group),
+                slot_of=slot_of,
+                imaging_slots=imaging_slots,
+                age=kb.age.get(condition),
+                sex=kb.sex.get(condition),
+            )
+        )
+    return CompiledModel(
+        knowledge=kb,
+        conditions=tuple(models),
+        conditions_of_finding={f: tuple(ix) for f, ix in conditions_of.items()},
+    )

@@ -1,0 +1,328 @@
+"""Read the knowledge files shipped in the package and validate them as a whole.
+
+Shape errors (pydantic) and meaning errors (unknown identifiers, unresolved
+references, incoherent likelihood ratios, incomplete priors, gaps in age bands) are
+all collected and raised together in one :class:`KnowledgeError`, each naming the
+file and the identifier at fault, as pgmpy's ``check_model`` does for a network.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Callable, Iterable
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from spinetriage.errors import KnowledgeError
+from spinetriage.knowledge.base import KnowledgeBase
+from spinetriage.knowledge.schema import (
+    AgeEvidence,
+    Cited,
+    Condition,
+    EvidenceGroup,
+    Finding,
+    Indication,
+    Likelihood,
+    NotRecommended,
+    Prior,
+    Recommendation,
+    RedFlag,
+    Reference,
+    SexEvidence,
+    Setting,
+    Threshold,
+)
+from spinetriage.vocab import FindingKind
+
+FILES = (
+    "references.yaml",
+    "settings.yaml",
+    "conditions.yaml",
+    "findings.yaml",
+    "priors.yaml",
+    "likelihoods.yaml",
+    "groups.yaml",
+    "red_flags.yaml",
+    "recommendations.yaml",
+)
+ADULT_AGE_START = 18
+AGE_END = 131
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@cache
+def default_knowledge() -> KnowledgeBase:
+    """The knowledge base shipped with this version of spinetriage (loaded once)."""
+    root = resources.files("spinetriage.knowledge") / "data"
+    texts = {name: (root / name).read_text(encoding="utf-8") for name in FILES}
+    return build_knowledge(texts)
+
+
+def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
+    """Load and validate a knowledge base; ``None`` means the one shipped in the package."""
+    if directory is None:
+        return default_knowledge()
+    texts = {}
+    for name in FILES:
+        path = directory / name
+        if not path.is_file():
+            raise KnowledgeError([f"{name}: file missing from {directory}"])
+        texts[name] = path.read_text(encoding="utf-8")
+    return build_knowledge(texts)
+
+
+def knowledge_version(texts: dict[str, str]) -> str:
+    """Content hash of the knowledge files, independent of where they live."""
+    digest = hashlib.sha256()
+    for name in sorted(texts):
+        digest.update(name.encode())
+        digest.update(b"\0")
+        digest.update(texts[name].encode())
+        digest.update(b"\0")
+    return digest.hexdigest()[:16]
+
+
+class _Collector:
+    """Gathers every problem instead of stopping at the first."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def add(self, problem: str) -> None:
+        self.problems.append(problem)
+
+    def parse(self, file: str, documents: dict[str, Any], key: str, model: type[M], label: Callable[[dict[str, Any]], str]) -> list[M]:
+        raw = documents.get(file, {}).get(key)
+        if raw is None:
+            self.add(f"{file}: missing top-level key '{key}'")
+            return []
+        if not isinstance(raw, list):
+            self.add(f"{file}: '{key}' must be a list")
+            return []
+        parsed: list[M] = []
+        for index, item in enumerate(raw):
+            where = f"{file}: {key}[{index}]"
+            if isinstance(item, dict):
+                where += f" ({label(item)})"
+            try:
+                parsed.append(model.model_validate(item))
+            except ValidationError as error:
+                for detail in error.errors():
+                    loc = ".".join(str(p) for p in detail["loc"])
+                    self.add(f"{where}{' ' + loc if loc else ''}: {detail['msg']}")
+        return parsed
+
+    def unique(self, file: str, what: str, ids: Iterable[str]) -> None:
+        seen: set[str] = set()
+        for ident in ids:
+            if ident in seen:
+                self.add(f"{file}: duplicate {what} id '{ident}'")
+            seen.add(ident)
+
+
+def _by_id(item: dict[str, Any]) -> str:
+    return str(item.get("id", "?"))
+
+
+def _by_link(item: dict[str, Any]) -> str:
+    return f"{item.get('condition', '?')}/{item.get('finding', item.get('setting', '?'))}"
+
+
+def build_knowledge(texts: dict[str, str]) -> KnowledgeBase:
+    """Parse and validate knowledge files given as text; raise with every problem found."""
+    check = _Collector()
+    documents: dict[str, Any] = {}
+    for name in FILES:
+        try:
+            loaded = yaml.safe_load(texts[name])
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+            check.add(f"{name}:{where} not valid YAML")
+            continue
+        if not isinstance(loaded, dict):
+            check.add(f"{name}: must be a mapping of lists")
+            continue
+        documents[name] = loaded
+    references = check.parse("references.yaml", documents, "references", Reference, _by_id)
+    settings = check.parse("settings.yaml", documents, "settings", Setting, _by_id)
+    conditions = check.parse("conditions.yaml", documents, "conditions", Condition, _by_id)
+    findings = check.parse("findings.yaml", documents, "findings", Finding, _by_id)
+    priors = check.parse("priors.yaml", documents, "priors", Prior, _by_link)
+    likelihoods = check.parse("likelihoods.yaml", documents, "likelihoods", Likelihood, _by_link)
+    ages = check.parse("likelihoods.yaml", documents, "age", AgeEvidence, _by_link)
+    sexes = check.parse("likelihoods.yaml", documents, "sex", SexEvidence, _by_link)
+    groups = check.parse("groups.yaml", documents, "groups", EvidenceGroup, _by_id)
+    red_flags = check.parse("red_flags.yaml", documents, "red_flags", RedFlag, _by_id)
+    thresholds = check.parse("recommendations.yaml", documents, "thresholds", Threshold, _by_id)
+    workup = check.parse("recommendations.yaml", documents, "workup", Recommendation, _by_id)
+    treatment = check.parse("recommendations.yaml", documents, "treatment", Recommendation, _by_id)
+    avoid = check.parse("recommendations.yaml", documents, "not_recommended", NotRecommended, _by_id)
+
+    for file, what, items in (
+        ("references.yaml", "reference", references),
+        ("settings.yaml", "setting", settings),
+        ("conditions.yaml", "condition", conditions),
+        ("findings.yaml", "finding", findings),
+        ("groups.yaml", "group", groups),
+        ("red_flags.yaml", "red flag", red_flags),
+        ("recommendations.yaml", "recommendation", [*workup, *treatment, *avoid]),
+        ("recommendations.yaml", "threshold", thresholds),
+    ):
+        check.unique(file, what, (getattr(i, "id") for i in items))
+
+    ref_ids = {r.id for r in references}
+    setting_ids = {s.id for s in settings}
+    condition_ids = {c.id for c in conditions}
+    finding_ids = {f.id for f in findings}
+    flag_ids = {r.id for r in red_flags}
+    finding_kind = {f.id: f.kind for f in findings}
+    used_refs: set[str] = set()
+
+    def cited(file: str, label: str, item: Cited) -> None:
+        for source in item.sources:
+            used_refs.add(source)
+            if source not in ref_ids:
+                check.add(f"{file}: {label}: unknown reference '{source}'")
+
+    def known(file: str, label: str, what: str, ident: str | None, pool: set[str]) -> None:
+        if ident is not None and ident not in pool:
+            check.add(f"{file}: {label}: unknown {what} '{ident}'")
+
+    seen_priors: set[tuple[str, str]] = set()
+    for prior in priors:
+        label = f"prior {prior.setting}/{prior.condition}"
+        known("priors.yaml", label, "condition", prior.condition, condition_ids)
+        known("priors.yaml", label, "setting", prior.setting, setting_ids)
+        if (prior.setting, prior.condition) in seen_priors:
+            check.add(f"priors.yaml: {label}: duplicate")
+        seen_priors.add((prior.setting, prior.condition))
+        cited("priors.yaml", label, prior)
+    for setting in setting_ids:
+        for condition in sorted(condition_ids):
+            if (setting, condition) not in seen_priors:
+                check.add(f"priors.yaml: no prior for condition '{condition}' in setting '{setting}'")
+
+    seen_links: set[tuple[str, str]] = set()
+    for link in likelihoods:
+        label = f"{link.condition}/{link.finding}"
+        known("likelihoods.yaml", label, "condition", link.condition, condition_ids)
+        known("likelihoods.yaml", label, "finding", link.finding, finding_ids)
+        if (link.condition, link.finding) in seen_links:
+            check.add(f"likelihoods.yaml: {label}: duplicate link")
+        seen_links.add((link.condition, link.finding))
+        cited("likelihoods.yaml", label, link)
+
+    for age in ages:
+        label = f"age/{age.condition}"
+        known("likelihoods.yaml", label, "condition", age.condition, condition_ids)
+        cited("likelihoods.yaml", label, age)
+        bands = sorted(age.bands, key=lambda b: b.min_age)
+        edge = ADULT_AGE_START
+        for band in bands:
+            if band.min_age != edge:
+                check.add(f"likelihoods.yaml: {label}: bands must be contiguous from {ADULT_AGE_START} (gap or overlap at {band.min_age})")
+            if band.max_age <= band.min_age:
+                check.add(f"likelihoods.yaml: {label}: band {band.min_age}-{band.max_age} is empty")
+            edge = band.max_age
+        if edge != AGE_END:
+            check.add(f"likelihoods.yaml: {label}: bands must end at {AGE_END}")
+        _check_ratios_coherent(check, f"likelihoods.yaml: {label}", [b.lr for b in bands])
+    for sex in sexes:
+        label = f"sex/{sex.condition}"
+        known("likelihoods.yaml", label, "condition", sex.condition, condition_ids)
+        cited("likelihoods.yaml", label, sex)
+        if len(sex.lr) != 2:
+            check.add(f"likelihoods.yaml: {label}: give a ratio for both female and male")
+        _check_ratios_coherent(check, f"likelihoods.yaml: {label}", list(sex.lr.values()))
+    check.unique("likelihoods.yaml", "age evidence", (a.condition for a in ages))
+    check.unique("likelihoods.yaml", "sex evidence", (s.condition for s in sexes))
+
+    group_of: dict[str, str] = {}
+    for group in groups:
+        for member in group.members:
+            known("groups.yaml", f"group {group.id}", "finding", member, finding_ids)
+            if member in group_of:
+                check.add(f"groups.yaml: finding '{member}' is in both '{group_of[member]}' and '{group.id}'")
+            group_of[member] = group.id
+
+    for flag in red_flags:
+        label = f"red flag {flag.id}"
+        known("red_flags.yaml", label, "condition", flag.condition, condition_ids)
+        cited("red_flags.yaml", label, flag)
+        for clause in flag.when:
+            for member in clause.any_present:
+                known("red_flags.yaml", label, "finding", member, finding_ids)
+
+    recommendation_ids = {r.id for r in [*workup, *treatment]}
+
+    def indications(label: str, items: list[Indication]) -> None:
+        for ind in items:
+            known("recommendations.yaml", label, "condition", ind.condition, condition_ids)
+            known("recommendations.yaml", label, "red flag", ind.red_flag, flag_ids)
+            for member in ind.unless_known:
+                known("recommendations.yaml", label, "finding", member, finding_ids)
+
+    for rec in [*workup, *treatment]:
+        cited("recommendations.yaml", rec.id, rec)
+        indications(rec.id, rec.indications)
+    for rec_avoid in avoid:
+        cited("recommendations.yaml", rec_avoid.id, rec_avoid)
+        indications(rec_avoid.id, rec_avoid.indications)
+        for other in rec_avoid.unless_recommended:
+            known("recommendations.yaml", rec_avoid.id, "recommendation", other, recommendation_ids)
+    for threshold in thresholds:
+        cited("recommendations.yaml", threshold.id, threshold)
+    for required in ("myelopathy_suspected", "condition_likely", "verdict_confident"):
+        if required not in {t.id for t in thresholds}:
+            check.add(f"recommendations.yaml: missing threshold '{required}'")
+
+    for ref in sorted(ref_ids - used_refs):
+        check.add(f"references.yaml: reference '{ref}' is never cited")
+    for link in likelihoods:
+        if finding_kind.get(link.finding) is None:
+            continue
+        if not (math.isfinite(link.ratio_present) and math.isfinite(link.ratio_absent)):
+            check.add(f"likelihoods.yaml: {link.condition}/{link.finding}: likelihood ratios must be finite")
+
+    if check.problems:
+        raise KnowledgeError(check.problems)
+
+    return KnowledgeBase(
+        version=knowledge_version(texts),
+        references={r.id: r for r in references},
+        settings={s.id: s for s in settings},
+        conditions={c.id: c for c in conditions},
+        findings={f.id: f for f in findings},
+        priors={(p.setting, p.condition): p for p in priors},
+        likelihoods={(lk.condition, lk.finding): lk for lk in likelihoods},
+        age={a.condition: a for a in ages},
+        sex={s.condition: s for s in sexes},
+        groups={g.id: g for g in groups},
+        red_flags={r.id: r for r in red_flags},
+        workup={r.id: r for r in workup},
+        treatment={r.id: r for r in treatment},
+        not_recommended={r.id: r for r in avoid},
+        thresholds={t.id: t for t in thresholds},
+        group_of=group_of,
+    )
+
+
+def _check_ratios_coherent(check: _Collector, where: str, ratios: list[float]) -> None:
+    """A categorical variable's LRs must straddle 1, or no distribution could produce them."""
+    if all(math.isclose(r, 1.0) for r in ratios):
+        return
+    if not (min(ratios) < 1.0 < max(ratios)) and not any(math.isclose(r, 1.0) for r in ratios):
+        check.add(f"{where}: likelihood ratios {ratios} must include values below and above 1")
+    elif min(ratios) >= 1.0 or max(ratios) <= 1.0:
+        check.add(f"{where}: likelihood ratios {ratios} must include values below and above 1")
+
+
+__all__ = ["FindingKind", "build_knowledge", "default_knowledge", "knowledge_version", "load_knowledge"]

@@ -1,0 +1,264 @@
+"""Schema of the knowledge files: shape here, meaning in ``validate``.
+
+Every model forbids unknown keys, so a misspelt field fails at load. Numbers carry
+their sources and a basis (reported / calculated / judgement); a judgement must say
+why. Cross-file checks (references resolve, identifiers exist, likelihood ratios are
+coherent) live in :mod:`spinetriage.knowledge.validate` and report every problem at
+once.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from spinetriage.vocab import Basis, ExamSection, FindingKind, OriginFamily, Region, Sex, Urgency
+
+Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+Probability = Annotated[float, Field(gt=0.0, lt=1.0)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Cited(_Strict):
+    """Anything that carries a number: its sources, basis and, for judgements, a reason."""
+
+    basis: Basis
+    sources: list[Identifier] = Field(default_factory=list)
+    reason: Text | None = None
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _judgement_needs_reason(self) -> Cited:
+        if self.basis is Basis.JUDGEMENT and not self.reason:
+            raise ValueError("a judgement must give its reason")
+        if self.basis is not Basis.JUDGEMENT and not self.sources:
+            raise ValueError(f"a {self.basis.value} value must cite at least one source")
+        return self
+
+
+class Reference(_Strict):
+    id: Identifier
+    citation: Text
+    year: int | None = Field(default=None, ge=1900, le=2100)
+    pmid: str | None = None
+    doi: str | None = None
+    url: str | None = None
+    seen: Text = Field(
+        description="what was read: full text, abstract, or a secondary summary",
+    )
+
+
+class Setting(_Strict):
+    id: Identifier
+    label: Text
+    description: Text
+
+
+class Condition(_Strict):
+    id: Identifier
+    label: Text
+    description: Text
+    origin_family: OriginFamily
+
+
+class Finding(_Strict):
+    id: Identifier
+    label: Text
+    kind: FindingKind
+    region: Region
+    section: ExamSection
+    patient_question: Text | None = None
+    elicitation: Text | None = None
+    description: Text | None = None
+
+    @model_validator(mode="after")
+    def _how_to_obtain(self) -> Finding:
+        if self.kind is FindingKind.EXAM and not self.elicitation:
+            raise ValueError("an exam sign must say how to elicit it (elicitation)")
+        if self.kind is FindingKind.HISTORY and not self.patient_question:
+            raise ValueError("a history item must have a plain-language patient_question")
+        return self
+
+
+class Prior(Cited):
+    condition: Identifier
+    setting: Identifier
+    probability: Probability
+
+
+class Likelihood(Cited):
+    """Strength of one finding for one condition.
+
+    Given either as sensitivity and specificity or as the two likelihood ratios;
+    the loader derives the other pair so that the engine and an independent
+    Bayesian network can use the same numbers.
+    """
+
+    condition: Identifier
+    finding: Identifier
+    sensitivity: Probability | None = None
+    specificity: Probability | None = None
+    lr_present: Annotated[float, Field(gt=0.0)] | None = None
+    lr_absent: Annotated[float, Field(gt=0.0)] | None = None
+
+    @model_validator(mode="after")
+    def _one_parameterisation(self) -> Likelihood:
+        by_accuracy = self.sensitivity is not None and self.specificity is not None
+        by_ratio = self.lr_present is not None and self.lr_absent is not None
+        partial = {
+            "sensitivity": self.sensitivity,
+            "specificity": self.specificity,
+            "lr_present": self.lr_present,
+            "lr_absent": self.lr_absent,
+        }
+        if by_accuracy == by_ratio:
+            given = sorted(k for k, v in partial.items() if v is not None)
+            raise ValueError(
+                "give exactly one pair: sensitivity+specificity or lr_present+lr_absent "
+                f"(given: {', '.join(given) or 'none'})"
+            )
+        if by_ratio:
+            assert self.lr_present is not None and self.lr_absent is not None
+            if not _coherent(self.lr_present, self.lr_absent):
+                raise ValueError(
+                    f"lr_present={self.lr_present} and lr_absent={self.lr_absent} cannot both "
+                    "hold: one must be above 1 and the other below (or both equal 1)"
+                )
+        return self
+
+    @property
+    def p_present_given_condition(self) -> float:
+        """Sensitivity, derived from the LR pair when that is what was given."""
+        if self.sensitivity is not None:
+            return self.sensitivity
+        return self.p_present_without_condition * self._lrs[0]
+
+    @property
+    def p_present_without_condition(self) -> float:
+        """1 - specificity, derived from the LR pair when that is what was given."""
+        if self.specificity is not None:
+            return 1.0 - self.specificity
+        lr_pos, lr_neg = self._lrs
+        if math.isclose(lr_pos, lr_neg):
+            return 0.5
+        specificity = (lr_pos - 1.0) / (lr_pos - lr_neg)
+        return 1.0 - specificity
+
+    @property
+    def ratio_present(self) -> float:
+        if self.lr_present is not None:
+            return self.lr_present
+        assert self.sensitivity is not None and self.specificity is not None
+        return self.sensitivity / (1.0 - self.specificity)
+
+    @property
+    def ratio_absent(self) -> float:
+        if self.lr_absent is not None:
+            return self.lr_absent
+        assert self.sensitivity is not None and self.specificity is not None
+        return (1.0 - self.sensitivity) / self.specificity
+
+    @property
+    def _lrs(self) -> tuple[float, float]:
+        return self.ratio_present, self.ratio_absent
+
+
+def _coherent(lr_present: float, lr_absent: float) -> bool:
+    if math.isclose(lr_present, 1.0) and math.isclose(lr_absent, 1.0):
+        return True
+    return (lr_present > 1.0 > lr_absent) or (lr_present < 1.0 < lr_absent)
+
+
+class AgeBand(_Strict):
+    """Ages from ``min_age`` (inclusive) up to ``max_age`` (exclusive)."""
+
+    min_age: int = Field(ge=0, le=130)
+    max_age: int = Field(ge=1, le=131)
+    lr: Annotated[float, Field(gt=0.0)]
+
+
+class AgeEvidence(Cited):
+    condition: Identifier
+    bands: list[AgeBand] = Field(min_length=2)
+
+
+class SexEvidence(Cited):
+    condition: Identifier
+    lr: dict[Sex, Annotated[float, Field(gt=0.0)]]
+
+
+class EvidenceGroup(_Strict):
+    """Findings that measure the same thing: only the strongest known member counts."""
+
+    id: Identifier
+    label: Text
+    members: list[Identifier] = Field(min_length=2)
+    reason: Text
+
+
+class Clause(_Strict):
+    """Satisfied when at least one of the listed findings is present."""
+
+    any_present: list[Identifier] = Field(min_length=1)
+
+
+class RedFlag(Cited):
+    """A rule on findings alone; no probability can outweigh it."""
+
+    id: Identifier
+    label: Text
+    condition: Identifier
+    urgency: Urgency
+    when: list[Clause] = Field(min_length=1)
+    action: Text
+
+
+class Indication(_Strict):
+    """When a recommendation applies: a condition at or above a probability, or a red flag."""
+
+    condition: Identifier | None = None
+    min_probability: Probability | None = None
+    red_flag: Identifier | None = None
+    unless_known: list[Identifier] = Field(
+        default_factory=list,
+        description="skip when any of these findings already has a known status",
+    )
+
+    @model_validator(mode="after")
+    def _one_trigger(self) -> Indication:
+        by_condition = self.condition is not None and self.min_probability is not None
+        if by_condition == (self.red_flag is not None):
+            raise ValueError("give either condition+min_probability or red_flag")
+        return self
+
+
+class Recommendation(Cited):
+    """A work-up step or a treatment direction, with the guideline it comes from."""
+
+    id: Identifier
+    label: Text
+    detail: Text
+    indications: list[Indication] = Field(min_length=1)
+    priority: int = Field(ge=0, le=100, description="lower comes first")
+
+
+class NotRecommended(Cited):
+    """A step the guidelines advise against in this situation (for example routine imaging)."""
+
+    id: Identifier
+    label: Text
+    detail: Text
+    indications: list[Indication] = Field(min_length=1)
+    unless_recommended: list[Identifier] = Field(default_factory=list)
+
+
+class Threshold(Cited):
+    id: Identifier
+    value: Probability
+    meaning: Text
