@@ -1,0 +1,165 @@
+"""``spinetriage score``: score an instrument from prompts or an answers file.
+
+Wire it into the main CLI with ``register(app)``. Bad input prints one line per
+problem naming the field and the allowed values, and exits with code 2 (no traceback).
+
+    spinetriage score --list
+    spinetriage score mjoa                       # interactive Rich prompts
+    spinetriage score mjoa --answers visit.yaml --json
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+import yaml
+from rich.console import Console
+from rich.prompt import IntPrompt, Prompt
+from rich.table import Table
+
+from spinetriage.errors import InputError, InputErrors
+from spinetriage.instruments._answers import Answer
+from spinetriage.instruments._registry import get, registry
+from spinetriage.instruments._schema import Instrument, Item
+from spinetriage.instruments._score import Score, score_instrument
+
+EXIT_BAD_INPUT = 2
+
+
+def _fail(err: Console, message: str) -> typer.Exit:
+    err.print(message, markup=False, highlight=False)
+    return typer.Exit(code=EXIT_BAD_INPUT)
+
+
+def _read_answers(path: Path) -> dict[str, Answer]:
+    """Item answers from a YAML or JSON mapping; InputError when unreadable or wrong shape."""
+    field = f"--answers {path}"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(field, f"cannot read the file ({exc.strerror})", "a readable YAML or JSON file") from None
+    try:
+        data: Any = yaml.safe_load(text)
+    except yaml.YAMLError:
+        raise InputError(field, "not valid YAML or JSON", "a mapping of item id to answer") from None
+    if not isinstance(data, dict) or not all(isinstance(k, str) for k in data):
+        raise InputError(field, "must be a mapping of item id to answer", "e.g. {upper_limb_motor: 4}")
+    answers: dict[str, Answer] = {}
+    for key, value in data.items():
+        if value is not None and not isinstance(value, int | str | bool):
+            raise InputError(f"{key}", f"{value!r} is not a single answer", "a number, yes/no, or unknown")
+        answers[key] = value
+    return answers
+
+
+def _ask(err: Console, instrument: Instrument, item: Item) -> Answer:
+    unknown_ok = instrument.missing_items == "range"
+    err.print(f"\n[bold]{item.label}[/bold]: {item.prompt}")
+    if item.kind == "levels":
+        for level in sorted(item.levels, key=lambda lv: lv.points):
+            err.print(f"  {level.points}  {level.label}", markup=False, highlight=False)
+        choices = [str(lv.points) for lv in sorted(item.levels, key=lambda lv: lv.points)]
+        return int(Prompt.ask("Level", choices=choices, console=err))
+    if item.kind == "boolean":
+        choices = ["yes", "no", *(["unknown"] if unknown_ok else [])]
+        return Prompt.ask("Answer", choices=choices, console=err)
+    while True:
+        value = IntPrompt.ask(f"{item.unit or 'Value'} ({item.minimum}-{item.maximum})", console=err)
+        assert item.minimum is not None and item.maximum is not None
+        if item.minimum <= value <= item.maximum:
+            return value
+        err.print(f"Enter a whole number from {item.minimum} to {item.maximum}.")
+
+
+def _render(out: Console, result: Score) -> None:
+    table = Table(title=f"{result.name}  [{result.version}]")
+    for column in ("Item", "Answer", "Points", "Level"):
+        table.add_column(column)
+    for trace in result.items:
+        level = (trace.level or "unknown") + ("" if trace.wording_seen else " *")
+        table.add_row(trace.label, str(trace.answer), "?" if trace.points is None else str(trace.points), level)
+    out.print(table)
+    if result.total is not None:
+        out.print(f"Total: {result.total} (scale {result.scale_min}-{result.scale_max})", markup=False)
+    else:
+        out.print(f"Total: not determined; possible range {result.total_min}-{result.total_max}", markup=False)
+    if result.band_label:
+        out.print(f"Result: {result.band_label}", markup=False)
+    out.print(result.interpretation, markup=False)
+    if result.likelihood_ratio is not None:
+        lr = result.likelihood_ratio
+        status = "published" if lr.published else "not published; uninformative by judgement"
+        out.print(f"Likelihood ratio: {lr.value} ({lr.basis}, {status}). {lr.note}", markup=False)
+    if any(not t.wording_seen for t in result.items):
+        out.print("* level wording not seen verbatim in a source; see the instrument notes", markup=False)
+    for note in result.notes:
+        out.print(f"Note: {note}", markup=False)
+    for ref in result.references:
+        out.print(f"[{ref.id}] {ref.citation}" + (f" PMID {ref.pmid}" if ref.pmid else ""), markup=False)
+
+
+def _list(out: Console, as_json: bool) -> None:
+    instruments = registry()
+    if as_json:
+        payload = [
+            {
+                "id": spec.id,
+                "name": spec.name,
+                "version": spec.version,
+                "purpose": spec.purpose,
+                "references": [ref.model_dump(exclude_none=True) for ref in spec.references],
+            }
+            for spec in instruments.values()
+        ]
+        typer.echo(json.dumps(payload, indent=2))
+        return
+    table = Table(title="Instruments")
+    table.add_column("Id", overflow="fold")
+    for column in ("Instrument", "Purpose", "References"):
+        table.add_column(column)
+    for spec in instruments.values():
+        refs = "\n".join(ref.citation for ref in spec.references)
+        table.add_row(spec.id, spec.name, spec.purpose, refs)
+    out.print(table)
+
+
+def score_command(
+    name: Annotated[str | None, typer.Argument(help="Instrument id, e.g. mjoa (see --list).")] = None,
+    list_: Annotated[bool, typer.Option("--list", help="List available instruments with references.")] = False,
+    answers: Annotated[
+        Path | None, typer.Option("--answers", help="YAML or JSON file mapping item id to answer.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Score a validated instrument (mJOA, Nurick, Cook clusters, Konno SSHQ, grip and release)."""
+    out = Console()
+    err = Console(stderr=True)
+    if list_:
+        _list(out, as_json)
+        return
+    if name is None:
+        raise _fail(err, "NAME: an instrument id is required (allowed: " + ", ".join(sorted(registry())) + ")")
+    try:
+        instrument = get(name)
+        given = (
+            _read_answers(answers)
+            if answers is not None
+            else {i.id: _ask(err, instrument, i) for i in instrument.items}
+        )
+        result = score_instrument(instrument, given)
+    except InputErrors as exc:
+        raise _fail(err, "\n".join(str(e) for e in exc.errors)) from None
+    except InputError as exc:
+        raise _fail(err, str(exc)) from None
+    if as_json:
+        typer.echo(result.model_dump_json(indent=2))
+    else:
+        _render(out, result)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``score`` command to ``app``."""
+    app.command("score")(score_command)

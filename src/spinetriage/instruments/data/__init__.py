@@ -1,0 +1,1 @@
+"""Instrument data files (YAML), read with importlib.resources."""
