@@ -1,8 +1,8 @@
 """A case: what is known about one patient, in the shape every interface accepts.
 
-    {"age": 67, "sex": "female",
-     "findings": {"hand_clumsiness": "present", "hoffmann_sign": "absent"},
-     "text": "optional free-text note or MRI report"}
+{"age": 67, "sex": "female",
+ "findings": {"hand_clumsiness": "present", "hoffmann_sign": "absent"},
+ "text": "optional free-text note or MRI report"}
 """
 
 from __future__ import annotations
@@ -48,15 +48,19 @@ _ALLOWED = {
 def parse_case(data: Any, kb: KnowledgeBase) -> Case:
     """Validate raw data into a :class:`Case`, with every problem named by field."""
     if not isinstance(data, Mapping):
-        raise InputError("case", f"must be a mapping (object), got {type(data).__name__}", "age, sex, setting, findings, text")
+        raise InputError(
+            "case", f"must be a mapping (object), got {type(data).__name__}", "age, sex, setting, findings, text"
+        )
     errors: list[InputError] = []
+    raw_findings = data.get("findings")
+    if isinstance(raw_findings, Mapping):
+        errors.extend(_unknown_findings([str(f) for f in raw_findings], kb))
     try:
         case = Case.model_validate(dict(data))
     except ValidationError as error:
-        for detail in error.errors():
-            errors.append(_from_pydantic(detail))
+        errors.extend(_from_pydantic(detail) for detail in error.errors())
         raise InputErrors(errors) from None
-    errors.extend(check_case(case, kb))
+    errors.extend(check_setting(case, kb))
     if errors:
         raise InputErrors(errors)
     return case
@@ -64,14 +68,22 @@ def parse_case(data: Any, kb: KnowledgeBase) -> Case:
 
 def check_case(case: Case, kb: KnowledgeBase) -> list[InputError]:
     """Problems that need the knowledge base: unknown finding ids and settings."""
-    errors: list[InputError] = []
-    for finding in case.findings:
+    return [*_unknown_findings(list(case.findings), kb), *check_setting(case, kb)]
+
+
+def check_setting(case: Case, kb: KnowledgeBase) -> list[InputError]:
+    if case.setting is not None and case.setting not in kb.settings:
+        return [InputError("setting", f"unknown setting '{_safe(case.setting)}'", ", ".join(kb.settings))]
+    return []
+
+
+def _unknown_findings(findings: list[str], kb: KnowledgeBase) -> list[InputError]:
+    errors = []
+    for finding in findings:
         if finding not in kb.findings:
             close = difflib.get_close_matches(finding, list(kb.findings), n=1, cutoff=0.6)
             hint = f"did you mean '{close[0]}'?" if close else "see `spinetriage knowledge findings`"
             errors.append(InputError(f"findings.{_safe(finding)}", f"unknown finding identifier; {hint}"))
-    if case.setting is not None and case.setting not in kb.settings:
-        errors.append(InputError("setting", f"unknown setting '{_safe(case.setting)}'", ", ".join(kb.settings)))
     return errors
 
 

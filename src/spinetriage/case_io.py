@@ -42,7 +42,9 @@ def parse_document(text: str, name: str) -> Any:
         try:
             return json.loads(text)
         except json.JSONDecodeError as error:
-            raise InputError("CASE", f"{name}: invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}") from None
+            raise InputError(
+                "CASE", f"{name}: invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}"
+            ) from None
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as error:

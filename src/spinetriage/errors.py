@@ -43,6 +43,4 @@ class KnowledgeError(SpinetriageError):
 
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
-        super().__init__(
-            f"{len(problems)} problem(s) in the knowledge base:\n" + "\n".join(f"- {p}" for p in problems)
-        )
+        super().__init__(f"{len(problems)} problem(s) in the knowledge base:\n" + "\n".join(f"- {p}" for p in problems))

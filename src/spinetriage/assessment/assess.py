@@ -26,7 +26,7 @@ from spinetriage.engine.model import CompiledModel, compile_model
 from spinetriage.engine.posterior import Patient, condition_state, explain
 from spinetriage.knowledge.base import KnowledgeBase
 from spinetriage.knowledge.loader import default_knowledge
-from spinetriage.vocab import FindingKind, Origin, Urgency
+from spinetriage.vocab import FindingKind, Origin, OriginFamily, Urgency
 
 DEFAULT_SETTING = "primary_care"
 MAX_QUESTIONS = 5
@@ -188,7 +188,9 @@ def _question(kb: KnowledgeBase, imp: Impact) -> QuestionOut:
 
 
 def _recommendation(rec: Any, why: str, kind: str) -> RecommendationOut:
-    return RecommendationOut(id=rec.id, label=rec.label, detail=rec.detail, kind=kind, reason=why, sources=list(rec.sources))
+    return RecommendationOut(
+        id=rec.id, label=rec.label, detail=rec.detail, kind=kind, reason=why, sources=list(rec.sources)
+    )
 
 
 def _urgency(kb: KnowledgeBase, flags: list[Any], probabilities: Mapping[str, float]) -> tuple[Urgency, str]:
@@ -201,18 +203,29 @@ def _urgency(kb: KnowledgeBase, flags: list[Any], probabilities: Mapping[str, fl
     return Urgency.ROUTINE, "no red flag and myelopathy not suspected"
 
 
-def _origin_explanation(v: Origin, origin: Mapping[Origin, float], probabilities: Mapping[str, float], kb: KnowledgeBase) -> str:
-    top = max((c for c in kb.conditions), key=lambda c: probabilities[c])
+_FAMILIES_OF = {
+    Origin.CERVICAL: {OriginFamily.CERVICAL},
+    Origin.BOTH: {OriginFamily.CERVICAL, OriginFamily.LUMBAR_SPECIFIC},
+    Origin.LUMBAR: {OriginFamily.LUMBAR_SPECIFIC, OriginFamily.LUMBAR_NONSPECIFIC},
+    Origin.OTHER: {OriginFamily.OTHER},
+}
+
+
+def _origin_explanation(
+    v: Origin, origin: Mapping[Origin, float], probabilities: Mapping[str, float], kb: KnowledgeBase
+) -> str:
     if v is Origin.UNDETERMINED:
         best = max((o for o in origin if o is not Origin.UNDETERMINED), key=lambda o: origin[o])
         return (
             f"No origin reaches {kb.threshold('verdict_confident'):.0%}; the most likely is {best.value} "
             f"({origin[best]:.0%}). More findings are needed (see next questions and work-up)."
         )
-    return (
-        f"{v.value.capitalize()} origin is most likely ({origin[v]:.0%}); the most probable condition is "
-        f"{kb.conditions[top].label} ({probabilities[top]:.0%})."
+    behind = sorted(
+        (c for c in kb.conditions.values() if c.origin_family in _FAMILIES_OF[v]),
+        key=lambda c: -probabilities[c.id],
     )
+    named = ", ".join(f"{c.label} {probabilities[c.id]:.0%}" for c in behind[:2])
+    return f"{v.value.capitalize()} origin is most likely ({origin[v]:.0%}): {named}."
 
 
 def _cited(

@@ -41,7 +41,10 @@ def family_probabilities(kb: KnowledgeBase, probabilities: Mapping[str, float]) 
 
 
 def origin_probabilities(kb: KnowledgeBase, probabilities: Mapping[str, float]) -> dict[Origin, float]:
-    fam = family_probabilities(kb, probabilities)
+    return origin_from_families(family_probabilities(kb, probabilities))
+
+
+def origin_from_families(fam: Mapping[OriginFamily, float]) -> dict[Origin, float]:
     c = fam[OriginFamily.CERVICAL]
     s = fam[OriginFamily.LUMBAR_SPECIFIC]
     n = fam[OriginFamily.LUMBAR_NONSPECIFIC]

@@ -14,10 +14,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from spinetriage.assessment.origin import origin_probabilities, total_variation
+from spinetriage.assessment.origin import family_probabilities, origin_from_families, total_variation
 from spinetriage.engine.model import CompiledModel
 from spinetriage.engine.posterior import ConditionState, Patient, log_odds_if, sigmoid
-from spinetriage.vocab import Origin, Status
+from spinetriage.knowledge.base import KnowledgeBase
+from spinetriage.vocab import Origin, OriginFamily, Status
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +38,9 @@ def rank_unknown_findings(
 ) -> list[Impact]:
     """Every unknown finding with evidence in the model, most impactful first."""
     kb = model.knowledge
-    current = origin_probabilities(kb, probabilities)
+    families = family_probabilities(kb, probabilities)
+    current = origin_from_families(families)
+    family_of = [kb.conditions[cm.condition].origin_family for cm in model.conditions]
     ranked: list[Impact] = []
     for finding, indices in model.conditions_of_finding.items():
         if finding in patient.evidence:
@@ -45,14 +48,35 @@ def rank_unknown_findings(
         outcomes: dict[Status, dict[Origin, float]] = {}
         biggest = 0.0
         for status in (Status.PRESENT, Status.ABSENT):
-            changed = dict(probabilities)
+            absent = {f: 1.0 - p for f, p in families.items()}
             for index in indices:
                 cm = model.conditions[index]
-                p = sigmoid(log_odds_if(cm, states[index], patient, finding, status))
-                biggest = max(biggest, abs(p - probabilities[cm.condition]))
-                changed[cm.condition] = p
-            outcomes[status] = origin_probabilities(kb, changed)
+                old = probabilities[cm.condition]
+                new = sigmoid(log_odds_if(cm, states[index], patient, finding, status))
+                biggest = max(biggest, abs(new - old))
+                family = family_of[index]
+                absent[family] = _replace_factor(absent[family], old, new, kb, probabilities, family, cm.condition)
+            outcomes[status] = origin_from_families({f: 1.0 - a for f, a in absent.items()})
         impact = max(total_variation(current, outcomes[s]) for s in outcomes)
         ranked.append(Impact(finding, impact, biggest, outcomes[Status.PRESENT], outcomes[Status.ABSENT]))
     ranked.sort(key=lambda i: (-round(i.impact, 12), -round(i.condition_change, 12), i.finding))
     return ranked
+
+
+def _replace_factor(
+    product: float,
+    old: float,
+    new: float,
+    kb: KnowledgeBase,
+    probabilities: Mapping[str, float],
+    family: OriginFamily,
+    condition: str,
+) -> float:
+    """Swap one condition's (1 - p) inside a family's product, recomputing if it was 0."""
+    if old < 1.0:
+        return product / (1.0 - old) * (1.0 - new)
+    rest = 1.0
+    for other_id, other in kb.conditions.items():
+        if other.origin_family is family and other_id != condition:
+            rest *= 1.0 - probabilities[other_id]
+    return rest * (1.0 - new)

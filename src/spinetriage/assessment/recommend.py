@@ -29,9 +29,12 @@ def _first_indication(
             continue
         if ind.red_flag is not None and ind.red_flag in red_flags:
             return ind
-        if ind.condition is not None and ind.min_probability is not None:
-            if probabilities[ind.condition] >= ind.min_probability:
-                return ind
+        if (
+            ind.condition is not None
+            and ind.min_probability is not None
+            and probabilities[ind.condition] >= ind.min_probability
+        ):
+            return ind
     return None
 
 

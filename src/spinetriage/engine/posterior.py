@@ -198,12 +198,32 @@ def explain(model: CompiledModel, cm: ConditionModel, patient: Patient) -> Poste
     by_age = age_ratio(cm, patient.age)
     if by_age is not None and cm.age is not None:
         contributions.append(
-            Contribution("age", f"{patient.age} (band {by_age[1]})", by_age[0], math.log(by_age[0]), True, None, None, cm.age.basis, tuple(cm.age.sources))
+            Contribution(
+                "age",
+                f"{patient.age} (band {by_age[1]})",
+                by_age[0],
+                math.log(by_age[0]),
+                True,
+                None,
+                None,
+                cm.age.basis,
+                tuple(cm.age.sources),
+            )
         )
     by_sex = sex_ratio(cm, patient.sex)
     if by_sex is not None and cm.sex is not None and patient.sex is not None:
         contributions.append(
-            Contribution("sex", patient.sex.value, by_sex, math.log(by_sex), True, None, None, cm.sex.basis, tuple(cm.sex.sources))
+            Contribution(
+                "sex",
+                patient.sex.value,
+                by_sex,
+                math.log(by_sex),
+                True,
+                None,
+                None,
+                cm.sex.basis,
+                tuple(cm.sex.sources),
+            )
         )
     contributions.sort(key=lambda c: (not c.counted, -abs(c.weight), -abs(math.log(c.likelihood_ratio)), c.evidence))
     log_odds = cm.prior_log_odds[patient.setting] + sum(c.weight for c in contributions)

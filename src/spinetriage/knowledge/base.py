@@ -15,8 +15,8 @@ from spinetriage.knowledge.schema import (
     Recommendation,
     RedFlag,
     Reference,
-    SexEvidence,
     Setting,
+    SexEvidence,
     Threshold,
 )
 

@@ -34,8 +34,8 @@ from spinetriage.knowledge.schema import (
     Recommendation,
     RedFlag,
     Reference,
-    SexEvidence,
     Setting,
+    SexEvidence,
     Threshold,
 )
 from spinetriage.vocab import FindingKind
@@ -98,7 +98,9 @@ class _Collector:
     def add(self, problem: str) -> None:
         self.problems.append(problem)
 
-    def parse(self, file: str, documents: dict[str, Any], key: str, model: type[M], label: Callable[[dict[str, Any]], str]) -> list[M]:
+    def parse(
+        self, file: str, documents: dict[str, Any], key: str, model: type[M], label: Callable[[dict[str, Any]], str]
+    ) -> list[M]:
         raw = documents.get(file, {}).get(key)
         if raw is None:
             self.add(f"{file}: missing top-level key '{key}'")
@@ -176,7 +178,7 @@ def build_knowledge(texts: dict[str, str]) -> KnowledgeBase:
         ("recommendations.yaml", "recommendation", [*workup, *treatment, *avoid]),
         ("recommendations.yaml", "threshold", thresholds),
     ):
-        check.unique(file, what, (getattr(i, "id") for i in items))
+        check.unique(file, what, (str(getattr(i, "id")) for i in items))  # noqa: B009
 
     ref_ids = {r.id for r in references}
     setting_ids = {s.id for s in settings}
@@ -228,7 +230,10 @@ def build_knowledge(texts: dict[str, str]) -> KnowledgeBase:
         edge = ADULT_AGE_START
         for band in bands:
             if band.min_age != edge:
-                check.add(f"likelihoods.yaml: {label}: bands must be contiguous from {ADULT_AGE_START} (gap or overlap at {band.min_age})")
+                check.add(
+                    f"likelihoods.yaml: {label}: bands must be contiguous from {ADULT_AGE_START} "
+                    f"(gap or overlap at {band.min_age})"
+                )
             if band.max_age <= band.min_age:
                 check.add(f"likelihoods.yaml: {label}: band {band.min_age}-{band.max_age} is empty")
             edge = band.max_age
@@ -319,9 +324,11 @@ def _check_ratios_coherent(check: _Collector, where: str, ratios: list[float]) -
     """A categorical variable's LRs must straddle 1, or no distribution could produce them."""
     if all(math.isclose(r, 1.0) for r in ratios):
         return
-    if not (min(ratios) < 1.0 < max(ratios)) and not any(math.isclose(r, 1.0) for r in ratios):
-        check.add(f"{where}: likelihood ratios {ratios} must include values below and above 1")
-    elif min(ratios) >= 1.0 or max(ratios) <= 1.0:
+    if (
+        (not (min(ratios) < 1.0 < max(ratios)) and not any(math.isclose(r, 1.0) for r in ratios))
+        or min(ratios) >= 1.0
+        or max(ratios) <= 1.0
+    ):
         check.add(f"{where}: likelihood ratios {ratios} must include values below and above 1")
 
 

@@ -1,0 +1,146 @@
+"""From probabilities to an answer: verdicts, red flags, urgency, work-up and treatment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from spinetriage import Assessment, assess
+from spinetriage.errors import InputError
+from spinetriage.knowledge import KnowledgeBase
+from spinetriage.vocab import Origin, Urgency
+
+from ..conftest import load_vignettes
+
+MYELOPATHY = {
+    "age": 64,
+    "sex": "male",
+    "findings": {
+        "low_back_pain": "present",
+        "gait_disturbance": "present",
+        "hand_clumsiness": "present",
+        "arm_numbness_tingling": "present",
+        "hoffmann_sign": "present",
+    },
+}
+
+
+def ids(items: list[Any]) -> list[str]:
+    return [i.id for i in items]
+
+
+def test_myelopathy_case_points_to_the_neck_and_asks_for_cervical_mri() -> None:
+    result = assess(MYELOPATHY)
+    assert result.origin.verdict is Origin.CERVICAL
+    assert "cervical_mri" in ids(result.workup)
+    assert "dcm_surgical_assessment" in ids(result.treatment)
+    assert "aim_at_cervical_source" in ids(result.treatment)
+    assert result.urgency is Urgency.SOON
+    dcm = next(c for c in result.conditions if c.id == "degenerative_cervical_myelopathy")
+    assert dcm.contributions[0].finding == "hand_clumsiness"  # ordered by strength
+
+
+def test_non_specific_back_pain_gets_no_routine_imaging() -> None:
+    result = assess(
+        {"age": 35, "findings": {"low_back_pain": "present", "sciatica": "absent", "hand_clumsiness": "absent"}}
+    )
+    assert result.origin.verdict is Origin.LUMBAR
+    assert "routine_lumbar_imaging" in ids(result.workup)
+    assert "cervical_mri" not in ids(result.workup)
+    assert result.urgency is Urgency.ROUTINE
+
+
+def test_cauda_equina_signs_are_an_emergency_whatever_the_probabilities() -> None:
+    # Strong evidence for a benign picture cannot outweigh the rule.
+    findings = {
+        "low_back_pain": "present",
+        "saddle_anesthesia": "present",
+        "urinary_retention": "absent",
+        "bilateral_leg_symptoms": "absent",
+    }
+    result = assess({"age": 30, "findings": findings})
+    assert result.urgency is Urgency.EMERGENCY
+    assert result.red_flags[0].id == "cauda_equina_syndrome"
+    assert result.red_flags[0].findings == ["saddle_anesthesia"]
+    assert "emergency_lumbar_mri" in ids(result.workup)
+    assert "routine_lumbar_imaging" not in ids(result.workup)
+
+
+@pytest.mark.parametrize(
+    ("finding", "flag", "urgency"),
+    [
+        ("fever", "spinal_infection", Urgency.URGENT),
+        ("immunosuppression", "spinal_infection", Urgency.URGENT),
+        ("recent_spinal_procedure", "spinal_infection", Urgency.URGENT),
+        ("history_of_cancer", "spinal_malignancy", Urgency.URGENT),
+        ("weight_loss", "spinal_malignancy", Urgency.URGENT),
+        ("trauma", "vertebral_fracture", Urgency.URGENT),
+        ("osteoporosis", "vertebral_fracture", Urgency.URGENT),
+        ("urinary_retention", "cauda_equina_syndrome", Urgency.EMERGENCY),
+    ],
+)
+def test_each_red_flag_rule(finding: str, flag: str, urgency: Urgency) -> None:
+    result = assess({"findings": {"low_back_pain": "present", finding: "present"}})
+    assert flag in ids(result.red_flags)
+    assert result.urgency is urgency
+
+
+def test_falls_raise_urgency_only_with_signs_of_myelopathy() -> None:
+    plain = assess({"findings": {"falls": "present"}})
+    assert "progressive_myelopathy" not in ids(plain.red_flags)
+    with_sign = assess({"findings": {"falls": "present", "hoffmann_sign": "present"}})
+    assert "progressive_myelopathy" in ids(with_sign.red_flags)
+    assert with_sign.urgency is Urgency.URGENT
+
+
+def test_exam_items_not_yet_examined_are_suggested_with_how_to_elicit(kb: KnowledgeBase) -> None:
+    result = assess(MYELOPATHY)
+    exams = [w for w in result.workup if w.kind == "exam"]
+    assert exams and all(w.detail for w in exams)
+    examined = set(MYELOPATHY["findings"])  # type: ignore[arg-type]
+    assert not {w.id.removeprefix("examine_") for w in exams} & examined
+    assert all(kb.findings[q.finding].patient_question for q in result.next_questions)
+
+
+def test_setting_changes_the_pretest_population() -> None:
+    primary = assess(MYELOPATHY, setting="primary_care")
+    spine = assess(MYELOPATHY, setting="spine_clinic")
+    p = {c.id: c.probability for c in primary.conditions}
+    s = {c.id: c.probability for c in spine.conditions}
+    assert s["degenerative_cervical_myelopathy"] > p["degenerative_cervical_myelopathy"]
+    with pytest.raises(InputError, match="setting"):
+        assess(MYELOPATHY, setting="mars")
+
+
+def test_assessment_carries_versions_and_round_trips(kb: KnowledgeBase) -> None:
+    result = assess(MYELOPATHY)
+    assert result.knowledge_version == kb.version
+    again = Assessment.model_validate_json(result.model_dump_json())
+    assert again == result
+    assert {r.id for r in result.references} >= {"fogarty2018", "fehlings2017"}
+
+
+def test_origin_probabilities_sum_to_one() -> None:
+    result = assess(MYELOPATHY)
+    assert sum(result.origin.probabilities.values()) == pytest.approx(1.0)
+
+
+# Vignettes, primary-care setting, structured findings (history, exam and imaging).
+# Misses are explained in the closing note of issue 2 and kept visible here.
+EXPECTED_MISSES = {
+    "dev03": "tandem case: DCM 29% in primary care (below the both threshold); matches as 'both' in spine_clinic",
+    "dev11": "NPH: cognitive decline is unmapped in the vignette; broad-based gait in an 82-year-old reads as LSS",
+    "dev12": "neuropathy: no positive neuropathy sign is mapped (only absent UMN signs); verdict is undetermined",
+}
+
+
+@pytest.mark.parametrize("vignette", load_vignettes(), ids=lambda v: str(v["id"]))
+def test_dev_vignette(vignette: dict[str, Any]) -> None:
+    findings = {**vignette["findings"], **(vignette.get("imaging_findings") or {})}
+    result = assess({"age": vignette["age"], "sex": vignette["sex"], "findings": findings})
+    assert sorted({f.condition for f in result.red_flags}) == sorted(vignette["expected_red_flags"])
+    if vignette["id"] in EXPECTED_MISSES:
+        assert result.origin.verdict.value != vignette["expected_origin"]
+    else:
+        assert result.origin.verdict.value == vignette["expected_origin"]

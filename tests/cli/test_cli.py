@@ -1,0 +1,105 @@
+"""The command line: readable report, JSON contract, and clear errors with exit code 2."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from spinetriage.cli import app
+
+runner = CliRunner()
+CONTRACT = {
+    "origin",
+    "conditions",
+    "red_flags",
+    "urgency",
+    "workup",
+    "treatment",
+    "next_questions",
+    "knowledge_version",
+}
+
+
+def test_example_report_shows_verdict_flags_and_references() -> None:
+    result = runner.invoke(app, ["assess", "--example", "back_pain_from_the_neck"])
+    assert result.exit_code == 0, result.output
+    assert "CERVICAL" in result.output
+    assert "References" in result.output and "fogarty2018" in result.output
+
+
+def test_json_output_follows_the_contract(tmp_path: Path) -> None:
+    case = tmp_path / "case.yaml"
+    case.write_text("age: 70\nfindings:\n  saddle_anesthesia: present\n  low_back_pain: present\n", encoding="utf-8")
+    result = runner.invoke(app, ["assess", str(case), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert set(data) >= CONTRACT
+    assert data["origin"]["verdict"] in {"cervical", "lumbar", "both", "other", "undetermined"}
+    assert data["urgency"] == "emergency"
+    assert data["red_flags"][0]["findings"] == ["saddle_anesthesia"]
+    first = data["conditions"][0]
+    assert {"id", "probability", "contributions"} <= set(first)
+
+
+def test_stdin_and_setting_option() -> None:
+    case = json.dumps({"findings": {"hand_clumsiness": "present"}})
+    primary = json.loads(runner.invoke(app, ["assess", "-", "--json"], input=case).output)
+    spine = json.loads(runner.invoke(app, ["assess", "-", "--json", "--setting", "spine_clinic"], input=case).output)
+    assert spine["setting"] == "spine_clinic" and primary["setting"] == "primary_care"
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ('{"findings": {"hofman_sign": "present"}}', "did you mean 'hoffmann_sign'"),
+        ('{"findings": {"hoffmann_sign": "yes"}}', "allowed: present, absent, unknown"),
+        ('{"age": 250, "findings": {}}', "age"),
+        ('{"age": "old", "findings": {}}', "age"),
+        ('{"sex": "x", "findings": {}}', "allowed: female, male"),
+        ('{"findings": {}, "colour": "red"}', "colour"),
+        ('{"findings": {"a": 1,}', "line 1, column"),
+        ("findings:\n  a: [1\n", "line 3, column"),
+        ("", "is empty"),
+        ("   \n", "is empty"),
+        ("[1, 2]", "must be a mapping"),
+    ],
+)
+def test_bad_input_is_named_with_exit_code_2(tmp_path: Path, content: str, expected: str) -> None:
+    case = tmp_path / ("case.json" if content.lstrip().startswith(("{", "[")) else "case.yaml")
+    case.write_text(content, encoding="utf-8")
+    result = runner.invoke(app, ["assess", str(case)])
+    assert result.exit_code == 2
+    assert expected in result.output
+    assert "Traceback" not in result.output
+
+
+def test_missing_file_and_missing_argument() -> None:
+    assert runner.invoke(app, ["assess", "/no/such/case.json"]).exit_code == 2
+    assert runner.invoke(app, ["assess"]).exit_code == 2
+    assert runner.invoke(app, ["assess", "--example", "nope"]).exit_code == 2
+
+
+def test_binary_file_is_refused(tmp_path: Path) -> None:
+    case = tmp_path / "case.json"
+    case.write_bytes(b"\xff\xfe\x00garbage")
+    result = runner.invoke(app, ["assess", str(case)])
+    assert result.exit_code == 2 and "UTF-8" in result.output
+
+
+def test_knowledge_browser() -> None:
+    listing = runner.invoke(app, ["knowledge", "findings"])
+    assert listing.exit_code == 0 and "hoffmann_sign" in listing.output
+    one = runner.invoke(app, ["knowledge", "findings", "hoffmann_sign", "--json"])
+    data = json.loads(one.output)
+    assert data[0]["elicitation"] and data[0]["evidence"][0]["sources"] == ["fogarty2018"]
+    refs = json.loads(runner.invoke(app, ["knowledge", "references", "--json"]).output)
+    assert any(r["id"] == "suri2010" for r in refs)
+    assert runner.invoke(app, ["knowledge", "findings", "nope"]).exit_code == 2
+
+
+def test_version() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and "knowledge" in result.output

@@ -1,0 +1,211 @@
+"""The shipped knowledge base is complete and cited; broken ones fail with every problem named."""
+
+from __future__ import annotations
+
+import shutil
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from spinetriage.errors import KnowledgeError
+from spinetriage.knowledge import KnowledgeBase, load_knowledge
+from spinetriage.knowledge.loader import FILES
+from spinetriage.vocab import Basis, FindingKind
+
+DESIGN_CONDITIONS = [
+    "nonspecific_low_back_pain",
+    "lumbar_radiculopathy",
+    "lumbar_spinal_stenosis",
+    "cervical_radiculopathy",
+    "degenerative_cervical_myelopathy",
+    "cauda_equina_syndrome",
+    "spinal_infection",
+    "spinal_malignancy",
+    "vertebral_fracture",
+    "peripheral_neuropathy",
+    "normal_pressure_hydrocephalus",
+    "multiple_sclerosis",
+    "motor_neuron_disease",
+    "vascular_claudication",
+    "hip_osteoarthritis",
+]
+
+
+DESIGN_FINDINGS = [
+    "low_back_pain",
+    "neck_pain",
+    "neck_stiffness",
+    "radicular_arm_pain",
+    "arm_numbness_tingling",
+    "hand_clumsiness",
+    "fine_motor_difficulty",
+    "hand_weakness",
+    "leg_heaviness",
+    "leg_weakness",
+    "gait_disturbance",
+    "falls",
+    "imbalance",
+    "neurogenic_claudication",
+    "relief_sitting_flexion",
+    "pain_worse_sitting",
+    "leg_pain_below_knee",
+    "sciatica",
+    "bilateral_leg_symptoms",
+    "saddle_anesthesia",
+    "urinary_retention",
+    "urinary_incontinence",
+    "urinary_urgency",
+    "bowel_dysfunction",
+    "fever",
+    "weight_loss",
+    "night_pain",
+    "history_of_cancer",
+    "trauma",
+    "osteoporosis",
+    "steroid_use",
+    "immunosuppression",
+    "iv_drug_use",
+    "recent_spinal_procedure",
+    "cognitive_decline",
+    "previous_lumbar_surgery",
+    "broad_based_gait",
+    "ataxia",
+    "hyperreflexia_lower",
+    "hyperreflexia_upper",
+    "hyporeflexia_lower",
+    "hoffmann_sign",
+    "babinski_sign",
+    "clonus",
+    "inverted_supinator",
+    "lhermitte_sign",
+    "romberg_sign",
+    "tandem_gait_abnormal",
+    "spasticity",
+    "sensory_level",
+    "muscle_atrophy",
+    "fasciculations",
+    "distal_symmetric_sensory_loss",
+    "diminished_pedal_pulses",
+    "straight_leg_raise_positive",
+    "hip_rotation_pain",
+    "elevated_inflammatory_markers",
+    "cervical_canal_stenosis",
+    "cervical_cord_compression",
+    "cord_t2_signal_change",
+    "myelomalacia",
+    "opll",
+    "cervical_foraminal_stenosis",
+    "cervical_disc_herniation",
+    "cervical_spondylosis",
+    "lumbar_canal_stenosis",
+    "lumbar_foraminal_stenosis",
+    "lumbar_disc_herniation",
+    "spondylolisthesis",
+    "vertebral_compression_fracture",
+]
+
+
+def test_every_design_condition_is_present(kb: KnowledgeBase) -> None:
+    assert set(DESIGN_CONDITIONS) <= set(kb.conditions)
+
+
+def test_every_design_finding_is_present(kb: KnowledgeBase) -> None:
+    assert len(DESIGN_FINDINGS) == 70
+    assert set(DESIGN_FINDINGS) <= set(kb.findings)
+
+
+def test_every_source_resolves_to_a_reference(kb: KnowledgeBase) -> None:
+    cited = [s for lk in kb.likelihoods.values() for s in lk.sources]
+    cited += [s for p in kb.priors.values() for s in p.sources]
+    cited += [s for r in [*kb.workup.values(), *kb.treatment.values()] for s in r.sources]
+    assert cited and set(cited) <= set(kb.references)
+
+
+def test_every_judgement_says_why(kb: KnowledgeBase) -> None:
+    items = [*kb.likelihoods.values(), *kb.priors.values(), *kb.thresholds.values()]
+    judgements = [i for i in items if i.basis is Basis.JUDGEMENT]
+    assert judgements and all(i.reason for i in judgements)
+
+
+def test_findings_say_how_they_are_obtained(kb: KnowledgeBase) -> None:
+    for finding in kb.findings.values():
+        if finding.kind is FindingKind.EXAM:
+            assert finding.elicitation, finding.id
+        if finding.kind is FindingKind.HISTORY:
+            assert finding.patient_question, finding.id
+
+
+def test_priors_cover_every_condition_in_two_settings(kb: KnowledgeBase) -> None:
+    assert {"primary_care", "spine_clinic"} <= set(kb.settings)
+    for setting in kb.settings:
+        for condition in kb.conditions:
+            assert 0 < kb.prior(setting, condition).probability < 1
+
+
+def test_derived_accuracy_reproduces_the_given_ratios(kb: KnowledgeBase) -> None:
+    for lk in kb.likelihoods.values():
+        sens, fpr = lk.p_present_given_condition, lk.p_present_without_condition
+        assert 0 < sens < 1 and 0 < fpr < 1, (lk.condition, lk.finding)
+        assert sens / fpr == pytest.approx(lk.ratio_present, rel=1e-9)
+        assert (1 - sens) / (1 - fpr) == pytest.approx(lk.ratio_absent, rel=1e-9)
+
+
+def _copy_data(tmp_path: Path) -> Path:
+    source = resources.files("spinetriage.knowledge") / "data"
+    for name in FILES:
+        (tmp_path / name).write_text((source / name).read_text(encoding="utf-8"), encoding="utf-8")
+    return tmp_path
+
+
+def test_a_copy_loads_with_the_same_version(tmp_path: Path, kb: KnowledgeBase) -> None:
+    assert load_knowledge(_copy_data(tmp_path)).version == kb.version
+
+
+def test_changing_a_number_changes_the_version(tmp_path: Path, kb: KnowledgeBase) -> None:
+    data = _copy_data(tmp_path)
+    path = data / "likelihoods.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("lr_present: 2.2,", "lr_present: 2.3,"), encoding="utf-8")
+    assert load_knowledge(data).version != kb.version
+
+
+def test_all_problems_are_reported_at_once(tmp_path: Path) -> None:
+    data = _copy_data(tmp_path)
+    lk = data / "likelihoods.yaml"
+    text = lk.read_text(encoding="utf-8")
+    text = text.replace(
+        "finding: hoffmann_sign, lr_present: 2.2, lr_absent: 0.63",
+        "finding: hofman_sign, lr_present: 2.2, lr_absent: 1.5",
+    )
+    text = text.replace("sources: [cook2009]", "sources: [nosuchpaper]")
+    lk.write_text(text, encoding="utf-8")
+    priors = data / "priors.yaml"
+    priors.write_text(
+        priors.read_text(encoding="utf-8").replace("probability: 0.85,", "probability: 1.5,"), encoding="utf-8"
+    )
+    with pytest.raises(KnowledgeError) as caught:
+        load_knowledge(data)
+    problems = "\n".join(caught.value.problems)
+    assert "hofman_sign" in problems  # unknown finding, named
+    assert "cannot both hold" in problems  # incoherent LR pair
+    assert "nosuchpaper" in problems  # unresolved reference
+    assert "nonspecific_low_back_pain" in problems  # impossible probability, by identifier
+    assert len(caught.value.problems) >= 4
+
+
+def test_a_judgement_without_reason_is_rejected(tmp_path: Path) -> None:
+    data = _copy_data(tmp_path)
+    path = data / "recommendations.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace('reason: "More likely than not', 'note: "More likely than not')
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="condition_likely"):
+        load_knowledge(data)
+
+
+def test_missing_file_is_named(tmp_path: Path) -> None:
+    data = _copy_data(tmp_path)
+    (data / "groups.yaml").unlink()
+    with pytest.raises(KnowledgeError, match=r"groups\.yaml"):
+        load_knowledge(data)
+    shutil.rmtree(data)
