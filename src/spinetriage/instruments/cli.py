@@ -30,7 +30,7 @@ EXIT_BAD_INPUT = 2
 
 
 def _fail(err: Console, message: str) -> typer.Exit:
-    err.print(message, markup=False, highlight=False)
+    err.print(message, markup=False, highlight=False, soft_wrap=True)
     return typer.Exit(code=EXIT_BAD_INPUT)
 
 
@@ -117,7 +117,7 @@ def _list(out: Console, as_json: bool) -> None:
         typer.echo(json.dumps(payload, indent=2))
         return
     table = Table(title="Instruments")
-    table.add_column("Id", overflow="fold")
+    table.add_column("Id", no_wrap=True)
     for column in ("Instrument", "Purpose", "References"):
         table.add_column(column)
     for spec in instruments.values():
