@@ -189,5 +189,15 @@ def root(
     """spinetriage: decision support for clinicians, not a diagnosis."""
 
 
+def _register_subcommands() -> None:
+    """Commands that live with their own package (one concept per module)."""
+    from spinetriage.instruments.cli import register as register_instruments
+
+    register_instruments(app)
+
+
+_register_subcommands()
+
+
 def main() -> None:
     app()
