@@ -34,7 +34,7 @@ def _fail(err: Console, message: str) -> typer.Exit:
     return typer.Exit(code=EXIT_BAD_INPUT)
 
 
-def _read_answers(path: Path) -> dict[str, Answer]:
+def _read_answers(path: Path, instrument: Instrument) -> dict[str, Answer]:
     """Item answers from a YAML or JSON mapping; InputError when unreadable or wrong shape."""
     field = f"--answers {path}"
     try:
@@ -45,8 +45,10 @@ def _read_answers(path: Path) -> dict[str, Answer]:
         data: Any = yaml.safe_load(text)
     except yaml.YAMLError:
         raise InputError(field, "not valid YAML or JSON", "a mapping of item id to answer") from None
+    ids = ", ".join(item.id for item in instrument.items)
     if not isinstance(data, dict) or not all(isinstance(k, str) for k in data):
-        raise InputError(field, "must be a mapping of item id to answer", "e.g. {upper_limb_motor: 4}")
+        example = instrument.items[0].id
+        raise InputError(field, "must be a mapping of item id to answer", f"e.g. {{{example}: ...}}; items: {ids}")
     answers: dict[str, Answer] = {}
     for key, value in data.items():
         if value is not None and not isinstance(value, int | str | bool):
@@ -145,7 +147,7 @@ def score_command(
     try:
         instrument = get(name)
         given = (
-            _read_answers(answers)
+            _read_answers(answers, instrument)
             if answers is not None
             else {i.id: _ask(err, instrument, i) for i in instrument.items}
         )
