@@ -1,0 +1,58 @@
+"""Spinal levels: "C5-6", "C5/C6", "C4-C6", "C4 to C6", "L5-S1", "T10".
+
+A range names every motion segment inside it: "C4-C6" is C4-C5 and C5-C6.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["LEVEL_RE", "parse_level", "region_of"]
+
+_VERTEBRAE: tuple[str, ...] = (
+    *(f"C{i}" for i in range(1, 8)),
+    *(f"T{i}" for i in range(1, 13)),
+    *(f"L{i}" for i in range(1, 6)),
+    "S1",
+)
+_INDEX = {v: i for i, v in enumerate(_VERTEBRAE)}
+
+# "T2" followed by an MRI word is a sequence, not a level.
+LEVEL_RE = re.compile(
+    r"(?<![a-z0-9])([ctls])\s?(\d{1,2})"
+    r"(?:\s*(?:-|–|/|to|through|thru)\s*([ctls])?\s?(\d{1,2}))?"
+    r"(?![a-z0-9])(?!\s*-?\s*(?:weighted|signal|hyper|hypo|stir|images?|sequences?|flair|w\b|wi\b))",
+)
+
+
+def parse_level(match: re.Match[str]) -> tuple[str, ...]:
+    """The segments (or the single vertebra) that one LEVEL_RE match names; () if invalid."""
+    letter, first, letter2, second = match.group(1), match.group(2), match.group(3), match.group(4)
+    top = f"{letter.upper()}{int(first)}"
+    if top not in _INDEX:
+        return ()
+    if second is None:
+        return (top,)
+    bottom = f"{(letter2 or letter).upper()}{int(second)}"
+    if bottom not in _INDEX and letter2 is None and letter.upper() == "C" and int(second) == 1:
+        bottom = "T1"  # "C7-1" is unusual; keep it invalid unless it reads as C7-T1
+    if letter2 is None and letter.upper() == "L" and int(second) == 1 and int(first) == 5:
+        bottom = "S1"  # "L5-1" is L5-S1
+    if bottom not in _INDEX:
+        return ()
+    i, j = _INDEX[top], _INDEX[bottom]
+    if j <= i or j - i > len(_VERTEBRAE):
+        return ()
+    return tuple(f"{_VERTEBRAE[k]}-{_VERTEBRAE[k + 1]}" for k in range(i, j))
+
+
+def region_of(levels: tuple[str, ...]) -> str | None:
+    """cervical if any level is cervical, else lumbar if any is lumbar or sacral, else thoracic."""
+    if not levels:
+        return None
+    letters = {part[0] for lvl in levels for part in lvl.split("-")}
+    if "C" in letters:
+        return "cervical"
+    if "L" in letters or "S" in letters:
+        return "lumbar"
+    return "thoracic"
