@@ -167,7 +167,7 @@ def _leftmost_longest_cues(items: list[tuple[int, int, str]]) -> list[tuple[int,
     out: list[tuple[int, int, str]] = []
     last_end = -1
     for it in items:
-        if it[0] >= last_end:
+        if it[0] >= last_end or (out and it[:2] == out[-1][:2]):
             out.append(it)
             last_end = it[1]
     return out
@@ -317,7 +317,7 @@ def _attach_cues(
                     dist = t.start - ce if ce <= t.start else cs - t.end
                     if dist < 0:
                         dist = 0
-                if dist > 60:
+                if dist > 30:
                     continue
                 if best is None or dist < best[0]:
                     best = (dist, j)

@@ -20,7 +20,7 @@ _INDEX = {v: i for i, v in enumerate(_VERTEBRAE)}
 # "T2" followed by an MRI word is a sequence, not a level.
 LEVEL_RE = re.compile(
     r"(?<![a-z0-9])([ctls])\s?(\d{1,2})"
-    r"(?:\s*(?:-|–|/|to|through|thru)\s*([ctls])?\s?(\d{1,2}))?"
+    r"(?:\s*(?:-|–|/|to|through|thru|on)\s*([ctls])?\s?(\d{1,2}))?"
     r"(?![a-z0-9])(?!\s*-?\s*(?:weighted|signal|hyper|hypo|stir|images?|sequences?|flair|w\b|wi\b))",
 )
 
