@@ -197,6 +197,7 @@ def _register_subcommands() -> None:
 
 
 _register_subcommands()
+from spinetriage.interview.cli import register as _register_interview; _register_interview(app)  # noqa: E402, E702, I001
 
 
 def main() -> None:

@@ -1,0 +1,152 @@
+"""The stateless interview API: order, no repeats, stopping, determinism, audiences."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from spinetriage.assessment import assess
+from spinetriage.errors import InputError
+from spinetriage.interview import Step, next_step
+from spinetriage.interview.engine import MIN_IMPACT, build_case, red_flag_screening
+from spinetriage.knowledge import KnowledgeBase
+from spinetriage.vocab import FindingKind
+
+Answerer = Callable[[str], str]
+
+
+def run(mode: str, answer: Answerer, **kwargs: object) -> tuple[list[str], Step, dict[str, str]]:
+    answers: dict[str, str] = {}
+    asked: list[str] = []
+    for _ in range(200):
+        step = next_step(answers, mode=mode, **kwargs)  # type: ignore[arg-type]
+        if step.done:
+            return asked, step, answers
+        assert step.question is not None
+        asked.append(step.question.finding)
+        answers[step.question.finding] = answer(step.question.finding)
+    raise AssertionError("interview did not stop")
+
+
+def all_no(_: str) -> str:
+    return "absent"
+
+
+@pytest.mark.parametrize("mode", ["patient", "clinician"])
+def test_red_flags_asked_first_in_file_order(mode: str, kb: KnowledgeBase) -> None:
+    answers: dict[str, str] = {}
+    flags: list[bool] = []
+    asked: list[str] = []
+    while (step := next_step(answers, mode=mode)).question is not None:  # type: ignore[arg-type]
+        flags.append(step.question.red_flag_screening)
+        asked.append(step.question.finding)
+        answers[step.question.finding] = "absent"
+    screening = red_flag_screening(kb)
+    n = flags.index(False)
+    assert not any(flags[n:]), "every screening question comes before any other"
+    first = asked[:n]
+    assert set(first) <= set(screening)
+    assert first == sorted(first, key=screening.index)
+    assert {"saddle_anesthesia", "fever", "history_of_cancer", "trauma", "rapid_progression"} <= set(first)
+
+
+def test_screening_questions_say_so(kb: KnowledgeBase) -> None:
+    step = next_step({}, mode="patient")
+    assert step.question is not None and step.question.red_flag_screening
+    assert step.question.finding == red_flag_screening(kb)[0]
+    assert "red-flag" in step.question.reason
+
+
+def test_flag_that_cannot_fire_is_not_screened_further() -> None:
+    asked, _, _ = run("patient", all_no)
+    # urinary_incontinence absent: the incontinence flag cannot fire, so its other
+    # clauses are not screened (they may still be asked later, by impact)
+    assert asked.index("low_back_pain") > asked.index("falls")
+
+
+@pytest.mark.parametrize("mode", ["patient", "clinician"])
+@pytest.mark.parametrize("value", ["absent", "present", "unknown"])
+def test_no_question_repeated_and_stops_with_reason(mode: str, value: str) -> None:
+    asked, step, _ = run(mode, lambda _: value)
+    assert len(asked) == len(set(asked))
+    assert step.done and step.question is None and step.stop_reason
+
+
+def test_unknown_counts_as_asked() -> None:
+    first = next_step({}, mode="clinician")
+    assert first.question is not None
+    second = next_step({first.question.finding: "unknown"}, mode="clinician")
+    assert second.question is not None and second.question.finding != first.question.finding
+
+
+def test_question_limit_stops(kb: KnowledgeBase) -> None:
+    _, step, answers = run("clinician", all_no, max_questions=2)
+    assert "limit" in step.stop_reason
+    screened = set(red_flag_screening(kb))
+    assert sum(1 for f in answers if f not in screened) == 2
+
+
+def test_stops_on_low_impact() -> None:
+    _, step, _ = run("clinician", all_no, max_questions=1000)
+    assert f"{MIN_IMPACT:.0%}" in step.stop_reason or "no question left" in step.stop_reason
+
+
+def test_deterministic() -> None:
+    a = run("clinician", lambda f: "present" if len(f) % 2 else "absent")
+    b = run("clinician", lambda f: "present" if len(f) % 2 else "absent")
+    assert a[0] == b[0] and a[1].stop_reason == b[1].stop_reason
+    partial = dict(list(a[2].items())[:20])
+    assert next_step(partial, mode="clinician") == next_step(dict(partial), mode="clinician")
+
+
+def test_going_back_restores_the_earlier_step() -> None:
+    answers = {"saddle_anesthesia": "absent", "urinary_retention": "absent"}
+    before = next_step(answers, mode="patient")
+    assert before.question is not None
+    after = next_step({**answers, before.question.finding: "present"}, mode="patient")
+    assert after != before
+    assert next_step(answers, mode="patient") == before
+
+
+@pytest.mark.parametrize("value", ["absent", "present", "unknown"])
+def test_patient_mode_asks_only_history(value: str, kb: KnowledgeBase) -> None:
+    asked, step, _ = run("patient", lambda _: value)
+    assert all(kb.findings[f].kind is FindingKind.HISTORY for f in asked)
+    assert step.assessment is None
+
+
+def test_clinician_mode_asks_exam_signs_with_elicitation(kb: KnowledgeBase) -> None:
+    asked, _, _ = run("clinician", all_no)
+    exams = [f for f in asked if kb.findings[f].kind is FindingKind.EXAM]
+    assert exams
+    answers = {f: "absent" for f in asked[: asked.index(exams[0])]}
+    step = next_step(answers, mode="clinician")
+    assert step.question is not None and step.question.finding == exams[0]
+    elicitation = kb.findings[exams[0]].elicitation
+    assert elicitation and elicitation in step.question.text
+
+
+def test_patient_urgent_advice_without_diagnosis() -> None:
+    step = next_step({"saddle_anesthesia": "present"}, mode="patient")
+    assert step.urgent_advice and "emergency" in step.urgent_advice
+    assert "%" not in step.urgent_advice and "cauda" not in step.urgent_advice.lower()
+    assert next_step({"saddle_anesthesia": "absent"}, mode="patient").urgent_advice is None
+    assert next_step({"saddle_anesthesia": "present"}, mode="clinician").urgent_advice is None
+
+
+def test_final_assessment_equals_assess_on_the_case() -> None:
+    _, step, answers = run("clinician", lambda f: "present" if f == "hand_clumsiness" else "absent", age=66)
+    assert step.assessment is not None
+    case = build_case(answers, age=66)
+    assert assess(case) == step.assessment
+    assert assess(case.model_dump(mode="json", exclude_none=True)) == step.assessment
+
+
+def test_bad_input_is_named() -> None:
+    with pytest.raises(InputError):
+        next_step({"no_such_finding": "absent"}, mode="patient")
+    with pytest.raises(InputError):
+        next_step({"fever": "yes"}, mode="patient")
+    with pytest.raises(InputError):
+        next_step({}, mode="patient", setting="moon")
