@@ -44,9 +44,7 @@ def load_jsonl(name: str) -> list[dict[str, Any]]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-def score_sentences(
-    items: Iterable[dict[str, Any]], predict: Callable[[str], list[dict[str, Any]]]
-) -> dict[str, PRF]:
+def score_sentences(items: Iterable[dict[str, Any]], predict: Callable[[str], list[dict[str, Any]]]) -> dict[str, PRF]:
     """predict(text) -> mentions as dicts with finding, status, side, levels.
 
     overall: (finding, status) pairs; status:<s>: pairs with that status; side: (finding, side)

@@ -143,7 +143,7 @@ def _run(doc: _Doc) -> list[Mention]:
                 candidates.append(_Span(m.start(), m.end(), (int(m.lastgroup[1:].split("_")[0]),), True))
     if rules.trigger_patterns is not None:
         for m in rules.trigger_patterns.finditer(flat):
-            if m.lastgroup and m.end() > m.start():
+            if m.lastgroup and m.end() > m.start() and not in_header(m.start(), m.end()):
                 candidates.append(_Span(m.start(), m.end(), (int(m.lastgroup[1:]),), False))
     spans = _leftmost_longest(candidates)
     cue_lists = {kind: _leftmost_longest_cues(items) for kind, items in cues.items()}

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from spinetriage.errors import InputError
+from spinetriage.text import MAX_TEXT_CHARS, MentionStatus, Section, extract
+
+
+def test_negation_scope_stops_at_but() -> None:
+    assert extract("No clonus but Hoffmann present.").findings == {"clonus": "absent", "hoffmann_sign": "present"}
+
+
+def test_list_negation_covers_every_item() -> None:
+    f = extract("No fever, chills or weight loss.").findings
+    assert f == {"fever": "absent", "weight_loss": "absent"}
+
+
+def test_level_gives_region_specific_id_and_range_expands() -> None:
+    m = extract("Disc herniations from C4 to C6.").mentions
+    assert [(x.finding, x.levels) for x in m] == [("cervical_disc_herniation", ("C4-C5", "C5-C6"))]
+    assert extract("L4-5 disc herniation.").mentions[0].finding == "lumbar_disc_herniation"
+
+
+def test_span_indexes_phrase() -> None:
+    text = "Exam: +Hoffmann's on the left."
+    m = extract(text).mentions[0]
+    assert text[m.start : m.end] == "Hoffmann's" and m.side == "left" and m.section is Section.EXAM
+
+
+def test_impression_outweighs_findings_for_imaging() -> None:
+    text = "Findings: C6-7 foraminal narrowing on the right.\nImpression: No foraminal stenosis at C6-7."
+    assert extract(text).findings == {"cervical_foraminal_stenosis": "absent"}
+
+
+def test_family_and_hypothetical_are_not_present() -> None:
+    e = extract("Mother had breast cancer. Return if urinary retention.")
+    assert {m.status for m in e.mentions} == {MentionStatus.FAMILY, MentionStatus.HYPOTHETICAL}
+    assert e.findings == {}
+
+
+def test_too_long_is_refused() -> None:
+    with pytest.raises(InputError) as info:
+        extract("a" * (MAX_TEXT_CHARS + 1))
+    assert info.value.field == "text"
+
+
+def test_bytes_are_refused() -> None:
+    with pytest.raises(InputError):
+        extract(b"no clonus")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no " * 200_000,
+        "(" * 100_000 + "clonus" + ")" * 100_000,
+        "fever, " * 100_000,
+        "\x00\x01\x02 hoffmann \x7f" * 10_000,
+        "C5-6 " * 50_000,
+    ],
+)
+def test_hostile_input_finishes(text: str) -> None:
+    for m in extract(text).mentions:
+        assert 0 <= m.start < m.end <= len(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([*"abcno ,.;:-+()/\n\tC5LHT3", "hoffmann", "no ", "clonus", "C5-6 "])).map("".join))
+def test_never_crashes_and_spans_index_input(text: str) -> None:
+    e = extract(text)
+    for m in e.mentions:
+        assert 0 <= m.start < m.end <= len(text)
+        assert text[m.start : m.end].strip()
+    assert set(e.findings.values()) <= {"present", "absent"}
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text())
+def test_any_unicode_never_crashes(text: str) -> None:
+    for m in extract(text).mentions:
+        assert 0 <= m.start < m.end <= len(text)
+
+
+def test_deterministic() -> None:
+    text = "C5-C6: severe canal stenosis with cord compression. Hoffmann positive."
+    assert extract(text) == extract(text)

@@ -1,0 +1,42 @@
+"""Gold-set scores. Floors are set a little under the honest measurement (see docs/text.md)."""
+
+from __future__ import annotations
+
+import pytest
+
+from spinetriage.text import extract
+
+from .scoring import load_jsonl, score_notes, score_sentences
+
+SENTENCE_FLOORS = {
+    "overall": 0.97,
+    "finding": 0.97,
+    "side": 0.93,
+    "level": 0.95,
+    "status:present": 0.97,
+    "status:absent": 0.95,
+    "status:possible": 0.90,
+    "status:historical": 0.90,
+    "status:family": 0.90,
+    "status:hypothetical": 0.90,
+}
+
+
+@pytest.fixture(scope="module")
+def sentence_scores() -> dict[str, object]:
+    items = load_jsonl("sentences.jsonl")
+    assert len(items) >= 300
+    return score_sentences(items, lambda t: [m.to_dict() for m in extract(t).mentions])
+
+
+@pytest.mark.parametrize("key", sorted(SENTENCE_FLOORS))
+def test_sentence_f1_floor(sentence_scores: dict[str, object], key: str) -> None:
+    prf = sentence_scores[key]
+    assert prf.f1 >= SENTENCE_FLOORS[key], f"{key}: {prf}"  # type: ignore[attr-defined]
+
+
+def test_notes_f1_floor() -> None:
+    items = load_jsonl("notes.jsonl")
+    assert len(items) >= 20
+    prf = score_notes(items, lambda t: extract(t).findings)
+    assert prf.f1 >= 0.94, str(prf)
