@@ -116,8 +116,10 @@ def main() -> None:
     print(f"{'':14}{'F1 (finding+status)':>22}{'notes/s':>12}")
     print(f"{'spinetriage':14}{ours['overall'].f1:>22.3f}{ours_rate:>12.0f}")
     print(f"{'medspaCy':14}{theirs['overall'].f1:>22.3f}{res['notes_per_s']:>12.0f}")
-    print(f"ratios: F1 {ours['overall'].f1 / max(theirs['overall'].f1, 1e-9):.2f}x, "
-          f"throughput {ours_rate / res['notes_per_s']:.1f}x")
+    print(
+        f"ratios: F1 {ours['overall'].f1 / max(theirs['overall'].f1, 1e-9):.2f}x, "
+        f"throughput {ours_rate / res['notes_per_s']:.1f}x"
+    )
     for key in sorted(k for k in ours if k.startswith("status:")):
         print(f"  {key:22} spinetriage F1 {ours[key].f1:.3f}   medspaCy F1 {theirs.get(key, ours[key]).f1:.3f}")
 

@@ -10,12 +10,14 @@ from spinetriage._version import __version__
 from spinetriage.assessment.models import (
     Assessment,
     ConditionOut,
+    ConflictOut,
     ContributionOut,
     OriginOut,
     QuestionOut,
     RecommendationOut,
     RedFlagOut,
     ReferenceOut,
+    TextFindingOut,
 )
 from spinetriage.assessment.origin import origin_probabilities, verdict
 from spinetriage.assessment.questions import Impact, rank_unknown_findings
@@ -26,7 +28,7 @@ from spinetriage.engine.model import CompiledModel, compile_model
 from spinetriage.engine.posterior import Patient, condition_state, explain
 from spinetriage.knowledge.base import KnowledgeBase
 from spinetriage.knowledge.loader import default_knowledge
-from spinetriage.vocab import FindingKind, Origin, OriginFamily, Urgency
+from spinetriage.vocab import FindingKind, Origin, OriginFamily, Status, Urgency
 
 DEFAULT_SETTING = "primary_care"
 MAX_QUESTIONS = 5
@@ -60,8 +62,47 @@ def assess(
 
         raise InputError("setting", f"unknown setting '{chosen_setting}'", ", ".join(kb.settings))
     evidence = case.known_findings()
+    from_text, conflicts = _merge_text(case, evidence)
     patient = Patient(evidence=evidence, setting=chosen_setting, age=case.age, sex=case.sex)
-    return _assess_patient(model, patient)
+    result = _assess_patient(model, patient)
+    if from_text or conflicts:
+        result = result.model_copy(update={"from_text": from_text, "conflicts": conflicts})
+    return result
+
+
+def _merge_text(case: Case, evidence: dict[str, Status]) -> tuple[list[TextFindingOut], list[ConflictOut]]:
+    """Add findings read from the case's text; structured answers win and each conflict is reported."""
+    if not case.text:
+        return [], []
+    from spinetriage.text import extract
+
+    text = case.text
+    extraction = extract(text)
+    read = extraction.findings
+    from_text: list[TextFindingOut] = []
+    conflicts: list[ConflictOut] = []
+    for finding, status_text in read.items():
+        status = Status(status_text)
+        given = evidence.get(finding)
+        if given is not None:
+            if given is not status:
+                conflicts.append(
+                    ConflictOut(finding=finding, structured=given.value, text=status.value, used=given.value)
+                )
+            continue
+        evidence[finding] = status
+        mention = next(m for m in extraction.mentions if m.finding == finding and m.status.value == status.value)
+        from_text.append(
+            TextFindingOut(
+                finding=finding,
+                status=status.value,
+                quote=text[mention.start : mention.end],
+                start=mention.start,
+                end=mention.end,
+                section=mention.section.value,
+            )
+        )
+    return from_text, conflicts
 
 
 def _assess_patient(model: CompiledModel, patient: Patient) -> Assessment:

@@ -75,6 +75,22 @@ class ReferenceOut(_Out):
     seen: str
 
 
+class TextFindingOut(_Out):
+    finding: str
+    status: str
+    quote: str
+    start: int
+    end: int
+    section: str
+
+
+class ConflictOut(_Out):
+    finding: str
+    structured: str
+    text: str
+    used: str
+
+
 class Assessment(_Out):
     knowledge_version: str
     engine_version: str
@@ -90,5 +106,7 @@ class Assessment(_Out):
     treatment: list[RecommendationOut]
     next_questions: list[QuestionOut]
     findings_used: dict[str, str]
+    from_text: list[TextFindingOut] = []
+    conflicts: list[ConflictOut] = []
     references: list[ReferenceOut]
     disclaimer: str

@@ -17,7 +17,7 @@ from rich.text import Text
 from spinetriage._version import __version__
 from spinetriage.assessment import assess
 from spinetriage.case import parse_case
-from spinetriage.case_io import load_case, parse_document
+from spinetriage.case_io import load_case, parse_document, read_case_text
 from spinetriage.cli.report import render
 from spinetriage.errors import InputError, KnowledgeError, SpinetriageError
 from spinetriage.knowledge import default_knowledge
@@ -70,6 +70,9 @@ def assess_command(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the assessment as JSON (the API contract).")] = False,
     show_all: Annotated[bool, typer.Option("--all", help="List every condition, not only the likely ones.")] = False,
+    note: Annotated[
+        str | None, typer.Option("--text", help="A clinical note or MRI report (file) to read alongside the case.")
+    ] = None,
 ) -> None:
     """Assess a case: origin of the pain, condition probabilities and why, red flags, work-up, treatment."""
     kb = guarded(default_knowledge)
@@ -85,6 +88,10 @@ def assess_command(
         else:
             assert case is not None
             parsed = load_case(case, kb)
+        if note is not None:
+            note_text, _ = read_case_text(note)
+            joined = "\n\n".join(t for t in (parsed.text, note_text) if t)
+            parsed = parsed.model_copy(update={"text": joined})
         return assess(parsed, setting=setting.value if setting else None)
 
     result = guarded(run)
@@ -192,12 +199,15 @@ def root(
 def _register_subcommands() -> None:
     """Commands that live with their own package (one concept per module)."""
     from spinetriage.instruments.cli import register as register_instruments
+    from spinetriage.interview.cli import register as register_interview
+    from spinetriage.text.cli import register as register_text
 
     register_instruments(app)
+    register_interview(app)
+    register_text(app)
 
 
 _register_subcommands()
-from spinetriage.interview.cli import register as _register_interview; _register_interview(app)  # noqa: E402, E702, I001
 
 
 def main() -> None:

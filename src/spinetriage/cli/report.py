@@ -77,6 +77,17 @@ def render(assessment: Assessment, console: Console, *, show_all: bool = False) 
         for item in a.treatment:
             tx.add_row(Text.assemble((item.label, "bold"), "\n", item.detail), ", ".join(item.sources))
         console.print(tx)
+    if a.from_text:
+        quoted = "; ".join(f'{t.finding}={t.status} ("{t.quote}")' for t in a.from_text)
+        console.print(Text("From the text: ", style="bold") + Text(quoted))
+    for conflict in a.conflicts:
+        console.print(
+            Text(
+                f"Conflict: {conflict.finding} is {conflict.structured} in the case but {conflict.text} in the text; "
+                f"the structured answer ({conflict.used}) is used.",
+                style="yellow",
+            )
+        )
     if a.next_questions:
         console.print(
             Text("Ask next: ", style="bold") + Text("; ".join(q.question or q.label for q in a.next_questions))
