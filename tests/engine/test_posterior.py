@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from spinetriage.engine.model import CompiledModel
 from spinetriage.engine.posterior import Patient, Posterior, condition_state, infer, log_odds_if, sigmoid
 from spinetriage.knowledge import KnowledgeBase
-from spinetriage.vocab import Status
+from spinetriage.vocab import Sex, Status
 
 from .strategies import LINKED, patients
 
@@ -121,9 +121,12 @@ def test_age_and_sex_enter_where_published(model: CompiledModel) -> None:
     young = posterior(model, Patient({}, "primary_care", age=45), lss)
     old = posterior(model, Patient({}, "primary_care", age=75), lss)
     assert old.probability > young.probability
-    male = posterior(model, Patient({}, "primary_care", sex=None), DCM)
     assert any(c.evidence == "age" for c in old.contributions)
-    assert male.contributions == ()
+    male = posterior(model, Patient({}, "primary_care", sex=Sex.MALE), DCM)
+    female = posterior(model, Patient({}, "primary_care", sex=Sex.FEMALE), DCM)
+    unknown = posterior(model, Patient({}, "primary_care"), DCM)
+    assert male.probability > unknown.probability > female.probability
+    assert [c.evidence for c in male.contributions] == ["sex"] and unknown.contributions == ()
 
 
 def test_unknown_setting_is_rejected(model: CompiledModel) -> None:

@@ -26,6 +26,7 @@ from spinetriage.assessment.red_flags import fired_red_flags
 from spinetriage.case import Case, parse_case
 from spinetriage.engine.model import CompiledModel, compile_model
 from spinetriage.engine.posterior import Patient, condition_state, explain
+from spinetriage.errors import InputError
 from spinetriage.knowledge.base import KnowledgeBase
 from spinetriage.knowledge.loader import default_knowledge
 from spinetriage.vocab import FindingKind, Origin, OriginFamily, Status, Urgency
@@ -58,8 +59,6 @@ def assess(
         case = parse_case(case, kb)
     chosen_setting = setting or case.setting or DEFAULT_SETTING
     if chosen_setting not in kb.settings:
-        from spinetriage.errors import InputError
-
         raise InputError("setting", f"unknown setting '{chosen_setting}'", ", ".join(kb.settings))
     evidence = case.known_findings()
     from_text, conflicts = _merge_text(case, evidence)
