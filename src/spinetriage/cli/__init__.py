@@ -201,10 +201,12 @@ def _register_subcommands() -> None:
     from spinetriage.instruments.cli import register as register_instruments
     from spinetriage.interview.cli import register as register_interview
     from spinetriage.text.cli import register as register_text
+    from spinetriage.web.cli import register as register_web
 
     register_instruments(app)
     register_interview(app)
     register_text(app)
+    register_web(app)
 
 
 _register_subcommands()

@@ -1,0 +1,480 @@
+"""The REST API under ``/api/v1``: assess and store cases, the record, the interview,
+text extraction, instruments and the knowledge base with its references.
+
+Every route needs a user (see :func:`spinetriage.web.deps.current_user`); every error
+is a problem document naming the field (:mod:`spinetriage.web.problems`).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel, ConfigDict, Field
+
+from spinetriage.assessment.assess import DEFAULT_SETTING
+from spinetriage.case import MAX_AGE, MIN_AGE, Case, parse_case
+from spinetriage.instruments import Instrument, Score, registry, score
+from spinetriage.instruments import get as get_instrument
+from spinetriage.interview import next_step
+from spinetriage.interview.engine import DEFAULT_MAX_QUESTIONS
+from spinetriage.knowledge.schema import Condition, Finding, Likelihood, Reference
+from spinetriage.text import MAX_TEXT_CHARS, extract
+from spinetriage.web.deps import current_user, get_store
+from spinetriage.web.problems import FieldError, Problem, ProblemDetails
+from spinetriage.web.store import MAX_LABEL, MAX_LIMIT, MAX_QUERY, Store, StoredAssessment
+
+User = Annotated[str, Depends(current_user)]
+StoreDep = Annotated[Store, Depends(get_store)]
+AssessmentId = Annotated[str, Path(max_length=64, description="the id returned when the assessment was stored")]
+
+_PROBLEM = {"model": ProblemDetails, "content": {"application/problem+json": {}}}
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Not logged in, or no valid API token", **_PROBLEM},
+    413: {"description": "Request body too large", **_PROBLEM},
+    422: {"description": "Invalid input; `errors` names each field", **_PROBLEM},
+}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such assessment for this user", **_PROBLEM}}
+BAD_BODY: dict[int | str, dict[str, Any]] = {
+    400: {"description": "The body is not valid JSON", **_PROBLEM},
+    415: {"description": "The body is not application/json", **_PROBLEM},
+}
+
+router = APIRouter(responses=ERRORS)
+
+EXAMPLE_CASE = {
+    "age": 67,
+    "sex": "female",
+    "findings": {
+        "low_back_pain": "present",
+        "hand_clumsiness": "present",
+        "gait_disturbance": "present",
+        "hoffmann_sign": "present",
+        "straight_leg_raise_positive": "absent",
+    },
+    "text": "MRI: C5-6 disc herniation with cord compression.",
+}
+
+
+def _inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
+    """A JSON schema with its ``$defs`` inlined, to embed in the OpenAPI document."""
+    defs = schema.pop("$defs", {})
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                return walk(defs[ref.removeprefix("#/$defs/")])
+            return {k: walk(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    result: dict[str, Any] = walk(schema)
+    return result
+
+
+CASE_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": _inline_refs(Case.model_json_schema()),
+                "examples": {"myelopathy": {"summary": "A case pointing to the neck", "value": EXAMPLE_CASE}},
+            }
+        },
+    }
+}
+
+
+async def _case_body(request: Request, store: Store) -> Case:
+    """The request body parsed as a case (the same rules as the CLI: every bad field named)."""
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media != "application/json" and not media.endswith("+json"):
+        raise Problem(
+            415,
+            "Unsupported media type",
+            [FieldError(field="content-type", problem="must be JSON", allowed="application/json")],
+        )
+    raw = await request.body()
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
+        raise Problem(400, "Bad request", [FieldError(field="body", problem="the body is not valid JSON")]) from None
+    return parse_case(data, store.knowledge)
+
+
+class StoredOut(BaseModel):
+    """A stored assessment: the case as given, the result, and the versions that made it."""
+
+    id: str
+    created_at: datetime
+    owner: str
+    source: str
+    status: str
+    label: str
+    knowledge_version: str
+    engine_version: str
+    case: dict[str, Any]
+    result: dict[str, Any] | None = Field(description="the assessment, as `spinetriage assess --json` prints it")
+
+
+class StoredSummary(BaseModel):
+    id: str
+    created_at: datetime
+    source: str
+    status: str
+    label: str
+    verdict: str | None
+    urgency: str | None
+    knowledge_version: str
+    engine_version: str
+
+
+class StoredList(BaseModel):
+    items: list[StoredSummary]
+    limit: int
+    offset: int
+
+
+class Versions(BaseModel):
+    knowledge_version: str
+    engine_version: str
+
+
+class RerunOut(BaseModel):
+    id: str
+    same_versions: bool = Field(description="the stored versions equal the running ones")
+    identical: bool = Field(description="the new result equals the stored one")
+    stored: Versions
+    current: Versions
+    result: dict[str, Any]
+
+
+def _out(stored: StoredAssessment) -> StoredOut:
+    return StoredOut.model_validate(stored.to_json())
+
+
+def _summary(stored: StoredAssessment) -> StoredSummary:
+    result = stored.result or {}
+    origin = result.get("origin")
+    return StoredSummary(
+        id=stored.id,
+        created_at=stored.created_at,
+        source=stored.source,
+        status=stored.status,
+        label=stored.label,
+        verdict=origin.get("verdict") if isinstance(origin, dict) else None,
+        urgency=result.get("urgency"),
+        knowledge_version=stored.knowledge_version,
+        engine_version=stored.engine_version,
+    )
+
+
+@router.post(
+    "/assessments",
+    status_code=201,
+    response_model=StoredOut,
+    openapi_extra=CASE_BODY,
+    responses=BAD_BODY,
+    summary="Assess a case and store it",
+    tags=["assessments"],
+)
+async def create_assessment(
+    request: Request,
+    response: Response,
+    user: User,
+    store: StoreDep,
+    label: Annotated[str, Query(max_length=MAX_LABEL, description="a short searchable label (no patient names)")] = "",
+) -> StoredOut:
+    """Body: a case (`{"age", "sex", "setting", "findings", "text"}`). The result is stored with the
+    case as given, the knowledge and engine versions, the owner and the time."""
+    case = await _case_body(request, store)
+    stored = await run_in_threadpool(store.save, case, owner=user, source="api", label=label)
+    response.headers["Location"] = f"/api/v1/assessments/{stored.id}"
+    return _out(stored)
+
+
+@router.get(
+    "/assessments", response_model=StoredList, summary="List or search stored assessments", tags=["assessments"]
+)
+def list_assessments(
+    user: User,
+    store: StoreDep,
+    q: Annotated[str, Query(max_length=MAX_QUERY, description="matches the label, or the start of the id")] = "",
+    status: Literal["complete", "awaiting_clinician"] | None = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> StoredList:
+    """The caller's assessments, newest first."""
+    items = store.search(owner=user, query=q, status=status, limit=limit, offset=offset)
+    return StoredList(items=[_summary(s) for s in items], limit=limit, offset=offset)
+
+
+@router.get(
+    "/assessments/{assessment_id}",
+    response_model=StoredOut,
+    responses=NOT_FOUND,
+    summary="Fetch a stored assessment",
+    tags=["assessments"],
+)
+def get_assessment(assessment_id: AssessmentId, user: User, store: StoreDep) -> StoredOut:
+    return _out(store.get(assessment_id, owner=user))
+
+
+@router.post(
+    "/assessments/{assessment_id}/rerun",
+    response_model=RerunOut,
+    responses=NOT_FOUND,
+    summary="Re-run a stored case and compare",
+    tags=["assessments"],
+)
+def rerun_assessment(assessment_id: AssessmentId, user: User, store: StoreDep) -> RerunOut:
+    """Assess the stored case again with the running engine and knowledge. On the same versions the
+    result is identical; on newer versions the difference is the change the update made."""
+    stored = store.get(assessment_id, owner=user)
+    result = store.rerun(assessment_id, owner=user).model_dump(mode="json")
+    current = Versions(knowledge_version=result["knowledge_version"], engine_version=result["engine_version"])
+    before = Versions(knowledge_version=stored.knowledge_version, engine_version=stored.engine_version)
+    return RerunOut(
+        id=stored.id,
+        same_versions=current == before,
+        identical=result == stored.result,
+        stored=before,
+        current=current,
+        result=result,
+    )
+
+
+class InterviewIn(BaseModel):
+    """The answers so far; the server keeps no interview state."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"answers": {"saddle_anesthesia": "absent", "hand_clumsiness": "present"}, "mode": "clinician"}
+            ]
+        },
+    )
+
+    answers: dict[str, Literal["present", "absent", "unknown"]] = Field(default_factory=dict, max_length=500)
+    mode: Literal["patient", "clinician"] = "clinician"
+    age: Annotated[int, Field(ge=MIN_AGE, le=MAX_AGE)] | None = None
+    sex: Literal["female", "male"] | None = None
+    setting: Annotated[str, Field(max_length=64)] = DEFAULT_SETTING
+    max_questions: Annotated[int, Field(ge=1, le=200)] = DEFAULT_MAX_QUESTIONS
+
+
+class QuestionOut(BaseModel):
+    finding: str
+    text: str
+    reason: str
+    red_flag_screening: bool
+
+
+class InterviewOut(BaseModel):
+    done: bool
+    stop_reason: str
+    asked: int
+    question: QuestionOut | None
+    urgent_advice: str | None = Field(
+        description="patient mode: general advice to seek care when an answer is a red flag"
+    )
+    assessment: dict[str, Any] | None = Field(description="clinician mode, when the interview is done")
+
+
+@router.post("/interview/next", response_model=InterviewOut, summary="The next interview question", tags=["interview"])
+def interview_next(body: InterviewIn, user: User) -> InterviewOut:
+    """Stateless: send every answer so far and get the next question, or the end and why it stopped.
+    Patient mode asks plain-language history questions and never returns an assessment."""
+    step = next_step(
+        dict(body.answers),
+        mode=body.mode,
+        age=body.age,
+        sex=body.sex,
+        setting=body.setting,
+        max_questions=body.max_questions,
+    )
+    question = step.question
+    return InterviewOut(
+        done=step.done,
+        stop_reason=step.stop_reason,
+        asked=step.asked,
+        question=QuestionOut(
+            finding=question.finding,
+            text=question.text,
+            reason=question.reason,
+            red_flag_screening=question.red_flag_screening,
+        )
+        if question is not None
+        else None,
+        urgent_advice=step.urgent_advice,
+        assessment=step.assessment.model_dump(mode="json")
+        if step.assessment is not None and body.mode == "clinician"
+        else None,
+    )
+
+
+class ExtractIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"text": "Positive Hoffmann on the right. No clonus. MRI: C5-6 cord compression."}]
+        },
+    )
+
+    text: Annotated[str, Field(max_length=MAX_TEXT_CHARS)]
+
+
+class MentionOut(BaseModel):
+    finding: str
+    status: str
+    start: int
+    end: int
+    section: str
+    side: str | None
+    levels: list[str]
+    severity: str | None
+
+
+class ExtractOut(BaseModel):
+    findings: dict[str, str] = Field(description="finding id -> present/absent, for reasoning")
+    mentions: list[MentionOut]
+
+
+@router.post("/extract", response_model=ExtractOut, summary="Read findings from a note or MRI report", tags=["text"])
+def extract_text(body: ExtractIn, user: User) -> ExtractOut:
+    return ExtractOut.model_validate(extract(body.text).to_dict())
+
+
+class InstrumentSummary(BaseModel):
+    id: str
+    name: str
+    version: str
+    purpose: str
+
+
+class ScoreIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "answers": {
+                        "upper_limb_motor": 4,
+                        "lower_limb_motor": 5,
+                        "upper_limb_sensation": 2,
+                        "micturition": 3,
+                    }
+                }
+            ]
+        },
+    )
+
+    answers: dict[str, int | bool | str | None] = Field(max_length=200)
+
+
+@router.get("/instruments", response_model=list[InstrumentSummary], summary="List instruments", tags=["instruments"])
+def list_instruments(user: User) -> list[InstrumentSummary]:
+    return [
+        InstrumentSummary(id=i.id, name=i.name, version=i.version, purpose=i.purpose)
+        for i in sorted(registry().values(), key=lambda i: i.id)
+    ]
+
+
+@router.get("/instruments/{instrument}", response_model=Instrument, summary="One instrument", tags=["instruments"])
+def instrument_detail(instrument: Annotated[str, Path(max_length=64)], user: User) -> Instrument:
+    """Items, published levels and points, bands, likelihood ratios and references."""
+    return get_instrument(instrument)
+
+
+@router.post(
+    "/instruments/{instrument}/score", response_model=Score, summary="Score an instrument", tags=["instruments"]
+)
+def score_instrument(instrument: Annotated[str, Path(max_length=64)], body: ScoreIn, user: User) -> Score:
+    """A whole total with its band, or the range the unknown items allow; a missing item is never scored as normal."""
+    return score(instrument, body.answers)
+
+
+class KnowledgeSummary(BaseModel):
+    version: str = Field(description="content hash of the knowledge files; every assessment carries it")
+    conditions: int
+    findings: int
+    references: int
+    red_flags: int
+    settings: list[str]
+
+
+class ConditionDetail(BaseModel):
+    condition: Condition
+    likelihoods: list[Likelihood] = Field(description="the findings that bear on this condition, with their sources")
+    references: list[Reference]
+
+
+@router.get("/knowledge", response_model=KnowledgeSummary, summary="The knowledge base", tags=["knowledge"])
+def knowledge(user: User, store: StoreDep) -> KnowledgeSummary:
+    kb = store.knowledge
+    return KnowledgeSummary(
+        version=kb.version,
+        conditions=len(kb.conditions),
+        findings=len(kb.findings),
+        references=len(kb.references),
+        red_flags=len(kb.red_flags),
+        settings=list(kb.settings),
+    )
+
+
+@router.get("/knowledge/conditions", response_model=list[Condition], tags=["knowledge"])
+def knowledge_conditions(user: User, store: StoreDep) -> list[Condition]:
+    return list(store.knowledge.conditions.values())
+
+
+def _unknown(field: str, allowed: str) -> Problem:
+    return Problem(404, "Not found", [FieldError(field=field, problem="unknown identifier", allowed=allowed)])
+
+
+@router.get(
+    "/knowledge/conditions/{condition}",
+    response_model=ConditionDetail,
+    responses={404: {"description": "Unknown condition", **_PROBLEM}},
+    tags=["knowledge"],
+)
+def knowledge_condition(condition: Annotated[str, Path(max_length=64)], user: User, store: StoreDep) -> ConditionDetail:
+    """One condition, each finding's likelihood ratios for it, and the references behind them."""
+    kb = store.knowledge
+    if condition not in kb.conditions:
+        raise _unknown("condition", ", ".join(kb.conditions))
+    links = kb.links_for(condition)
+    cited = sorted({s for link in links for s in link.sources})
+    return ConditionDetail(
+        condition=kb.conditions[condition],
+        likelihoods=links,
+        references=[kb.references[r] for r in cited if r in kb.references],
+    )
+
+
+@router.get("/knowledge/findings", response_model=list[Finding], tags=["knowledge"])
+def knowledge_findings(user: User, store: StoreDep) -> list[Finding]:
+    return list(store.knowledge.findings.values())
+
+
+@router.get("/knowledge/references", response_model=list[Reference], tags=["knowledge"])
+def knowledge_references(user: User, store: StoreDep) -> list[Reference]:
+    return list(store.knowledge.references.values())
+
+
+@router.get(
+    "/knowledge/references/{reference}",
+    response_model=Reference,
+    responses={404: {"description": "Unknown reference", **_PROBLEM}},
+    tags=["knowledge"],
+)
+def knowledge_reference(reference: Annotated[str, Path(max_length=64)], user: User, store: StoreDep) -> Reference:
+    kb = store.knowledge
+    if reference not in kb.references:
+        raise _unknown("reference", "see GET /api/v1/knowledge/references")
+    return kb.references[reference]

@@ -1,0 +1,114 @@
+"""``create_app``: the web app and REST API over one database.
+
+Startup migrates the database (Alembic), finds out whether users exist (which decides
+local mode), refuses an address other machines can reach when nobody could log in,
+and loads the cookie-signing secret.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import resources
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import text
+
+from spinetriage._version import __version__
+from spinetriage.web import api, login, problems
+from spinetriage.web.auth import Accounts, server_secret
+from spinetriage.web.db import Database
+from spinetriage.web.deps import AppState, app_state
+from spinetriage.web.security import SecurityMiddleware
+from spinetriage.web.settings import Settings, check_can_serve
+from spinetriage.web.store import Store
+
+DESCRIPTION = """Decision support for clinicians, not a diagnosis: is this lower back pain lumbar, or from the neck?
+
+Authentication: none in local mode (loopback, no users); otherwise `Authorization: Bearer TOKEN`
+(`spinetriage tokens create USER`) or the session cookie of the web pages. Errors are RFC 9457
+problem details (`application/problem+json`) whose `errors` name each field at fault."""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The app for ``settings`` (default: loopback, SQLite file ``spinetriage.db`` in the current directory)."""
+    settings = settings or Settings()
+    database = Database(settings.database_url)
+    if settings.run_migrations:
+        database.upgrade()
+    accounts = Accounts(database)
+    settings = settings.model_copy(update={"users_configured": accounts.has_users()})
+    check_can_serve(settings)
+    state = AppState(
+        settings=settings,
+        database=database,
+        store=Store(database),
+        accounts=accounts,
+        secret=server_secret(database, settings.secret_key),
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        database.dispose()
+
+    app = FastAPI(
+        title="spinetriage",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_url="/api/v1/openapi.json",
+        docs_url=None,  # the bundled Swagger UI loads scripts from a CDN; the server needs no network
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.spinetriage = state
+    app.add_middleware(SecurityMiddleware, settings=settings)
+    problems.install(app)
+    app.include_router(api.router, prefix="/api/v1")
+    app.include_router(login.router)
+    pages = _pages_module()
+    if pages is not None:
+        app.include_router(pages.router)
+    app.mount(
+        "/static",
+        StaticFiles(directory=str(resources.files("spinetriage.web") / "static"), check_dir=False),
+        name="static",
+    )
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz(request: Request) -> dict[str, str]:
+        database = app_state(request).database
+        await run_in_threadpool(_ping, database)
+        return {"status": "ok", "version": __version__, "database": database.engine.dialect.name}
+
+    return app
+
+
+def _ping(database: Database) -> None:
+    with database.engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
+
+
+def _pages_module() -> Any:
+    """The HTML pages (spinetriage.web.pages), when that module is present."""
+    try:
+        return importlib.import_module("spinetriage.web.pages")
+    except ModuleNotFoundError as error:
+        if error.name != "spinetriage.web.pages":
+            raise
+        return None
+
+
+def app_from_env() -> FastAPI:
+    """The app ``spinetriage serve`` starts in each worker (settings from SPINETRIAGE_* variables)."""
+    return create_app(
+        Settings(
+            host=os.environ.get("SPINETRIAGE_HOST", "127.0.0.1"),
+            port=int(os.environ.get("SPINETRIAGE_PORT", "8000")),
+        )
+    )

@@ -1,0 +1,149 @@
+"""Who is asking: users with argon2-hashed passwords, API tokens, signed session cookies.
+
+Pages log in with a session cookie (signed with the server secret, HttpOnly,
+SameSite=Lax); integrations send ``Authorization: Bearer TOKEN``. A token is shown
+once when created and stored only as its SHA-256. On loopback with no users the app
+runs in local mode and every request acts as the user ``local``.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+import secrets
+import time
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from spinetriage.errors import InputError, SpinetriageError
+from spinetriage.web.db import ApiTokenRow, Database, SecretRow, UserRow, utcnow
+
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
+MIN_PASSWORD = 8
+MAX_PASSWORD = 1024
+TOKEN_PREFIX = "st_"
+SESSION_COOKIE = "spinetriage_session"
+LOCAL_USER = "local"
+_hasher = PasswordHasher()
+_DUMMY_HASH = _hasher.hash("not a password anyone has")
+
+
+class AuthRequired(SpinetriageError):
+    """The request needs a logged-in user (pages are sent to /login, the API gets 401)."""
+
+
+def _sha256(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def check_username(name: str) -> str:
+    if not USERNAME.match(name):
+        raise InputError("username", "not a valid user name", "1-64 of a-z, 0-9, _ . - starting with a letter or digit")
+    return name
+
+
+class Accounts:
+    """Users and API tokens in the database."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    def has_users(self) -> bool:
+        with self.database.sessions() as session:
+            return bool(session.scalar(select(func.count()).select_from(UserRow)))
+
+    def add_user(self, name: str, password: str) -> None:
+        check_username(name)
+        if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+            raise InputError("password", f"must be {MIN_PASSWORD} to {MAX_PASSWORD} characters long")
+        row = UserRow(username=name, password_hash=_hasher.hash(password), created_at=utcnow())
+        try:
+            with self.database.sessions.begin() as session:
+                session.add(row)
+        except IntegrityError:
+            raise InputError("username", f"user '{name}' already exists") from None
+
+    def user_exists(self, name: str) -> bool:
+        with self.database.sessions() as session:
+            return session.get(UserRow, name) is not None
+
+    def verify_password(self, name: str, password: str) -> bool:
+        """True if the password is right; takes as long for an unknown user as for a known one."""
+        with self.database.sessions() as session:
+            row = session.get(UserRow, name) if USERNAME.match(name) else None
+            stored = row.password_hash if row is not None else _DUMMY_HASH
+        try:
+            _hasher.verify(stored, password)
+        except (VerificationError, InvalidHashError):
+            return False
+        return row is not None
+
+    def create_token(self, name: str, label: str = "") -> str:
+        """A new API token for ``name``; the caller shows it once, only its hash is kept."""
+        if not self.user_exists(name):
+            raise InputError("USER", f"no user '{name}'; add one with `spinetriage users add {name}`")
+        token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        with self.database.sessions.begin() as session:
+            session.add(ApiTokenRow(token_hash=_sha256(token), username=name, label=label, created_at=utcnow()))
+        return token
+
+    def user_for_token(self, token: str) -> str | None:
+        if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+            return None
+        with self.database.sessions() as session:
+            row = session.get(ApiTokenRow, _sha256(token))
+            return row.username if row is not None else None
+
+
+def server_secret(database: Database, given: str | None) -> bytes:
+    """The given secret, else the one kept in the database (generated once, shared by every worker)."""
+    if given:
+        return given.encode()
+    with database.sessions() as session:
+        row = session.get(SecretRow, "cookie_key")
+        if row is not None:
+            return row.value.encode()
+    try:
+        with database.sessions.begin() as session:
+            session.add(SecretRow(name="cookie_key", value=secrets.token_urlsafe(48)))
+    except IntegrityError:
+        pass  # another worker made it first; read theirs
+    with database.sessions() as session:
+        row = session.get(SecretRow, "cookie_key")
+        assert row is not None
+        return row.value.encode()
+
+
+def sign(secret: bytes, purpose: str, value: str) -> str:
+    mac = hmac.new(secret, f"{purpose}\x00{value}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(mac).decode().rstrip("=")
+
+
+def session_cookie(secret: bytes, username: str, now: float | None = None) -> str:
+    issued = int(time.time() if now is None else now)
+    value = f"{username}:{issued}"
+    return f"{value}.{sign(secret, 'session', value)}"
+
+
+def session_user(secret: bytes, cookie: str, max_age: int, now: float | None = None) -> str | None:
+    """The user a session cookie names, if its signature holds and it has not expired."""
+    value, _, mac = cookie.rpartition(".")
+    if not value or not hmac.compare_digest(mac, sign(secret, "session", value)):
+        return None
+    username, _, issued = value.rpartition(":")
+    if not issued.isdigit():
+        return None
+    age = (time.time() if now is None else now) - int(issued)
+    return username if 0 <= age <= max_age else None
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site: never another host (no open redirect)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"

@@ -1,0 +1,160 @@
+"""The database: engine, sessions, ORM tables and migrations.
+
+SQLite (the default) runs in WAL mode with ``synchronous=FULL``, foreign keys on and a
+busy timeout, so several server processes can write one file safely and an
+acknowledged write survives a crash. PostgreSQL is reached through psycopg 3
+(``postgresql+psycopg://``). The schema is created and upgraded by the Alembic
+migrations in ``web/migrations``; nothing calls ``create_all``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from importlib import resources
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, create_engine, event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.types import TypeDecorator
+
+from spinetriage.errors import InputError
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite drops the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class AssessmentRow(Base):
+    """One stored assessment: the case as given, the result, and the versions that made it."""
+
+    __tablename__ = "assessments"
+    __table_args__ = (Index("ix_assessments_owner_created", "owner", "created_at"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+    owner: Mapped[str] = mapped_column(String(64), nullable=False)
+    source: Mapped[str] = mapped_column(String(16), nullable=False)
+    status: Mapped[str] = mapped_column(String(32), nullable=False)
+    label: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    case: Mapped[Any] = mapped_column(JSON, nullable=False)
+    result: Mapped[Any] = mapped_column(JSON, nullable=True)
+    knowledge_version: Mapped[str] = mapped_column(String(64), nullable=False)
+    engine_version: Mapped[str] = mapped_column(String(64), nullable=False)
+
+
+class UserRow(Base):
+    __tablename__ = "users"
+
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    password_hash: Mapped[str] = mapped_column(Text, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+
+
+class ApiTokenRow(Base):
+    """An API token, stored only as its SHA-256 (tokens are random, so a fast hash suffices)."""
+
+    __tablename__ = "api_tokens"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(
+        String(64), ForeignKey("users.username", ondelete="CASCADE"), nullable=False, index=True
+    )
+    label: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+
+
+class SecretRow(Base):
+    """Server secrets generated once (the cookie-signing key) and shared by every worker."""
+
+    __tablename__ = "app_secrets"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.close()
+
+
+def make_engine(database_url: str) -> Engine:
+    """An engine for ``database_url`` (sqlite:///FILE or postgresql+psycopg://...)."""
+    try:
+        url = make_url(database_url)
+    except Exception:
+        raise InputError(
+            "--database-url", "not a database URL", "sqlite:///PATH or postgresql+psycopg://USER@HOST/DB"
+        ) from None
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        if url.database in (None, "", ":memory:"):
+            raise InputError("--database-url", "an in-memory SQLite database would lose the record", "sqlite:///PATH")
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    if backend == "postgresql":
+        if url.get_driver_name() != "psycopg":
+            url = url.set(drivername="postgresql+psycopg")
+        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    raise InputError("--database-url", f"unsupported database '{backend}'", "sqlite, postgresql")
+
+
+def migrations_dir() -> str:
+    return str(resources.files("spinetriage.web") / "migrations")
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the schema to the newest migration (a no-op when it is already there)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", migrations_dir())
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+class Database:
+    """An engine and its session factory."""
+
+    def __init__(self, database_url: str) -> None:
+        self.url = database_url
+        self.engine = make_engine(database_url)
+        self.sessions: sessionmaker[Session] = sessionmaker(self.engine, expire_on_commit=False)
+
+    def upgrade(self) -> None:
+        upgrade(self.engine)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,105 @@
+"""FastAPI dependencies shared by the API and the pages: the store, the user, CSRF, templates.
+
+CSRF: a random seed lives in an HttpOnly cookie; the token put in forms (hidden field
+``csrf_token``) or sent as ``X-CSRF-Token`` is the seed signed with the server secret.
+A cross-site form can neither read the token nor forge it, so :func:`verify_csrf`
+rejects its POST.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from dataclasses import dataclass
+from importlib import resources
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+
+from spinetriage.errors import SpinetriageError
+from spinetriage.web.auth import LOCAL_USER, SESSION_COOKIE, Accounts, AuthRequired, session_user, sign
+from spinetriage.web.db import Database
+from spinetriage.web.settings import Settings
+from spinetriage.web.store import Store
+
+CSRF_COOKIE = "spinetriage_csrf"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+NEW_CSRF_SEED = "spinetriage_new_csrf_seed"
+
+
+class CsrfFailed(SpinetriageError):
+    """A form was posted without the token this site put in it."""
+
+
+@dataclass(frozen=True)
+class AppState:
+    """What one running app holds (``app.state.spinetriage``)."""
+
+    settings: Settings
+    database: Database
+    store: Store
+    accounts: Accounts
+    secret: bytes
+
+
+def app_state(request: Request) -> AppState:
+    state: AppState = request.app.state.spinetriage
+    return state
+
+
+def get_store(request: Request) -> Store:
+    return app_state(request).store
+
+
+def current_user(request: Request) -> str:
+    """The user making the request: ``local`` in local mode, else from the Bearer token or the session cookie."""
+    state = app_state(request)
+    if state.settings.local_mode:
+        return LOCAL_USER
+    authorization = request.headers.get("authorization")
+    if authorization is not None:
+        scheme, _, token = authorization.partition(" ")
+        user = state.accounts.user_for_token(token.strip()) if scheme.lower() == "bearer" else None
+        if user is None:
+            raise AuthRequired("invalid or unknown API token")
+        return user
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        user = session_user(state.secret, cookie, state.settings.session_max_age)
+        if user is not None and state.accounts.user_exists(user):
+            return user
+    raise AuthRequired("log in, or send an API token as `Authorization: Bearer TOKEN`")
+
+
+def _seed(request: Request) -> str:
+    seed = request.cookies.get(CSRF_COOKIE, "")
+    if 20 <= len(seed) <= 100:
+        return seed
+    new = getattr(request.state, NEW_CSRF_SEED, None)
+    if new is None:
+        new = secrets.token_urlsafe(32)
+        setattr(request.state, NEW_CSRF_SEED, new)  # the security middleware sets the cookie
+    return str(new)
+
+
+def csrf_token(request: Request) -> str:
+    """The token to put in a form's hidden ``csrf_token`` field."""
+    return sign(app_state(request).secret, "csrf", _seed(request))
+
+
+async def verify_csrf(request: Request) -> None:
+    """Reject a POST whose form field (or X-CSRF-Token header) does not match this browser's token."""
+    seed = request.cookies.get(CSRF_COOKIE, "")
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is None:
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
+        sent = value if isinstance(value, str) else ""
+    expected = sign(app_state(request).secret, "csrf", seed)
+    if not seed or not hmac.compare_digest(sent.encode(), expected.encode()):
+        raise CsrfFailed("missing or wrong CSRF token; reload the page and try again")
+
+
+templates = Jinja2Templates(directory=str(resources.files("spinetriage.web") / "templates"))
+templates.env.globals["csrf_token"] = csrf_token

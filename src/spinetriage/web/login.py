@@ -1,0 +1,52 @@
+"""The login and logout pages (the only pages reachable without a session)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import RedirectResponse, Response
+
+from spinetriage.web.auth import MAX_PASSWORD, SESSION_COOKIE, safe_next, session_cookie
+from spinetriage.web.deps import app_state, templates, verify_csrf
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/login")
+def login_page(request: Request, next: str = "/") -> Response:
+    if app_state(request).settings.local_mode:
+        return RedirectResponse(safe_next(next), status_code=303)
+    return templates.TemplateResponse(request, "login.html", {"next": safe_next(next), "error": None})
+
+
+@router.post("/login", dependencies=[Depends(verify_csrf)])
+async def login(
+    request: Request,
+    username: Annotated[str, Form(max_length=64)] = "",
+    password: Annotated[str, Form(max_length=MAX_PASSWORD)] = "",
+    next: Annotated[str, Form(max_length=2000)] = "/",
+) -> Response:
+    state = app_state(request)
+    if not await run_in_threadpool(state.accounts.verify_password, username, password):
+        context = {"next": safe_next(next), "error": "Wrong user name or password."}
+        return templates.TemplateResponse(request, "login.html", context, status_code=401)
+    response = RedirectResponse(safe_next(next), status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        session_cookie(state.secret, username),
+        max_age=state.settings.session_max_age,
+        httponly=True,
+        samesite="lax",
+        secure=state.settings.cookie_secure,
+        path="/",
+    )
+    return response
+
+
+@router.post("/logout", dependencies=[Depends(verify_csrf)])
+def logout() -> Response:
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response

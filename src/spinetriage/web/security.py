@@ -1,0 +1,137 @@
+"""One ASGI middleware for what every response needs: security headers, size limits,
+the CSRF cookie, an access log without patient details, and no tracebacks to clients.
+
+The access log records method, path (never the query string), status and time; request
+and response bodies are never logged. An unexpected exception is logged by its type
+only, because exception messages can quote the input.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from starlette.exceptions import HTTPException
+
+from spinetriage.web.deps import CSRF_COOKIE, NEW_CSRF_SEED
+from spinetriage.web.settings import Settings, is_loopback
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+access_log = logging.getLogger("spinetriage.web.access")
+error_log = logging.getLogger("spinetriage.web")
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+HEADERS: list[tuple[bytes, bytes]] = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), payment=()"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"cross-origin-resource-policy", b"same-origin"),
+]
+
+
+class BodyTooLarge(HTTPException):
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"the request body is larger than {limit} bytes")
+
+
+def _problem(status: int, title: str, detail: str) -> tuple[dict[str, Any], bytes]:
+    body = json.dumps({"type": "about:blank", "title": title, "status": status, "detail": detail, "errors": []})
+    headers = [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode())]
+    return {"type": "http.response.start", "status": status, "headers": headers}, body.encode()
+
+
+class SecurityMiddleware:
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.settings = settings
+        self.limit = settings.max_body_bytes
+        self.headers = list(HEADERS)
+        if settings.cookie_secure:
+            self.headers.append((b"strict-transport-security", b"max-age=31536000"))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        began = time.perf_counter()
+        status = 0
+        started = False
+
+        async def reply(code: int, title: str, detail: str) -> None:
+            nonlocal status, started
+            start, body = _problem(code, title, detail)
+            await send_with_headers(start)
+            await send({"type": "http.response.body", "body": body})
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal status, started
+            if message["type"] == "http.response.start":
+                started = True
+                status = message["status"]
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                headers.extend(h for h in self.headers if h[0] not in present)
+                if b"cache-control" not in present and not scope["path"].startswith("/static/"):
+                    headers.append((b"cache-control", b"no-store"))
+                seed = scope.get("state", {}).get(NEW_CSRF_SEED)
+                if seed:
+                    cookie = f"{CSRF_COOKIE}={seed}; Path=/; HttpOnly; SameSite=Lax"
+                    if self.settings.cookie_secure:
+                        cookie += "; Secure"
+                    headers.append((b"set-cookie", cookie.encode()))
+                message["headers"] = headers
+            await send(message)
+
+        try:
+            request_headers = dict(scope.get("headers", []))
+            if self.settings.local_mode and not _loopback_host(request_headers.get(b"host", b"")):
+                await reply(421, "Misdirected request", "in local mode the server answers only to localhost")
+                return
+            length = request_headers.get(b"content-length")
+            if length is not None and (not length.isdigit() or int(length) > self.limit):
+                await reply(413, "Request too large", f"the request body is larger than {self.limit} bytes")
+                return
+            received = 0
+
+            async def limited_receive() -> Message:
+                nonlocal received
+                message = await receive()
+                if message["type"] == "http.request":
+                    received += len(message.get("body", b""))
+                    if received > self.limit:
+                        raise BodyTooLarge(self.limit)
+                return message
+
+            await self.app(scope, limited_receive, send_with_headers)
+        except Exception as error:  # never a traceback (it may quote the input) to the client or the log
+            error_log.error("unhandled %s on %s %s", type(error).__name__, scope.get("method"), scope.get("path"))
+            if not started:
+                await reply(500, "Internal server error", "the server failed; the error was logged without its input")
+        finally:
+            ms = (time.perf_counter() - began) * 1000
+            client = scope.get("client") or ("-", 0)
+            access_log.info('%s "%s %s" %d %.1fms', client[0], scope.get("method"), scope.get("path"), status, ms)
+
+
+def _loopback_host(host: bytes) -> bool:
+    """Whether a Host header names this machine (guards local mode against DNS rebinding)."""
+    text = host.decode("latin-1").strip()
+    if text.startswith("["):
+        name = text[1 : text.find("]")] if "]" in text else text
+    else:
+        name = text.rsplit(":", 1)[0] if text.count(":") == 1 else text
+    return is_loopback(name)

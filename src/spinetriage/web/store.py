@@ -1,0 +1,181 @@
+"""The assessment record: every stored case with its result and the versions that produced it.
+
+A stored assessment keeps the case as given, the result, the knowledge version and the
+engine version, its owner and when it was made, so that re-running it on the same
+versions gives the identical result. Each owner sees only their own assessments: an
+id that belongs to someone else is reported exactly like one that does not exist.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal, get_args
+
+from sqlalchemy import func, or_, select
+
+from spinetriage.assessment import Assessment, assess
+from spinetriage.case import Case, parse_case
+from spinetriage.errors import InputError, SpinetriageError
+from spinetriage.knowledge import KnowledgeBase, default_knowledge
+from spinetriage.web.db import AssessmentRow, Database, utcnow
+
+Source = Literal["clinician", "api", "interview", "questionnaire"]
+AssessmentStatus = Literal["complete", "awaiting_clinician"]
+SOURCES: tuple[str, ...] = get_args(Source)
+STATUSES: tuple[str, ...] = get_args(AssessmentStatus)
+MAX_LABEL = 200
+MAX_LIMIT = 200
+MAX_QUERY = 200
+
+
+class NotFound(SpinetriageError):
+    """No assessment with this id is visible to this owner."""
+
+    def __init__(self, assessment_id: str) -> None:
+        self.assessment_id = assessment_id
+        super().__init__("no stored assessment with this id")
+
+
+@dataclass(frozen=True)
+class StoredAssessment:
+    id: str
+    created_at: datetime
+    owner: str
+    source: str
+    status: str
+    case: dict[str, Any]
+    result: dict[str, Any] | None
+    knowledge_version: str
+    engine_version: str
+    label: str
+
+    def to_json(self) -> dict[str, Any]:
+        """The API form: every field, ``created_at`` in ISO 8601 UTC."""
+        return {
+            "id": self.id,
+            "created_at": self.created_at.isoformat(),
+            "owner": self.owner,
+            "source": self.source,
+            "status": self.status,
+            "label": self.label,
+            "knowledge_version": self.knowledge_version,
+            "engine_version": self.engine_version,
+            "case": self.case,
+            "result": self.result,
+        }
+
+
+def _stored(row: AssessmentRow) -> StoredAssessment:
+    return StoredAssessment(
+        id=row.id,
+        created_at=row.created_at,
+        owner=row.owner,
+        source=row.source,
+        status=row.status,
+        case=row.case,
+        result=row.result,
+        knowledge_version=row.knowledge_version,
+        engine_version=row.engine_version,
+        label=row.label,
+    )
+
+
+def case_as_given(case: Case) -> dict[str, Any]:
+    """The case in its JSON form, keeping only the fields that were set."""
+    return case.model_dump(mode="json", exclude_unset=True)
+
+
+def _check_choice(field: str, value: str, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise InputError(field, "not an allowed value", ", ".join(allowed))
+
+
+class Store:
+    """Save, fetch, search and re-run assessments in one database."""
+
+    def __init__(self, database: Database, knowledge: KnowledgeBase | None = None) -> None:
+        self.database = database
+        self.knowledge = knowledge or default_knowledge()
+
+    def save(
+        self, case: Case, *, owner: str, source: str, label: str = "", status: str = "complete"
+    ) -> StoredAssessment:
+        """Assess ``case`` and store the case, the result and the versions in one transaction."""
+        _check_choice("source", source, SOURCES)
+        _check_choice("status", status, STATUSES)
+        if len(label) > MAX_LABEL:
+            raise InputError("label", f"longer than {MAX_LABEL} characters")
+        result = assess(case, knowledge=None if self.knowledge is default_knowledge() else self.knowledge)
+        row = AssessmentRow(
+            id=str(uuid.uuid4()),
+            created_at=utcnow(),
+            owner=owner,
+            source=source,
+            status=status,
+            label=label,
+            case=case_as_given(case),
+            result=result.model_dump(mode="json"),
+            knowledge_version=result.knowledge_version,
+            engine_version=result.engine_version,
+        )
+        with self.database.sessions.begin() as session:
+            session.add(row)
+        return _stored(row)
+
+    def get(self, assessment_id: str, *, owner: str) -> StoredAssessment:
+        with self.database.sessions() as session:
+            row = session.get(AssessmentRow, assessment_id) if len(assessment_id) <= 36 else None
+            if row is None or row.owner != owner:
+                raise NotFound(assessment_id)
+            return _stored(row)
+
+    def search(
+        self, *, owner: str, query: str = "", status: str | None = None, limit: int = 50, offset: int = 0
+    ) -> list[StoredAssessment]:
+        """The owner's assessments, newest first; ``query`` matches the label (any case) or the id's start."""
+        if status is not None:
+            _check_choice("status", status, STATUSES)
+        if not 1 <= limit <= MAX_LIMIT:
+            raise InputError("limit", "out of range", f"1 to {MAX_LIMIT}")
+        if offset < 0:
+            raise InputError("offset", "must not be negative")
+        if len(query) > MAX_QUERY:
+            raise InputError("q", f"longer than {MAX_QUERY} characters")
+        stmt = select(AssessmentRow).where(AssessmentRow.owner == owner)
+        if status is not None:
+            stmt = stmt.where(AssessmentRow.status == status)
+        if query:
+            pattern = query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            stmt = stmt.where(
+                or_(
+                    func.lower(AssessmentRow.label).like(f"%{pattern}%", escape="\\"),
+                    AssessmentRow.id.like(f"{pattern}%", escape="\\"),
+                )
+            )
+        stmt = stmt.order_by(AssessmentRow.created_at.desc(), AssessmentRow.id.desc()).limit(limit).offset(offset)
+        with self.database.sessions() as session:
+            return [_stored(row) for row in session.scalars(stmt)]
+
+    def count(self, *, owner: str) -> int:
+        with self.database.sessions() as session:
+            return session.scalar(select(func.count()).where(AssessmentRow.owner == owner)) or 0
+
+    def stored_case(self, assessment_id: str, *, owner: str) -> Case:
+        """The stored case, parsed again exactly as the API parses a new one."""
+        return parse_case(self.get(assessment_id, owner=owner).case, self.knowledge)
+
+    def rerun(self, assessment_id: str, *, owner: str) -> Assessment:
+        """Assess the stored case again with the current engine and knowledge."""
+        case = self.stored_case(assessment_id, owner=owner)
+        return assess(case, knowledge=None if self.knowledge is default_knowledge() else self.knowledge)
+
+    def mark_reviewed(self, assessment_id: str, *, owner: str) -> StoredAssessment:
+        """A questionnaire the clinician has seen becomes a complete assessment."""
+        with self.database.sessions.begin() as session:
+            row = session.get(AssessmentRow, assessment_id) if len(assessment_id) <= 36 else None
+            if row is None or row.owner != owner:
+                raise NotFound(assessment_id)
+            row.status = "complete"
+            return _stored(row)
