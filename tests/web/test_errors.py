@@ -1,0 +1,149 @@
+"""Every bad input gets a 4xx problem document (RFC 9457) that names the field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+PROBLEM = "application/problem+json"
+
+
+def problem(response: Any, status: int) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith(PROBLEM)
+    body: dict[str, Any] = response.json()
+    assert body["status"] == status
+    assert body["title"]
+    return body
+
+
+def fields(body: dict[str, Any]) -> set[str]:
+    return {e["field"] for e in body["errors"]}
+
+
+@pytest.mark.parametrize(
+    ("case", "field", "allowed"),
+    [
+        ({"findings": {"hofman_sign": "present"}}, "findings.hofman_sign", None),
+        ({"findings": {"hoffmann_sign": "yes"}}, "findings.hoffmann_sign", "present, absent, unknown"),
+        ({"age": "sixty"}, "age", "a whole number of years from 18 to 120"),
+        ({"age": 12}, "age", "a whole number of years from 18 to 120"),
+        ({"age": 67.5}, "age", "a whole number of years from 18 to 120"),
+        ({"sex": "x"}, "sex", "female, male"),
+        ({"setting": "moon_base"}, "setting", None),
+        ({"name": "Jane Doe"}, "name", "age, sex, setting, findings, text"),
+        ({"findings": ["hoffmann_sign"]}, "findings", None),
+        ([1, 2], "case", None),
+        ("a string", "case", None),
+    ],
+)
+def test_bad_case_names_the_field(client: TestClient, case: Any, field: str, allowed: str | None) -> None:
+    body = problem(client.post("/api/v1/assessments", json=case), 422)
+    errors = {e["field"]: e for e in body["errors"]}
+    assert field in errors
+    if allowed is not None:
+        assert errors[field]["allowed"] == allowed
+
+
+def test_every_problem_is_reported_at_once(client: TestClient) -> None:
+    body = problem(client.post("/api/v1/assessments", json={"age": 5, "findings": {"nope_sign": "present"}}), 422)
+    assert fields(body) == {"age", "findings.nope_sign"}
+
+
+def test_problem_never_echoes_the_input(client: TestClient) -> None:
+    body = problem(client.post("/api/v1/assessments", json={"age": "Jane Doe, 12 Elm St"}), 422)
+    assert "Jane" not in str(body)
+
+
+def test_invalid_json(client: TestClient) -> None:
+    response = client.post("/api/v1/assessments", content=b"{not json", headers={"content-type": "application/json"})
+    assert fields(problem(response, 400)) == {"body"}
+
+
+def test_deeply_nested_json_is_a_client_error(client: TestClient) -> None:
+    deep = b"[" * 100_000 + b"]" * 100_000
+    response = client.post("/api/v1/assessments", content=deep, headers={"content-type": "application/json"})
+    assert fields(problem(response, 400)) == {"body"}
+
+
+def test_wrong_media_type(client: TestClient) -> None:
+    response = client.post("/api/v1/assessments", content=b'{"age": 60}', headers={"content-type": "text/plain"})
+    assert fields(problem(response, 415)) == {"content-type"}
+
+
+def test_body_over_the_limit_is_refused(client: TestClient) -> None:
+    big = {"text": "x" * (3 * 1024 * 1024)}
+    problem(client.post("/api/v1/assessments", json=big), 413)
+
+
+def test_streamed_body_over_the_limit_is_refused(client: TestClient) -> None:
+    def chunks() -> Any:
+        for _ in range(40):
+            yield b" " * 100_000
+
+    response = client.post("/api/v1/extract", content=chunks(), headers={"content-type": "application/json"})
+    problem(response, 413)
+
+
+def test_unknown_label_length(client: TestClient) -> None:
+    response = client.post("/api/v1/assessments", json={}, params={"label": "x" * 201})
+    assert fields(problem(response, 422)) == {"label"}
+
+
+def test_unknown_assessment_is_404_naming_the_id(client: TestClient) -> None:
+    assert fields(problem(client.get("/api/v1/assessments/does-not-exist"), 404)) == {"id"}
+    assert fields(problem(client.post("/api/v1/assessments/does-not-exist/rerun"), 404)) == {"id"}
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [({"limit": 0}, "limit"), ({"limit": 201}, "limit"), ({"offset": -1}, "offset"), ({"status": "x"}, "status")],
+)
+def test_bad_list_parameters(client: TestClient, params: dict[str, Any], field: str) -> None:
+    assert field in fields(problem(client.get("/api/v1/assessments", params=params), 422))
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"answers": {"hofman_sign": "present"}}, "answers.hofman_sign"),
+        ({"answers": {"hoffmann_sign": "yes"}}, "answers.hoffmann_sign"),
+        ({"mode": "doctor"}, "mode"),
+        ({"setting": "moon_base"}, "setting"),
+        ({"age": 3}, "age"),
+        ({"max_questions": 0}, "max_questions"),
+        ({"extra": 1}, "extra"),
+    ],
+)
+def test_bad_interview_input(client: TestClient, body: dict[str, Any], field: str) -> None:
+    assert field in fields(problem(client.post("/api/v1/interview/next", json=body), 422))
+
+
+def test_bad_extract_input(client: TestClient) -> None:
+    assert "text" in fields(problem(client.post("/api/v1/extract", json={}), 422))
+    assert "text" in fields(problem(client.post("/api/v1/extract", json={"text": 5}), 422))
+
+
+def test_unknown_instrument(client: TestClient) -> None:
+    body = problem(client.post("/api/v1/instruments/mjao/score", json={"answers": {}}), 422)
+    assert fields(body) == {"instrument"}
+    assert "mjoa" in body["errors"][0]["problem"]
+    assert fields(problem(client.get("/api/v1/instruments/nope"), 422)) == {"instrument"}
+
+
+def test_bad_instrument_answer_names_the_item(client: TestClient) -> None:
+    answers = {"upper_limb_motor": 9, "lower_limb_motor": 5, "upper_limb_sensation": 2, "micturition": 3}
+    body = problem(client.post("/api/v1/instruments/mjoa/score", json={"answers": answers}), 422)
+    assert any("upper_limb_motor" in f for f in fields(body))
+
+
+def test_unknown_knowledge_ids(client: TestClient) -> None:
+    assert fields(problem(client.get("/api/v1/knowledge/conditions/nope"), 404)) == {"condition"}
+    assert fields(problem(client.get("/api/v1/knowledge/references/nope"), 404)) == {"reference"}
+
+
+def test_unknown_route_and_method_are_problems(client: TestClient) -> None:
+    problem(client.get("/api/v1/nothing-here"), 404)
+    problem(client.delete("/api/v1/assessments"), 405)
