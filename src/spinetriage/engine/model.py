@@ -10,6 +10,12 @@ findings of an evidence group (they measure the same thing) share one slot, and 
 the member whose likelihood ratio moves the condition most counts. That keeps
 correlated signs (hyperreflexia and clonus, canal stenosis and cord compression)
 from being multiplied as if independent.
+
+A condition may also have a validated cluster (:mod:`spinetriage.engine.clusters`).
+When the cluster applies, it stands for every slot that holds one of its findings
+(``cluster_slots``): those evidence groups measure what the cluster's items measure,
+so counting them beside the cluster's published ratio would count the same evidence
+twice.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from spinetriage.engine.clusters import ClusterModel, compile_clusters
 from spinetriage.knowledge.base import KnowledgeBase
 from spinetriage.knowledge.schema import AgeEvidence, Likelihood, SexEvidence
 from spinetriage.vocab import FindingKind
@@ -44,6 +51,9 @@ class ConditionModel:
     imaging_slots: tuple[int, ...]
     age: AgeEvidence | None
     sex: SexEvidence | None
+    cluster: ClusterModel | None = None
+    cluster_slots: frozenset[int] = frozenset()
+    cluster_sensitive: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -51,6 +61,7 @@ class CompiledModel:
     knowledge: KnowledgeBase
     conditions: tuple[ConditionModel, ...]
     conditions_of_finding: dict[str, tuple[int, ...]]
+    clusters: tuple[ClusterModel, ...] = ()
 
     @property
     def version(self) -> str:
@@ -61,8 +72,15 @@ def logit(p: float) -> float:
     return math.log(p / (1.0 - p))
 
 
-def compile_model(kb: KnowledgeBase) -> CompiledModel:
-    """Arrange the knowledge base into per-condition slots of log likelihood ratios."""
+def compile_model(kb: KnowledgeBase, clusters: tuple[ClusterModel, ...] | None = None) -> CompiledModel:
+    """Arrange the knowledge base into per-condition slots of log likelihood ratios.
+
+    ``clusters`` defaults to the validated clusters shipped with the instruments;
+    pass ``()`` for the item-by-item model alone.
+    """
+    if clusters is None:
+        clusters = compile_clusters(kb)
+    cluster_of = {c.condition: c for c in clusters}
     models = []
     conditions_of: dict[str, list[int]] = {}
     for index, condition in enumerate(kb.conditions):
@@ -92,6 +110,12 @@ def compile_model(kb: KnowledgeBase) -> CompiledModel:
             slot_group.append(group)
         slot_of = {m: i for i, members in enumerate(slots) for m in members}
         imaging_slots = tuple(i for i, members in enumerate(slots) if any(links[m].imaging for m in members))
+        cluster = cluster_of.get(condition)
+        cluster_slots: frozenset[int] = frozenset()
+        sensitive: frozenset[str] = frozenset()
+        if cluster is not None:
+            cluster_slots = frozenset(slot_of[f] for f in cluster.findings if f in slot_of)
+            sensitive = cluster.findings | {m for i in cluster_slots for m in slots[i]}
         models.append(
             ConditionModel(
                 condition=condition,
@@ -103,10 +127,14 @@ def compile_model(kb: KnowledgeBase) -> CompiledModel:
                 imaging_slots=imaging_slots,
                 age=kb.age.get(condition),
                 sex=kb.sex.get(condition),
+                cluster=cluster,
+                cluster_slots=cluster_slots,
+                cluster_sensitive=sensitive,
             )
         )
     return CompiledModel(
         knowledge=kb,
         conditions=tuple(models),
         conditions_of_finding={f: tuple(ix) for f, ix in conditions_of.items()},
+        clusters=tuple(clusters),
     )

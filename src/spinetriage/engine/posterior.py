@@ -10,10 +10,19 @@ Rules, applied per condition:
   condition counts only when at least one present clinical (non-imaging) finding
   also raises it. Imaging that argues against a condition always counts.
 * Age and sex enter as likelihood ratios where the knowledge base has them.
+* A validated cluster (Cook 2010, Cook 2011) whose items are all known and whose
+  count has a published likelihood ratio replaces its items: its ratio counts once,
+  and every evidence group holding one of its findings (and the age ratio, when age
+  is one of its items) is not counted again. A count without a published ratio
+  (exactly 2 of 5 for Cook 2010) leaves the items counted one by one, and the
+  explanation says so. The cluster's present items still count as clinical
+  support for imaging (the rule above). See :mod:`spinetriage.engine.clusters`.
 
-These rules make the result independent of the order of findings, leave the prior
-untouched when nothing is known, and never let a present finding that raises a
-condition lower it.
+These rules make the result independent of the order of findings and leave the
+prior untouched when nothing is known. A present finding that raises a condition
+never lowers it, with one documented exception: a finding that completes a cluster
+switches the condition from its items to the cluster's published ratio, which may
+be lower than the items' product (1 of 5 positive is Cook's rule-out, LR 0.18).
 """
 
 from __future__ import annotations
@@ -22,6 +31,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from spinetriage.engine.clusters import ClusterReading, read_cluster
 from spinetriage.engine.model import CompiledModel, ConditionModel
 from spinetriage.vocab import Basis, Sex, Status
 
@@ -51,6 +61,7 @@ class Contribution:
     group: str | None
     basis: Basis
     sources: tuple[str, ...]
+    kind: str = "finding"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +71,7 @@ class Posterior:
     probability: float
     log_odds: float
     contributions: tuple[Contribution, ...]
+    cluster: ClusterReading | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +81,8 @@ class ConditionState:
     log_odds: float
     gate_open: bool
     slot_weights: tuple[float, ...]
+    cluster: ClusterReading | None = None
+    absorbed: frozenset[int] = frozenset()
 
 
 def sigmoid(log_odds: float) -> float:
@@ -126,9 +140,9 @@ def sex_ratio(cm: ConditionModel, sex: Sex | None) -> float | None:
     return cm.sex.lr.get(sex)
 
 
-def demographic_log_odds(cm: ConditionModel, patient: Patient) -> float:
+def demographic_log_odds(cm: ConditionModel, patient: Patient, *, without_age: bool = False) -> float:
     total = cm.prior_log_odds[patient.setting]
-    by_age = age_ratio(cm, patient.age)
+    by_age = None if without_age else age_ratio(cm, patient.age)
     if by_age is not None:
         total += math.log(by_age[0])
     by_sex = sex_ratio(cm, patient.sex)
@@ -137,14 +151,36 @@ def demographic_log_odds(cm: ConditionModel, patient: Patient) -> float:
     return total
 
 
+def cluster_reading(cm: ConditionModel, patient: Patient, override: Override = None) -> ClusterReading | None:
+    """The condition's cluster read from the patient (None when it has no cluster)."""
+    if cm.cluster is None:
+        return None
+    return read_cluster(cm.cluster, patient.evidence, patient.age, override)
+
+
+def _state(cm: ConditionModel, patient: Patient, override: Override = None) -> ConditionState:
+    gate = gate_open(cm, patient.evidence, override)
+    reading = cluster_reading(cm, patient, override)
+    applied = reading is not None and reading.applied
+    absorbed = cm.cluster_slots if applied else frozenset()
+    weights = tuple(
+        0.0 if i in absorbed else slot_choice(cm, i, patient.evidence, gate, override)[1] for i in range(len(cm.slots))
+    )
+    total = demographic_log_odds(cm, patient, without_age=applied and cm.cluster is not None and cm.cluster.uses_age)
+    if applied:
+        assert reading is not None and reading.band is not None
+        total += math.log(reading.band.ratio)
+    return ConditionState(total + sum(weights), gate, weights, reading, absorbed)
+
+
 def condition_state(cm: ConditionModel, patient: Patient) -> ConditionState:
-    gate = gate_open(cm, patient.evidence)
-    weights = tuple(slot_choice(cm, i, patient.evidence, gate)[1] for i in range(len(cm.slots)))
-    return ConditionState(demographic_log_odds(cm, patient) + sum(weights), gate, weights)
+    return _state(cm, patient)
 
 
 def log_odds_if(cm: ConditionModel, state: ConditionState, patient: Patient, finding: str, status: Status) -> float:
     """Log-odds of the condition if ``finding`` had ``status``, recomputing only what changes."""
+    if finding in cm.cluster_sensitive:
+        return _state(cm, patient, (finding, status)).log_odds
     link = cm.links.get(finding)
     if link is None:
         return state.log_odds
@@ -154,16 +190,58 @@ def log_odds_if(cm: ConditionModel, state: ConditionState, patient: Patient, fin
     if gate != state.gate_open:
         changed.update(cm.imaging_slots)
     total = state.log_odds
-    for slot in changed:
+    for slot in changed - state.absorbed:
         total += slot_choice(cm, slot, patient.evidence, gate, override)[1] - state.slot_weights[slot]
     return total
+
+
+def _short(reading: ClusterReading) -> str:
+    """A cluster's short name for notes, e.g. 'Cook 2010 cluster'."""
+    return reading.cluster.name.split(" clinical cluster")[0] + " cluster"
+
+
+def _cluster_contribution(reading: ClusterReading) -> Contribution | None:
+    """The cluster's own line in the explanation: applied, or scored but not applied."""
+    band = reading.band
+    if band is None or reading.count is None:
+        return None
+    n = len(reading.cluster.items)
+    value = f"{reading.count} of {n} positive"
+    if reading.applied:
+        note = (
+            f"{_short(reading)} ({band.label}): its published likelihood ratio is used instead of counting its "
+            f"{n} items one by one"
+        )
+        weight = math.log(band.ratio)
+    else:
+        note = (
+            f"{_short(reading)} scored but not applied: {value} has no published likelihood ratio, "
+            "so its items are counted one by one instead"
+        )
+        weight = 0.0
+    sources = band.sources or tuple(r[0] for r in reading.cluster.references)
+    return Contribution(
+        reading.cluster.instrument,
+        value,
+        band.ratio,
+        weight,
+        reading.applied,
+        note,
+        None,
+        band.basis,
+        sources,
+        "cluster",
+    )
 
 
 def explain(model: CompiledModel, cm: ConditionModel, patient: Patient) -> Posterior:
     """The posterior of one condition with every piece of evidence and whether it counted."""
     kb = model.knowledge
-    gate = gate_open(cm, patient.evidence)
-    chosen = {slot_choice(cm, i, patient.evidence, gate)[0] for i in range(len(cm.slots))}
+    state = _state(cm, patient)
+    gate = state.gate_open
+    reading = state.cluster
+    absorbed = state.absorbed
+    chosen = {slot_choice(cm, i, patient.evidence, gate)[0] for i in range(len(cm.slots)) if i not in absorbed}
     contributions: list[Contribution] = []
     for finding, link in cm.links.items():
         status = patient.evidence.get(finding)
@@ -174,13 +252,21 @@ def explain(model: CompiledModel, cm: ConditionModel, patient: Patient) -> Poste
         ratio = lk.ratio_present if present else lk.ratio_absent
         weight = link.ln_present if present else link.ln_absent
         group = kb.group_of.get(finding)
+        slot = cm.slot_of[finding]
         counted = finding in chosen
         note: str | None = None
-        if not counted:
+        if slot in absorbed:
+            assert reading is not None and cm.cluster is not None
+            if finding in cm.cluster.findings:
+                note = f"counted through the {_short(reading)} (published likelihood ratio), not one by one"
+            else:
+                items = ", ".join(m for m in cm.slots[slot] if m in cm.cluster.findings)
+                note = f"same evidence group as {items} ({group}), which the {_short(reading)} counts"
+        elif not counted:
             if present and link.imaging and weight > 0 and not gate:
                 note = "imaging without a matching clinical finding: not counted (imaging is evidence, not proof)"
             else:
-                winner = next(m for m in cm.slots[cm.slot_of[finding]] if m in chosen)
+                winner = next(m for m in cm.slots[slot] if m in chosen)
                 note = f"same evidence group as {winner} ({group}), which counts instead"
         contributions.append(
             Contribution(
@@ -195,19 +281,29 @@ def explain(model: CompiledModel, cm: ConditionModel, patient: Patient) -> Poste
                 sources=tuple(lk.sources),
             )
         )
+    if reading is not None:
+        line = _cluster_contribution(reading)
+        if line is not None:
+            contributions.append(line)
+    age_in_cluster = reading is not None and reading.applied and reading.cluster.uses_age
     by_age = age_ratio(cm, patient.age)
     if by_age is not None and cm.age is not None:
+        age_note = None
+        if age_in_cluster:
+            assert reading is not None
+            age_note = f"age is an item of the {_short(reading)}, counted there"
         contributions.append(
             Contribution(
                 "age",
                 f"{patient.age} (band {by_age[1]})",
                 by_age[0],
-                math.log(by_age[0]),
-                True,
-                None,
+                0.0 if age_in_cluster else math.log(by_age[0]),
+                not age_in_cluster,
+                age_note,
                 None,
                 cm.age.basis,
                 tuple(cm.age.sources),
+                "age",
             )
         )
     by_sex = sex_ratio(cm, patient.sex)
@@ -223,12 +319,13 @@ def explain(model: CompiledModel, cm: ConditionModel, patient: Patient) -> Poste
                 None,
                 cm.sex.basis,
                 tuple(cm.sex.sources),
+                "sex",
             )
         )
     contributions.sort(key=lambda c: (not c.counted, -abs(c.weight), -abs(math.log(c.likelihood_ratio)), c.evidence))
     log_odds = cm.prior_log_odds[patient.setting] + sum(c.weight for c in contributions)
     prior = kb.prior(patient.setting, cm.condition).probability
-    return Posterior(cm.condition, prior, sigmoid(log_odds), log_odds, tuple(contributions))
+    return Posterior(cm.condition, prior, sigmoid(log_odds), log_odds, tuple(contributions), reading)
 
 
 def infer(model: CompiledModel, patient: Patient) -> tuple[Posterior, ...]:
