@@ -39,18 +39,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """The app for ``settings`` (default: loopback, SQLite file ``spinetriage.db`` in the current directory)."""
     settings = settings or Settings()
     database = Database(settings.database_url)
-    if settings.run_migrations:
-        database.upgrade()
-    accounts = Accounts(database)
-    settings = settings.model_copy(update={"users_configured": accounts.has_users()})
-    check_can_serve(settings)
-    state = AppState(
-        settings=settings,
-        database=database,
-        store=Store(database),
-        accounts=accounts,
-        secret=server_secret(database, settings.secret_key),
-    )
+    try:
+        if settings.run_migrations:
+            database.upgrade()
+        accounts = Accounts(database)
+        settings = settings.model_copy(update={"users_configured": accounts.has_users()})
+        check_can_serve(settings)
+        state = AppState(
+            settings=settings,
+            database=database,
+            store=Store(database),
+            accounts=accounts,
+            secret=server_secret(database, settings.secret_key),
+        )
+    except BaseException:
+        database.dispose()
+        raise
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
