@@ -2,7 +2,12 @@
 
 {"age": 67, "sex": "female",
  "findings": {"hand_clumsiness": "present", "hoffmann_sign": "absent"},
- "text": "optional free-text note or MRI report"}
+ "text": "optional free-text note or MRI report",
+ "instruments": {"mjoa": {"upper_limb_motor": 4, "lower_limb_motor": 5,
+                          "upper_limb_sensation": 2, "micturition": 3}}}
+
+``instruments`` is optional (docs/instruments.md, "In a case file"): validated
+instrument answers, scored with the instruments' own scorers when the case is read.
 """
 
 from __future__ import annotations
@@ -11,9 +16,10 @@ import difflib
 from collections.abc import Mapping
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from spinetriage.errors import InputError, InputErrors
+from spinetriage.instruments import case_instrument_names, score_case_instruments
 from spinetriage.knowledge.base import KnowledgeBase
 from spinetriage.vocab import Sex, Status
 
@@ -32,6 +38,16 @@ class Case(BaseModel):
     setting: str | None = Field(default=None, description="pre-test population; overrides the default")
     findings: dict[str, Status] = Field(default_factory=dict)
     text: Annotated[str, Field(max_length=MAX_TEXT_CHARS)] | None = None
+    instruments: dict[str, dict[str, Any]] = Field(
+        default_factory=dict, description="instrument id -> item answers (docs/instruments.md)"
+    )
+
+    @model_validator(mode="after")
+    def _instruments_score(self) -> Case:
+        """A case never holds instrument answers its scorer rejects (raises InputError)."""
+        if self.instruments:
+            score_case_instruments(self.instruments)
+        return self
 
     def known_findings(self) -> dict[str, Status]:
         """Findings with a status the engine reasons over (present or absent)."""
@@ -42,23 +58,33 @@ _ALLOWED = {
     "age": f"a whole number of years from {MIN_AGE} to {MAX_AGE}",
     "sex": ", ".join(s.value for s in Sex),
     "status": ", ".join(s.value for s in Status),
+    "instruments": "a mapping of instrument id -> item answers: " + ", ".join(case_instrument_names()),
 }
+_FIELDS = "age, sex, setting, findings, text, instruments"
 
 
 def parse_case(data: Any, kb: KnowledgeBase) -> Case:
     """Validate raw data into a :class:`Case`, with every problem named by field."""
     if not isinstance(data, Mapping):
-        raise InputError(
-            "case", f"must be a mapping (object), got {type(data).__name__}", "age, sex, setting, findings, text"
-        )
+        raise InputError("case", f"must be a mapping (object), got {type(data).__name__}", _FIELDS)
     errors: list[InputError] = []
     raw_findings = data.get("findings")
     if isinstance(raw_findings, Mapping):
         errors.extend(_unknown_findings([str(f) for f in raw_findings], kb))
+    raw_instruments = data.get("instruments")
+    if isinstance(raw_instruments, Mapping) and all(isinstance(v, Mapping) for v in raw_instruments.values()):
+        try:
+            score_case_instruments(raw_instruments)
+        except InputErrors as many:
+            errors.extend(many.errors)
+        except InputError as error:
+            errors.append(error)
     try:
         case = Case.model_validate(dict(data))
     except ValidationError as error:
         errors.extend(_from_pydantic(detail) for detail in error.errors())
+        raise InputErrors(errors) from None
+    except InputError:  # the instruments' errors, already collected above
         raise InputErrors(errors) from None
     errors.extend(check_setting(case, kb))
     if errors:
@@ -92,7 +118,7 @@ def _from_pydantic(detail: Mapping[str, Any]) -> InputError:
     field = ".".join(_safe(p) for p in loc) or "case"
     kind = detail.get("type", "")
     if kind == "extra_forbidden":
-        return InputError(field, "is not a case field", "age, sex, setting, findings, text")
+        return InputError(field, "is not a case field", _FIELDS)
     if loc and loc[0] == "findings" and len(loc) == 2:
         return InputError(field, "status not in the vocabulary", _ALLOWED["status"])
     if loc and loc[0] in _ALLOWED:

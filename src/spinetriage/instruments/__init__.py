@@ -8,6 +8,7 @@ here only scores it. A missing answer is never scored as normal: it is an error 
 names the item, or, for the clusters, a range of possible counts.
 """
 
+from spinetriage.instruments._case import CaseInstrument, case_instrument_names, score_case_instruments
 from spinetriage.instruments._change import Change, mjoa_change
 from spinetriage.instruments._clusters import ClusterItem, ClusterResult, cluster_from_findings, clusters
 from spinetriage.instruments._registry import get, registry
@@ -15,6 +16,7 @@ from spinetriage.instruments._schema import Instrument, Reference
 from spinetriage.instruments._score import ItemTrace, LikelihoodRatio, Score, score
 
 __all__ = [
+    "CaseInstrument",
     "Change",
     "ClusterItem",
     "ClusterResult",
@@ -23,10 +25,12 @@ __all__ = [
     "LikelihoodRatio",
     "Reference",
     "Score",
+    "case_instrument_names",
     "cluster_from_findings",
     "clusters",
     "get",
     "mjoa_change",
     "registry",
     "score",
+    "score_case_instruments",
 ]
