@@ -1,0 +1,588 @@
+"""The HTML pages: assessment form, result report, interview, patient questionnaire, history.
+
+Server-rendered with Jinja2; every form posts with the CSRF token and every page works
+without JavaScript. Interview state travels in hidden form fields (never in the URL,
+which servers log), so the interview itself stays stateless like its engine.
+The patient questionnaire never shows a probability or a diagnosis: only a thank-you
+and, when an answer is a red flag, general advice to seek care now.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData
+
+from spinetriage.assessment.assess import DEFAULT_SETTING
+from spinetriage.assessment.models import Assessment
+from spinetriage.case import MAX_AGE, MIN_AGE, Case, parse_case
+from spinetriage.errors import InputError, InputErrors
+from spinetriage.interview.engine import Step, build_case, next_step, urgent_advice
+from spinetriage.knowledge import KnowledgeBase, default_knowledge
+from spinetriage.vocab import ExamSection, FindingKind, Status
+from spinetriage.web.deps import current_user, get_store, templates, verify_csrf
+from spinetriage.web.report_view import build_report, finding_label
+from spinetriage.web.store import MAX_LABEL, NotFound, Store, StoredAssessment
+
+router = APIRouter(include_in_schema=False)
+StoreDep = Annotated[Store, Depends(get_store)]
+UserDep = Annotated[str, Depends(current_user)]
+
+SECTIONS: list[tuple[str, str, str, tuple[ExamSection, ...]]] = [
+    ("history", "History", "What the patient tells you about the back pain.", (ExamSection.HISTORY,)),
+    (
+        "neck_and_arms",
+        "Neck and arms",
+        "Neck symptoms, arm pain, numbness and hand function.",
+        (ExamSection.NECK_AND_ARMS,),
+    ),
+    (
+        "gait_and_balance",
+        "Gait and balance",
+        "How the patient walks, turns and stands.",
+        (ExamSection.GAIT_AND_BALANCE,),
+    ),
+    (
+        "reflexes_long_tract",
+        "Reflexes and long-tract signs",
+        "Upper motor neuron signs of a compressed cord.",
+        (ExamSection.REFLEXES_LONG_TRACT,),
+    ),
+    (
+        "lumbar_and_legs",
+        "Lumbar spine and legs",
+        "Leg symptoms, claudication and root signs.",
+        (ExamSection.LUMBAR_AND_LEGS,),
+    ),
+    ("red_flags", "Red flags", "Cauda equina, infection, cancer and fracture screen.", (ExamSection.RED_FLAGS,)),
+    (
+        "imaging",
+        "Imaging and tests",
+        "Only what has been done; leave the rest not examined.",
+        (ExamSection.IMAGING, ExamSection.TESTS),
+    ),
+]
+FINDING_FIELD = "f."
+ANSWER_FIELD = "a"
+STATUS_WORDS = {"present": "Present", "absent": "Absent", "unknown": "Not examined"}
+INTERVIEW_WORDS = {"present": "Yes", "absent": "No", "unknown": "Don't know"}
+PATIENT_WORDS = {"present": "Yes", "absent": "No", "unknown": "Not sure"}
+PAGE_SIZE = 25
+
+
+def _kb() -> KnowledgeBase:
+    return default_knowledge()
+
+
+def _page(request: Request, name: str, context: Mapping[str, Any], status_code: int = 200) -> Response:
+    return templates.TemplateResponse(request, name, dict(context), status_code=status_code)
+
+
+def _not_found(request: Request, user: str) -> Response:
+    return _page(request, "not_found.html", {"user": user, "active": ""}, status_code=404)
+
+
+# ---------------------------------------------------------------- home
+
+
+@router.get("/")
+async def home(request: Request, store: StoreDep, user: UserDep) -> Response:
+    awaiting = await run_in_threadpool(store.search, owner=user, status="awaiting_clinician", limit=5)
+    recent = await run_in_threadpool(store.search, owner=user, limit=5)
+    return _page(
+        request,
+        "home.html",
+        {"user": user, "active": "home", "awaiting": [_row(s) for s in awaiting], "recent": [_row(s) for s in recent]},
+    )
+
+
+# ---------------------------------------------------------------- clinician assessment form
+
+
+@dataclass(frozen=True)
+class FormFinding:
+    id: str
+    label: str
+    kind: str
+    hint: str | None
+    value: str
+
+
+def _form_sections(values: Mapping[str, str]) -> list[dict[str, Any]]:
+    kb = _kb()
+    placed: set[str] = set()
+    sections: list[dict[str, Any]] = []
+    for key, title, intro, members in SECTIONS:
+        items = [
+            FormFinding(
+                f.id,
+                f.label,
+                f.kind.value,
+                f.elicitation if f.kind is FindingKind.EXAM else None,
+                values.get(f.id, "unknown"),
+            )
+            for f in kb.findings.values()
+            if f.section in members
+        ]
+        placed.update(i.id for i in items)
+        sections.append({"key": key, "title": title, "intro": intro, "findings": items})
+    rest = [f for f in kb.findings.values() if f.id not in placed]
+    if rest:  # a section added to the vocabulary later still reaches the form
+        last: list[FormFinding] = sections[-1]["findings"]
+        last.extend(FormFinding(f.id, f.label, f.kind.value, f.elicitation, values.get(f.id, "unknown")) for f in rest)
+    return sections
+
+
+def _form_context(request: Request, user: str, values: Mapping[str, Any], errors: list[InputError]) -> dict[str, Any]:
+    kb = _kb()
+    return {
+        "user": user,
+        "active": "assess",
+        "values": values,
+        "sections": _form_sections(values.get("findings", {})),
+        "settings": [(s.id, s.label) for s in kb.settings.values()],
+        "default_setting": DEFAULT_SETTING,
+        "errors": errors,
+        "status_words": STATUS_WORDS,
+        "min_age": MIN_AGE,
+        "max_age": MAX_AGE,
+        "max_label": MAX_LABEL,
+    }
+
+
+@router.get("/assess")
+async def assess_form(request: Request, user: UserDep) -> Response:
+    return _page(request, "assess.html", _form_context(request, user, {"setting": DEFAULT_SETTING}, []))
+
+
+def _read_assessment_form(form: FormData, kb: KnowledgeBase) -> tuple[dict[str, Any], dict[str, Any], list[InputError]]:
+    """The case the form describes, the values to show again, and every problem found."""
+    errors: list[InputError] = []
+    values: dict[str, Any] = {"findings": {}}
+    case: dict[str, Any] = {}
+    age = _text(form, "age")
+    values["age"] = age
+    if age:
+        try:
+            case["age"] = int(age)
+        except ValueError:
+            errors.append(InputError("age", "must be a whole number of years", f"{MIN_AGE} to {MAX_AGE}"))
+    for name in ("sex", "setting"):
+        value = _text(form, name)
+        values[name] = value
+        if value:
+            case[name] = value
+    text = _text(form, "text")
+    values["text"] = text
+    if text.strip():
+        case["text"] = text
+    values["label"] = _text(form, "label")
+    findings: dict[str, str] = {}
+    for key in form:
+        if not key.startswith(FINDING_FIELD):
+            continue
+        finding = key[len(FINDING_FIELD) :]
+        status = _text(form, key)
+        if finding not in kb.findings:
+            errors.append(InputError(f"findings.{finding[:60]}", "unknown finding identifier"))
+            continue
+        values["findings"][finding] = status
+        if status not in STATUS_WORDS:
+            errors.append(InputError(f"findings.{finding}", "status not in the vocabulary", "present, absent, unknown"))
+        elif status != "unknown":
+            findings[finding] = status
+    case["findings"] = findings
+    return case, values, errors
+
+
+def _text(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) and name != "text" else value if isinstance(value, str) else ""
+
+
+def _errors_of(error: InputError) -> list[InputError]:
+    return list(error.errors) if isinstance(error, InputErrors) else [error]
+
+
+@router.post("/assess", dependencies=[Depends(verify_csrf)])
+async def assess_submit(request: Request, store: StoreDep, user: UserDep) -> Response:
+    kb = _kb()
+    form = await request.form()
+    data, values, errors = _read_assessment_form(form, kb)
+    case: Case | None = None
+    if len(values["label"]) > MAX_LABEL:
+        errors.append(InputError("label", f"longer than {MAX_LABEL} characters"))
+    if not errors:
+        try:
+            case = parse_case(data, kb)
+        except InputError as error:
+            errors.extend(_errors_of(error))
+    if errors or case is None:
+        return _page(request, "assess.html", _form_context(request, user, values, errors), status_code=422)
+    stored = await run_in_threadpool(store.save, case, owner=user, source="clinician", label=values["label"])
+    return RedirectResponse(f"/assessments/{stored.id}", status_code=303)
+
+
+# ---------------------------------------------------------------- result
+
+
+def _result_context(
+    request: Request, user: str, stored: StoredAssessment, rerun: dict[str, Any] | None
+) -> dict[str, Any]:
+    kb = _kb()
+    assessment = Assessment.model_validate(stored.result) if stored.result is not None else None
+    text = stored.case.get("text") if isinstance(stored.case.get("text"), str) else None
+    return {
+        "user": user,
+        "active": "history",
+        "stored": stored,
+        "when": stored.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+        "report": build_report(assessment, kb, text) if assessment is not None else None,
+        "rerun": rerun,
+        "source_words": SOURCE_WORDS,
+    }
+
+
+SOURCE_WORDS = {
+    "clinician": "Clinician form",
+    "api": "API",
+    "interview": "Clinician interview",
+    "questionnaire": "Patient questionnaire",
+}
+
+
+@router.get("/assessments/{assessment_id}")
+async def result_page(request: Request, assessment_id: str, store: StoreDep, user: UserDep) -> Response:
+    try:
+        stored = await run_in_threadpool(store.get, assessment_id, owner=user)
+    except NotFound:
+        return _not_found(request, user)
+    return _page(request, "result.html", _result_context(request, user, stored, None))
+
+
+@router.post("/assessments/{assessment_id}/rerun", dependencies=[Depends(verify_csrf)])
+async def rerun(request: Request, assessment_id: str, store: StoreDep, user: UserDep) -> Response:
+    """Assess the stored case again and show whether the result is identical to the stored one."""
+    try:
+        stored = await run_in_threadpool(store.get, assessment_id, owner=user)
+        again = await run_in_threadpool(store.rerun, assessment_id, owner=user)
+    except NotFound:
+        return _not_found(request, user)
+    fresh = again.model_dump(mode="json")
+    old = stored.result or {}
+    differing = sorted(k for k in set(fresh) | set(old) if fresh.get(k) != old.get(k))
+    comparison = {
+        "identical": not differing,
+        "differing": differing,
+        "knowledge_version": again.knowledge_version,
+        "engine_version": again.engine_version,
+    }
+    return _page(request, "result.html", _result_context(request, user, stored, comparison))
+
+
+@router.post("/assessments/{assessment_id}/reviewed", dependencies=[Depends(verify_csrf)])
+async def mark_reviewed(request: Request, assessment_id: str, store: StoreDep, user: UserDep) -> Response:
+    try:
+        await run_in_threadpool(store.mark_reviewed, assessment_id, owner=user)
+    except NotFound:
+        return _not_found(request, user)
+    return RedirectResponse(f"/assessments/{assessment_id}", status_code=303)
+
+
+# ---------------------------------------------------------------- history
+
+
+def _row(s: StoredAssessment) -> dict[str, Any]:
+    result = s.result or {}
+    origin = result.get("origin", {}) if isinstance(result.get("origin"), dict) else {}
+    return {
+        "id": s.id,
+        "short_id": s.id[:8],
+        "when": s.created_at.strftime("%Y-%m-%d %H:%M"),
+        "label": s.label,
+        "source": SOURCE_WORDS.get(s.source, s.source),
+        "status": s.status,
+        "verdict": origin.get("verdict", ""),
+        "urgency": result.get("urgency", ""),
+        "flags": len(result.get("red_flags", []) or []),
+    }
+
+
+@router.get("/history")
+async def history(
+    request: Request,
+    store: StoreDep,
+    user: UserDep,
+    q: str = "",
+    status: str = "",
+    page: int = 1,
+) -> Response:
+    errors: list[InputError] = []
+    chosen = status if status in ("awaiting_clinician", "complete") else None
+    if status and chosen is None:
+        errors.append(InputError("status", "not an allowed value", "awaiting_clinician, complete"))
+    page = max(page, 1)
+    rows: list[StoredAssessment] = []
+    try:
+        rows = await run_in_threadpool(
+            store.search, owner=user, query=q, status=chosen, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE
+        )
+    except InputError as error:
+        errors.append(error)
+    awaiting = await run_in_threadpool(store.search, owner=user, status="awaiting_clinician", limit=50)
+    return _page(
+        request,
+        "history.html",
+        {
+            "user": user,
+            "active": "history",
+            "q": q,
+            "status": chosen or "",
+            "page": page,
+            "more": len(rows) > PAGE_SIZE,
+            "rows": [_row(s) for s in rows[:PAGE_SIZE]],
+            "awaiting_count": len(awaiting),
+            "errors": errors,
+        },
+        status_code=422 if errors else 200,
+    )
+
+
+# ---------------------------------------------------------------- interview and questionnaire
+
+
+@dataclass(frozen=True)
+class InterviewState:
+    """Everything an interview step needs, read back from the hidden fields of the last page."""
+
+    answers: dict[str, str]
+    age: int | None
+    sex: str | None
+    setting: str
+    label: str
+
+    def hidden(self) -> list[tuple[str, str]]:
+        fields = [(ANSWER_FIELD, f"{f}={s}") for f, s in self.answers.items()]
+        fields += [("age", "" if self.age is None else str(self.age)), ("sex", self.sex or "")]
+        fields += [("setting", self.setting), ("label", self.label)]
+        return fields
+
+
+def _read_state(form: FormData, kb: KnowledgeBase) -> InterviewState:
+    answers: dict[str, str] = {}
+    for raw in form.getlist(ANSWER_FIELD):
+        finding, _, status = str(raw).partition("=")
+        if finding not in kb.findings:
+            raise InputError(f"answers.{finding[:60]}", "unknown finding identifier")
+        if status not in STATUS_WORDS:
+            raise InputError(f"answers.{finding}", "status not in the vocabulary", "present, absent, unknown")
+        answers[finding] = status
+    age_text = _text(form, "age")
+    age: int | None = None
+    if age_text:
+        try:
+            age = int(age_text)
+        except ValueError:
+            raise InputError("age", "must be a whole number of years", f"{MIN_AGE} to {MAX_AGE}") from None
+        if not MIN_AGE <= age <= MAX_AGE:
+            raise InputError("age", "out of range", f"{MIN_AGE} to {MAX_AGE}")
+    sex = _text(form, "sex") or None
+    if sex not in (None, "female", "male"):
+        raise InputError("sex", "not an allowed value", "female, male")
+    setting = _text(form, "setting") or DEFAULT_SETTING
+    if setting not in kb.settings:
+        raise InputError("setting", "unknown setting", ", ".join(kb.settings))
+    label = _text(form, "label")
+    if len(label) > MAX_LABEL:
+        raise InputError("label", f"longer than {MAX_LABEL} characters")
+    return InterviewState(answers, age, sex, setting, label)
+
+
+def _summary(kb: KnowledgeBase, answers: Mapping[str, str], patient: bool) -> list[tuple[str, str, str]]:
+    words = PATIENT_WORDS if patient else INTERVIEW_WORDS
+    rows = []
+    for finding, status in answers.items():
+        f = kb.findings[finding]
+        text = (f.patient_question or f.label) if patient else f.label
+        rows.append((text, words[status], status))
+    return rows
+
+
+def _interview_page(request: Request, user: str, mode: str, state: InterviewState, step: Step) -> Response:
+    kb = _kb()
+    patient = mode == "patient"
+    base = "/questionnaire" if patient else "/interview"
+    return _page(
+        request,
+        "interview_step.html",
+        {
+            "user": user,
+            "active": "questionnaire" if patient else "interview",
+            "patient": patient,
+            "base": base,
+            "step": step,
+            "number": len(state.answers) + 1,
+            "hidden": state.hidden(),
+            "summary": _summary(kb, state.answers, patient),
+            "words": PATIENT_WORDS if patient else INTERVIEW_WORDS,
+            "advice": step.urgent_advice if patient else None,
+            "can_go_back": bool(state.answers),
+        },
+    )
+
+
+def _start_context(user: str, patient: bool, errors: list[InputError]) -> dict[str, Any]:
+    kb = _kb()
+    return {
+        "user": user,
+        "active": "questionnaire" if patient else "interview",
+        "patient": patient,
+        "settings": [(s.id, s.label) for s in kb.settings.values()],
+        "default_setting": DEFAULT_SETTING,
+        "errors": errors,
+        "min_age": MIN_AGE,
+        "max_age": MAX_AGE,
+    }
+
+
+async def _advance(request: Request, user: str, mode: str, form: FormData) -> Response:
+    """Apply the posted action (answer, back, stop) and show the next question or the review."""
+    kb = _kb()
+    patient = mode == "patient"
+    try:
+        state = _read_state(form, kb)
+    except InputError as error:
+        template = "questionnaire_start.html" if patient else "interview_start.html"
+        return _page(request, template, _start_context(user, patient, [error]), status_code=422)
+    answers = dict(state.answers)
+    action = _text(form, "action")
+    asked = _text(form, "finding")
+    if action == "back" and answers:
+        answers.pop(next(reversed(answers)))
+    elif action in STATUS_WORDS and asked:
+        if asked not in kb.findings:
+            problem = InputError("finding", "unknown finding identifier")
+            template = "questionnaire_start.html" if patient else "interview_start.html"
+            return _page(request, template, _start_context(user, patient, [problem]), status_code=422)
+        answers[asked] = action
+    state = InterviewState(answers, state.age, state.sex, state.setting, state.label)
+    step = await run_in_threadpool(
+        next_step,
+        answers,
+        mode="patient" if patient else "clinician",
+        age=state.age,
+        sex=state.sex,
+        setting=state.setting,
+    )
+    if action == "stop" and not patient:
+        step = Step(None, True, "stopped by the clinician", len(answers), None, None)
+    return _interview_page(request, user, mode, state, step)
+
+
+async def _finish(request: Request, user: str, store: Store, mode: str) -> Response:
+    kb = _kb()
+    patient = mode == "patient"
+    form = await request.form()
+    try:
+        state = _read_state(form, kb)
+        case = build_case(state.answers, age=state.age, sex=state.sex, setting=state.setting)
+    except InputError as error:
+        template = "questionnaire_start.html" if patient else "interview_start.html"
+        return _page(request, template, _start_context(user, patient, [error]), status_code=422)
+    if patient:
+        label = state.label or "Pre-visit questionnaire"
+        stored = await run_in_threadpool(
+            store.save, case, owner=user, source="questionnaire", label=label, status="awaiting_clinician"
+        )
+        return RedirectResponse(f"/questionnaire/thanks/{stored.id}", status_code=303)
+    stored = await run_in_threadpool(store.save, case, owner=user, source="interview", label=state.label)
+    return RedirectResponse(f"/assessments/{stored.id}", status_code=303)
+
+
+@router.get("/interview")
+async def interview_start(request: Request, user: UserDep) -> Response:
+    return _page(request, "interview_start.html", _start_context(user, False, []))
+
+
+@router.post("/interview/step", dependencies=[Depends(verify_csrf)])
+async def interview_step(request: Request, user: UserDep) -> Response:
+    return await _advance(request, user, "clinician", await request.form())
+
+
+@router.post("/interview/finish", dependencies=[Depends(verify_csrf)])
+async def interview_finish(request: Request, store: StoreDep, user: UserDep) -> Response:
+    return await _finish(request, user, store, "clinician")
+
+
+@router.get("/questionnaire")
+async def questionnaire_start(request: Request, user: UserDep) -> Response:
+    return _page(request, "questionnaire_start.html", _start_context(user, True, []))
+
+
+@router.post("/questionnaire/step", dependencies=[Depends(verify_csrf)])
+async def questionnaire_step(request: Request, user: UserDep) -> Response:
+    return await _advance(request, user, "patient", await request.form())
+
+
+@router.post("/questionnaire/finish", dependencies=[Depends(verify_csrf)])
+async def questionnaire_finish(request: Request, store: StoreDep, user: UserDep) -> Response:
+    return await _finish(request, user, store, "patient")
+
+
+@router.get("/questionnaire/thanks/{assessment_id}")
+async def questionnaire_thanks(request: Request, assessment_id: str, store: StoreDep, user: UserDep) -> Response:
+    """The patient's last page: thanks, and urgent advice if an answer is a red flag; nothing else."""
+    try:
+        stored = await run_in_threadpool(store.get, assessment_id, owner=user)
+    except NotFound:
+        return _not_found(request, user)
+    kb = _kb()
+    raw = stored.case.get("findings", {})
+    answers = {f: Status(s) for f, s in raw.items() if f in kb.findings and s in STATUS_WORDS}
+    advice = urgent_advice(kb, answers)
+    return _page(
+        request,
+        "questionnaire_thanks.html",
+        {"user": user, "active": "questionnaire", "patient": True, "advice": advice},
+    )
+
+
+# ---------------------------------------------------------------- knowledge
+
+
+@router.get("/knowledge")
+async def knowledge_page(request: Request, user: UserDep) -> Response:
+    kb = _kb()
+    sections = [
+        {"title": title, "findings": [f for f in kb.findings.values() if f.section in members]}
+        for _key, title, _intro, members in SECTIONS
+    ]
+    conditions = [
+        {
+            "condition": c,
+            "priors": [(kb.settings[s].label, kb.priors[(s, c.id)]) for s in kb.settings if (s, c.id) in kb.priors],
+        }
+        for c in kb.conditions.values()
+    ]
+    refs = sorted(kb.references.values(), key=lambda r: r.id)
+    return _page(
+        request,
+        "knowledge.html",
+        {
+            "user": user,
+            "active": "knowledge",
+            "kb": kb,
+            "sections": sections,
+            "conditions": conditions,
+            "red_flags": [
+                {"flag": f, "clauses": [[finding_label(kb, x) for x in c.any_present] for c in f.when]}
+                for f in kb.red_flags.values()
+            ],
+            "references": refs,
+        },
+    )

@@ -1,0 +1,332 @@
+"""What the result page draws: an assessment turned into rows, bars and explanations.
+
+Templates stay simple (no arithmetic, no lookups): every number the page shows is
+formatted here together with where it comes from, so each chart row can say why.
+Chart geometry is in percent of the chart width so that the bars are inline SVG
+(no inline styles, which the content security policy forbids) and print as drawn.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from spinetriage.assessment.models import Assessment, ConditionOut, ContributionOut, RecommendationOut
+from spinetriage.knowledge.base import KnowledgeBase
+from spinetriage.vocab import Origin
+
+WHY_CONDITIONS = 3
+ORIGIN_ORDER = [o.value for o in Origin]
+ORIGIN_LABELS = {
+    "cervical": "Cervical (from the neck)",
+    "lumbar": "Lumbar",
+    "both": "Both (tandem)",
+    "other": "Other cause",
+    "undetermined": "Undetermined",
+}
+KEY_WORKUP = frozenset({"cervical_mri", "emergency_lumbar_mri"})
+
+
+def pct(p: float) -> str:
+    """A probability for reading: whole percent, one decimal below 10%, never a false 0% or 100%."""
+    if p <= 0.0:
+        return "0%"
+    if p < 0.001:
+        return "<0.1%"
+    if p < 0.1:
+        return f"{p * 100:.1f}%"
+    if p > 0.995:
+        return ">99%"
+    return f"{p * 100:.0f}%"
+
+
+def logit(p: float) -> float:
+    return math.log(p / (1.0 - p))
+
+
+def signed(x: float) -> str:
+    return f"{x:+.2f}".replace("-", "\u2212")
+
+
+@dataclass(frozen=True)
+class Segment:
+    origin: str
+    label: str
+    probability: str
+    x: float
+    width: float
+
+
+@dataclass(frozen=True)
+class ConditionRow:
+    id: str
+    label: str
+    probability: str
+    prior: str
+    bar: float
+    prior_x: float
+    up: bool
+    explanation: str
+    has_why: bool
+    top: bool
+
+
+@dataclass(frozen=True)
+class WhyRow:
+    label: str
+    status: str
+    ratio: str
+    weight: str
+    counted: bool
+    note: str | None
+    basis: str
+    reason: str | None
+    sources: list[str]
+    x: float
+    width: float
+    up: bool
+
+
+@dataclass(frozen=True)
+class WhyBlock:
+    id: str
+    label: str
+    probability: str
+    prior: str
+    prior_sources: list[str]
+    summary: str
+    rows: list[WhyRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Action:
+    label: str
+    detail: str
+    reason: str
+    kind: str
+    sources: list[str]
+    key: bool
+
+
+@dataclass(frozen=True)
+class Flag:
+    label: str
+    urgency: str
+    action: str
+    raised_by: list[str]
+    sources: list[str]
+
+
+@dataclass(frozen=True)
+class TextPiece:
+    text: str
+    finding: str | None = None
+    status: str | None = None
+
+
+@dataclass(frozen=True)
+class Reference:
+    id: str
+    citation: str
+    seen: str
+    link: str | None
+
+
+@dataclass(frozen=True)
+class Report:
+    verdict: str
+    verdict_label: str
+    explanation: str
+    urgency: str
+    urgency_reason: str
+    segments: list[Segment]
+    conditions: list[ConditionRow]
+    why: list[WhyBlock]
+    flags: list[Flag]
+    workup: list[Action]
+    treatment: list[Action]
+    present: list[str]
+    absent: list[str]
+    text_pieces: list[TextPiece]
+    from_text: list[tuple[str, str, str]]
+    conflicts: list[str]
+    next_questions: list[tuple[str, str]]
+    references: list[Reference]
+    setting: str
+    knowledge_version: str
+    engine_version: str
+    disclaimer: str
+
+
+def finding_label(kb: KnowledgeBase, finding: str) -> str:
+    if finding in kb.findings:
+        return kb.findings[finding].label
+    return finding.replace("_", " ").capitalize()
+
+
+def build_report(a: Assessment, kb: KnowledgeBase, text: str | None) -> Report:
+    """Everything the result page shows, from a stored assessment and the knowledge base."""
+    setting = kb.settings[a.setting].label if a.setting in kb.settings else a.setting
+    shown_why = [c for c in a.conditions if c.contributions][:WHY_CONDITIONS]
+    why_ids = {c.id for c in shown_why}
+    return Report(
+        verdict=a.origin.verdict.value,
+        verdict_label=ORIGIN_LABELS.get(a.origin.verdict.value, a.origin.verdict.value),
+        explanation=a.origin.explanation,
+        urgency=a.urgency.value,
+        urgency_reason=a.urgency_reason,
+        segments=_segments(a.origin.probabilities),
+        conditions=[_condition_row(c, a, kb, setting, c.id in why_ids, i == 0) for i, c in enumerate(a.conditions)],
+        why=[_why_block(c, a, kb, setting) for c in shown_why],
+        flags=[
+            Flag(f.label, f.urgency.value, f.action, [finding_label(kb, x) for x in f.findings], list(f.sources))
+            for f in a.red_flags
+        ],
+        workup=[_action(w) for w in a.workup],
+        treatment=[_action(t) for t in a.treatment],
+        present=[finding_label(kb, f) for f, s in a.findings_used.items() if s == "present"],
+        absent=[finding_label(kb, f) for f, s in a.findings_used.items() if s == "absent"],
+        text_pieces=_marked(text, a, kb),
+        from_text=[(finding_label(kb, t.finding), t.status, t.quote) for t in a.from_text],
+        conflicts=[
+            f"{finding_label(kb, c.finding)}: {c.structured} in the form, {c.text} in the text; "
+            f"the form's answer ({c.used}) is used."
+            for c in a.conflicts
+        ],
+        next_questions=[(q.question or q.label, pct(q.impact)) for q in a.next_questions],
+        references=[_reference(r.id, r.citation, r.seen, kb) for r in a.references],
+        setting=setting,
+        knowledge_version=a.knowledge_version,
+        engine_version=a.engine_version,
+        disclaimer=a.disclaimer,
+    )
+
+
+def _segments(probabilities: dict[str, float]) -> list[Segment]:
+    segments: list[Segment] = []
+    x = 0.0
+    for origin in ORIGIN_ORDER:
+        p = probabilities.get(origin, 0.0)
+        segments.append(Segment(origin, ORIGIN_LABELS[origin], pct(p), round(x * 100, 3), round(p * 100, 3)))
+        x += p
+    return segments
+
+
+def _prior_sources(kb: KnowledgeBase, setting: str, condition: str) -> list[str]:
+    prior = kb.priors.get((setting, condition))
+    return list(prior.sources) if prior is not None else []
+
+
+def _condition_row(
+    c: ConditionOut, a: Assessment, kb: KnowledgeBase, setting: str, has_why: bool, top: bool
+) -> ConditionRow:
+    counted = [x for x in c.contributions if x.counted]
+    sources = _prior_sources(kb, a.setting, c.id)
+    source_text = f" ({', '.join(sources)})" if sources else " (judgement; see the knowledge base)"
+    explanation = (
+        f"Prior {pct(c.prior)} in {setting.lower()}{source_text}; "
+        f"{len(counted)} finding(s) counted move it to {pct(c.probability)}."
+    )
+    return ConditionRow(
+        id=c.id,
+        label=c.label,
+        probability=pct(c.probability),
+        prior=pct(c.prior),
+        bar=round(c.probability * 100, 3),
+        prior_x=round(c.prior * 100, 3),
+        up=c.probability >= c.prior,
+        explanation=explanation,
+        has_why=has_why,
+        top=top,
+    )
+
+
+def _reason(kb: KnowledgeBase, condition: str, x: ContributionOut) -> str | None:
+    if x.basis.value != "judgement":
+        return None
+    if x.finding == "age":
+        evidence = kb.age.get(condition)
+        return evidence.reason if evidence else None
+    if x.finding == "sex":
+        sex = kb.sex.get(condition)
+        return sex.reason if sex else None
+    link = kb.likelihoods.get((condition, x.finding))
+    return link.reason if link else None
+
+
+def _why_block(c: ConditionOut, a: Assessment, kb: KnowledgeBase, setting: str) -> WhyBlock:
+    weights = [math.log(x.likelihood_ratio) for x in c.contributions]
+    scale = max([1.0, *(abs(w) for w in weights)])
+    rows = []
+    for x, w in zip(c.contributions, weights, strict=True):
+        half = abs(w) / scale * 50.0
+        rows.append(
+            WhyRow(
+                label="Age" if x.finding == "age" else "Sex" if x.finding == "sex" else finding_label(kb, x.finding),
+                status=x.status,
+                ratio=f"{x.likelihood_ratio:.2f}",
+                weight=signed(x.log_odds) if x.counted else f"0 (would be {signed(w)})",
+                counted=x.counted,
+                note=x.note,
+                basis=x.basis.value,
+                reason=_reason(kb, c.id, x),
+                sources=list(x.sources),
+                x=round(50.0 if w >= 0 else 50.0 - half, 3),
+                width=round(half, 3),
+                up=w >= 0,
+            )
+        )
+    prior_lo = logit(c.prior)
+    total = sum(x.log_odds for x in c.contributions)
+    summary = (
+        f"Prior {pct(c.prior)} in {setting.lower()} (log-odds {signed(prior_lo)}) "
+        f"+ counted evidence {signed(total)} = log-odds {signed(prior_lo + total)}, "
+        f"which is {pct(c.probability)}."
+    )
+    return WhyBlock(
+        id=c.id,
+        label=c.label,
+        probability=pct(c.probability),
+        prior=pct(c.prior),
+        prior_sources=_prior_sources(kb, a.setting, c.id),
+        summary=summary,
+        rows=rows,
+    )
+
+
+def _action(r: RecommendationOut) -> Action:
+    return Action(r.label, r.detail, r.reason, r.kind, list(r.sources), r.id in KEY_WORKUP)
+
+
+def _marked(text: str | None, a: Assessment, kb: KnowledgeBase) -> list[TextPiece]:
+    """The case's text cut into plain pieces and the quoted spans the findings were read from."""
+    if not text:
+        return []
+    spans = sorted(
+        {(t.start, t.end, t.finding, t.status) for t in a.from_text if 0 <= t.start < t.end <= len(text)},
+    )
+    pieces: list[TextPiece] = []
+    at = 0
+    for start, end, finding, status in spans:
+        if start < at:
+            continue  # overlapping span: the first one is already marked
+        if start > at:
+            pieces.append(TextPiece(text[at:start]))
+        pieces.append(TextPiece(text[start:end], finding_label(kb, finding), status))
+        at = end
+    if at < len(text):
+        pieces.append(TextPiece(text[at:]))
+    return pieces
+
+
+def _reference(ref_id: str, citation: str, seen: str, kb: KnowledgeBase) -> Reference:
+    ref = kb.references.get(ref_id)
+    link = None
+    if ref is not None:
+        if ref.doi:
+            link = f"https://doi.org/{ref.doi}"
+        elif ref.pmid:
+            link = f"https://pubmed.ncbi.nlm.nih.gov/{ref.pmid}/"
+        elif ref.url:
+            link = ref.url
+    return Reference(ref_id, citation, seen, link)

@@ -1,0 +1,67 @@
+"""The clinician fills the form for a myelopathy case and reads a cervical verdict with a cervical MRI."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.web.browser.helpers import Console, fill_myelopathy_case, finding_group, screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def test_myelopathy_case_gives_cervical_verdict_and_cervical_mri(page: Any, console: Console) -> None:
+    fill_myelopathy_case(page)
+    screenshot(page, "result")
+    assert page.locator("[data-verdict]").get_attribute("data-verdict") == "cervical"
+    workup = page.locator("#workup")
+    assert workup.get_by_text("MRI of the cervical spine").is_visible()
+    # the "why" chart explains the top condition, with the finding that drove it
+    why = page.locator("#why-degenerative_cervical_myelopathy")
+    assert why.get_by_role("rowheader", name="Hand clumsiness = present").is_visible()
+    # every source cited on the page resolves to an entry in the references section
+    for href in page.locator("a[href^='#ref-']").evaluate_all("els => els.map(e => e.getAttribute('href'))"):
+        assert page.locator(href).count() == 1, href
+    assert console.errors == []
+
+
+def test_form_is_keyboard_operable(page: Any) -> None:
+    page.goto("/assess")
+    group = finding_group(page, "Hand clumsiness")
+    not_examined = group.get_by_role("radio", name="Not examined")
+    assert not_examined.is_checked()  # unknown is the default: nothing is scored as normal
+    not_examined.focus()
+    page.keyboard.press("ArrowLeft")  # radio groups move with the arrow keys
+    assert group.get_by_role("radio", name="Absent").is_checked()
+    page.keyboard.press("ArrowLeft")
+    assert group.get_by_role("radio", name="Present").is_checked()
+
+
+def test_bad_age_is_named_and_answers_kept(page: Any) -> None:
+    page.goto("/assess")
+    page.get_by_label("Age").fill("7")
+    finding_group(page, "Hand clumsiness").locator("label", has_text="Present").click()
+    page.get_by_role("button", name="Assess and save").click()
+    summary = page.locator("#error-summary")
+    assert "age" in summary.inner_text()
+    assert finding_group(page, "Hand clumsiness").get_by_role("radio", name="Present").is_checked()
+
+
+def test_text_findings_are_quoted(page: Any) -> None:
+    page.goto("/assess")
+    page.get_by_label("Free text").fill("Unsteady broad-based gait. Positive Hoffmann sign on the right.")
+    page.get_by_role("button", name="Assess and save").click()
+    page.wait_for_url("**/assessments/*")
+    table = page.locator("#from-text table")
+    assert "Hoffmann" in table.inner_text()
+    assert page.locator("#from-text q").count() >= 1
+
+
+def test_rerun_from_history_is_identical(page: Any) -> None:
+    fill_myelopathy_case(page)
+    page.goto("/history?q=browser+myelopathy")
+    page.locator("table.history-table tbody tr").first.get_by_role("button", name="Re-run").click()
+    banner = page.locator("#rerun-result")
+    assert "identical" in banner.inner_text()
+    assert "different" not in banner.inner_text().lower()

@@ -1,0 +1,37 @@
+"""The printable report: print media hides navigation and forms, and the PDF is one to two pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.web.browser.helpers import fill_myelopathy_case, pdf_pages, screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def test_print_view_hides_navigation_and_fits_two_pages(page: Any) -> None:
+    fill_myelopathy_case(page)
+    assert page.locator("nav.site-nav").is_visible()
+    page.emulate_media(media="print")
+    screenshot(page, "result-print")
+    assert not page.locator("nav.site-nav").is_visible()
+    assert not page.get_by_role("button", name="Re-run").is_visible()
+    assert page.locator("#verdict").is_visible()
+    assert page.locator("#references").is_visible()
+    pages = pdf_pages(page.pdf(format="A4", print_background=True))
+    assert 1 <= pages <= 2, f"the printed report has {pages} pages"
+
+
+def test_red_flag_report_still_fits_two_pages(page: Any) -> None:
+    page.goto("/assess")
+    for label in ["Low back pain", "Saddle anaesthesia", "Urinary retention", "Sciatica", "Fever"]:
+        group = page.get_by_role("group", name=label, exact=True)
+        group.locator("label", has_text="Present").click()
+    page.get_by_role("button", name="Assess and save").click()
+    page.wait_for_url("**/assessments/*")
+    assert page.locator("#red-flags").is_visible()
+    page.emulate_media(media="print")
+    pages = pdf_pages(page.pdf(format="A4", print_background=True))
+    assert 1 <= pages <= 2, f"the printed report has {pages} pages"
