@@ -7,6 +7,7 @@ from functools import cache
 from typing import Any
 
 from spinetriage._version import __version__
+from spinetriage.assessment.clusters import cluster_outputs
 from spinetriage.assessment.models import (
     Assessment,
     ConditionOut,
@@ -23,12 +24,21 @@ from spinetriage.assessment.origin import origin_probabilities, verdict
 from spinetriage.assessment.questions import Impact, rank_unknown_findings
 from spinetriage.assessment.recommend import advised_against, applicable
 from spinetriage.assessment.red_flags import fired_red_flags
+from spinetriage.assessment.severity import (
+    Instruments,
+    change_output,
+    instrument_outputs,
+    read_instruments,
+    severity_output,
+)
 from spinetriage.case import Case, parse_case
 from spinetriage.engine.model import CompiledModel, compile_model
 from spinetriage.engine.posterior import Patient, condition_state, explain
 from spinetriage.errors import InputError
+from spinetriage.instruments import CaseInstrument, registry, score_case_instruments
 from spinetriage.knowledge.base import KnowledgeBase
 from spinetriage.knowledge.loader import default_knowledge
+from spinetriage.knowledge.schema import InstrumentRule
 from spinetriage.vocab import FindingKind, Origin, OriginFamily, Status, Urgency
 
 DEFAULT_SETTING = "primary_care"
@@ -63,7 +73,8 @@ def assess(
     evidence = case.known_findings()
     from_text, conflicts = _merge_text(case, evidence)
     patient = Patient(evidence=evidence, setting=chosen_setting, age=case.age, sex=case.sex)
-    result = _assess_patient(model, patient)
+    scored = score_case_instruments(case.instruments) if case.instruments else {}
+    result = _assess_patient(model, patient, scored)
     if from_text or conflicts:
         result = result.model_copy(update={"from_text": from_text, "conflicts": conflicts})
     return result
@@ -104,8 +115,13 @@ def _merge_text(case: Case, evidence: dict[str, Status]) -> tuple[list[TextFindi
     return from_text, conflicts
 
 
-def _assess_patient(model: CompiledModel, patient: Patient) -> Assessment:
+def _assess_patient(
+    model: CompiledModel, patient: Patient, scored: Mapping[str, CaseInstrument] | None = None
+) -> Assessment:
     kb = model.knowledge
+    scored = scored or {}
+    instruments = read_instruments(kb, scored)
+    grading = instruments.grading
     posteriors = [explain(model, cm, patient) for cm in model.conditions]
     states = tuple(condition_state(cm, patient) for cm in model.conditions)
     probabilities = {p.condition: p.probability for p in posteriors}
@@ -116,19 +132,30 @@ def _assess_patient(model: CompiledModel, patient: Patient) -> Assessment:
     flag_ids = {flag.id for flag, _ in flags}
     ranked = rank_unknown_findings(model, patient, states, probabilities)
 
-    workup_items = applicable(kb, kb.workup.values(), probabilities, patient.evidence, flag_ids)
+    workup_items = applicable(kb, kb.workup.values(), probabilities, patient.evidence, flag_ids, grading)
     recommended_ids = {rec.id for rec, _ in workup_items}
     workup = [_exam_item(kb, imp) for imp in _top(kb, ranked, FindingKind.EXAM, MAX_EXAM_ITEMS)]
     workup += [_recommendation(rec, why, "investigation") for rec, why in workup_items]
     workup += [
         _recommendation(item, why, "not_recommended")
-        for item, why in advised_against(kb, probabilities, patient.evidence, flag_ids, recommended_ids)
+        for item, why in advised_against(kb, probabilities, patient.evidence, flag_ids, recommended_ids, grading)
     ]
     treatment = [
         _recommendation(rec, why, "treatment")
-        for rec, why in applicable(kb, kb.treatment.values(), probabilities, patient.evidence, flag_ids)
+        for rec, why in applicable(kb, kb.treatment.values(), probabilities, patient.evidence, flag_ids, grading)
     ]
-    urgency, urgency_reason = _urgency(kb, flags, probabilities)
+    urgency, urgency_reason = _urgency(kb, flags, probabilities, instruments)
+    graded_ids = {r.id for r in kb.treatment.values() if any(i.severity for i in r.indications)}
+    severity = severity_output(
+        instruments,
+        probabilities["degenerative_cervical_myelopathy"],
+        treatment,
+        graded_ids,
+        both_given="mjoa" in scored and "p_mjoa" in scored,
+    )
+    mjoa_trend = change_output(instruments)
+    instrument_list = instrument_outputs(scored)
+    clusters = cluster_outputs(kb, posteriors)
 
     conditions = sorted(
         (
@@ -148,6 +175,7 @@ def _assess_patient(model: CompiledModel, patient: Patient) -> Assessment:
                         group=c.group,
                         basis=c.basis,
                         sources=list(c.sources),
+                        kind=c.kind,
                     )
                     for c in p.contributions
                 ],
@@ -157,6 +185,9 @@ def _assess_patient(model: CompiledModel, patient: Patient) -> Assessment:
         key=lambda c: (-c.probability, c.id),
     )
     cited = _cited(kb, patient.setting, conditions, flags, workup, treatment)
+    for part in [*clusters, *instrument_list, *(x for x in (severity, mjoa_trend) if x is not None)]:
+        cited.update(part.sources)
+    catalogue = _catalogue(model)
     return Assessment(
         knowledge_version=kb.version,
         engine_version=__version__,
@@ -187,11 +218,27 @@ def _assess_patient(model: CompiledModel, patient: Patient) -> Assessment:
         treatment=treatment,
         next_questions=[_question(kb, imp) for imp in _top(kb, ranked, FindingKind.HISTORY, MAX_QUESTIONS)],
         findings_used={f: s.value for f, s in sorted(patient.evidence.items())},
-        references=[
-            ReferenceOut(id=r, citation=kb.references[r].citation, seen=kb.references[r].seen) for r in sorted(cited)
-        ],
+        references=[catalogue[r] for r in sorted(cited) if r in catalogue],
         disclaimer=DISCLAIMER,
+        clusters=clusters,
+        instruments=instrument_list,
+        severity=severity,
+        mjoa_change=mjoa_trend,
     )
+
+
+def _catalogue(model: CompiledModel) -> dict[str, ReferenceOut]:
+    """Every citable reference: the knowledge base's first, then the instruments' own."""
+    refs: dict[str, ReferenceOut] = {}
+    for spec in registry().values():
+        for r in spec.references:
+            refs[r.id] = ReferenceOut(id=r.id, citation=r.citation, seen=r.seen)
+    for cluster in model.clusters:
+        for rid, citation, seen in cluster.references:
+            refs[rid] = ReferenceOut(id=rid, citation=citation, seen=seen)
+    for rid, ref in model.knowledge.references.items():
+        refs[rid] = ReferenceOut(id=rid, citation=ref.citation, seen=ref.seen)
+    return refs
 
 
 def _top(kb: KnowledgeBase, ranked: list[Impact], kind: FindingKind, limit: int) -> list[Impact]:
@@ -233,13 +280,28 @@ def _recommendation(rec: Any, why: str, kind: str) -> RecommendationOut:
     )
 
 
-def _urgency(kb: KnowledgeBase, flags: list[Any], probabilities: Mapping[str, float]) -> tuple[Urgency, str]:
+def _urgency(
+    kb: KnowledgeBase,
+    flags: list[Any],
+    probabilities: Mapping[str, float],
+    instruments: Instruments | None = None,
+) -> tuple[Urgency, str]:
+    """The most urgent of: red flags, instrument rules (both rules), suspected myelopathy."""
+    candidates: list[tuple[Urgency, str]] = []
     if flags:
         top = flags[0][0]
-        return top.urgency, f"red flag: {top.label}"
+        candidates.append((top.urgency, f"red flag: {top.label}"))
+    rules: tuple[InstrumentRule, ...] = instruments.rules if instruments else ()
+    for rule in rules:
+        change = instruments.grading.change if instruments else None
+        candidates.append((rule.urgency, f"{rule.label}: {change}" if change else rule.label))
     p_dcm = probabilities["degenerative_cervical_myelopathy"]
     if p_dcm >= kb.threshold("myelopathy_suspected"):
-        return Urgency.SOON, f"suspected myelopathy ({p_dcm:.0%}): specialist assessment within weeks, not routine"
+        candidates.append(
+            (Urgency.SOON, f"suspected myelopathy ({p_dcm:.0%}): specialist assessment within weeks, not routine")
+        )
+    if candidates:
+        return min(candidates, key=lambda c: c[0].rank)
     return Urgency.ROUTINE, "no red flag and myelopathy not suspected"
 
 

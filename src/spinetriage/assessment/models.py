@@ -5,6 +5,8 @@ Field names here are a public contract; add fields, never rename them.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict
 
 from spinetriage.vocab import Basis, Origin, Urgency
@@ -24,6 +26,8 @@ class ContributionOut(_Out):
     group: str | None = None
     basis: Basis
     sources: list[str]
+    kind: str = "finding"
+    """finding, age, sex, or cluster (a validated cluster's own likelihood ratio)."""
 
 
 class ConditionOut(_Out):
@@ -91,6 +95,71 @@ class ConflictOut(_Out):
     used: str
 
 
+class ClusterOut(_Out):
+    """A validated cluster read from the findings, and whether the engine used it."""
+
+    instrument: str
+    name: str
+    condition: str
+    status: Literal["applied", "not_applied", "not_scored"]
+    count: int | None
+    of: int
+    band: str | None
+    likelihood_ratio: float | None
+    published: bool | None
+    unknown_items: list[str]
+    explanation: str
+    sources: list[str]
+
+
+class InstrumentOut(_Out):
+    """An instrument entered with the case, as scored."""
+
+    key: str
+    instrument: str
+    name: str
+    previous: bool
+    date: str | None
+    total: int
+    band: str | None
+    band_label: str | None
+    interpretation: str
+    items: dict[str, int | None]
+    sources: list[str]
+
+
+class SeverityOut(_Out):
+    """The myelopathy grade from the case's mJOA (or P-mJOA) and what it directs."""
+
+    instrument: str
+    score: int
+    grade: str
+    label: str
+    date: str | None
+    directs_treatment: bool
+    explanation: str
+    sources: list[str]
+
+
+class ChangeOut(_Out):
+    """Two mJOA scores of the same patient compared with the MCID."""
+
+    instrument: str
+    before: int
+    after: int
+    before_date: str | None
+    after_date: str | None
+    difference: int
+    direction: str
+    mcid: int
+    clinically_important: bool
+    worsened: bool
+    urgency: Urgency | None
+    rule: str | None
+    explanation: str
+    sources: list[str]
+
+
 class Assessment(_Out):
     knowledge_version: str
     engine_version: str
@@ -110,3 +179,7 @@ class Assessment(_Out):
     conflicts: list[ConflictOut] = []
     references: list[ReferenceOut]
     disclaimer: str
+    clusters: list[ClusterOut] = []
+    instruments: list[InstrumentOut] = []
+    severity: SeverityOut | None = None
+    mjoa_change: ChangeOut | None = None

@@ -42,7 +42,7 @@ def rank_unknown_findings(
     current = origin_from_families(families)
     family_of = [kb.conditions[cm.condition].origin_family for cm in model.conditions]
     ranked: list[Impact] = []
-    for finding, indices in model.conditions_of_finding.items():
+    for finding, indices in _bearing(model).items():
         if finding in patient.evidence:
             continue
         outcomes: dict[Status, dict[Origin, float]] = {}
@@ -61,6 +61,17 @@ def rank_unknown_findings(
         ranked.append(Impact(finding, impact, biggest, outcomes[Status.PRESENT], outcomes[Status.ABSENT]))
     ranked.sort(key=lambda i: (-round(i.impact, 12), -round(i.condition_change, 12), i.finding))
     return ranked
+
+
+def _bearing(model: CompiledModel) -> dict[str, tuple[int, ...]]:
+    """Conditions each finding bears on: its links, plus the condition of any cluster that reads it."""
+    bearing = {f: list(ix) for f, ix in model.conditions_of_finding.items()}
+    for index, cm in enumerate(model.conditions):
+        if cm.cluster is not None:
+            for finding in sorted(cm.cluster.findings):
+                if index not in bearing.setdefault(finding, []):
+                    bearing[finding].append(index)
+    return {f: tuple(ix) for f, ix in bearing.items()}
 
 
 def _replace_factor(

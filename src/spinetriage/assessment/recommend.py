@@ -1,41 +1,90 @@
-"""Work-up and treatment directions: which guideline recommendations apply, and why."""
+"""Work-up and treatment directions: which guideline recommendations apply, and why.
+
+An indication holds when every criterion it gives holds (see
+:class:`spinetriage.knowledge.schema.Indication`): a condition's probability, a red
+flag, the myelopathy grade from an mJOA entered with the case, a clinically
+important fall of the mJOA, and findings that must or must not be present.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from spinetriage.knowledge.base import KnowledgeBase
 from spinetriage.knowledge.schema import Indication, NotRecommended, Recommendation
 from spinetriage.vocab import Status
 
 
-def _why(kb: KnowledgeBase, ind: Indication, probabilities: Mapping[str, float]) -> str:
+@dataclass(frozen=True, slots=True)
+class Grading:
+    """What the case's instruments say: the mJOA grade and whether the mJOA worsened."""
+
+    grade: str | None = None
+    score: int | None = None
+    instrument: str = "mjoa"
+    worsened: bool = False
+    change: str | None = None
+
+
+NO_GRADING = Grading()
+_GRADED = frozenset({"mild", "moderate", "severe"})
+
+
+def _why(kb: KnowledgeBase, ind: Indication, probabilities: Mapping[str, float], grading: Grading) -> str:
+    parts = []
     if ind.red_flag is not None:
-        return f"red flag: {kb.red_flags[ind.red_flag].label}"
-    assert ind.condition is not None and ind.min_probability is not None
-    label = kb.conditions[ind.condition].label
-    return f"{label} {probabilities[ind.condition]:.0%} (threshold {ind.min_probability:.0%})"
+        parts.append(f"red flag: {kb.red_flags[ind.red_flag].label}")
+    if ind.severity is not None:
+        name = "P-mJOA" if grading.instrument == "p_mjoa" else "mJOA"
+        grade = "no myelopathy on the scale" if ind.severity == "normal" else f"{ind.severity} myelopathy"
+        parts.append(f"{name} {grading.score}: {grade}")
+    if ind.mjoa_worsened:
+        parts.append(grading.change or "mJOA worsened by at least the MCID")
+    if ind.all_present:
+        parts.append("present: " + ", ".join(ind.all_present))
+    if ind.condition is not None and ind.min_probability is not None:
+        label = kb.conditions[ind.condition].label
+        parts.append(f"{label} {probabilities[ind.condition]:.0%} (threshold {ind.min_probability:.0%})")
+    return "; ".join(parts)
+
+
+def _holds(
+    ind: Indication,
+    probabilities: Mapping[str, float],
+    evidence: Mapping[str, Status],
+    red_flags: set[str],
+    grading: Grading,
+) -> bool:
+    if any(f in evidence for f in ind.unless_known):
+        return False
+    if ind.unless_graded and grading.grade in _GRADED:
+        return False
+    if any(evidence.get(f) is not Status.PRESENT for f in ind.all_present):
+        return False
+    if any(evidence.get(f) is Status.PRESENT for f in ind.none_present):
+        return False
+    if ind.red_flag is not None and ind.red_flag not in red_flags:
+        return False
+    if ind.severity is not None and ind.severity != grading.grade:
+        return False
+    if ind.mjoa_worsened and not grading.worsened:
+        return False
+    return not (
+        ind.condition is not None
+        and ind.min_probability is not None
+        and probabilities[ind.condition] < ind.min_probability
+    )
 
 
 def _first_indication(
-    kb: KnowledgeBase,
     indications: Iterable[Indication],
     probabilities: Mapping[str, float],
     evidence: Mapping[str, Status],
     red_flags: set[str],
+    grading: Grading,
 ) -> Indication | None:
-    for ind in indications:
-        if any(f in evidence for f in ind.unless_known):
-            continue
-        if ind.red_flag is not None and ind.red_flag in red_flags:
-            return ind
-        if (
-            ind.condition is not None
-            and ind.min_probability is not None
-            and probabilities[ind.condition] >= ind.min_probability
-        ):
-            return ind
-    return None
+    return next((i for i in indications if _holds(i, probabilities, evidence, red_flags, grading)), None)
 
 
 def applicable(
@@ -44,13 +93,14 @@ def applicable(
     probabilities: Mapping[str, float],
     evidence: Mapping[str, Status],
     red_flags: set[str],
+    grading: Grading = NO_GRADING,
 ) -> list[tuple[Recommendation, str]]:
     """Recommendations whose indication holds, by priority, each with the reason."""
     chosen = []
     for rec in recommendations:
-        ind = _first_indication(kb, rec.indications, probabilities, evidence, red_flags)
+        ind = _first_indication(rec.indications, probabilities, evidence, red_flags, grading)
         if ind is not None:
-            chosen.append((rec, _why(kb, ind, probabilities)))
+            chosen.append((rec, _why(kb, ind, probabilities, grading)))
     chosen.sort(key=lambda item: (item[0].priority, item[0].id))
     return chosen
 
@@ -61,13 +111,14 @@ def advised_against(
     evidence: Mapping[str, Status],
     red_flags: set[str],
     recommended: set[str],
+    grading: Grading = NO_GRADING,
 ) -> list[tuple[NotRecommended, str]]:
     """Steps the guidelines advise against here, unless something overrides them."""
     out = []
     for item in kb.not_recommended.values():
         if recommended & set(item.unless_recommended):
             continue
-        ind = _first_indication(kb, item.indications, probabilities, evidence, red_flags)
+        ind = _first_indication(item.indications, probabilities, evidence, red_flags, grading)
         if ind is not None:
-            out.append((item, _why(kb, ind, probabilities)))
+            out.append((item, _why(kb, ind, probabilities, grading)))
     return out

@@ -9,6 +9,7 @@ from spinetriage.knowledge.schema import (
     Condition,
     EvidenceGroup,
     Finding,
+    InstrumentRule,
     Likelihood,
     NotRecommended,
     Prior,
@@ -45,6 +46,7 @@ class KnowledgeBase:
     not_recommended: dict[str, NotRecommended]
     thresholds: dict[str, Threshold]
     group_of: dict[str, str] = field(default_factory=dict)
+    instrument_rules: dict[str, InstrumentRule] = field(default_factory=dict)
 
     def prior(self, setting: str, condition: str) -> Prior:
         return self.priors[(setting, condition)]

@@ -28,6 +28,7 @@ from spinetriage.knowledge.schema import (
     EvidenceGroup,
     Finding,
     Indication,
+    InstrumentRule,
     Likelihood,
     NotRecommended,
     Prior,
@@ -99,11 +100,19 @@ class _Collector:
         self.problems.append(problem)
 
     def parse(
-        self, file: str, documents: dict[str, Any], key: str, model: type[M], label: Callable[[dict[str, Any]], str]
+        self,
+        file: str,
+        documents: dict[str, Any],
+        key: str,
+        model: type[M],
+        label: Callable[[dict[str, Any]], str],
+        *,
+        optional: bool = False,
     ) -> list[M]:
         raw = documents.get(file, {}).get(key)
         if raw is None:
-            self.add(f"{file}: missing top-level key '{key}'")
+            if not optional:
+                self.add(f"{file}: missing top-level key '{key}'")
             return []
         if not isinstance(raw, list):
             self.add(f"{file}: '{key}' must be a list")
@@ -163,6 +172,9 @@ def build_knowledge(texts: dict[str, str]) -> KnowledgeBase:
     sexes = check.parse("likelihoods.yaml", documents, "sex", SexEvidence, _by_link)
     groups = check.parse("groups.yaml", documents, "groups", EvidenceGroup, _by_id)
     red_flags = check.parse("red_flags.yaml", documents, "red_flags", RedFlag, _by_id)
+    instrument_rules = check.parse(
+        "red_flags.yaml", documents, "instrument_rules", InstrumentRule, _by_id, optional=True
+    )
     thresholds = check.parse("recommendations.yaml", documents, "thresholds", Threshold, _by_id)
     workup = check.parse("recommendations.yaml", documents, "workup", Recommendation, _by_id)
     treatment = check.parse("recommendations.yaml", documents, "treatment", Recommendation, _by_id)
@@ -174,7 +186,7 @@ def build_knowledge(texts: dict[str, str]) -> KnowledgeBase:
         ("conditions.yaml", "condition", conditions),
         ("findings.yaml", "finding", findings),
         ("groups.yaml", "group", groups),
-        ("red_flags.yaml", "red flag", red_flags),
+        ("red_flags.yaml", "red flag", [*red_flags, *instrument_rules]),
         ("recommendations.yaml", "recommendation", [*workup, *treatment, *avoid]),
         ("recommendations.yaml", "threshold", thresholds),
     ):
@@ -266,13 +278,17 @@ def build_knowledge(texts: dict[str, str]) -> KnowledgeBase:
             for member in clause.any_present:
                 known("red_flags.yaml", label, "finding", member, finding_ids)
 
+    for rule in instrument_rules:
+        known("red_flags.yaml", f"instrument rule {rule.id}", "condition", rule.condition, condition_ids)
+        cited("red_flags.yaml", f"instrument rule {rule.id}", rule)
+
     recommendation_ids = {r.id for r in [*workup, *treatment]}
 
     def indications(label: str, items: list[Indication]) -> None:
         for ind in items:
             known("recommendations.yaml", label, "condition", ind.condition, condition_ids)
             known("recommendations.yaml", label, "red flag", ind.red_flag, flag_ids)
-            for member in ind.unless_known:
+            for member in [*ind.unless_known, *ind.all_present, *ind.none_present]:
                 known("recommendations.yaml", label, "finding", member, finding_ids)
 
     for rec in [*workup, *treatment]:
@@ -317,6 +333,7 @@ def build_knowledge(texts: dict[str, str]) -> KnowledgeBase:
         not_recommended={r.id: r for r in avoid},
         thresholds={t.id: t for t in thresholds},
         group_of=group_of,
+        instrument_rules={r.id: r for r in instrument_rules},
     )
 
 

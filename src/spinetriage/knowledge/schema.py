@@ -10,7 +10,7 @@ once.
 from __future__ import annotations
 
 import math
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -219,22 +219,41 @@ class RedFlag(Cited):
     action: Text
 
 
+#: Myelopathy grades from the mJOA bands (Tetreault 2017): severe 0-11, moderate
+#: 12-14, mild 15-17; "normal" is the maximum score of 18.
+MyelopathyGrade = Literal["severe", "moderate", "mild", "normal"]
+
+
 class Indication(_Strict):
-    """When a recommendation applies: a condition at or above a probability, or a red flag."""
+    """When a recommendation applies: every criterion given must hold.
+
+    Triggers (at least one): a condition at or above a probability, a red flag, the
+    myelopathy grade from an mJOA entered with the case (``severity``), or an mJOA
+    that fell by at least its MCID between two visits (``mjoa_worsened``).
+    Qualifiers narrow a trigger: findings that must be present (``all_present``) or
+    must not be (``none_present``), findings whose being known makes the step moot
+    (``unless_known``), and ``unless_graded`` (skip once an mJOA grade is known).
+    """
 
     condition: Identifier | None = None
     min_probability: Probability | None = None
     red_flag: Identifier | None = None
+    severity: MyelopathyGrade | None = None
+    mjoa_worsened: bool = False
+    all_present: list[Identifier] = Field(default_factory=list)
+    none_present: list[Identifier] = Field(default_factory=list)
     unless_known: list[Identifier] = Field(
         default_factory=list,
         description="skip when any of these findings already has a known status",
     )
+    unless_graded: bool = False
 
     @model_validator(mode="after")
-    def _one_trigger(self) -> Indication:
-        by_condition = self.condition is not None and self.min_probability is not None
-        if by_condition == (self.red_flag is not None):
-            raise ValueError("give either condition+min_probability or red_flag")
+    def _a_trigger(self) -> Indication:
+        if (self.condition is None) != (self.min_probability is None):
+            raise ValueError("condition and min_probability go together")
+        if self.condition is None and self.red_flag is None and self.severity is None and not self.mjoa_worsened:
+            raise ValueError("give a trigger: condition+min_probability, red_flag, severity or mjoa_worsened")
         return self
 
 
@@ -256,6 +275,17 @@ class NotRecommended(Cited):
     detail: Text
     indications: list[Indication] = Field(min_length=1)
     unless_recommended: list[Identifier] = Field(default_factory=list)
+
+
+class InstrumentRule(Cited):
+    """A rule on instrument scores that sets urgency, like a red flag: no probability outweighs it."""
+
+    id: Identifier
+    label: Text
+    condition: Identifier
+    urgency: Urgency
+    when: Literal["mjoa_worsened"]
+    action: Text
 
 
 class Threshold(Cited):
