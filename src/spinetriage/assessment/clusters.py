@@ -52,6 +52,7 @@ def cluster_outputs(kb: KnowledgeBase, posteriors: Iterable[Posterior]) -> list[
                 likelihood_ratio=band.ratio if band else None,
                 published=band.published if band else None,
                 unknown_items=list(reading.unknown),
+                known_signs=sum(1 for i in cluster.items if i.age_above is None and i.id not in reading.unknown),
                 explanation=text,
                 sources=[r[0] for r in cluster.references],
             )

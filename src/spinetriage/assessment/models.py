@@ -108,6 +108,8 @@ class ClusterOut(_Out):
     likelihood_ratio: float | None
     published: bool | None
     unknown_items: list[str]
+    known_signs: int
+    """How many of its non-age items are known (present or absent)."""
     explanation: str
     sources: list[str]
 

@@ -37,6 +37,8 @@ def render(assessment: Assessment, console: Console, *, show_all: bool = False) 
     probs = "  ".join(f"{k} {v:.0%}" for k, v in a.origin.probabilities.items())
     console.print(Panel(Group(verdict, Text(a.origin.explanation), Text(probs, style="dim")), title="spinetriage"))
 
+    _render_instruments(a, console)
+
     if a.red_flags:
         flags = Table.grid(padding=(0, 1))
         for flag in a.red_flags:
@@ -124,3 +126,39 @@ def _render_why(c: ConditionOut, console: Console) -> None:
         )
     if c.contributions:
         console.print(why)
+
+
+def _render_instruments(a: Assessment, console: Console) -> None:
+    """Severity grade, mJOA change and the clusters the engine used (issue 3)."""
+    rows = Table.grid(padding=(0, 1))
+    rows.add_column(style="bold", no_wrap=True)
+    rows.add_column()
+
+    def add(title: str, headline: Text, explanation: str, sources: list[str]) -> None:
+        rows.add_row(title, headline)
+        rows.add_row("", Text.assemble(explanation, (f"  [{', '.join(sources)}]" if sources else "", "dim")))
+
+    if a.severity is not None:
+        s = a.severity
+        name = "P-mJOA" if s.instrument == "p_mjoa" else "mJOA"
+        add("Severity", Text(f"{s.label} ({name} {s.score})", style="bold"), s.explanation, s.sources)
+    if a.mjoa_change is not None:
+        c = a.mjoa_change
+        when = f" ({c.before_date} -> {c.after_date})" if c.before_date and c.after_date else ""
+        headline = Text(f"{c.before} -> {c.after}: {c.difference:+d}, MCID {c.mcid}{when}")
+        if c.urgency is not None:
+            headline.append(f"  {c.urgency.value.upper()}", style=URGENCY_STYLE[c.urgency])
+        add("mJOA change", headline, c.explanation, c.sources)
+    for cl in a.clusters:
+        if cl.status == "not_scored" and cl.known_signs == 0:
+            continue  # none of its signs known: not worth a line
+        status = {"applied": "used", "not_applied": "scored, not used", "not_scored": "not scored"}[cl.status]
+        headline = Text.assemble(f"{cl.name}: ", (status, "bold" if cl.status == "applied" else "dim"))
+        add("Cluster", headline, cl.explanation, cl.sources)
+    for inst in a.instruments:
+        if inst.key in {"mjoa", "p_mjoa", "mjoa_previous", "p_mjoa_previous"}:
+            continue  # shown above as severity and change
+        label = inst.band_label or inst.band or ""
+        add("Instrument", Text(f"{inst.name}: {inst.total} {label}".strip()), inst.interpretation, inst.sources)
+    if rows.row_count:
+        console.print(Panel(rows, title="Instruments"))
