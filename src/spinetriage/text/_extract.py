@@ -1,22 +1,39 @@
 """The extraction pipeline: sections, clauses, matches, ConText scope, qualifiers.
 
-One pass of an Aho-Corasick automaton (pyahocorasick) finds every target phrase,
-trigger and cue word; a few compiled regular expressions find levels, headers,
-sentence ends and the symbolic patterns ("DTRs 3+", "+Hoffmann's"). Every step is
-linear in the length of the text, or in the number of matches within one sentence.
+Two Aho-Corasick passes (pyahocorasick) find every target phrase, trigger and cue
+word: one over a whole-word form of the text (so "l" never fires inside "left"), one
+for the few literals that begin or end with punctuation ("(l)", "dtrs 3+"). A few
+compiled regular expressions find levels, headers, sentence ends and the symbolic
+patterns ("DTRs 3+", "+Hoffmann's"). Sentence and clause numbers of every match are
+computed once, so each step is linear in the length of the text, or in the number of
+matches within one sentence. Python-level work is per match, never per character.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from collections import Counter
+from operator import itemgetter
+from typing import Any
 
 from spinetriage.errors import InputError
 
 from ._levels import LEVEL_RE, parse_level, region_of
-from ._model import Extraction, Mention, MentionStatus, Section, Severity, Side
-from ._rules import LIMB, REGION, SEVERITY, SIDE, TARGET, TRIGGER, Category, CompiledRules, Direction, load_rules
+from ._model import Extraction, Mention, MentionStatus, Section, Side, new_mention
+from ._rules import (
+    LEN_SPAN,
+    LIMB,
+    REGION,
+    SEVERITY,
+    SIDE,
+    Category,
+    CompiledRules,
+    TargetPlan,
+    TriggerInfo,
+    load_rules,
+    wordify,
+)
 
 __all__ = ["MAX_TEXT_CHARS", "extract"]
 
@@ -39,7 +56,12 @@ _FLATTEN = str.maketrans(
         "\u00a0": " ",
     }
 )
-_HARD_BOUNDARY = re.compile(r"[.!?](?=\s|$)|;|\n[ \t]*(?:\r?\n)|\n(?=[ \t]*(?:[-*•#>]|\d+[.)]\s|[A-Z]))|\|")
+# A sentence ends after ".!?" before a space, at ";" or "|", at a blank line, or at a line
+# that starts a bullet, a number or a capital. (One leading class: the engine skips to it.)
+_HARD_BOUNDARY = re.compile(
+    r"[.!?;|\n](?:(?<=[.!?])(?=\s|$)|(?<=[;|])|(?<=\n)(?:[ \t]*\r?\n|(?=[ \t]*(?:[-*•#>]|\d+[.)]\s|[A-Z]))))"
+)
+_COMMA = re.compile(",")
 _COPULA = re.compile(
     r"(?<![a-z])(?:is|are|was|were|has|have|had|appears|seems|shows|showed|demonstrates|reveals)(?![a-z])"
 )
@@ -55,26 +77,11 @@ _LEVEL_GAP = re.compile(
 _RUN_JOIN = re.compile(r"[\s,]*(?:(?:and|&|or|through|to)(?![a-z]))?[\s,]*")
 _LABEL_BEFORE = re.compile(r"(?:^|\n)[ \t]*(?:[-*•]+[ \t]*)?(?:level[ \t]*)?$")
 _LABEL_AFTER = re.compile(r"[ \t]*(?::|-(?=\s)|\.(?=\s)|\n)")
-_EXISTENCE = (Category.NEGATED_EXISTENCE, Category.POSSIBLE_EXISTENCE, Category.AFFIRMED_EXISTENCE)
+_BILATERAL_SIDES = {Side.LEFT, Side.RIGHT, Side.BILATERAL}
+_SORT_KEY = itemgetter(0)
 
-
-@dataclass(slots=True)
-class _Span:
-    start: int
-    end: int
-    rules: tuple[int, ...]
-    is_target: bool
-
-
-@dataclass(slots=True)
-class _Doc:
-    text: str
-    low: str
-    flat: str
-    rules: CompiledRules
-    hard: list[int] = field(default_factory=list)
-    commas: list[int] = field(default_factory=list)
-    headers: list[tuple[int, Section]] = field(default_factory=list)
+# A match is a tuple (sort key, start, end, rule indices); targets and triggers kept apart.
+_Match = tuple[int, int, int, tuple[int, ...]]
 
 
 def _lower(text: str) -> str:
@@ -98,73 +105,129 @@ def extract(text: str) -> Extraction:
         )
     rules = load_rules()
     low = _lower(text)
-    doc = _Doc(text=text, low=low, flat=low.translate(_FLATTEN), rules=rules)
-    return Extraction(mentions=_run(doc), imaging_findings=rules.imaging_findings)
+    return Extraction(
+        mentions=_Doc(text, low, low.translate(_FLATTEN), rules).run(), imaging_findings=rules.imaging_findings
+    )
 
 
-def _run(doc: _Doc) -> list[Mention]:
-    rules, low, flat, n = doc.rules, doc.low, doc.flat, len(doc.flat)
-    header_spans: list[tuple[int, int]] = []
-    for m in rules.header_re.finditer(low):
-        name = " ".join(m.group(1).split())
-        doc.headers.append((m.end(), rules.header_sections[name]))
-        header_spans.append((m.start(1), m.end()))
-    hard = {m.end() - 1 for m in _HARD_BOUNDARY.finditer(doc.text)}
-    hard.update(end for _, end in header_spans)
-    doc.hard = sorted(hard)
-    doc.commas = [i for i, c in enumerate(flat) if c == ","] if "," in flat else []
-    header_starts = [s for s, _ in header_spans]
+class _Doc:
+    """One text being read: its forms, boundaries, and the matches found in it."""
 
-    def in_header(start: int, end: int) -> bool:
-        i = bisect_right(header_starts, start) - 1
-        return i >= 0 and header_spans[i][1] > start
+    __slots__ = ("commas", "flat", "hard", "header_ends", "header_sections", "low", "n", "rules", "text")
 
-    candidates: list[_Span] = []
-    cues: dict[int, list[tuple[int, int, str]]] = {SIDE: [], LIMB: [], SEVERITY: [], REGION: []}
-    for end_idx, (length, payloads) in rules.automaton.iter(flat):
-        start, end = end_idx - length + 1, end_idx + 1
-        if (start > 0 and flat[start].isalnum() and flat[start - 1].isalnum()) or (
-            end < n and flat[end - 1].isalnum() and flat[end].isalnum()
-        ):
-            continue
-        targets = tuple(i for kind, i in payloads if kind == TARGET)
-        triggers = tuple(i for kind, i in payloads if kind == TRIGGER)
-        if (targets or triggers) and not in_header(start, end):
-            if targets:
-                candidates.append(_Span(start, end, targets, True))
-            else:
-                candidates.append(_Span(start, end, triggers, False))
-        for kind, value in payloads:
-            if kind in cues:
-                cues[kind].append((start, end, value))
-    if rules.target_patterns is not None:
-        for m in rules.target_patterns.finditer(flat):
-            if m.lastgroup and not in_header(m.start(), m.end()):
-                candidates.append(_Span(m.start(), m.end(), (int(m.lastgroup[1:].split("_")[0]),), True))
-    if rules.trigger_patterns is not None:
-        for m in rules.trigger_patterns.finditer(flat):
-            if m.lastgroup and m.end() > m.start() and not in_header(m.start(), m.end()):
-                candidates.append(_Span(m.start(), m.end(), (int(m.lastgroup[1:]),), False))
-    spans = _leftmost_longest(candidates)
-    cue_lists = {kind: _leftmost_longest_cues(items) for kind, items in cues.items()}
-    levels = _level_runs(doc)
-    return _resolve(doc, spans, cue_lists, levels)
+    def __init__(self, text: str, low: str, flat: str, rules: CompiledRules) -> None:
+        self.text, self.low, self.flat, self.rules, self.n = text, low, flat, rules, len(flat)
+        self.hard: list[int] = []
+        self.commas: list[int] = []
+        self.header_ends: list[int] = []
+        self.header_sections: list[Section] = []
+
+    def sentence(self, pos: int) -> int:
+        return bisect_left(self.hard, pos)
+
+    def segment(self, pos: int) -> int:
+        return bisect_left(self.commas, pos)
+
+    def section(self, pos: int) -> Section:
+        i = bisect_right(self.header_ends, pos) - 1
+        return self.header_sections[i] if i >= 0 else Section.OTHER
+
+    def run(self) -> list[Mention]:
+        rules, low, flat = self.rules, self.low, self.flat
+        header_starts: list[int] = []
+        header_stops: list[int] = []
+        for m in rules.header_re.finditer(low):
+            name = " ".join(m.group(1).split())
+            self.header_ends.append(m.end())
+            self.header_sections.append(rules.header_sections[name])
+            header_starts.append(m.start(1))
+            header_stops.append(m.end())
+        hard = {m.end() - 1 for m in _HARD_BOUNDARY.finditer(self.text)}
+        hard.update(header_stops)
+        self.hard = sorted(hard)
+        self.commas = [m.start() for m in _COMMA.finditer(flat)]
+        targets, triggers, cues = self._match(header_starts, header_stops)
+        return _Resolver(self, targets, triggers, cues).mentions()
+
+    def _match(
+        self, header_starts: list[int], header_stops: list[int]
+    ) -> tuple[list[_Match], list[_Match], dict[int, list[tuple[int, int, Any]]]]:
+        """Every target and trigger (leftmost-longest, targets win ties) and every cue."""
+        rules, flat, n = self.rules, self.flat, self.n
+        cands: list[_Match] = []
+        cues: dict[int, list[tuple[int, int, Any]]] = {SIDE: [], LIMB: [], SEVERITY: [], REGION: []}
+        span = LEN_SPAN
+        masked = bool(header_starts)
+        mask = _header_mask(header_starts, header_stops, n) if masked else ""
+
+        for e, (length, verify, tail, idx, cue_items, others) in rules.word_automaton.iter(f" {wordify(flat)} "):
+            start = e - length - 1
+            end = e - 1
+            if verify is not None and flat[start:end] != verify:
+                for verify, tail, idx, cue_items in others:  # noqa: B007 - the one that matches
+                    if flat[start:end] == verify:
+                        break
+                else:
+                    continue
+            if tail is not None and not (masked and mask[start] == "h"):
+                cands.append((start * span + tail, start, end, idx))
+            if cue_items:
+                for kind, value in cue_items:
+                    cues[kind].append((start, end, value))
+        if len(rules.punct_automaton):
+            for e, (verify, tail, idx, cue_items) in rules.punct_automaton.iter(flat):
+                end = e + 1
+                start = end - len(verify)
+                if (start > 0 and flat[start].isalnum() and flat[start - 1].isalnum()) or (
+                    end < n and flat[end - 1].isalnum() and flat[end].isalnum()
+                ):
+                    continue
+                if tail is not None and not (masked and mask[start] == "h"):
+                    cands.append((start * span + tail, start, end, idx))
+                if cue_items:
+                    for kind, value in cue_items:
+                        cues[kind].append((start, end, value))
+        if rules.target_patterns is not None:
+            for m in rules.target_patterns.finditer(flat):
+                start, end = m.span()
+                if m.lastgroup and not (masked and mask[start] == "h"):
+                    key = start * span + (span - (end - start)) * 2
+                    cands.append((key, start, end, (int(m.lastgroup[1:].split("_")[0]),)))
+        if rules.trigger_patterns is not None:
+            for m in rules.trigger_patterns.finditer(flat):
+                start, end = m.span()
+                if m.lastgroup and end > start and not (masked and mask[start] == "h"):
+                    key = start * span + (span - (end - start)) * 2 + 1
+                    cands.append((key, start, end, (int(m.lastgroup[1:]),)))
+        cands.sort(key=_SORT_KEY)
+        targets: list[_Match] = []
+        triggers: list[_Match] = []
+        last_end = -1
+        for c in cands:
+            if c[1] >= last_end:
+                (triggers if c[0] & 1 else targets).append(c)
+                last_end = c[2]
+        return targets, triggers, {kind: _leftmost_longest_cues(items) for kind, items in cues.items()}
 
 
-def _leftmost_longest(cands: list[_Span]) -> list[_Span]:
-    cands.sort(key=lambda s: (s.start, s.start - s.end, not s.is_target))
-    out: list[_Span] = []
-    last_end = -1
-    for c in cands:
-        if c.start >= last_end:
-            out.append(c)
-            last_end = c.end
-    return out
+def _header_mask(starts: list[int], stops: list[int], n: int) -> str:
+    """One character per position: "h" inside a section header's words, "." elsewhere."""
+    parts: list[str] = []
+    pos = 0
+    for a, b in zip(starts, stops, strict=True):
+        a = max(a, pos)
+        parts.append("." * (a - pos))
+        parts.append("h" * (b - a))
+        pos = max(pos, b)
+    parts.append("." * (n - pos + 1))
+    return "".join(parts)
 
 
-def _leftmost_longest_cues(items: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+def _leftmost_longest_cues(items: list[tuple[int, int, Any]]) -> list[tuple[int, int, Any]]:
+    if len(items) < 2:
+        return items
     items.sort(key=lambda s: (s[0], s[0] - s[1]))
-    out: list[tuple[int, int, str]] = []
+    out: list[tuple[int, int, Any]] = []
     last_end = -1
     for it in items:
         if it[0] >= last_end or (out and it[:2] == out[-1][:2]):
@@ -173,245 +236,323 @@ def _leftmost_longest_cues(items: list[tuple[int, int, str]]) -> list[tuple[int,
     return out
 
 
-@dataclass(slots=True)
 class _Run:
-    start: int
-    end: int
-    levels: tuple[str, ...]
-    label: bool
+    """Adjacent level mentions read as one: "C4-5 and C5-6", "C3 through C6"."""
+
+    __slots__ = ("end", "label", "levels", "sid", "start")
+
+    def __init__(self, start: int, end: int, levels: tuple[str, ...], label: bool) -> None:
+        self.start, self.end, self.levels, self.label, self.sid = start, end, levels, label, 0
 
 
 def _level_runs(doc: _Doc) -> list[_Run]:
     flat, low = doc.flat, doc.low
     runs: list[_Run] = []
+    first_newline = low.find("\n")
+    first = True
     for m in LEVEL_RE.finditer(flat):
+        # Only the first level of the first line can be a label ("C5-6: ..." opening the text):
+        # later ones have a level before them on their line, or no "^" at their line start.
+        could_label, first = first, False
         segs = parse_level(m)
         if not segs:
             continue
-        if runs and _RUN_JOIN.fullmatch(flat, runs[-1].end, m.start()) and _same(doc, runs[-1].end, m.start()):
+        if runs:
             last = runs[-1]
-            runs[-1] = _Run(
-                last.start, m.end(), last.levels + tuple(s for s in segs if s not in last.levels), last.label
-            )
-            continue
-        line_start = low.rfind("\n", 0, m.start()) + 1
-        label = bool(_LABEL_BEFORE.search(low, line_start, m.start()) or m.start() == 0)
-        runs.append(_Run(m.start(), m.end(), segs, label))
+            a, b = last.end, m.start()
+            if _RUN_JOIN.fullmatch(flat, a, b) and doc.sentence(a) == doc.sentence(max(a, b - 1)):
+                last.end = m.end()
+                last.levels = last.levels + tuple(s for s in segs if s not in last.levels)
+                continue
+        start = m.start()
+        label = start == 0 or (
+            could_label
+            and (first_newline == -1 or first_newline >= start)
+            and _LABEL_BEFORE.match(low, 0, start) is not None
+        )
+        runs.append(_Run(start, m.end(), segs, label))
     for r in runs:
         if r.label and not _LABEL_AFTER.match(low, r.end):
             r.label = False
+        r.sid = doc.sentence(r.start)
     return runs
 
 
-def _sentence(doc: _Doc, pos: int) -> int:
-    return bisect_left(doc.hard, pos)
+def _trigger_plan(info: tuple[TriggerInfo, ...], idx: tuple[int, ...]) -> tuple[tuple[TriggerInfo, ...], bool]:
+    """The rules of one trigger match that open a scope, and whether it closes scopes."""
+    infos = [info[i] for i in idx]
+    active = tuple(x for x in infos if x.category is not Category.TERMINATE and x.category is not Category.PSEUDO)
+    return active, any(x.category is Category.TERMINATE for x in infos)
 
 
-def _same(doc: _Doc, a: int, b: int) -> bool:
-    return _sentence(doc, a) == _sentence(doc, max(a, b - 1))
+class _Resolver:
+    """ConText scope, cues and levels for every target of one document."""
 
+    def __init__(
+        self, doc: _Doc, targets: list[_Match], triggers: list[_Match], cues: dict[int, list[tuple[int, int, Any]]]
+    ) -> None:
+        self.doc = doc
+        self.cues = cues
+        self.starts = [t[1] for t in targets]
+        self.ends = [t[2] for t in targets]
+        self.rules_of = [t[3] for t in targets]
+        hard, commas = doc.hard, doc.commas
+        self.sid = [bisect_left(hard, s) for s in self.starts]
+        self.seg = [bisect_left(commas, s) for s in self.starts] if commas else [0] * len(self.starts)
+        memo = doc.rules.trigger_memo
+        by_sentence: dict[int, list[tuple[int, int, tuple[TriggerInfo, ...], int]]] = {}
+        terminators: dict[int, list[tuple[int, int]]] = {}
+        for _, start, end, idx in triggers:
+            plan = memo.get(idx)
+            if plan is None:
+                plan = memo[idx] = _trigger_plan(doc.rules.trigger_info, idx)
+            active, terminates = plan
+            sid = bisect_left(hard, start)
+            if active:
+                by_sentence.setdefault(sid, []).append((start, end, active, bisect_left(commas, start)))
+            if terminates:
+                terminators.setdefault(sid, []).append((start, end))
+        self.by_sentence = by_sentence
+        self.terminators = terminators
+        self._runs: list[_Run] | None = None
+        self._region_starts: list[int] | None = None
+        self._region_sids: list[int] = []
+        self.run_starts: list[int] = []
 
-def _segment(doc: _Doc, pos: int) -> int:
-    return bisect_left(doc.commas, pos)
+    @property
+    def runs(self) -> list[_Run]:
+        if self._runs is None:
+            self._runs = _level_runs(self.doc)
+            self.run_starts = [r.start for r in self._runs]
+        return self._runs
 
-
-def _section(doc: _Doc, pos: int) -> Section:
-    i = bisect_right(doc.headers, pos, key=lambda h: h[0]) - 1
-    return doc.headers[i][1] if i >= 0 else Section.OTHER
-
-
-def _resolve(
-    doc: _Doc, spans: list[_Span], cues: dict[int, list[tuple[int, int, str]]], runs: list[_Run]
-) -> list[Mention]:
-    rules, flat = doc.rules, doc.flat
-    targets = [s for s in spans if s.is_target]
-    triggers = [s for s in spans if not s.is_target]
-    by_sentence: dict[int, list[_Span]] = {}
-    for s in triggers:
-        by_sentence.setdefault(_sentence(doc, s.start), []).append(s)
-    target_count: dict[int, int] = {}
-    for t in targets:
-        sid = _sentence(doc, t.start)
-        target_count[sid] = target_count.get(sid, 0) + 1
-    target_starts = [t.start for t in targets]
-    cue_owner = _attach_cues(doc, targets, cues)
-    region_cues = cues[REGION]
-    region_starts = [c[0] for c in region_cues]
-    mentions: list[Mention] = []
-    seen: set[tuple[str, int, int]] = set()
-    for ti, t in enumerate(targets):
-        sid = _sentence(doc, t.start)
-        sent_triggers = by_sentence.get(sid, []) if target_count[sid] <= _MAX_MENTIONS_PER_SENTENCE else []
-        cats = _modifiers(doc, t, ti, targets, target_starts, sent_triggers)
-        section = _section(doc, t.start)
-        owned = cue_owner.get(ti, {})
-        side = _pick(owned.get(SIDE))
-        severity = _pick(owned.get(SEVERITY))
-        limbs = {v for _, v in owned.get(LIMB, [])}
-        levels = _levels_for(doc, t, runs)
-        region = region_of(levels)
-        if region is None:
-            region = _region_near(doc, t, region_cues, region_starts)
-        for ri in t.rules:
-            rule = rules.targets[ri]
-            status = _status(cats, rule.ignore, rule.polarity, section)
-            if rule.only_status is not None and status not in rule.only_status:
-                continue
-            ids: list[str] = list(rule.findings)
-            if rule.by_region is not None and region is not None and region in rule.by_region:
-                ids = list(rule.by_region[region])
-            if rule.by_limb is not None and limbs:
-                ids = [f for limb in sorted(limbs) for f in rule.by_limb.get(limb, [])]  # type: ignore[call-overload]
-            for fid in ids:
-                key = (fid, t.start, t.end)
-                if key in seen:
-                    continue
-                seen.add(key)
-                kind = rules.finding_kinds.get(fid)
-                keep_levels = levels if kind == "imaging" or fid == "sensory_level" else ()
-                mentions.append(
-                    Mention(
-                        finding=fid,
-                        status=status,
-                        start=t.start,
-                        end=t.end,
-                        section=section,
-                        side=Side(side) if side else None,
-                        levels=keep_levels,
-                        severity=Severity(severity) if severity else None,
-                    )
-                )
-    del flat
-    return mentions
-
-
-def _pick(items: list[tuple[int, str]] | None) -> str | None:
-    if not items:
-        return None
-    values = {v for _, v in items}
-    if len(values) > 1 and values <= {"left", "right", "bilateral"}:
-        return "bilateral"
-    return min(items)[1]
-
-
-def _attach_cues(
-    doc: _Doc, targets: list[_Span], cues: dict[int, list[tuple[int, int, str]]]
-) -> dict[int, dict[int, list[tuple[int, str]]]]:
-    """Give each side/limb/severity cue to the nearest target in its clause."""
-    owner: dict[int, dict[int, list[tuple[int, str]]]] = {}
-    starts = [t.start for t in targets]
-    for kind in (SIDE, LIMB, SEVERITY):
-        for cs, ce, value in cues[kind]:
-            i = bisect_right(starts, cs)
-            best: tuple[int, int] | None = None
-            for j in (i - 1, i, i - 2, i + 1):
-                if j < 0 or j >= len(targets):
-                    continue
-                t = targets[j]
-                lo, hi = min(cs, t.start), max(ce, t.end)
-                if not _same(doc, lo, hi) or _segment(doc, lo) != _segment(doc, hi - 1):
-                    continue
-                if t.start <= cs and ce <= t.end:
-                    dist = 0
+    def mentions(self) -> list[Mention]:
+        doc, rules = self.doc, self.doc.rules
+        starts, ends, sids, rules_of = self.starts, self.ends, self.sid, self.rules_of
+        target_count = Counter(sids)
+        owner = self._attach_cues()
+        out: list[Mention] = []
+        with_levels = rules.findings_with_levels
+        plans = rules.target_plans
+        by_sentence = self.by_sentence
+        header_ends, header_sections = doc.header_ends, doc.header_sections
+        n_headers, next_header, section = len(header_ends), 0, Section.OTHER
+        family = Section.FAMILY_HISTORY
+        for ti in range(len(starts)):
+            start, end, sid = starts[ti], ends[ti], sids[ti]
+            while next_header < n_headers and header_ends[next_header] <= start:
+                section = header_sections[next_header]
+                next_header += 1
+            trigs = by_sentence.get(sid)
+            cats = self._modifiers(ti, trigs) if trigs and target_count[sid] <= _MAX_MENTIONS_PER_SENTENCE else None
+            owned = owner.get(ti)
+            side = severity = None
+            limbs: set[str] = set()
+            if owned is not None:
+                side = _pick(owned.get(SIDE))
+                severity = _pick(owned.get(SEVERITY))
+                if LIMB in owned:
+                    limbs = {v for _, v in owned[LIMB]}
+            levels: tuple[str, ...] | None = None
+            region: str | None = None
+            target_rules = rules_of[ti]
+            seen: set[str] | None = set() if len(target_rules) > 1 else None
+            for ri in target_rules:
+                plan = plans[ri]
+                if cats is None and section is not family:
+                    status = plan.plain_status
                 else:
-                    dist = t.start - ce if ce <= t.start else cs - t.end
-                    if dist < 0:
+                    status = _status(cats, plan, section)
+                    if plan.only_status is not None and status not in plan.only_status:
+                        continue
+                ids = plan.findings
+                if plan.by_region is not None:
+                    if levels is None:
+                        levels, region = self._levels_and_region(ti, section)
+                    if region is not None and region in plan.by_region:
+                        ids = plan.by_region[region]
+                if plan.by_limb is not None and limbs:
+                    ids = tuple(f for limb in sorted(limbs) for f in plan.by_limb.get(limb, ()))
+                if seen is None and len(ids) > 1:
+                    seen = set()
+                for fid in ids:
+                    if seen is not None:
+                        if fid in seen:
+                            continue
+                        seen.add(fid)
+                    if fid in with_levels:
+                        if levels is None:
+                            levels, region = self._levels_and_region(ti, section)
+                        keep = levels
+                    else:
+                        keep = ()
+                    out.append(new_mention(fid, status, start, end, section, side, keep, severity))
+        return out
+
+    def _levels_and_region(self, ti: int, section: Section) -> tuple[tuple[str, ...], str | None]:
+        """The levels a target names, and its spinal region (from them, else from region words)."""
+        levels = self._levels_for(ti, section)
+        region = region_of(levels)
+        if region is None and self.cues[REGION]:
+            region_cues = self.cues[REGION]
+            if self._region_starts is None:
+                self._region_starts = [c[0] for c in region_cues]
+                self._region_sids = [self.doc.sentence(c[0]) for c in region_cues]
+            region = self._region_near(ti, region_cues, self._region_starts, self._region_sids)
+        return levels, region
+
+    def _region_near(
+        self, ti: int, region_cues: list[tuple[int, int, Any]], region_starts: list[int], region_sids: list[int]
+    ) -> str | None:
+        """A region word in the same sentence (after, then before), else the last one named before."""
+        i = bisect_right(region_starts, self.starts[ti])
+        sid = self.sid[ti]
+        for j in (i, i - 1):
+            if 0 <= j < len(region_cues) and region_sids[j] == sid:
+                return str(region_cues[j][2])
+        return str(region_cues[i - 1][2]) if i > 0 else None
+
+    def _attach_cues(self) -> dict[int, dict[int, list[tuple[int, Any]]]]:
+        """Give each side/limb/severity cue to the nearest target in its clause."""
+        doc = self.doc
+        owner: dict[int, dict[int, list[tuple[int, Any]]]] = {}
+        starts, ends, sid, seg = self.starts, self.ends, self.sid, self.seg
+        n = len(starts)
+        if not n:
+            return owner
+        hard, commas = doc.hard, doc.commas
+        for kind in (SIDE, LIMB, SEVERITY):
+            for cs, ce, value in self.cues[kind]:
+                c_sid = bisect_left(hard, cs)
+                if c_sid != bisect_left(hard, ce - 1):
+                    continue
+                c_seg = bisect_left(commas, cs)
+                if c_seg != bisect_left(commas, ce - 1):
+                    continue
+                i = bisect_right(starts, cs)
+                best: tuple[int, int] | None = None
+                for j in (i - 1, i, i - 2, i + 1):
+                    if j < 0 or j >= n:
+                        continue
+                    if sid[j] != c_sid or seg[j] != c_seg:
+                        continue
+                    ts, te = starts[j], ends[j]
+                    if bisect_left(hard, te - 1) != c_sid or (commas and bisect_left(commas, te - 1) != c_seg):
+                        continue
+                    if ts <= cs and ce <= te:
                         dist = 0
-                if dist > 30:
-                    continue
-                if best is None or dist < best[0]:
-                    best = (dist, j)
-            if best is not None:
-                owner.setdefault(best[1], {}).setdefault(kind, []).append((best[0], value))
-    return owner
+                    else:
+                        dist = ts - ce if ce <= ts else cs - te
+                        if dist < 0:
+                            dist = 0
+                    if dist > 30:
+                        continue
+                    if best is None or dist < best[0]:
+                        best = (dist, j)
+                if best is not None:
+                    owner.setdefault(best[1], {}).setdefault(kind, []).append((best[0], value))
+        return owner
 
-
-def _region_near(doc: _Doc, t: _Span, cues: list[tuple[int, int, str]], starts: list[int]) -> str | None:
-    i = bisect_right(starts, t.start)
-    sid = _sentence(doc, t.start)
-    for j in (i, i - 1):  # a region word in the same sentence, after then before
-        if 0 <= j < len(cues) and _sentence(doc, cues[j][0]) == sid:
-            return cues[j][2]
-    return cues[i - 1][2] if i > 0 else None  # else the last region named before
-
-
-def _levels_for(doc: _Doc, t: _Span, runs: list[_Run]) -> tuple[str, ...]:
-    if not runs:
+    def _levels_for(self, ti: int, section: Section) -> tuple[str, ...]:
+        runs = self.runs
+        if not runs:
+            return ()
+        doc = self.doc
+        start, end, sid = self.starts[ti], self.ends[ti], self.sid[ti]
+        i = bisect_left(self.run_starts, end)
+        if i < len(runs) and runs[i].sid == sid and _LEVEL_GAP.fullmatch(doc.flat, end, runs[i].start):
+            return runs[i].levels
+        for j in range(i - 1, -1, -1):
+            r = runs[j]
+            if r.end <= start and r.sid == sid:
+                return r.levels
+            if r.sid != sid:
+                break
+        if i < len(runs) and runs[i].sid == sid:
+            return runs[i].levels
+        for j in range(i - 1, -1, -1):
+            r = runs[j]
+            if r.label and r.end <= start:
+                return r.levels if doc.section(r.start) == section else ()
         return ()
-    starts = [r.start for r in runs]
-    i = bisect_left(starts, t.end)
-    sid = _sentence(doc, t.start)
-    if i < len(runs) and _sentence(doc, runs[i].start) == sid and _LEVEL_GAP.fullmatch(doc.flat, t.end, runs[i].start):
-        return runs[i].levels
-    for j in range(i - 1, -1, -1):
-        r = runs[j]
-        if r.end <= t.start and _sentence(doc, r.start) == sid:
-            return r.levels
-        if _sentence(doc, r.start) != sid:
-            break
-    if i < len(runs) and _sentence(doc, runs[i].start) == sid:
-        return runs[i].levels
-    section = _section(doc, t.start)
-    for j in range(i - 1, -1, -1):
-        r = runs[j]
-        if r.label and r.end <= t.start:
-            return r.levels if _section(doc, r.start) == section else ()
-    return ()
 
+    def _modifiers(
+        self, ti: int, triggers: list[tuple[int, int, tuple[TriggerInfo, ...], int]]
+    ) -> dict[Category, bool]:
+        """ConText: which trigger categories reach this target (existence: the nearest one)."""
+        doc = self.doc
+        found: dict[Category, bool] = {}
+        best: tuple[bool, int, Category] | None = None
+        t_start, t_end, seg_t = self.starts[ti], self.ends[ti], self.seg[ti]
+        terminators = self.terminators.get(self.sid[ti])
+        flat, commas = doc.flat, doc.commas
+        for s_start, s_end, infos, s_seg in triggers:
+            for info in infos:
+                if s_end <= t_start and info.forward:
+                    lo, hi = s_end, t_start
+                    if info.max_scope is not None and flat.count(" ", lo, hi) > info.max_scope:
+                        continue
+                    if terminators and any(lo <= a and b <= hi for a, b in terminators):
+                        continue
+                    if commas:
+                        i = bisect_left(commas, lo)
+                        if i < len(commas) and commas[i] < hi and not self._forward_commas(lo, hi):
+                            continue
+                elif t_end <= s_start and info.backward:
+                    lo, hi = t_end, s_start
+                    if info.max_scope is not None and flat.count(" ", lo, hi) > info.max_scope:
+                        continue
+                    if terminators and any(lo <= a and b <= hi for a, b in terminators):
+                        continue
+                    if (
+                        doc.commas
+                        and doc.segment(lo) != doc.segment(hi)
+                        and not self._pure(_seg_start(doc, t_start), _seg_start(doc, s_start))
+                    ):
+                        continue
+                else:
+                    continue
+                if info.existence:
+                    near = s_seg != seg_t
+                    if best is None or (near, hi - lo) < best[:2]:
+                        best = (near, hi - lo, info.category)
+                else:
+                    found[info.category] = True
+        if best is not None:
+            found[best[2]] = True
+        return found
 
-def _pure(doc: _Doc, lo: int, hi: int, targets: list[_Span], starts: list[int]) -> bool:
-    """True when flat[lo:hi] holds nothing but targets and filler words (a list item)."""
-    pos = lo
-    i = bisect_left(starts, lo)
-    while i < len(targets) and targets[i].start < hi:
-        if not _FILLER.fullmatch(doc.flat, pos, targets[i].start):
-            return False
-        pos = max(pos, targets[i].end)
-        i += 1
-    return bool(_FILLER.fullmatch(doc.flat, pos, hi)) if pos < hi else True
+    def _pure(self, lo: int, hi: int) -> bool:
+        """True when flat[lo:hi] holds nothing but targets and filler words (a list item)."""
+        flat, starts, ends = self.doc.flat, self.starts, self.ends
+        pos = lo
+        i = bisect_left(starts, lo)
+        while i < len(starts) and starts[i] < hi:
+            if not _FILLER.fullmatch(flat, pos, starts[i]):
+                return False
+            pos = max(pos, ends[i])
+            i += 1
+        return bool(_FILLER.fullmatch(flat, pos, hi)) if pos < hi else True
 
-
-def _modifiers(
-    doc: _Doc, t: _Span, ti: int, targets: list[_Span], starts: list[int], triggers: list[_Span]
-) -> dict[Category, bool]:
-    """ConText: which trigger categories reach this target (existence: the nearest one)."""
-    rules = doc.rules
-    found: dict[Category, bool] = {}
-    best: tuple[bool, int, Category] | None = None
-    terminators = [s for s in triggers if any(rules.triggers[r].category is Category.TERMINATE for r in s.rules)]
-    seg_t = _segment(doc, t.start)
-    for s in triggers:
-        for ri in s.rules:
-            rule = rules.triggers[ri]
-            cat = rule.category
-            if cat in (Category.TERMINATE, Category.PSEUDO):
-                continue
-            d = rule.direction
-            if s.end <= t.start and d in (Direction.FORWARD, Direction.BIDIRECTIONAL):
-                lo, hi = s.end, t.start
-                if not _reach(doc, lo, hi, rule.max_scope, terminators):
-                    continue
-                if not _forward_commas(doc, lo, hi, targets, starts):
-                    continue
-            elif t.end <= s.start and d in (Direction.BACKWARD, Direction.BIDIRECTIONAL):
-                lo, hi = t.end, s.start
-                if not _reach(doc, lo, hi, rule.max_scope, terminators):
-                    continue
-                if _segment(doc, lo) != _segment(doc, hi) and not _pure(
-                    doc, _seg_start(doc, t.start), _seg_start(doc, s.start), targets, starts
-                ):
-                    continue
-            else:
-                continue
-            if cat in _EXISTENCE:
-                key = (_segment(doc, s.start) != seg_t, hi - lo, cat)
-                if best is None or key[:2] < best[:2]:
-                    best = key
-            else:
-                found[cat] = True
-    if best is not None:
-        found[best[2]] = True
-    return found
+    def _forward_commas(self, lo: int, hi: int) -> bool:
+        """A forward scope crosses a comma only into a list item: "no fever, chills or weight loss"."""
+        doc = self.doc
+        commas, flat, starts = doc.commas, doc.flat, self.starts
+        i = bisect_left(commas, lo)
+        while i < len(commas) and commas[i] < hi:
+            c = commas[i]
+            nxt = commas[i + 1] if i + 1 < len(commas) else len(flat)
+            sc = doc.sentence(c)
+            seg_end = min(nxt, doc.hard[sc] if sc < len(doc.hard) else len(flat))
+            j = bisect_left(starts, c)
+            if j >= len(starts) or starts[j] >= seg_end:
+                return False
+            if not _FILLER.fullmatch(flat, c + 1, starts[j]):
+                return False
+            if _COPULA.search(flat, c, seg_end):
+                return False
+            i += 1
+        return True
 
 
 def _seg_start(doc: _Doc, pos: int) -> int:
@@ -419,37 +560,26 @@ def _seg_start(doc: _Doc, pos: int) -> int:
     return doc.commas[i] + 1 if i >= 0 else 0
 
 
-def _reach(doc: _Doc, lo: int, hi: int, max_scope: int | None, terminators: list[_Span]) -> bool:
-    if max_scope is not None and doc.flat.count(" ", lo, hi) > max_scope:
-        return False
-    return not any(lo <= s.start and s.end <= hi for s in terminators)
+def _pick(items: list[tuple[int, Any]] | None) -> Any:
+    if not items:
+        return None
+    if len(items) > 1:
+        values = {v for _, v in items}
+        if len(values) > 1 and values <= _BILATERAL_SIDES:
+            return Side.BILATERAL
+    return min(items)[1]
 
 
-def _forward_commas(doc: _Doc, lo: int, hi: int, targets: list[_Span], starts: list[int]) -> bool:
-    """A forward scope crosses a comma only into a list item: "no fever, chills or weight loss"."""
-    commas = doc.commas
-    i = bisect_left(commas, lo)
-    while i < len(commas) and commas[i] < hi:
-        c = commas[i]
-        nxt = commas[i + 1] if i + 1 < len(commas) else len(doc.flat)
-        seg_end = min(nxt, doc.hard[_sentence(doc, c)] if _sentence(doc, c) < len(doc.hard) else len(doc.flat))
-        j = bisect_left(starts, c)
-        if j >= len(targets) or targets[j].start >= seg_end:
-            return False
-        if not _FILLER.fullmatch(doc.flat, c + 1, targets[j].start):
-            return False
-        if _COPULA.search(doc.flat, c, seg_end):
-            return False
-        i += 1
-    return True
-
-
-def _status(cats: dict[Category, bool], ignore: list[Category], polarity: str, section: Section) -> MentionStatus:
-    if (cats.get(Category.FAMILY) and Category.FAMILY not in ignore) or section is Section.FAMILY_HISTORY:
+def _status(cats: dict[Category, bool] | None, plan: TargetPlan, section: Section) -> MentionStatus:
+    if section is Section.FAMILY_HISTORY:
         return MentionStatus.FAMILY
-    if cats.get(Category.HYPOTHETICAL) and Category.HYPOTHETICAL not in ignore:
+    if not cats:
+        return MentionStatus.ABSENT if plan.negated else MentionStatus.PRESENT
+    if plan.family and cats.get(Category.FAMILY):
+        return MentionStatus.FAMILY
+    if plan.hypothetical and cats.get(Category.HYPOTHETICAL):
         return MentionStatus.HYPOTHETICAL
-    if polarity == "negated":
+    if plan.negated:
         if cats.get(Category.POSSIBLE_EXISTENCE):
             return MentionStatus.POSSIBLE
         return MentionStatus.ABSENT
@@ -457,6 +587,6 @@ def _status(cats: dict[Category, bool], ignore: list[Category], polarity: str, s
         return MentionStatus.ABSENT
     if cats.get(Category.POSSIBLE_EXISTENCE):
         return MentionStatus.POSSIBLE
-    if cats.get(Category.HISTORICAL) and Category.HISTORICAL not in ignore:
+    if plan.historical and cats.get(Category.HISTORICAL):
         return MentionStatus.HISTORICAL
     return MentionStatus.PRESENT

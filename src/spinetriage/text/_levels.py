@@ -6,6 +6,7 @@ A range names every motion segment inside it: "C4-C6" is C4-C5 and C5-C6.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 __all__ = ["LEVEL_RE", "parse_level", "region_of"]
 
@@ -17,9 +18,10 @@ _VERTEBRAE: tuple[str, ...] = (
 )
 _INDEX = {v: i for i, v in enumerate(_VERTEBRAE)}
 
-# "T2" followed by an MRI word is a sequence, not a level.
+# "T2" followed by an MRI word is a sequence, not a level. The letter comes first (the
+# lookbehind follows it) so that the regex engine can skip to candidate letters.
 LEVEL_RE = re.compile(
-    r"(?<![a-z0-9])([ctls])\s?(\d{1,2})"
+    r"([ctls])(?<![a-z0-9][ctls])\s?(\d{1,2})"
     r"(?:\s*(?:-|–|/|to|through|thru|on)\s*([ctls])?\s?(\d{1,2}))?"
     r"(?![a-z0-9])(?!\s*-?\s*(?:weighted|signal|hyper|hypo|stir|images?|sequences?|flair|w\b|wi\b))",
 )
@@ -27,7 +29,11 @@ LEVEL_RE = re.compile(
 
 def parse_level(match: re.Match[str]) -> tuple[str, ...]:
     """The segments (or the single vertebra) that one LEVEL_RE match names; () if invalid."""
-    letter, first, letter2, second = match.group(1), match.group(2), match.group(3), match.group(4)
+    return _segments(*match.group(1, 2, 3, 4))
+
+
+@lru_cache(maxsize=4096)
+def _segments(letter: str, first: str, letter2: str | None, second: str | None) -> tuple[str, ...]:
     top = f"{letter.upper()}{int(first)}"
     if top not in _INDEX:
         return ()

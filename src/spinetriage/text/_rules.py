@@ -25,8 +25,20 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from spinetriage.errors import KnowledgeError
 
 from ._model import MentionStatus, Section, Severity, Side
+from ._scan import GatedPattern, guard
 
-__all__ = ["Category", "CompiledRules", "ContextRule", "Direction", "TargetRule", "load_rules"]
+__all__ = [
+    "LEN_SPAN",
+    "Category",
+    "CompiledRules",
+    "ContextRule",
+    "Direction",
+    "TargetPlan",
+    "TargetRule",
+    "TriggerInfo",
+    "load_rules",
+    "wordify",
+]
 
 
 class Category(StrEnum):
@@ -106,22 +118,125 @@ class _SectionsFile(_Strict):
 # Payload kinds in the automaton.
 TARGET, TRIGGER, SIDE, LIMB, SEVERITY, REGION = range(6)
 
+Hit = tuple[str | None, int | None, tuple[int, ...], tuple[tuple[int, Any], ...]]
+"""One literal's meaning: (literal to verify or None, sort tail or None, rule indices, cues as (kind, value)).
+
+The sort tail orders matches at one start: longer first, then targets before triggers;
+it is None when the literal is only a cue word. Rule indices are target rules if the
+literal names a target, else trigger rules.
+"""
+LEN_SPAN = 1 << 21  # > any text length accepted (MAX_TEXT_CHARS)
+
+
+_NON_ALNUM_ASCII = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
+_NON_ALNUM = re.compile(r"[\W_]")
+
+
+def wordify(text: str) -> str:
+    """``text`` with every non-alphanumeric character replaced by a space (same length).
+
+    Literals that begin and end with a letter or digit are matched against this form,
+    padded with a space each side, so that the automaton itself enforces whole words.
+    """
+    if text.isascii():
+        return text.translate(_NON_ALNUM_ASCII)
+    return _NON_ALNUM.sub(" ", text)
+
+
+@dataclass(frozen=True, slots=True)
+class TriggerInfo:
+    """A trigger rule reduced to what scope resolution reads in its inner loop."""
+
+    category: Category
+    direction: Direction
+    max_scope: int | None
+    forward: bool
+    backward: bool
+    existence: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TargetPlan:
+    """A target rule reduced to what the per-mention loop reads (tuples, flags)."""
+
+    findings: tuple[str, ...]
+    by_region: dict[str, tuple[str, ...]] | None
+    by_limb: dict[str, tuple[str, ...]] | None
+    negated: bool
+    only_status: frozenset[MentionStatus] | None
+    family: bool
+    hypothetical: bool
+    historical: bool
+    """family/hypothetical/historical: whether that ConText category applies (not ignored)."""
+    plain_status: MentionStatus
+    """The status when no trigger reaches the mention (outside a family history section)."""
+
+    @classmethod
+    def of(cls, rule: TargetRule) -> TargetPlan:
+        def groups(d: dict[Any, list[str]] | None) -> dict[str, tuple[str, ...]] | None:
+            return None if d is None else {str(k): tuple(v) for k, v in d.items()}
+
+        return cls(
+            findings=tuple(rule.findings),
+            by_region=groups(rule.by_region),
+            by_limb=groups(rule.by_limb),
+            negated=rule.polarity == "negated",
+            only_status=None if rule.only_status is None else frozenset(rule.only_status),
+            family=Category.FAMILY not in rule.ignore,
+            hypothetical=Category.HYPOTHETICAL not in rule.ignore,
+            historical=Category.HISTORICAL not in rule.ignore,
+            plain_status=MentionStatus.ABSENT if rule.polarity == "negated" else MentionStatus.PRESENT,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class CompiledRules:
     targets: tuple[TargetRule, ...]
     triggers: tuple[ContextRule, ...]
-    automaton: Any
-    """Aho-Corasick automaton: lower-case literal -> tuple of (kind, index or value)."""
-    target_patterns: re.Pattern[str] | None
-    trigger_patterns: re.Pattern[str] | None
+    trigger_info: tuple[TriggerInfo, ...]
+    word_automaton: Any
+    """Aho-Corasick over wordify(text) padded: " literal " -> (len(literal), *Hit, other Hits).
+
+    Several literals can share a whole-word form ("left-sided", "left sided"): the
+    first is unpacked, the others follow, each verified against the text."""
+    punct_automaton: Any
+    """Aho-Corasick over the text for literals that begin or end with punctuation ("(l)", "dtrs 3+")."""
+    target_patterns: GatedPattern | None
+    trigger_patterns: GatedPattern | None
     header_re: re.Pattern[str]
     header_sections: dict[str, Section]
     finding_kinds: dict[str, str]
+    imaging_findings: frozenset[str]
+    target_plans: tuple[TargetPlan, ...]
+    trigger_memo: dict[tuple[int, ...], Any]
+    """Trigger rule indices of a match -> what resolution needs of them (filled as met)."""
+    findings_with_levels: frozenset[str]
+    """Findings whose mentions keep their spinal levels: imaging findings and sensory level."""
 
-    @property
-    def imaging_findings(self) -> frozenset[str]:
-        return frozenset(f for f, k in self.finding_kinds.items() if k == "imaging")
+
+def _automata(payloads: dict[str, list[tuple[int, Any]]]) -> tuple[Any, Any]:
+    """Split literals into the whole-word automaton and the punctuation automaton."""
+    words: dict[str, list[Hit]] = {}
+    punct = ahocorasick.Automaton()
+    for key, items in payloads.items():
+        targets = tuple(i for kind, i in items if kind == TARGET)
+        triggers = tuple(i for kind, i in items if kind == TRIGGER)
+        tail = None if not (targets or triggers) else (LEN_SPAN - len(key)) * 2 + (0 if targets else 1)
+        cues = tuple((kind, v) for kind, v in items if kind not in (TARGET, TRIGGER))
+        if key[0].isalnum() and key[-1].isalnum():
+            words.setdefault(f" {wordify(key)} ", []).append(
+                (None if key.isalnum() else key, tail, targets or triggers, cues)
+            )
+        else:
+            punct.add_word(key, (key, tail, targets or triggers, cues))
+    automaton = ahocorasick.Automaton()
+    for wkey, hits in words.items():
+        verify, tail, idx, cues = hits[0]
+        automaton.add_word(wkey, (len(wkey) - 2, verify, tail, idx, cues, tuple(hits[1:])))
+    automaton.make_automaton()
+    if len(punct):
+        punct.make_automaton()
+    return automaton, punct
 
 
 def _read_yaml(name: str) -> Any:
@@ -212,13 +327,11 @@ def load_rules() -> CompiledRules:
     for region, words in cues.regions.items():
         for w in words:
             add(w, (REGION, region))
-    automaton = ahocorasick.Automaton()
-    for key, items in payloads.items():
-        automaton.add_word(key, (len(key), tuple(items)))
-    automaton.make_automaton()
-
+    word_automaton, punct_automaton = _automata(payloads)
     target_alts = [f"(?P<t{i}_{j}>{p})" for i, t in enumerate(targets) for j, p in enumerate(t.patterns)]
     trigger_alts = [f"(?P<c{i}>{r.pattern})" for i, r in enumerate(triggers) if r.pattern]
+    target_sources = [p for t in targets for p in t.patterns]
+    trigger_sources = [r.pattern for r in triggers if r.pattern]
     header_sections: dict[str, Section] = {}
     for rule in sections_file.headers:
         for phrase in rule.phrases:
@@ -231,12 +344,36 @@ def load_rules() -> CompiledRules:
     return CompiledRules(
         targets=targets,
         triggers=triggers,
-        automaton=automaton,
-        target_patterns=re.compile(r"(?<![a-z0-9])(?:" + "|".join(target_alts) + r")(?![a-z0-9])")
+        trigger_info=tuple(
+            TriggerInfo(
+                category=r.category,
+                direction=r.direction,
+                max_scope=r.max_scope,
+                forward=r.direction in (Direction.FORWARD, Direction.BIDIRECTIONAL),
+                backward=r.direction in (Direction.BACKWARD, Direction.BIDIRECTIONAL),
+                existence=r.category
+                in (Category.NEGATED_EXISTENCE, Category.POSSIBLE_EXISTENCE, Category.AFFIRMED_EXISTENCE),
+            )
+            for r in triggers
+        ),
+        word_automaton=word_automaton,
+        punct_automaton=punct_automaton,
+        target_patterns=GatedPattern(
+            re.compile(guard(target_sources) + r"(?<![a-z0-9])(?:" + "|".join(target_alts) + r")(?![a-z0-9])"),
+            target_sources,
+        )
         if target_alts
         else None,
-        trigger_patterns=re.compile("|".join(trigger_alts)) if trigger_alts else None,
+        trigger_patterns=GatedPattern(
+            re.compile(guard(trigger_sources) + "(?:" + "|".join(trigger_alts) + ")"), trigger_sources
+        )
+        if trigger_alts
+        else None,
         header_re=header_re,
         header_sections=header_sections,
         finding_kinds=kinds,
+        imaging_findings=frozenset(f for f, k in kinds.items() if k == "imaging"),
+        target_plans=tuple(TargetPlan.of(t) for t in targets),
+        trigger_memo={},
+        findings_with_levels=frozenset(f for f, k in kinds.items() if k == "imaging") | {"sensory_level"},
     )

@@ -1,0 +1,246 @@
+"""Regex alternations from the rule files, scanned only where a match can begin.
+
+The symbolic patterns in the rule files ("biceps 3+", "Hoffmann: neg", "(+) Babinski")
+begin with a lookbehind, which stops Python's regex engine from skipping ahead: it
+tries every position of the text. :class:`GatedPattern` reads each pattern's syntax
+tree once and finds what every match must begin with:
+
+* literal words ("biceps", "3+", "reflexes "): found by one Aho-Corasick pass;
+* otherwise a few punctuation characters, possibly after a run of whitespace
+  (":" in "clonus : neg", "+" in "+Hoffmann"): found by a character-class search.
+
+The full pattern is then tried only at those places, in order, skipping places inside
+the previous match, which is exactly what ``pattern.finditer`` returns (the tests
+check this on random text). A pattern set that fits neither form falls back to
+``finditer``.
+"""
+
+from __future__ import annotations
+
+import re
+import re._constants as _c  # type: ignore[import-not-found,unused-ignore]
+import re._parser as _parser  # type: ignore[import-not-found,unused-ignore]
+from collections.abc import Iterator
+from typing import Any
+
+import ahocorasick  # type: ignore[import-not-found,unused-ignore]
+
+__all__ = ["GatedPattern", "guard"]
+
+_ZERO_WIDTH = {_c.AT, _c.ASSERT, _c.ASSERT_NOT}
+_REPEATS = {_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", _c.MAX_REPEAT)}
+_CATEGORIES = {
+    _c.CATEGORY_SPACE: r"\s",
+    _c.CATEGORY_NOT_SPACE: r"\S",
+    _c.CATEGORY_DIGIT: r"\d",
+    _c.CATEGORY_NOT_DIGIT: r"\D",
+    _c.CATEGORY_WORD: r"\w",
+    _c.CATEGORY_NOT_WORD: r"\W",
+}
+_MAX_PREFIXES = 512
+_SPACES = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
+
+
+def _class_items(items: Any) -> set[str] | None:
+    out: set[str] = set()
+    for op, av in items:
+        if op is _c.LITERAL:
+            out.add(re.escape(chr(av)))
+        elif op is _c.RANGE:
+            out.add(f"{re.escape(chr(av[0]))}-{re.escape(chr(av[1]))}")
+        elif op is _c.CATEGORY and av in _CATEGORIES:
+            out.add(_CATEGORIES[av])
+        else:
+            return None
+    return out
+
+
+def _first(seq: Any) -> tuple[set[str] | None, bool]:
+    """The characters a match of ``seq`` can begin with (None: any), and whether it can be empty."""
+    out: set[str] = set()
+    for op, av in seq:
+        if op in _ZERO_WIDTH:
+            continue
+        if op is _c.LITERAL:
+            out.add(re.escape(chr(av)))
+            return out, False
+        if op is _c.IN:
+            items = _class_items(av)
+            return (None, False) if items is None else (out | items, False)
+        if op in _REPEATS:
+            low, high, sub = av
+            if high == 0:
+                continue
+            first, empty = _first(sub)
+        elif op is _c.SUBPATTERN:
+            if av[1] & re.IGNORECASE:
+                return None, False
+            first, empty = _first(av[3])
+            low = 1
+        elif op is _c.BRANCH:
+            first, empty = set(), False
+            for alt in av[1]:
+                f, e = _first(alt)
+                if f is None:
+                    return None, False
+                first |= f
+                empty = empty or e
+            low = 1
+        else:
+            return None, False
+        if first is None:
+            return None, False
+        out |= first
+        if low > 0 and not empty:
+            return out, False
+    return out, True
+
+
+def _literals(seq: Any) -> set[str] | None:
+    """Every string ``seq`` can match, if it is a finite set of literals (else None)."""
+    out = {""}
+    for op, av in seq:
+        if op is _c.LITERAL:
+            out = {p + chr(av) for p in out}
+        elif op is _c.SUBPATTERN and not av[1] & re.IGNORECASE:
+            inner = _literals(av[3])
+            if inner is None:
+                return None
+            out = {p + q for p in out for q in inner}
+        elif op is _c.BRANCH:
+            alts: set[str] = set()
+            for alt in av[1]:
+                inner = _literals(alt)
+                if inner is None:
+                    return None
+                alts |= inner
+            out = {p + q for p in out for q in alts}
+        else:
+            return None
+        if len(out) > _MAX_PREFIXES:
+            return None
+    return out
+
+
+def _prefixes(seq: Any) -> set[str] | None:
+    """Non-empty literal strings one of which begins every match of ``seq`` (None if unknown)."""
+    items = list(seq)
+    i = 0
+    while i < len(items) and items[i][0] in _ZERO_WIDTH:
+        i += 1
+    out = {""}
+    for item in items[i:]:
+        inner = _literals([item])
+        if inner is None:
+            break
+        grown = {p + q for p in out for q in inner}
+        if len(grown) > _MAX_PREFIXES:
+            break
+        out = grown
+    return None if "" in out else out
+
+
+def _skippable(item: Any) -> bool:
+    """Zero-width, or an optional run of whitespace."""
+    op, av = item
+    if op in _ZERO_WIDTH:
+        return True
+    if op in _REPEATS and av[0] == 0:
+        return list(av[2]) == [(_c.IN, [(_c.CATEGORY, _c.CATEGORY_SPACE)])]
+    if op is _c.BRANCH:
+        return all(all(_skippable(x) for x in alt) for alt in av[1])
+    if op is _c.SUBPATTERN and not av[1] & re.IGNORECASE:
+        return all(_skippable(x) for x in av[3])
+    return False
+
+
+def _punctuation_start(seq: Any) -> set[str] | None:
+    """Class items for the first non-space character of every match, if none can be a space."""
+    items = list(seq)
+    i = 0
+    while i < len(items) and _skippable(items[i]):
+        i += 1
+    first, empty = _first(items[i:])
+    if first is None or empty or not first:
+        return None
+    cls = re.compile(f"[{''.join(sorted(first))}]")
+    return None if cls.search(_SPACES) else first
+
+
+def guard(patterns: list[str]) -> str:
+    """A lookahead naming the characters any match of ``patterns`` starts with, or "" if unknown.
+
+    Put in front of an alternation of patterns that begin with a lookbehind, it lets
+    the regex engine reject most positions with one test instead of one per pattern;
+    it never changes what matches.
+    """
+    chars: set[str] = set()
+    for pattern in patterns:
+        parsed = _parser.parse(pattern)
+        if parsed.state.flags & re.IGNORECASE:
+            return ""
+        first, empty = _first(parsed)
+        if first is None or empty:
+            return ""
+        chars |= first
+    return f"(?=[{''.join(sorted(chars))}])" if chars else ""
+
+
+class GatedPattern:
+    """``pattern.finditer`` for an alternation of rule patterns, tried only where a match can begin."""
+
+    def __init__(self, pattern: re.Pattern[str], sources: list[str]) -> None:
+        self.pattern = pattern
+        self._anchors: Any = None
+        self._starts: re.Pattern[str] | None = None
+        parsed = [_parser.parse(s) for s in sources]
+        if not sources or any(p.state.flags & re.IGNORECASE for p in parsed):
+            return
+        prefixes = [_prefixes(p) for p in parsed]
+        if all(p is not None for p in prefixes):
+            automaton = ahocorasick.Automaton()
+            for word in sorted({w for p in prefixes if p for w in p}):
+                automaton.add_word(word, len(word))
+            automaton.make_automaton()
+            self._anchors = automaton
+            return
+        starts = [_punctuation_start(p) for p in parsed]
+        if all(s is not None for s in starts):
+            self._starts = re.compile(f"[{''.join(sorted({c for s in starts if s for c in s}))}]")
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        if self._anchors is not None:
+            return self._at(sorted({e - n + 1 for e, n in self._anchors.iter(text)}), text)
+        if self._starts is not None:
+            return self._after_spaces(text)
+        return self.pattern.finditer(text)
+
+    def _at(self, positions: list[int], text: str) -> Iterator[re.Match[str]]:
+        match = self.pattern.match
+        last_end = 0
+        for pos in positions:
+            if pos < last_end:
+                continue
+            m = match(text, pos)
+            if m is not None:
+                yield m
+                last_end = m.end() if m.end() > pos else pos + 1
+        return
+
+    def _after_spaces(self, text: str) -> Iterator[re.Match[str]]:
+        match = self.pattern.match
+        last_end = 0
+        for q in self._starts.finditer(text):  # type: ignore[union-attr]
+            end = q.start()
+            if end < last_end:
+                continue
+            pos = end
+            while pos > last_end and text[pos - 1].isspace():
+                pos -= 1
+            while pos <= end:
+                m = match(text, pos)
+                if m is not None:
+                    yield m
+                    last_end = m.end() if m.end() > pos else pos + 1
+                    break
+                pos += 1

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from dataclasses import fields
+
+from spinetriage.text import Mention, MentionStatus, Section, Severity, Side
+from spinetriage.text._model import _NEW_MENTION_FIELDS, new_mention
+
+
+def test_new_mention_is_the_same_object_as_the_constructor() -> None:
+    args = ("clonus", MentionStatus.ABSENT, 3, 9, Section.EXAM, Side.LEFT, ("C5-C6",), Severity.MILD)
+    fast, slow = new_mention(*args), Mention(*args)
+    assert fast == slow and hash(fast) == hash(slow) and fast.to_dict() == slow.to_dict()
+
+
+def test_new_mention_sets_every_field() -> None:
+    assert tuple(f.name for f in fields(Mention)) == _NEW_MENTION_FIELDS

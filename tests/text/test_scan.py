@@ -1,0 +1,92 @@
+"""GatedPattern must return exactly what ``pattern.finditer`` returns, only faster."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from spinetriage.text._rules import load_rules
+from spinetriage.text._scan import GatedPattern, guard
+
+_PIECES = [
+    *"abcnosxy0123+-:=()[]',;. \t\n\u2212",
+    "neg",
+    "no",
+    "yes",
+    "biceps",
+    "knee",
+    "reflexes",
+    "dtrs",
+    "brisk",
+    "3+",
+    "2+",
+    "normal",
+    "absent",
+    "trace",
+    "are ",
+    "jerks",
+    "ankle",
+    "finger jerk",
+    "[x]",
+    "(+)",
+    "(-)",
+]
+_TEXT = st.lists(st.sampled_from(_PIECES), max_size=40).map("".join)
+
+
+def _spans(matches: object) -> list[tuple[tuple[int, int], str | None]]:
+    return [(m.span(), m.lastgroup) for m in matches]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("which", ["target_patterns", "trigger_patterns"])
+def test_rule_patterns_are_gated(which: str) -> None:
+    gated = getattr(load_rules(), which)
+    assert gated is not None
+    assert gated.finditer is not gated.pattern.finditer  # a gate was found (else the speed-up is lost)
+    text = "biceps 3+, knee jerks brisk; Hoffmann: neg, +Babinski, clonus (-), [x] fever"
+    assert _spans(gated.finditer(text)) == _spans(gated.pattern.finditer(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT)
+def test_gated_target_patterns_equal_finditer(text: str) -> None:
+    gated = load_rules().target_patterns
+    assert gated is not None
+    assert _spans(gated.finditer(text)) == _spans(gated.pattern.finditer(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT)
+def test_gated_trigger_patterns_equal_finditer(text: str) -> None:
+    gated = load_rules().trigger_patterns
+    assert gated is not None
+    assert _spans(gated.finditer(text)) == _spans(gated.pattern.finditer(text))
+
+
+@pytest.mark.parametrize(
+    ("sources", "text"),
+    [
+        (["(?<=a)\\s*:x"], "a :x a:x b :x a  :x"),
+        (["(?<![a-z])(?:ab|cd)e"], "abe cde xabe"),
+        (["\\s*(?:\\+|-)y", "(?<=q)\\(z\\)"], " +y  -y q(z) (z)"),
+    ],
+)
+def test_gate_on_small_patterns(sources: list[str], text: str) -> None:
+    pattern = re.compile(guard(sources) + "|".join(f"(?P<p{i}>{s})" for i, s in enumerate(sources)))
+    gated = GatedPattern(pattern, sources)
+    assert _spans(gated.finditer(text)) == _spans(pattern.finditer(text))
+    assert _spans(gated.finditer(text))
+
+
+def test_pattern_that_can_start_anywhere_falls_back() -> None:
+    pattern = re.compile("(?P<p0>\\w+:)")
+    gated = GatedPattern(pattern, ["\\w+:"])
+    assert _spans(gated.finditer("ab: cd:")) == _spans(pattern.finditer("ab: cd:"))
+
+
+def test_guard_is_empty_when_a_pattern_can_match_nothing() -> None:
+    assert guard(["x?"]) == ""
+    assert re.compile(guard(["(?<=a):", "\\+"])).pattern in {"(?=[:\\+])", "(?=[\\+:])"}
