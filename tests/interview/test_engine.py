@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import pytest
 
 from spinetriage.assessment import assess
+from spinetriage.assessment.assess import default_model
+from spinetriage.engine.posterior import Patient
 from spinetriage.errors import InputError
 from spinetriage.interview import Step, next_step
-from spinetriage.interview.engine import MIN_IMPACT, build_case, red_flag_screening
+from spinetriage.interview.engine import KINDS, build_case, red_flag_screening, settled_answers
+from spinetriage.interview.selection import MIN_PROBABILITY, candidates, evaluate, rank
 from spinetriage.knowledge import KnowledgeBase
-from spinetriage.vocab import FindingKind
+from spinetriage.vocab import FindingKind, Origin, Status
 
 Answerer = Callable[[str], str]
 
@@ -52,10 +56,12 @@ def test_red_flags_asked_first_in_file_order(mode: str, kb: KnowledgeBase) -> No
 
 
 def test_screening_questions_say_so(kb: KnowledgeBase) -> None:
-    step = next_step({}, mode="patient")
+    step = next_step({}, mode="clinician")
     assert step.question is not None and step.question.red_flag_screening
     assert step.question.finding == red_flag_screening(kb)[0]
     assert "red-flag" in step.question.reason
+    patient = next_step({}, mode="patient").question
+    assert patient is not None and patient.red_flag_screening and "urgent" not in patient.reason
 
 
 def test_flag_that_cannot_fire_is_not_screened_further() -> None:
@@ -87,9 +93,54 @@ def test_question_limit_stops(kb: KnowledgeBase) -> None:
     assert sum(1 for f in answers if f not in screened) == 2
 
 
-def test_stops_on_low_impact() -> None:
-    _, step, _ = run("clinician", all_no, max_questions=1000)
-    assert f"{MIN_IMPACT:.0%}" in step.stop_reason or "no question left" in step.stop_reason
+@pytest.mark.parametrize("mode", ["patient", "clinician"])
+def test_stops_when_no_question_could_change_anything(mode: str, kb: KnowledgeBase) -> None:
+    _, step, answers = run(mode, all_no, max_questions=1000)
+    assert step.stop in {"verdict_confident", "nothing_to_change", "no_question_left"}
+    evidence, _ = settled_answers(kb, answers)
+    known = {f: s for f, s in evidence.items() if s is not Status.UNKNOWN}
+    model = default_model()
+    options = rank(model, evaluate(model, Patient(known, "primary_care")), candidates(model, evidence, KINDS[mode]))
+    assert all(o.move < MIN_PROBABILITY for o in options)
+    if step.stop != "no_question_left":
+        assert options, "settled means candidates were left but none was worth asking"
+
+
+def test_stop_code_says_whether_the_verdict_is_confident() -> None:
+    for answer in (all_no, lambda f: "present" if f in {"sciatica", "leg_pain_below_knee"} else "absent"):
+        _, step, _ = run("clinician", answer, max_questions=1000)
+        assert step.assessment is not None
+        confident = step.assessment.origin.verdict is not Origin.UNDETERMINED
+        if step.stop in {"verdict_confident", "nothing_to_change"}:
+            assert (step.stop == "verdict_confident") == confident
+            assert ("confident" in step.stop_reason) == confident
+
+
+def test_patient_mode_says_nothing_diagnostic(kb: KnowledgeBase) -> None:
+    labels = [c.label.lower() for c in kb.conditions.values()]
+    answers: dict[str, str] = {}
+    while True:
+        step = next_step(answers, mode="patient")
+        texts = [step.stop_reason] + ([step.question.reason] if step.question else [])
+        for text in texts:
+            assert "%" not in text and not any(label in text.lower() for label in labels), text
+            assert not any(o.value in text for o in Origin if o is not Origin.UNDETERMINED), text
+        if step.question is None:
+            break
+        answers[step.question.finding] = "present" if step.question.finding == "sciatica" else "absent"
+
+
+def test_step_is_json_friendly() -> None:
+    step = next_step({"clonus": "present"}, mode="clinician")
+    document = json.loads(json.dumps(step.to_dict()))
+    assert document["question"]["finding"] == step.question.finding  # type: ignore[union-attr]
+    assert document["implied"] == [
+        {"finding": i.finding, "status": i.status.value, "because": i.because, "reason": i.reason} for i in step.implied
+    ]
+    _, final, _ = run("clinician", all_no, max_questions=0)
+    document = json.loads(json.dumps(final.to_dict()))
+    assert document["done"] and document["stop"] == "question_limit"
+    assert document["assessment"]["origin"]["verdict"] == final.assessment.origin.verdict.value  # type: ignore[union-attr]
 
 
 def test_deterministic() -> None:
@@ -150,3 +201,9 @@ def test_bad_input_is_named() -> None:
         next_step({"fever": "yes"}, mode="patient")
     with pytest.raises(InputError):
         next_step({}, mode="patient", setting="moon")
+    with pytest.raises(InputError):
+        next_step({}, mode="patient", sex="other")
+    with pytest.raises(InputError):
+        next_step({}, mode="patient", max_questions=-1)
+    with pytest.raises(InputError):
+        next_step({}, mode="patient", order="random")  # type: ignore[arg-type]

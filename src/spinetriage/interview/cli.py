@@ -1,7 +1,8 @@
-"""``spinetriage interview``: the adaptive interview in the terminal."""
+"""``spinetriage interview`` and ``spinetriage simulate``: the adaptive interview in the terminal."""
 
 from __future__ import annotations
 
+import json
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -9,15 +10,29 @@ from typing import Annotated
 import typer
 import yaml
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.prompt import Prompt
+from rich.table import Table
 from rich.text import Text
 
-from spinetriage.assessment.assess import DEFAULT_SETTING
-from spinetriage.interview.engine import Step, build_case, next_step
+from spinetriage.assessment.assess import DEFAULT_SETTING, default_model
+from spinetriage.interview.engine import DEFAULT_MAX_QUESTIONS, Step, build_case, next_step
+from spinetriage.interview.implications import Implied
+from spinetriage.interview.simulate import (
+    DEFAULT_N,
+    DEFAULT_SEED,
+    KnownCase,
+    Outcome,
+    sample_cases,
+    simulate,
+    summarize,
+    vignette_cases,
+)
 from spinetriage.vocab import Status
 
 ANSWERS = {"y": Status.PRESENT, "n": Status.ABSENT, "?": Status.UNKNOWN}
 WORDS = {Status.PRESENT: "yes", Status.ABSENT: "no", Status.UNKNOWN: "don't know"}
+DEV_VIGNETTES = Path(__file__).resolve().parents[3] / "tests" / "data" / "dev-vignettes.yaml"
 
 
 class Mode(StrEnum):
@@ -25,10 +40,16 @@ class Mode(StrEnum):
     clinician = "clinician"
 
 
-def summary(answers: dict[str, Status]) -> str:
+class Order(StrEnum):
+    adaptive = "adaptive"
+    textbook = "textbook"
+
+
+def summary(answers: dict[str, Status], implied: tuple[Implied, ...] = ()) -> str:
     counts = {s: sum(1 for v in answers.values() if v is s) for s in WORDS}
     parts = ", ".join(f"{WORDS[s]} {n}" for s, n in counts.items())
-    return f"{len(answers)} answered ({parts})"
+    extra = f"; {len(implied)} implied by your answers" if implied else ""
+    return f"{len(answers)} answered ({parts}){extra}"
 
 
 def case_document(answers: dict[str, Status], age: int | None, sex: str | None, setting: str) -> dict[str, object]:
@@ -36,11 +57,26 @@ def case_document(answers: dict[str, Status], age: int | None, sex: str | None, 
     return case.model_dump(mode="json", exclude_none=True)
 
 
+def _show_implied(console: Console, step: Step, shown: set[str], mode: Mode) -> None:
+    kb = default_model().knowledge
+    for item in step.implied:
+        if item.finding in shown:
+            continue
+        shown.add(item.finding)
+        f = kb.findings[item.finding]
+        name = f.patient_question if mode is Mode.patient and f.patient_question else f.label
+        because = kb.findings[item.because].label
+        console.print(
+            Text(f"Implied, not asked: {name} -> {WORDS[item.status]} (from {because}: {item.reason})", style="dim")
+        )
+
+
 def run_interview(
     console: Console, mode: Mode, setting: str, age: int | None, sex: str | None, max_questions: int
 ) -> tuple[dict[str, Status], Step]:
     answers: dict[str, Status] = {}
     shown_advice: str | None = None
+    shown_implied: set[str] = set()
     while True:
         step = next_step(
             {f: s.value for f, s in answers.items()},
@@ -50,12 +86,14 @@ def run_interview(
             setting=setting,
             max_questions=max_questions,
         )
+        shown_implied &= {i.finding for i in step.implied}  # going back can undo an implication
+        _show_implied(console, step, shown_implied, mode)
         if step.urgent_advice and step.urgent_advice != shown_advice:
             console.print(Text(step.urgent_advice, style="bold red"))
         shown_advice = step.urgent_advice
         if step.question is None:
             return answers, step
-        console.print(Text(summary(answers), style="dim"))
+        console.print(Text(summary(answers, step.implied), style="dim"))
         if mode is Mode.clinician:
             console.print(Text(step.question.reason, style="dim italic"))
         choice = Prompt.ask(
@@ -71,6 +109,40 @@ def run_interview(
         answers[step.question.finding] = ANSWERS[choice]
 
 
+STOP_SHORT = {
+    "question_limit": "limit",
+    "no_question_left": "none left",
+    "verdict_confident": "confident",
+    "nothing_to_change": "settled",
+}
+
+
+def _versus(got: str, full: str) -> Text:
+    return Text(got, style="green") if got == full else Text(f"{got} (full: {full})", style="bold red")
+
+
+def _outcome_table(outcomes: list[Outcome], title: str) -> Table:
+    table = Table(
+        title=title, caption="asked: all questions; +RF: after red-flag screening; (full: ...) = differs from assess"
+    )
+    table.add_column("case", no_wrap=True)
+    table.add_column("asked", justify="right")
+    table.add_column("+RF", justify="right")
+    table.add_column("stop", no_wrap=True)
+    table.add_column("verdict")
+    table.add_column("urgency")
+    for o in outcomes:
+        table.add_row(
+            o.case,
+            str(o.questions),
+            str(o.questions - o.screening_questions),
+            STOP_SHORT[o.stop],
+            _versus(o.verdict.value, o.full_verdict.value),
+            _versus(o.urgency.value, o.full_urgency.value),
+        )
+    return table
+
+
 def register(app: typer.Typer) -> None:
     @app.command("interview")
     def interview_command(
@@ -81,7 +153,7 @@ def register(app: typer.Typer) -> None:
         setting: Annotated[str, typer.Option(help="Pre-test population.")] = DEFAULT_SETTING,
         age: Annotated[int | None, typer.Option(help="Age in years.")] = None,
         sex: Annotated[str | None, typer.Option(help="female or male.")] = None,
-        max_questions: Annotated[int, typer.Option(help="Limit after red-flag screening.")] = 15,
+        max_questions: Annotated[int, typer.Option(help="Limit after red-flag screening.")] = DEFAULT_MAX_QUESTIONS,
     ) -> None:
         """Adaptive interview: red-flag screening first, then the questions that matter most."""
         from spinetriage.cli import guarded
@@ -90,7 +162,7 @@ def register(app: typer.Typer) -> None:
         console = Console()
         console.print("Answer y (yes), n (no), ? (don't know) or b (back: change the last answer).")
         answers, step = guarded(lambda: run_interview(console, mode, setting, age, sex, max_questions))
-        console.print(Text(summary(answers), style="dim"))
+        console.print(Text(summary(answers, step.implied), style="dim"))
         if save is not None:
             document = guarded(lambda: case_document(answers, age, sex, setting))
             save.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
@@ -104,3 +176,90 @@ def register(app: typer.Typer) -> None:
                 console.print(Text(step.urgent_advice, style="bold red"))
         if save is not None:
             console.print(f"Answers saved to {save}")
+
+    @app.command("simulate")
+    def simulate_command(
+        mode: Annotated[Mode, typer.Option(help="Which interview to run.")] = Mode.clinician,
+        n: Annotated[int, typer.Option("--n", help="Cases to sample from the model.")] = DEFAULT_N,
+        seed: Annotated[int, typer.Option(help="Seed for the sampled cases.")] = DEFAULT_SEED,
+        setting: Annotated[str, typer.Option(help="Pre-test population (priors for sampling and reasoning).")] = (
+            DEFAULT_SETTING
+        ),
+        max_questions: Annotated[int, typer.Option(help="Limit after red-flag screening.")] = DEFAULT_MAX_QUESTIONS,
+        order: Annotated[Order, typer.Option(help="adaptive, or the fixed textbook order to compare.")] = (
+            Order.adaptive
+        ),
+        vignettes: Annotated[
+            Path | None, typer.Option(help="Vignette file (default: the dev vignettes of a source checkout).")
+        ] = None,
+        no_vignettes: Annotated[bool, typer.Option("--no-vignettes", help="Sampled cases only.")] = False,
+        as_json: Annotated[bool, typer.Option("--json", help="Every case and the summaries as JSON.")] = False,
+        show_all: Annotated[bool, typer.Option("--all", help="List every sampled case, not only mismatches.")] = False,
+    ) -> None:
+        """Run the interview against cases with known findings and compare with full information."""
+        from spinetriage.cli import guarded
+
+        console = Console()
+        path = vignettes if vignettes is not None else (DEV_VIGNETTES if DEV_VIGNETTES.is_file() else None)
+        known: list[KnownCase] = []
+        if path is not None and not no_vignettes:
+            known = guarded(lambda: vignette_cases(path))
+        sampled = guarded(lambda: sample_cases(n, seed=seed, setting=setting))
+        groups = {"vignettes": known, "sampled": sampled}
+        results: dict[str, list[Outcome]] = {}
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+            transient=True,
+            disable=as_json or len(known) + len(sampled) < 50,
+        ) as bar:
+            for name, cases in groups.items():
+                task = bar.add_task(f"interviewing {name}", total=len(cases))
+                results[name] = guarded(
+                    lambda cases=cases, task=task: simulate(  # type: ignore[misc]
+                        cases,
+                        mode=mode.value,
+                        setting=setting,
+                        max_questions=max_questions,
+                        order=order.value,
+                        progress=lambda: bar.advance(task),
+                    )
+                )
+        summaries = {name: summarize(outcomes) for name, outcomes in results.items()}
+        if as_json:
+            document = {
+                "mode": mode.value,
+                "order": order.value,
+                "setting": setting,
+                "seed": seed,
+                "max_questions": max_questions,
+                "vignettes": str(path) if path is not None and not no_vignettes else None,
+                "summary": {name: s.to_dict() for name, s in summaries.items()},
+                "cases": [o.to_dict() for outcomes in results.values() for o in outcomes],
+            }
+            typer.echo(json.dumps(document, indent=2))
+            return
+        if results["vignettes"]:
+            console.print(_outcome_table(results["vignettes"], "Dev vignettes"))
+        shown = [o for o in results["sampled"] if show_all or not (o.verdict_matches and o.urgency_matches)]
+        if shown:
+            title = "Sampled cases" if show_all else "Sampled cases whose verdict or urgency differs"
+            console.print(_outcome_table(shown, title))
+        table = Table(title=f"Summary ({mode.value} mode, {order.value} order, seed {seed})")
+        for column in ("cases", "n", "asked", "+RF", "verdict ok", "urgency ok", "both ok"):
+            table.add_column(column, justify="left" if column == "cases" else "right")
+        for name, s in summaries.items():
+            if s.cases:
+                table.add_row(
+                    name,
+                    str(s.cases),
+                    f"{s.mean_questions:.1f}",
+                    f"{s.mean_after_screening:.1f}",
+                    f"{s.verdict_match:.1%}",
+                    f"{s.urgency_match:.1%}",
+                    f"{s.both_match:.1%}",
+                )
+        console.print(table)

@@ -9,39 +9,51 @@ Order of questions:
    finding: their answers could not change whether that flag fires. Screening is
    a safety step, so it is always completed and is not counted against
    ``max_questions``.
-2. Then, by impact: the unanswered finding whose answer could move the origin
-   distribution most (:func:`rank_unknown_findings`, the engine's own ranking),
-   restricted to history items in patient mode and history plus exam signs in
-   clinician mode.
+2. Then the question most likely to change the decision (origin verdict or urgency),
+   then most likely to move the origin probabilities meaningfully
+   (:mod:`spinetriage.interview.selection`), restricted to history items in patient
+   mode and history plus exam signs in clinician mode.
 
-Stopping (judgement): the interview stops when ``max_questions`` impact-chosen
-questions have been asked, when no candidate is left, or when the best remaining
-answer could move the origin probabilities by less than ``MIN_IMPACT`` (2
-percentage points of total variation). Two points is below the resolution at which
-the report's percentages and the verdict threshold are meaningful, so such a
-question is not worth a patient's or clinician's time.
+Answers settle other findings through the implication rules
+(:mod:`spinetriage.interview.implications`); settled findings are applied to the
+evidence, reported in ``Step.implied`` and never asked.
 
-``unknown`` ("don't know") counts as asked: it is never asked again.
+Stopping: at ``max_questions`` questions after screening, when no candidate is left,
+or when no remaining question has a 2% chance (``MIN_PROBABILITY``) of changing the
+verdict or the urgency or of moving the origin probabilities by 2 points
+(``MIN_MOVE``). ``stop`` says which, in a closed vocabulary; ``stop_reason`` says it
+in words (in patient mode without any diagnosis or probability). ``unknown`` ("don't know")
+counts as asked: it is never asked again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
 
 from spinetriage.assessment.assess import DEFAULT_SETTING, assess, default_model
 from spinetriage.assessment.models import Assessment
-from spinetriage.assessment.questions import rank_unknown_findings
 from spinetriage.assessment.red_flags import fired_red_flags
 from spinetriage.case import Case
-from spinetriage.engine.posterior import Patient, condition_state, explain
+from spinetriage.engine.posterior import Patient
 from spinetriage.errors import InputError
+from spinetriage.interview.implications import Implied, apply_implications, default_rules
+from spinetriage.interview.selection import (
+    MIN_MOVE,
+    MIN_PROBABILITY,
+    candidates,
+    evaluate,
+    rank,
+    settled,
+    textbook_order,
+)
 from spinetriage.knowledge.base import KnowledgeBase
-from spinetriage.vocab import FindingKind, Sex, Status, Urgency
+from spinetriage.vocab import FindingKind, Origin, Sex, Status, Urgency
 
 Mode = Literal["patient", "clinician"]
-MIN_IMPACT = 0.02
+Order = Literal["adaptive", "textbook"]
+StopCode = Literal["question_limit", "no_question_left", "verdict_confident", "nothing_to_change"]
 DEFAULT_MAX_QUESTIONS = 15
 KINDS: dict[str, frozenset[FindingKind]] = {
     "patient": frozenset({FindingKind.HISTORY}),
@@ -57,6 +69,14 @@ URGENT_ADVICE = {
         "or go to urgent care if you cannot reach one."
     ),
 }
+PATIENT_SCREENING_REASON = "asked of everyone, to check for signs that need care quickly"
+PATIENT_REASON = "your answer helps decide what care is right for you"
+PATIENT_STOP = {
+    "question_limit": "that is all the questions for now",
+    "no_question_left": "there are no more questions",
+    "verdict_confident": "your answers are enough for your clinician to decide what comes next",
+    "nothing_to_change": "your answers are enough for your clinician to decide what comes next",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,12 +89,31 @@ class Question:
 
 @dataclass(frozen=True, slots=True)
 class Step:
+    """One turn of the interview. ``to_dict()`` gives the JSON form an HTTP endpoint returns."""
+
     question: Question | None
     done: bool
     stop_reason: str
     asked: int
     urgent_advice: str | None = None
     assessment: Assessment | None = None
+    stop: StopCode | None = None
+    implied: tuple[Implied, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "question": asdict(self.question) if self.question else None,
+            "done": self.done,
+            "stop": self.stop,
+            "stop_reason": self.stop_reason,
+            "asked": self.asked,
+            "urgent_advice": self.urgent_advice,
+            "implied": [
+                {"finding": i.finding, "status": i.status.value, "because": i.because, "reason": i.reason}
+                for i in self.implied
+            ],
+            "assessment": self.assessment.model_dump(mode="json") if self.assessment else None,
+        }
 
 
 def red_flag_screening(kb: KnowledgeBase) -> list[str]:
@@ -137,6 +176,11 @@ def parse_answers(kb: KnowledgeBase, answers: Mapping[str, str | Status]) -> dic
     return parsed
 
 
+def settled_answers(kb: KnowledgeBase, answers: Mapping[str, str | Status]) -> tuple[dict[str, Status], list[Implied]]:
+    """The answers with every finding they imply added, and the implied findings on their own."""
+    return apply_implications(parse_answers(kb, answers), default_rules(kb))
+
+
 def build_case(
     answers: Mapping[str, str | Status],
     *,
@@ -144,14 +188,19 @@ def build_case(
     sex: str | None = None,
     setting: str = DEFAULT_SETTING,
 ) -> Case:
-    """The case an interview's answers amount to (what ``--save`` writes)."""
+    """The case an interview's answers amount to, implied findings included (what ``--save`` writes)."""
     kb = default_model().knowledge
-    return Case(
-        age=age,
-        sex=Sex(sex) if sex is not None else None,
-        setting=setting,
-        findings=parse_answers(kb, answers),
-    )
+    evidence, _ = settled_answers(kb, answers)
+    return Case(age=age, sex=_sex(sex), setting=setting, findings=evidence)
+
+
+def _sex(sex: str | None) -> Sex | None:
+    if sex is None:
+        return None
+    try:
+        return Sex(sex)
+    except ValueError:
+        raise InputError("sex", f"unknown sex '{sex}'", ", ".join(s.value for s in Sex)) from None
 
 
 def next_step(
@@ -162,51 +211,77 @@ def next_step(
     sex: str | None = None,
     setting: str = DEFAULT_SETTING,
     max_questions: int = DEFAULT_MAX_QUESTIONS,
+    order: Order = "adaptive",
 ) -> Step:
-    """The next question given the answers so far, or the end with the reason it stopped."""
+    """The next question given the answers so far, or the end with the reason it stopped.
+
+    ``answers`` maps finding identifiers to ``present``, ``absent`` or ``unknown``.
+    ``order="textbook"`` asks in the fixed textbook order instead (for comparison only).
+    """
     if mode not in KINDS:
         raise InputError("mode", f"unknown mode '{mode}'", "patient, clinician")
+    if order not in ("adaptive", "textbook"):
+        raise InputError("order", f"unknown order '{order}'", "adaptive, textbook")
+    if max_questions < 0:
+        raise InputError("max_questions", "must not be negative", "0 or more")
     model = default_model()
     kb = model.knowledge
     if setting not in kb.settings:
         raise InputError("setting", f"unknown setting '{setting}'", ", ".join(kb.settings))
+    patient_sex = _sex(sex)
     given = parse_answers(kb, answers)
-    advice = urgent_advice(kb, given) if mode == "patient" else None
+    evidence, implied = apply_implications(given, default_rules(kb))
+    advice = urgent_advice(kb, evidence) if mode == "patient" else None
     screening = set(red_flag_screening(kb))
-    asked_by_impact = sum(1 for f in given if f not in screening)
+    asked_by_choice = sum(1 for f in given if f not in screening)
 
-    def step(question: Question | None, reason: str) -> Step:
+    def ask(finding: str, reason: str, screening_question: bool) -> Step:
+        question = Question(finding, _question_text(kb, finding, mode), reason, screening_question)
+        return Step(question, False, "", len(given), advice, None, None, tuple(implied))
+
+    def stop(code: StopCode, reason: str) -> Step:
         assessment = None
-        if question is None and mode == "clinician":
-            assessment = assess(build_case(given, age=age, sex=sex, setting=setting))
-        return Step(question, question is None, reason, len(given), advice, assessment)
+        if mode == "clinician":
+            assessment = assess(Case(age=age, sex=patient_sex, setting=setting, findings=evidence))
+        text = PATIENT_STOP[code] if mode == "patient" else reason
+        return Step(None, True, text, len(given), advice, assessment, code, tuple(implied))
 
-    needed = _screening_needed(kb, given)
+    needed = _screening_needed(kb, evidence)
     if needed:
         finding, flag = needed[0]
-        reason = f"red-flag screening ({flag})"
-        return step(Question(finding, _question_text(kb, finding, mode), reason, True), "")
+        reason = PATIENT_SCREENING_REASON if mode == "patient" else f"red-flag screening ({flag})"
+        return ask(finding, reason, True)
 
-    if asked_by_impact >= max_questions:
-        return step(None, f"question limit reached ({max_questions} questions after red-flag screening)")
-    known = {f: s for f, s in given.items() if s is not Status.UNKNOWN}
-    patient = Patient(evidence=known, setting=setting, age=age, sex=Sex(sex) if sex is not None else None)
-    probabilities = {cm.condition: explain(model, cm, patient).probability for cm in model.conditions}
-    states = tuple(condition_state(cm, patient) for cm in model.conditions)
-    kinds = KINDS[mode]
-    candidates = [
-        imp
-        for imp in rank_unknown_findings(model, patient, states, probabilities)
-        if imp.finding not in given and kb.findings[imp.finding].kind in kinds
-    ]
-    if not candidates:
-        return step(None, "no question left to ask")
-    best = candidates[0]
-    if best.impact < MIN_IMPACT:
-        return step(
-            None,
-            f"no remaining question could move the origin probabilities by {MIN_IMPACT:.0%} or more "
-            f"(best: {best.finding}, {best.impact:.1%})",
-        )
-    reason = f"could move the origin probabilities by up to {best.impact:.0%}"
-    return step(Question(best.finding, _question_text(kb, best.finding, mode), reason, False), "")
+    if asked_by_choice >= max_questions:
+        return stop("question_limit", f"question limit reached ({max_questions} questions after red-flag screening)")
+    known = {f: s for f, s in evidence.items() if s is not Status.UNKNOWN}
+    state = evaluate(model, Patient(evidence=known, setting=setting, age=age, sex=patient_sex))
+    open_ = candidates(model, evidence, KINDS[mode])
+    if not open_:
+        return stop("no_question_left", "no question left to ask")
+    options = rank(model, state, open_)
+    if settled(options):
+        return stop(*_settled_reason(kb, state.origin, state.decision.verdict))
+    if order == "textbook":
+        position = {f: i for i, f in enumerate(textbook_order(kb))}
+        best = min(options, key=lambda o: position[o.finding])
+    else:
+        best = options[0]
+    if mode == "patient":
+        reason = PATIENT_REASON
+    elif best.flip >= MIN_PROBABILITY:
+        reason = f"{best.flip:.0%} chance that the answer changes the verdict or the urgency"
+    else:
+        reason = f"{best.move:.0%} chance that the answer moves the origin probabilities by {MIN_MOVE:.0%} or more"
+    return ask(best.finding, reason, False)
+
+
+def _settled_reason(kb: KnowledgeBase, origin: Mapping[Origin, float], verdict: Origin) -> tuple[StopCode, str]:
+    rest = (
+        f"no remaining question has a {MIN_PROBABILITY:.0%} chance of changing it or the urgency "
+        f"or of moving the origin probabilities by {MIN_MOVE:.0%} or more"
+    )
+    threshold = kb.threshold("verdict_confident")
+    if verdict is Origin.UNDETERMINED:
+        return "nothing_to_change", f"no origin reaches {threshold:.0%}, and {rest}"
+    return "verdict_confident", f"the verdict is confident ({verdict.value} {origin[verdict]:.0%}) and {rest}"

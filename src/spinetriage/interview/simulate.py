@@ -1,0 +1,257 @@
+"""Run the interview against cases whose findings are known, and compare with full information.
+
+Each case answers a question with the status it knows and "don't know" otherwise.
+The interview's final verdict and urgency are compared with ``assess`` on every
+finding of the case the interview could have asked in that mode (history in patient
+mode, history and examination in clinician mode; imaging and tests are never asked),
+with implied findings added the same way.
+
+Cases come from two places:
+
+* the dev vignettes (``tests/data/dev-vignettes.yaml``): history and examination
+  findings plus age and sex;
+* the model itself (:func:`sample_cases`): each condition present with its prior for
+  the setting, independently; then every finding the model links to a condition,
+  present with the noisy-OR probability of :mod:`spinetriage.interview.predictive`
+  given the conditions drawn. The implication rules are then enforced (a sampled
+  clonus makes the leg reflexes brisk). Findings with no link have no number in the
+  knowledge base, so they are left unknown; age and sex are left out for the same
+  reason. The same seed gives the same cases.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from spinetriage.assessment.assess import DEFAULT_SETTING, assess, default_model
+from spinetriage.case import Case
+from spinetriage.errors import InputError
+from spinetriage.interview.engine import KINDS, Mode, Order, StopCode, build_case, next_step, red_flag_screening
+from spinetriage.interview.implications import Rule, apply_implications, default_rules
+from spinetriage.interview.predictive import finding_models, p_present_given
+from spinetriage.vocab import Origin, Sex, Status, Urgency
+
+DEFAULT_N = 1000
+DEFAULT_SEED = 0
+
+
+@dataclass(frozen=True, slots=True)
+class KnownCase:
+    """A case with known findings: what it would answer if asked."""
+
+    id: str
+    findings: dict[str, Status]
+    age: int | None = None
+    sex: Sex | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """One simulated interview against its full-information assessment."""
+
+    case: str
+    questions: int
+    screening_questions: int
+    stop: StopCode
+    verdict: Origin
+    full_verdict: Origin
+    urgency: Urgency
+    full_urgency: Urgency
+
+    @property
+    def verdict_matches(self) -> bool:
+        return self.verdict is self.full_verdict
+
+    @property
+    def urgency_matches(self) -> bool:
+        return self.urgency is self.full_urgency
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "case": self.case,
+            "questions": self.questions,
+            "screening_questions": self.screening_questions,
+            "stop": self.stop,
+            "verdict": self.verdict.value,
+            "full_verdict": self.full_verdict.value,
+            "verdict_matches": self.verdict_matches,
+            "urgency": self.urgency.value,
+            "full_urgency": self.full_urgency.value,
+            "urgency_matches": self.urgency_matches,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    cases: int
+    mean_questions: float
+    mean_after_screening: float
+    verdict_match: float
+    urgency_match: float
+    both_match: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "cases": self.cases,
+            "mean_questions": self.mean_questions,
+            "mean_after_screening": self.mean_after_screening,
+            "verdict_match": self.verdict_match,
+            "urgency_match": self.urgency_match,
+            "both_match": self.both_match,
+        }
+
+
+def vignette_cases(path: Path) -> list[KnownCase]:
+    """The dev vignettes as known cases (their history and examination findings)."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise InputError("vignettes", f"cannot read the file ({error.strerror})", "a readable YAML file") from None
+    except yaml.YAMLError:
+        raise InputError("vignettes", "not valid YAML", "a YAML list of vignettes") from None
+    if not isinstance(data, list):
+        raise InputError("vignettes", "expected a list of vignettes", "a YAML list of vignettes")
+    kb = default_model().knowledge
+    cases = []
+    for index, item in enumerate(data):
+        if not isinstance(item, dict) or not isinstance(item.get("findings"), dict):
+            raise InputError(f"vignettes[{index}].findings", "missing or not a mapping", "finding: status")
+        findings: dict[str, Status] = {}
+        for finding, value in item["findings"].items():
+            if finding not in kb.findings:
+                raise InputError(f"vignettes[{index}].findings.{finding}", "unknown finding identifier")
+            try:
+                findings[finding] = Status(value)
+            except ValueError:
+                raise InputError(
+                    f"vignettes[{index}].findings.{finding}", "status not in the vocabulary", "present, absent, unknown"
+                ) from None
+        sex = item.get("sex")
+        cases.append(
+            KnownCase(
+                id=str(item.get("id", f"vignette{index + 1}")),
+                findings=findings,
+                age=item.get("age"),
+                sex=Sex(sex) if sex in {s.value for s in Sex} else None,
+            )
+        )
+    return cases
+
+
+def sample_cases(n: int = DEFAULT_N, *, seed: int = DEFAULT_SEED, setting: str = DEFAULT_SETTING) -> list[KnownCase]:
+    """``n`` cases drawn from the model's priors and likelihoods; the same seed gives the same cases."""
+    if n < 0:
+        raise InputError("n", "must not be negative", "0 or more")
+    model = default_model()
+    kb = model.knowledge
+    if setting not in kb.settings:
+        raise InputError("setting", f"unknown setting '{setting}'", ", ".join(kb.settings))
+    priors = [kb.prior(setting, cm.condition).probability for cm in model.conditions]
+    models = finding_models(model)
+    askable = [f for f, x in kb.findings.items() if x.kind in KINDS["clinician"] and f in models]
+    rules = default_rules(kb)
+    rng = random.Random(seed)
+    cases = []
+    for number in range(n):
+        present = {i for i, p in enumerate(priors) if rng.random() < p}
+        findings = {
+            f: Status.PRESENT if rng.random() < p_present_given(models[f], present) else Status.ABSENT for f in askable
+        }
+        cases.append(KnownCase(id=f"sample{number + 1:04d}", findings=enforce_implications(findings, rules)))
+    return cases
+
+
+def enforce_implications(findings: Mapping[str, Status], rules: Iterable[Rule]) -> dict[str, Status]:
+    """Make a sampled case logically consistent: each rule, in file order, overrides its consequent."""
+    out = dict(findings)
+    ordered = list(rules)
+    for _ in range(len(ordered) + 1):
+        changed = False
+        for rule in ordered:
+            if out.get(rule.when.finding) is rule.when.status and out.get(rule.then.finding) is not rule.then.status:
+                out[rule.then.finding] = rule.then.status
+                changed = True
+        if not changed:
+            break
+    return out
+
+
+def full_information(case: KnownCase, mode: Mode, setting: str) -> Case:
+    """What the case amounts to when every question the mode allows is answered."""
+    kb = default_model().knowledge
+    askable = {f: s for f, s in case.findings.items() if kb.findings[f].kind in KINDS[mode]}
+    evidence, _ = apply_implications(askable, default_rules(kb))
+    return Case(age=case.age, sex=case.sex, setting=setting, findings=evidence)
+
+
+def run_case(
+    case: KnownCase,
+    *,
+    mode: Mode = "clinician",
+    setting: str = DEFAULT_SETTING,
+    max_questions: int | None = None,
+    order: Order = "adaptive",
+) -> Outcome:
+    """Interview one case to the end and compare with its full-information assessment."""
+    kb = default_model().knowledge
+    sex = case.sex.value if case.sex else None
+    limit = {} if max_questions is None else {"max_questions": max_questions}
+    answers: dict[str, str] = {}
+    while True:
+        step = next_step(answers, mode=mode, age=case.age, sex=sex, setting=setting, order=order, **limit)
+        if step.question is None:
+            break
+        answers[step.question.finding] = case.findings.get(step.question.finding, Status.UNKNOWN).value
+    assert step.stop is not None
+    final = step.assessment or assess(build_case(answers, age=case.age, sex=sex, setting=setting))
+    full = assess(full_information(case, mode, setting))
+    screening = set(red_flag_screening(kb))
+    return Outcome(
+        case=case.id,
+        questions=len(answers),
+        screening_questions=sum(1 for f in answers if f in screening),
+        stop=step.stop,
+        verdict=final.origin.verdict,
+        full_verdict=full.origin.verdict,
+        urgency=final.urgency,
+        full_urgency=full.urgency,
+    )
+
+
+def simulate(
+    cases: Iterable[KnownCase],
+    *,
+    mode: Mode = "clinician",
+    setting: str = DEFAULT_SETTING,
+    max_questions: int | None = None,
+    order: Order = "adaptive",
+    progress: Callable[[], None] | None = None,
+) -> list[Outcome]:
+    """Interview every case; ``progress`` is called once per case finished."""
+    outcomes = []
+    for case in cases:
+        outcomes.append(run_case(case, mode=mode, setting=setting, max_questions=max_questions, order=order))
+        if progress is not None:
+            progress()
+    return outcomes
+
+
+def summarize(outcomes: list[Outcome]) -> Summary:
+    if not outcomes:
+        return Summary(0, 0.0, 0.0, 0.0, 0.0, 0.0)
+    n = len(outcomes)
+    return Summary(
+        cases=n,
+        mean_questions=statistics.fmean(o.questions for o in outcomes),
+        mean_after_screening=statistics.fmean(o.questions - o.screening_questions for o in outcomes),
+        verdict_match=sum(o.verdict_matches for o in outcomes) / n,
+        urgency_match=sum(o.urgency_matches for o in outcomes) / n,
+        both_match=sum(o.verdict_matches and o.urgency_matches for o in outcomes) / n,
+    )
