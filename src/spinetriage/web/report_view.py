@@ -130,6 +130,7 @@ class Reference:
     citation: str
     seen: str
     link: str | None
+    printed: bool
 
 
 @dataclass(frozen=True)
@@ -169,6 +170,14 @@ def build_report(a: Assessment, kb: KnowledgeBase, text: str | None) -> Report:
     setting = kb.settings[a.setting].label if a.setting in kb.settings else a.setting
     shown_why = [c for c in a.conditions if c.contributions][:WHY_CONDITIONS]
     why_ids = {c.id for c in shown_why}
+    why = [_why_block(c, a, kb, setting) for c in shown_why]
+    flags = [
+        Flag(f.label, f.urgency.value, f.action, [finding_label(kb, x) for x in f.findings], list(f.sources))
+        for f in a.red_flags
+    ]
+    workup = [_action(w) for w in a.workup]
+    treatment = [_action(t) for t in a.treatment]
+    printed = _printed_sources(why, flags, workup, treatment)
     return Report(
         verdict=a.origin.verdict.value,
         verdict_label=ORIGIN_LABELS.get(a.origin.verdict.value, a.origin.verdict.value),
@@ -177,13 +186,10 @@ def build_report(a: Assessment, kb: KnowledgeBase, text: str | None) -> Report:
         urgency_reason=a.urgency_reason,
         segments=_segments(a.origin.probabilities),
         conditions=[_condition_row(c, a, kb, setting, c.id in why_ids, i == 0) for i, c in enumerate(a.conditions)],
-        why=[_why_block(c, a, kb, setting) for c in shown_why],
-        flags=[
-            Flag(f.label, f.urgency.value, f.action, [finding_label(kb, x) for x in f.findings], list(f.sources))
-            for f in a.red_flags
-        ],
-        workup=[_action(w) for w in a.workup],
-        treatment=[_action(t) for t in a.treatment],
+        why=why,
+        flags=flags,
+        workup=workup,
+        treatment=treatment,
         present=[finding_label(kb, f) for f, s in a.findings_used.items() if s == "present"],
         absent=[finding_label(kb, f) for f, s in a.findings_used.items() if s == "absent"],
         text_pieces=_marked(text, a, kb),
@@ -194,7 +200,7 @@ def build_report(a: Assessment, kb: KnowledgeBase, text: str | None) -> Report:
             for c in a.conflicts
         ],
         next_questions=[(q.question or q.label, pct(q.impact)) for q in a.next_questions],
-        references=[_reference(r.id, r.citation, r.seen, kb) for r in a.references],
+        references=[_reference(r.id, r.citation, r.seen, kb, r.id in printed) for r in a.references],
         setting=setting,
         knowledge_version=a.knowledge_version,
         engine_version=a.engine_version,
@@ -319,7 +325,22 @@ def _marked(text: str | None, a: Assessment, kb: KnowledgeBase) -> list[TextPiec
     return pieces
 
 
-def _reference(ref_id: str, citation: str, seen: str, kb: KnowledgeBase) -> Reference:
+def _printed_sources(why: list[WhyBlock], flags: list[Flag], workup: list[Action], treatment: list[Action]) -> set[str]:
+    """Sources cited by what the printed report shows (it leaves out exam hints and other priors' sources)."""
+    cited: set[str] = set()
+    for block in why:
+        cited.update(block.prior_sources)
+        for row in block.rows:
+            cited.update(row.sources)
+    for flag in flags:
+        cited.update(flag.sources)
+    for item in [*workup, *treatment]:
+        if item.kind != "exam":
+            cited.update(item.sources)
+    return cited
+
+
+def _reference(ref_id: str, citation: str, seen: str, kb: KnowledgeBase, printed: bool) -> Reference:
     ref = kb.references.get(ref_id)
     link = None
     if ref is not None:
@@ -329,4 +350,4 @@ def _reference(ref_id: str, citation: str, seen: str, kb: KnowledgeBase) -> Refe
             link = f"https://pubmed.ncbi.nlm.nih.gov/{ref.pmid}/"
         elif ref.url:
             link = ref.url
-    return Reference(ref_id, citation, seen, link)
+    return Reference(ref_id, citation, seen, link, printed)

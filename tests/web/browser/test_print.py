@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.web.browser.helpers import fill_myelopathy_case, pdf_pages, screenshot
+from tests.web.browser.helpers import fill_myelopathy_case, finding_group, pdf_pages, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -24,14 +24,22 @@ def test_print_view_hides_navigation_and_fits_two_pages(page: Any) -> None:
     assert 1 <= pages <= 2, f"the printed report has {pages} pages"
 
 
-def test_red_flag_report_still_fits_two_pages(page: Any) -> None:
+def test_busy_report_still_fits_two_pages(page: Any) -> None:
+    """Red flags, a myelopathy picture, a note with quotes and a conflict: still one or two pages."""
     page.goto("/assess")
-    for label in ["Low back pain", "Saddle anaesthesia", "Urinary retention", "Sciatica", "Fever"]:
-        group = page.get_by_role("group", name=label, exact=True)
-        group.locator("label", has_text="Present").click()
+    page.get_by_label("Age").fill("72")
+    present = ["Low back pain", "Saddle anaesthesia", "Urinary retention", "Sciatica", "Fever", "History of cancer"]
+    for label in [*present, "Hand clumsiness", "Gait disturbance", "Hoffmann sign"]:
+        finding_group(page, label).locator("label", has_text="Present").click()
+    page.get_by_label("Free text").fill(
+        "72F, 6 months of low back pain and unsteady gait. Clumsy hands. No fever. "
+        "MRI: C5-6 disc herniation with cord compression and T2 signal change; L4-5 canal stenosis."
+    )
     page.get_by_role("button", name="Assess and save").click()
     page.wait_for_url("**/assessments/*")
     assert page.locator("#red-flags").is_visible()
+    assert page.locator("#conflicts").is_visible()  # the note says no fever; the form says fever
+    screenshot(page, "result-busy")
     page.emulate_media(media="print")
     pages = pdf_pages(page.pdf(format="A4", print_background=True))
     assert 1 <= pages <= 2, f"the printed report has {pages} pages"
