@@ -1,6 +1,8 @@
 """``spinetriage extract FILE|-``: findings from a note, or a batch of notes.
 
-Wire into the main CLI with ``register(app)``.
+A folder (of ``.txt``), a ``.jsonl`` or a ``.parquet`` file is read as a batch (or any
+FILE with ``--batch``); see :mod:`spinetriage.text.batch`. Wire into the main CLI
+with ``register(app)``.
 """
 
 from __future__ import annotations
@@ -8,57 +10,62 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import Progress
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from spinetriage.errors import InputError
 
 from ._extract import extract
+from .batch import BatchSummary, available_cores, count_notes, output_format, run_batch
 
 __all__ = ["register"]
 
-
-def _read_batch(source: Path) -> list[tuple[str, str]]:
-    if source.is_dir():
-        return [(p.name, p.read_text(encoding="utf-8", errors="replace")) for p in sorted(source.glob("*.txt"))]
-    rows: list[tuple[str, str]] = []
-    with source.open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-                rows.append((str(obj.get("id", n)), str(obj["text"])))
-            except (json.JSONDecodeError, KeyError, AttributeError) as exc:
-                raise InputError(
-                    f"{source.name}:{n}", "not a JSON object with a 'text' field", '{"id": ..., "text": ...}'
-                ) from exc
-    return rows
+_BATCH_SUFFIXES = (".jsonl", ".ndjson", ".parquet", ".pq")
 
 
 def extract_command(
-    file: Annotated[str, typer.Argument(help="A note (text file), '-' for standard input")],
+    file: Annotated[str, typer.Argument(help="A note (text file), '-' for standard input, or a batch (see --batch)")],
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table")] = False,
     batch: Annotated[
-        bool, typer.Option("--batch", help="FILE is a folder of .txt notes or a JSONL of {id, text}")
+        bool,
+        typer.Option(
+            "--batch", help="FILE is a batch: a folder of .txt notes, a JSONL or a Parquet file (automatic for those)"
+        ),
     ] = False,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Batch: write JSONL here")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Batch: write records here (.jsonl or .parquet)")
+    ] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="Batch output format: jsonl or parquet (default: from -o)")
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option("--workers", help="Batch: worker processes (default: every available core)")
+    ] = None,
+    text_column: Annotated[str, typer.Option("--text-column", help="Batch: column or key holding the text")] = "text",
+    id_column: Annotated[str, typer.Option("--id-column", help="Batch: column or key holding the note id")] = "id",
 ) -> None:
     """Read findings (with status, side, levels and span) from a clinical note or MRI report."""
-    console = Console()
+    err = Console(stderr=True, highlight=False)
     try:
-        if batch:
-            _batch(Path(file), output, console)
+        path = Path(file)
+        if batch or (file != "-" and (path.is_dir() or path.suffix.lower() in _BATCH_SUFFIXES)):
+            _batch(path, output, fmt, workers, text_column, id_column, err)
             return
-        text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8", errors="replace")
+        text = sys.stdin.read() if file == "-" else path.read_text(encoding="utf-8", errors="replace")
         result = extract(text)
-    except (InputError, OSError) as exc:
-        Console(stderr=True).print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from exc
+    except InputError as exc:
+        err.print(Text.assemble(("error: ", "bold red"), str(exc)))
+        raise typer.Exit(2) from None
+    except OSError as exc:
+        err.print(
+            Text.assemble(("error: ", "bold red"), f"cannot read '{file}' ({exc.strerror or type(exc).__name__})")
+        )
+        raise typer.Exit(2) from None
     if json_out:
         typer.echo(json.dumps(result.to_dict(), indent=2))
         return
@@ -73,29 +80,71 @@ def extract_command(
             ", ".join(m.levels),
             m.severity or "",
             m.section.value,
-            text[m.start : m.end],
+            Text(text[m.start : m.end]),
         )
-    console.print(table)
+    Console().print(table)
 
 
-def _batch(source: Path, output: Path | None, console: Console) -> None:
-    rows = _read_batch(source)
-    out = output.open("w", encoding="utf-8") if output else sys.stdout
-    counts: dict[str, int] = {}
-    try:
-        with Progress(console=Console(stderr=True), transient=True) as progress:
-            task = progress.add_task("extracting", total=len(rows))
-            for doc_id, text in rows:
-                record: dict[str, Any] = {"id": doc_id, **extract(text).to_dict()}
-                for status in record["findings"].values():
-                    counts[status] = counts.get(status, 0) + 1
-                out.write(json.dumps(record) + "\n")
-                progress.advance(task)
-    finally:
-        if output:
-            out.close()
-    summary = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
-    Console(stderr=True).print(f"{len(rows)} notes; findings {summary or 'none'}")
+def _batch(
+    source: Path,
+    output: Path | None,
+    fmt: str | None,
+    workers: int | None,
+    text_column: str,
+    id_column: str,
+    err: Console,
+) -> None:
+    chosen = output_format(output, fmt)
+    n_workers = available_cores() if workers is None else workers
+    if n_workers < 1:
+        raise InputError("--workers", f"{n_workers} is not a number of processes", "1 or more")
+    if chosen == "parquet" and output is None:
+        raise InputError("--output", "Parquet cannot go to standard output", "-o out.parquet")
+    # No refresh thread: worker processes are forked, and forking next to a thread is unsafe.
+    with Progress(
+        TextColumn("extracting"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        auto_refresh=False,
+    ) as progress:
+        task = progress.add_task("extracting", total=count_notes(source))
+
+        def advance(n: int) -> None:
+            progress.advance(task, n)
+            progress.refresh()
+
+        summary = run_batch(
+            source,
+            output if output is not None else sys.stdout,
+            chosen,
+            workers=n_workers,
+            text_column=text_column,
+            id_column=id_column,
+            on_chunk=advance,
+        )
+    _print_summary(summary, n_workers, output, err)
+
+
+def _print_summary(summary: BatchSummary, workers: int, output: Path | None, err: Console) -> None:
+    statuses = ", ".join(f"{status} {n}" for status, n in sorted(summary.by_status.items())) or "none"
+    lines = [
+        f"{summary.notes} notes ({summary.ok} read, {summary.errors} with errors), {summary.mentions} mentions",
+        f"mentions by status: {statuses}",
+        f"{summary.notes_per_second:.0f} notes/s with {workers} worker(s), {summary.seconds:.2f} s",
+    ]
+    if summary.errors:
+        shown = ", ".join(summary.error_ids)
+        more = (
+            "" if summary.errors <= len(summary.error_ids) else f" and {summary.errors - len(summary.error_ids)} more"
+        )
+        lines.append(f"rows with errors (see their 'error' field): {shown}{more}")
+    if output is not None:
+        lines.append(f"written to {output}")
+    for line in lines:
+        err.print(Text(line))
 
 
 def register(app: typer.Typer) -> None:
