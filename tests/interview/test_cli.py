@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -9,6 +10,7 @@ from typer.testing import CliRunner
 from spinetriage.assessment import assess
 from spinetriage.case_io import load_case
 from spinetriage.cli import app
+from spinetriage.interview.engine import red_flag_screening
 from spinetriage.knowledge import KnowledgeBase
 
 runner = CliRunner()
@@ -47,3 +49,47 @@ def test_back_and_dont_know(tmp_path: Path, kb: KnowledgeBase) -> None:
 def test_bad_setting_is_a_clear_error() -> None:
     result = runner.invoke(app, ["interview", "--setting", "moon"], input="")
     assert result.exit_code == 2
+
+
+def test_simulate_json_reports_every_case_and_summaries() -> None:
+    result = runner.invoke(app, ["simulate", "--n", "6", "--seed", "2", "--max-questions", "3", "--json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    sampled = [c for c in document["cases"] if c["case"].startswith("sample")]
+    assert len(sampled) == 6
+    assert document["summary"]["sampled"]["cases"] == 6
+    for c in document["cases"]:
+        assert c["verdict_matches"] == (c["verdict"] == c["full_verdict"])
+        assert c["questions"] - c["screening_questions"] <= 3
+    again = runner.invoke(app, ["simulate", "--n", "6", "--seed", "2", "--max-questions", "3", "--json"])
+    assert json.loads(again.output) == document
+
+
+def test_simulate_table_and_textbook_order() -> None:
+    result = runner.invoke(app, ["simulate", "--n", "4", "--no-vignettes", "--order", "textbook", "--all"])
+    assert result.exit_code == 0, result.output
+    assert "Summary" in result.output and "textbook" in result.output and "sample0004" in result.output
+    assert "dev01" not in result.output
+
+
+def test_simulate_bad_input_exits_2(tmp_path: Path) -> None:
+    assert runner.invoke(app, ["simulate", "--n", "2", "--setting", "moon"]).exit_code == 2
+    missing = runner.invoke(app, ["simulate", "--n", "2", "--vignettes", str(tmp_path / "none.yaml")])
+    assert missing.exit_code == 2 and "vignettes" in missing.output
+    assert "Traceback" not in missing.output
+
+
+def test_interview_shows_implied_answers_and_saves_them(tmp_path: Path, kb: KnowledgeBase) -> None:
+    out = tmp_path / "case.yaml"
+    screening = len(red_flag_screening(kb))
+    # no to all screening questions, then yes to every question: a present broad-based gait implies
+    # a gait disturbance, or clonus implies brisk leg reflexes, whichever is asked
+    keys = "n\n" * screening + "y\n" * 80
+    result = runner.invoke(app, ["interview", "--save", str(out), "--max-questions", "40"], input=keys)
+    assert result.exit_code == 0, result.output
+    case = load_case(str(out), kb)
+    implied = {"gait_disturbance", "hyperreflexia_lower"} & {
+        f for f, s in case.findings.items() if s.value == "present"
+    }
+    assert implied
+    assert "Implied, not asked" in result.output

@@ -1,5 +1,19 @@
-"""Adaptive interview: the next best question, one answer at a time."""
+"""Adaptive interview: the next best question, one answer at a time, and its simulation."""
 
-from spinetriage.interview.engine import Question, Step, next_step
+from spinetriage.interview.engine import Question, Step, build_case, next_step
+from spinetriage.interview.implications import Implied
+from spinetriage.interview.simulate import KnownCase, Outcome, sample_cases, simulate, summarize, vignette_cases
 
-__all__ = ["Question", "Step", "next_step"]
+__all__ = [
+    "Implied",
+    "KnownCase",
+    "Outcome",
+    "Question",
+    "Step",
+    "build_case",
+    "next_step",
+    "sample_cases",
+    "simulate",
+    "summarize",
+    "vignette_cases",
+]
