@@ -217,11 +217,10 @@ async def assess_submit(request: Request, store: StoreDep, user: UserDep) -> Res
     case: Case | None = None
     if len(values["label"]) > MAX_LABEL:
         errors.append(InputError("label", f"longer than {MAX_LABEL} characters"))
-    if not errors:
-        try:
-            case = parse_case(data, kb)
-        except InputError as error:
-            errors.extend(_errors_of(error))
+    try:  # the case's own checks run even when the form had problems, so every problem shows at once
+        case = parse_case(data, kb)
+    except InputError as error:
+        errors.extend(_errors_of(error))
     if errors or case is None:
         return _page(request, "assess.html", _form_context(request, user, values, errors), status_code=422)
     stored = await run_in_threadpool(store.save, case, owner=user, source="clinician", label=values["label"])
@@ -429,6 +428,16 @@ def _interview_page(request: Request, user: str, mode: str, state: InterviewStat
             "number": len(state.answers) + 1,
             "hidden": state.hidden(),
             "summary": _summary(kb, state.answers, patient),
+            "implied": [
+                (
+                    finding_label(kb, i.finding),
+                    (PATIENT_WORDS if patient else INTERVIEW_WORDS).get(i.status.value, i.status.value),
+                    finding_label(kb, i.because),
+                    i.reason,
+                )
+                for i in getattr(step, "implied", ())
+                if i.finding not in state.answers
+            ],
             "words": PATIENT_WORDS if patient else INTERVIEW_WORDS,
             "advice": step.urgent_advice if patient else None,
             "can_go_back": bool(state.answers),

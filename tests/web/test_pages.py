@@ -1,0 +1,209 @@
+"""The HTML pages without a browser: storing, re-running, the questionnaire's limits, CSP-safe markup, access."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from spinetriage.knowledge import default_knowledge
+
+from .conftest import PASSWORD
+
+MakeClient = Callable[..., TestClient]
+PAGES = ["/", "/assess", "/interview", "/questionnaire", "/history", "/knowledge"]
+MYELOPATHY = {
+    "age": "64",
+    "sex": "male",
+    "setting": "primary_care",
+    "label": "page test",
+    "f.low_back_pain": "present",
+    "f.hand_clumsiness": "present",
+    "f.gait_disturbance": "present",
+    "f.hoffmann_sign": "present",
+    "f.sciatica": "absent",
+    "f.fever": "unknown",
+}
+
+
+def csrf(client: TestClient, path: str = "/assess") -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text)
+    assert match, f"{path} has a form with a CSRF token"
+    return match.group(1)
+
+
+def submit(client: TestClient, form: dict[str, str]) -> Any:
+    return client.post("/assess", data={**form, "csrf_token": csrf(client)}, follow_redirects=False)
+
+
+def stored(client: TestClient, location: str) -> dict[str, Any]:
+    response = client.get(f"/api/v1/assessments/{location.rsplit('/', 1)[-1]}")
+    assert response.status_code == 200
+    data: dict[str, Any] = response.json()
+    return data
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_pages_render_with_markup_the_csp_allows(client: TestClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 200
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    html = response.text
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), "no inline script"
+    assert not re.search(r"\son[a-z]+\s*=", html), "no inline event handler"
+    assert not re.search(r"\sstyle\s*=", html), "no inline style attribute"
+    assert 'href="#main"' in html  # the skip link
+
+
+def test_form_stores_the_case_as_given_and_shows_the_stored_result(client: TestClient) -> None:
+    response = submit(client, MYELOPATHY)
+    assert response.status_code == 303
+    record = stored(client, response.headers["location"])
+    assert record["source"] == "clinician"
+    assert record["label"] == "page test"
+    # "not examined" is not sent at all: unknown stays unknown
+    assert record["case"]["findings"] == {
+        "low_back_pain": "present",
+        "hand_clumsiness": "present",
+        "gait_disturbance": "present",
+        "hoffmann_sign": "present",
+        "sciatica": "absent",
+    }
+    page = client.get(response.headers["location"]).text
+    verdict = record["result"]["origin"]["verdict"]
+    assert f'data-verdict="{verdict}"' in page
+    for reference in record["result"]["references"]:
+        assert f'id="ref-{reference["id"]}"' in page
+
+
+def test_every_finding_of_the_knowledge_base_is_on_the_form(client: TestClient) -> None:
+    html = client.get("/assess").text
+    for finding in default_knowledge().findings:
+        for status in ("present", "absent", "unknown"):
+            assert f'id="f-{finding}-{status}"' in html
+        assert re.search(rf'id="f-{finding}-unknown" name="f\.{finding}" value="unknown" checked', html)
+
+
+def test_bad_form_names_each_field_and_keeps_the_answers(client: TestClient) -> None:
+    response = submit(client, {**MYELOPATHY, "age": "7", "f.fever": "maybe", "f.not_a_finding": "present"})
+    assert response.status_code == 422
+    for field in ("age", "findings.fever", "findings.not_a_finding"):
+        assert f"<strong>{field}</strong>" in response.text
+    assert re.search(r'id="f-hand_clumsiness-present" name="f\.hand_clumsiness" value="present" checked', response.text)
+
+
+def test_form_without_csrf_token_is_refused(client: TestClient) -> None:
+    client.get("/assess")
+    response = client.post("/assess", data=MYELOPATHY, follow_redirects=False)
+    assert response.status_code == 403
+
+
+def test_rerun_shows_the_result_is_identical(client: TestClient) -> None:
+    location = submit(client, MYELOPATHY).headers["location"]
+    response = client.post(f"{location}/rerun", data={"csrf_token": csrf(client)})
+    assert response.status_code == 200
+    assert "Re-run: identical" in response.text
+
+
+def test_unknown_assessment_is_a_404_page(client: TestClient) -> None:
+    response = client.get("/assessments/00000000-0000-0000-0000-000000000000")
+    assert response.status_code == 404
+    assert "Not found" in response.text
+
+
+def _questionnaire(client: TestClient, first: str, rest: str, label: str) -> Any:
+    """Answer the patient questionnaire to its end through the forms, then send it."""
+    state: dict[str, Any] = {"csrf_token": csrf(client, "/questionnaire"), "age": "70", "label": label}
+    page = client.post("/questionnaire/step", data=state).text
+    for turn in range(80):
+        assert "%" not in page
+        match = re.search(r'name="finding" value="([a-z0-9_]+)"', page)
+        if match is None:
+            break
+        answers = re.findall(r'name="a" value="([a-z0-9_]+=[a-z]+)"', page)
+        action = first if turn == 0 else rest
+        page = client.post(
+            "/questionnaire/step", data={**state, "a": answers, "finding": match.group(1), "action": action}
+        ).text
+    assert 'id="finish"' in page, "the questionnaire ends"
+    answers = re.findall(r'name="a" value="([a-z0-9_]+=[a-z]+)"', page)
+    return client.post("/questionnaire/finish", data={**state, "a": answers}, follow_redirects=False)
+
+
+def test_questionnaire_waits_for_the_clinician_and_tells_the_patient_nothing_clinical(client: TestClient) -> None:
+    response = _questionnaire(client, "present", "absent", "Q-PAGE-1")
+    assert response.status_code == 303
+    thanks = client.get(response.headers["location"])
+    text = re.sub(r"<[^>]+>", " ", thanks.text).lower()
+    assert "thank you" in text
+    assert "%" not in text and "probab" not in text
+    for condition in default_knowledge().conditions.values():
+        assert condition.label.lower() not in text
+    assert 'id="urgent-advice"' in thanks.text  # the first screening answer was yes: a red flag
+    history = client.get("/history?status=awaiting_clinician").text
+    assert "Q-PAGE-1" in history
+    record_id = re.search(r'data-id="([0-9a-f-]+)"', history)
+    assert record_id
+    record = client.get(f"/api/v1/assessments/{record_id.group(1)}").json()
+    assert (record["source"], record["status"]) == ("questionnaire", "awaiting_clinician")
+
+
+def test_clinician_marks_a_questionnaire_reviewed(client: TestClient) -> None:
+    _questionnaire(client, "absent", "absent", "Q-PAGE-2")
+    history = client.get("/history?q=Q-PAGE-2").text
+    record_id = re.search(r'data-id="([0-9a-f-]+)"', history)
+    assert record_id
+    page = client.get(f"/assessments/{record_id.group(1)}").text
+    assert "awaiting your review" in page
+    response = client.post(
+        f"/assessments/{record_id.group(1)}/reviewed", data={"csrf_token": csrf(client)}, follow_redirects=False
+    )
+    assert response.status_code == 303
+    assert client.get(f"/api/v1/assessments/{record_id.group(1)}").json()["status"] == "complete"
+
+
+def test_tampered_interview_state_names_the_field(client: TestClient) -> None:
+    token = csrf(client, "/interview")
+    response = client.post("/interview/step", data={"csrf_token": token, "a": "no_such_finding=present"})
+    assert response.status_code == 422
+    assert "answers.no_such_finding" in response.text
+
+
+def test_interview_back_removes_the_last_answer(client: TestClient) -> None:
+    token = csrf(client, "/interview")
+    first = client.post("/interview/step", data={"csrf_token": token}).text
+    asked = re.search(r'name="finding" value="([a-z0-9_]+)"', first)
+    assert asked
+    second = client.post(
+        "/interview/step", data={"csrf_token": token, "finding": asked.group(1), "action": "absent"}
+    ).text
+    assert f'name="a" value="{asked.group(1)}=absent"' in second
+    back = client.post(
+        "/interview/step", data={"csrf_token": token, "a": f"{asked.group(1)}=absent", "action": "back"}
+    ).text
+    assert f'name="finding" value="{asked.group(1)}"' in back
+    assert 'name="a"' not in back
+
+
+def test_history_search_filters_by_label(client: TestClient) -> None:
+    submit(client, {**MYELOPATHY, "label": "alpha case"})
+    submit(client, {**MYELOPATHY, "label": "beta case"})
+    page = client.get("/history?q=alpha").text
+    assert "alpha case" in page and "beta case" not in page
+
+
+def test_pages_need_login_and_show_only_the_users_own(make_client: MakeClient) -> None:
+    client = make_client(users=("ann", "bob"))
+    assert client.get("/assess", follow_redirects=False).status_code == 303
+    for user in ("ann", "bob"):
+        token = csrf(client, "/login")
+        client.post("/login", data={"username": user, "password": PASSWORD, "csrf_token": token, "next": "/"})
+        if user == "ann":
+            location = submit(client, MYELOPATHY).headers["location"]
+            assert client.get(location).status_code == 200
+            client.post("/logout", data={"csrf_token": csrf(client, "/")})
+    assert client.get(location).status_code == 404  # bob cannot see ann's assessment
+    assert "page test" not in client.get("/history").text

@@ -1,0 +1,79 @@
+"""What the result page draws: formatting, chart geometry, arithmetic shown, quoted spans, printed sources."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from spinetriage import assess
+from spinetriage.knowledge import default_knowledge
+from spinetriage.web.report_view import build_report, logit, pct
+
+CASE = {
+    "age": 64,
+    "sex": "male",
+    "findings": {
+        "low_back_pain": "present",
+        "hand_clumsiness": "present",
+        "gait_disturbance": "present",
+        "broad_based_gait": "present",
+        "hoffmann_sign": "present",
+        "sciatica": "absent",
+        "fever": "present",
+    },
+    "text": "Unsteady gait. Positive Hoffmann sign. No saddle anaesthesia.",
+}
+
+
+@pytest.mark.parametrize(
+    ("p", "text"),
+    [(0.0, "0%"), (0.0004, "<0.1%"), (0.012, "1.2%"), (0.0999, "10.0%"), (0.5, "50%"), (0.996, ">99%")],
+)
+def test_percentages_never_round_to_a_false_certainty(p: float, text: str) -> None:
+    assert pct(p) == text
+
+
+def test_report_shows_the_arithmetic_and_draws_inside_the_chart() -> None:
+    kb = default_knowledge()
+    a = assess(CASE)
+    report = build_report(a, kb, CASE["text"])
+    by_id = {c.id: c for c in a.conditions}
+    assert report.why, "the top conditions are explained"
+    for block in report.why:
+        condition = by_id[block.id]
+        counted = sum(x.log_odds for x in condition.contributions)
+        # the shown sum is the engine's own: prior log-odds + counted evidence = posterior log-odds
+        assert math.isclose(logit(condition.prior) + counted, logit(condition.probability), abs_tol=1e-6)
+        assert pct(condition.probability) in block.summary
+        for row in block.rows:
+            assert row.x >= 0.0 and row.x + row.width <= 100.0 + 1e-9
+            assert (row.x >= 50.0) == row.up
+    for row in report.conditions:
+        assert 0.0 <= row.bar <= 100.0 and 0.0 <= row.prior_x <= 100.0
+    assert math.isclose(sum(s.width for s in report.segments), 100.0, abs_tol=0.01)
+
+
+def test_not_counted_evidence_says_so() -> None:
+    report = build_report(assess(CASE), default_knowledge(), None)
+    ghosts = [row for block in report.why for row in block.rows if not row.counted]
+    assert ghosts, "grouped findings leave one member uncounted"
+    assert all(row.weight.startswith("0 (would be") and row.note for row in ghosts)
+
+
+def test_quoted_spans_are_marked_in_the_note() -> None:
+    a = assess(CASE)
+    report = build_report(a, default_knowledge(), CASE["text"])
+    assert "".join(p.text for p in report.text_pieces) == CASE["text"]
+    marked = {p.text for p in report.text_pieces if p.finding}
+    assert {t.quote for t in a.from_text} <= marked
+
+
+def test_red_flag_sources_are_printed() -> None:
+    a = assess(CASE)
+    report = build_report(a, default_knowledge(), None)
+    assert report.flags, "fever raises the infection flag"
+    printed = {r.id for r in report.references if r.printed}
+    for flag in a.red_flags:
+        assert set(flag.sources) <= printed
+    assert {r.id for r in report.references} == {r.id for r in a.references}
