@@ -1,8 +1,10 @@
 """The database: engine, sessions, ORM tables and migrations.
 
-SQLite (the default) runs in WAL mode with ``synchronous=FULL``, foreign keys on and a
-busy timeout, so several server processes can write one file safely and an
-acknowledged write survives a crash. PostgreSQL is reached through psycopg 3
+SQLite (the default) runs in WAL mode with foreign keys on and a busy timeout, so several
+server processes can write one file safely. ``synchronous=NORMAL`` (SQLite's advice for
+WAL): an acknowledged write survives a crash or kill of the server; a power cut can roll
+back the last transactions but never corrupts the file. ``sqlite:///PATH?synchronous=full``
+makes every commit reach the disk (an fsync each, about 3 ms here). PostgreSQL is reached through psycopg 3
 (``postgresql+psycopg://``). The schema is created and upgraded by the Alembic
 migrations in ``web/migrations``; nothing calls ``create_all``.
 """
@@ -21,6 +23,7 @@ from sqlalchemy.types import TypeDecorator
 from spinetriage.errors import InputError
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+SQLITE_SYNCHRONOUS = ("normal", "full")
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -94,13 +97,16 @@ class SecretRow(Base):
     value: Mapped[str] = mapped_column(Text, nullable=False)
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=FULL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-    cursor.close()
+def _sqlite_pragmas(synchronous: str) -> Any:
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    return on_connect
 
 
 def make_engine(database_url: str) -> Engine:
@@ -115,8 +121,14 @@ def make_engine(database_url: str) -> Engine:
     if backend == "sqlite":
         if url.database in (None, "", ":memory:"):
             raise InputError("--database-url", "an in-memory SQLite database would lose the record", "sqlite:///PATH")
+        synchronous = str(url.query.get("synchronous", "normal")).lower()
+        if synchronous not in SQLITE_SYNCHRONOUS:
+            raise InputError("--database-url", "unknown synchronous setting", ", ".join(SQLITE_SYNCHRONOUS))
+        url = url.difference_update_query(["synchronous"])
+        if set(url.query):
+            raise InputError("--database-url", "unknown SQLite URL parameter", "synchronous")
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False})
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_pragmas(synchronous.upper()))
         return engine
     if backend == "postgresql":
         if url.get_driver_name() != "psycopg":

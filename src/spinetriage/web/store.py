@@ -55,7 +55,7 @@ class StoredAssessment:
         """The API form: every field, ``created_at`` in ISO 8601 UTC."""
         return {
             "id": self.id,
-            "created_at": self.created_at.isoformat(),
+            "created_at": self.created_at.isoformat().replace("+00:00", "Z"),
             "owner": self.owner,
             "source": self.source,
             "status": self.status,
