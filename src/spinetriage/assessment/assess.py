@@ -218,7 +218,9 @@ def _assess_patient(
         treatment=treatment,
         next_questions=[_question(kb, imp) for imp in _top(kb, ranked, FindingKind.HISTORY, MAX_QUESTIONS)],
         findings_used={f: s.value for f, s in sorted(patient.evidence.items())},
-        references=[catalogue[r] for r in sorted(cited) if r in catalogue],
+        references=[
+            ReferenceOut(id=r, citation=catalogue[r][0], seen=catalogue[r][1]) for r in sorted(cited) if r in catalogue
+        ],
         disclaimer=DISCLAIMER,
         clusters=clusters,
         instruments=instrument_list,
@@ -227,18 +229,24 @@ def _assess_patient(
     )
 
 
-def _catalogue(model: CompiledModel) -> dict[str, ReferenceOut]:
-    """Every citable reference: the knowledge base's first, then the instruments' own."""
-    refs: dict[str, ReferenceOut] = {}
-    for spec in registry().values():
-        for r in spec.references:
-            refs[r.id] = ReferenceOut(id=r.id, citation=r.citation, seen=r.seen)
-    for cluster in model.clusters:
-        for rid, citation, seen in cluster.references:
-            refs[rid] = ReferenceOut(id=rid, citation=citation, seen=seen)
-    for rid, ref in model.knowledge.references.items():
-        refs[rid] = ReferenceOut(id=rid, citation=ref.citation, seen=ref.seen)
-    return refs
+_CATALOGUES: dict[tuple[str, tuple[str, ...]], dict[str, tuple[str, str]]] = {}
+
+
+def _catalogue(model: CompiledModel) -> dict[str, tuple[str, str]]:
+    """Every citable reference as (citation, seen): the knowledge base's first, then the instruments'."""
+    key = (model.version, tuple(c.instrument for c in model.clusters))
+    if key not in _CATALOGUES:
+        refs: dict[str, tuple[str, str]] = {}
+        for spec in registry().values():
+            for r in spec.references:
+                refs[r.id] = (r.citation, r.seen)
+        for cluster in model.clusters:
+            for rid, citation, seen in cluster.references:
+                refs[rid] = (citation, seen)
+        for rid, ref in model.knowledge.references.items():
+            refs[rid] = (ref.citation, ref.seen)
+        _CATALOGUES[key] = refs
+    return _CATALOGUES[key]
 
 
 def _top(kb: KnowledgeBase, ranked: list[Impact], kind: FindingKind, limit: int) -> list[Impact]:

@@ -65,6 +65,8 @@ def rank_unknown_findings(
 
 def _bearing(model: CompiledModel) -> dict[str, tuple[int, ...]]:
     """Conditions each finding bears on: its links, plus the condition of any cluster that reads it."""
+    if not model.clusters:
+        return model.conditions_of_finding
     bearing = {f: list(ix) for f, ix in model.conditions_of_finding.items()}
     for index, cm in enumerate(model.conditions):
         if cm.cluster is not None:

@@ -20,7 +20,7 @@ once with the model; reading one is a handful of dictionary look-ups.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from spinetriage.errors import KnowledgeError
 from spinetriage.knowledge.base import KnowledgeBase
@@ -62,14 +62,20 @@ class ClusterModel:
     items: tuple[ClusterItemModel, ...]
     bands: tuple[ClusterBand, ...]
     references: tuple[tuple[str, str, str], ...]
+    findings: frozenset[str] = field(init=False)
+    """Every finding an item reads."""
+    uses_age: bool = field(init=False)
+    items_of: dict[str, tuple[str, ...]] = field(init=False, hash=False)
+    """Finding id -> the items that read it."""
 
-    @property
-    def findings(self) -> frozenset[str]:
-        return frozenset(f for item in self.items for f in item.findings)
-
-    @property
-    def uses_age(self) -> bool:
-        return any(item.age_above is not None for item in self.items)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "findings", frozenset(f for item in self.items for f in item.findings))
+        object.__setattr__(self, "uses_age", any(item.age_above is not None for item in self.items))
+        items_of: dict[str, list[str]] = {}
+        for item in self.items:
+            for finding in item.findings:
+                items_of.setdefault(finding, []).append(item.id)
+        object.__setattr__(self, "items_of", {f: tuple(ids) for f, ids in items_of.items()})
 
     def band_for(self, count: int) -> ClusterBand:
         return next(b for b in self.bands if b.minimum <= count <= b.maximum)

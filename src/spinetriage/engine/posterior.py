@@ -158,19 +158,56 @@ def cluster_reading(cm: ConditionModel, patient: Patient, override: Override = N
     return read_cluster(cm.cluster, patient.evidence, patient.age, override)
 
 
-def _state(cm: ConditionModel, patient: Patient, override: Override = None) -> ConditionState:
-    gate = gate_open(cm, patient.evidence, override)
-    reading = cluster_reading(cm, patient, override)
+def _evaluate(
+    cm: ConditionModel, patient: Patient, override: Override = None
+) -> tuple[ConditionState, tuple[str | None, ...]]:
+    """The condition's state and, per slot, the member that counts (None: none counts).
+
+    Walks the known findings rather than every link (a case knows a few findings of
+    many): the same choices as :func:`slot_choice`, ties to the member listed first.
+    """
+    evidence: Mapping[str, Status] = patient.evidence
+    if override is not None:
+        evidence = {**evidence, override[0]: override[1]}
+    links = cm.links
+    known = []
+    gate = False
+    for finding, status in evidence.items():
+        link = links.get(finding)
+        if link is None or status is Status.UNKNOWN:
+            continue
+        known.append((finding, status is Status.PRESENT, link))
+        if status is Status.PRESENT and not link.imaging and link.ln_present > 0:
+            gate = True
+    reading = None if cm.cluster is None else read_cluster(cm.cluster, evidence, patient.age)
     applied = reading is not None and reading.applied
     absorbed = cm.cluster_slots if applied else frozenset()
-    weights = tuple(
-        0.0 if i in absorbed else slot_choice(cm, i, patient.evidence, gate, override)[1] for i in range(len(cm.slots))
-    )
+    weights = [0.0] * len(cm.slots)
+    members: list[str | None] = [None] * len(cm.slots)
+    for finding, present, link in known:
+        slot = cm.slot_of[finding]
+        if slot in absorbed:
+            continue
+        weight = link.ln_present if present else link.ln_absent
+        if present and link.imaging and weight > 0 and not gate:
+            continue
+        current = members[slot]
+        if (
+            current is None
+            or abs(weight) > abs(weights[slot])
+            or (abs(weight) == abs(weights[slot]) and cm.slots[slot].index(finding) < cm.slots[slot].index(current))
+        ):
+            members[slot], weights[slot] = finding, weight
     total = demographic_log_odds(cm, patient, without_age=applied and cm.cluster is not None and cm.cluster.uses_age)
     if applied:
         assert reading is not None and reading.band is not None
         total += math.log(reading.band.ratio)
-    return ConditionState(total + sum(weights), gate, weights, reading, absorbed)
+    state = ConditionState(total + sum(weights), gate, tuple(weights), reading, absorbed)
+    return state, tuple(members)
+
+
+def _state(cm: ConditionModel, patient: Patient, override: Override = None) -> ConditionState:
+    return _evaluate(cm, patient, override)[0]
 
 
 def condition_state(cm: ConditionModel, patient: Patient) -> ConditionState:
@@ -179,8 +216,14 @@ def condition_state(cm: ConditionModel, patient: Patient) -> ConditionState:
 
 def log_odds_if(cm: ConditionModel, state: ConditionState, patient: Patient, finding: str, status: Status) -> float:
     """Log-odds of the condition if ``finding`` had ``status``, recomputing only what changes."""
-    if finding in cm.cluster_sensitive:
-        return _state(cm, patient, (finding, status)).log_odds
+    reading = state.cluster
+    if reading is not None and finding in reading.cluster.findings:
+        resolvable = reading.cluster.items_of[finding]
+        could_complete = all(item in resolvable for item in reading.unknown)
+        if reading.applied or (
+            could_complete and read_cluster(reading.cluster, patient.evidence, patient.age, (finding, status)).applied
+        ):
+            return _state(cm, patient, (finding, status)).log_odds  # the cluster switches or stays in use
     link = cm.links.get(finding)
     if link is None:
         return state.log_odds
@@ -237,15 +280,15 @@ def _cluster_contribution(reading: ClusterReading) -> Contribution | None:
 def explain(model: CompiledModel, cm: ConditionModel, patient: Patient) -> Posterior:
     """The posterior of one condition with every piece of evidence and whether it counted."""
     kb = model.knowledge
-    state = _state(cm, patient)
+    state, members = _evaluate(cm, patient)
     gate = state.gate_open
     reading = state.cluster
     absorbed = state.absorbed
-    chosen = {slot_choice(cm, i, patient.evidence, gate)[0] for i in range(len(cm.slots)) if i not in absorbed}
+    chosen = {m for m in members if m is not None}
     contributions: list[Contribution] = []
-    for finding, link in cm.links.items():
-        status = patient.evidence.get(finding)
-        if status is None or status is Status.UNKNOWN:
+    for finding, status in patient.evidence.items():
+        link = cm.links.get(finding)
+        if link is None or status is Status.UNKNOWN:
             continue
         lk = link.likelihood
         present = status is Status.PRESENT
