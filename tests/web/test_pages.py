@@ -207,3 +207,16 @@ def test_pages_need_login_and_show_only_the_users_own(make_client: MakeClient) -
             client.post("/logout", data={"csrf_token": csrf(client, "/")})
     assert client.get(location).status_code == 404  # bob cannot see ann's assessment
     assert "page test" not in client.get("/history").text
+
+
+def test_interview_in_plain_wording_asks_the_patients_questions(client: TestClient) -> None:
+    kb = default_knowledge()
+    token = csrf(client, "/interview")
+    page = client.post("/interview/step", data={"csrf_token": token, "wording": "patient"}).text
+    asked = re.search(r'name="finding" value="([a-z0-9_]+)"', page)
+    assert asked
+    question = kb.findings[asked.group(1)].patient_question
+    assert question and question.replace("'", "&#39;") in page
+    assert 'name="wording" value="patient"' in page  # the choice travels with the state
+    bad = client.post("/interview/step", data={"csrf_token": token, "wording": "loud"})
+    assert bad.status_code == 422 and "<strong>wording</strong>" in bad.text

@@ -26,7 +26,7 @@ from spinetriage.interview.engine import Step, build_case, next_step, urgent_adv
 from spinetriage.knowledge import KnowledgeBase, default_knowledge
 from spinetriage.vocab import ExamSection, FindingKind, Status
 from spinetriage.web.deps import current_user, get_store, templates, verify_csrf
-from spinetriage.web.report_view import build_report, finding_label
+from spinetriage.web.report_view import build_report, finding_label, pct
 from spinetriage.web.store import MAX_LABEL, NotFound, Store, StoredAssessment
 
 router = APIRouter(include_in_schema=False)
@@ -357,22 +357,31 @@ async def history(
 
 @dataclass(frozen=True)
 class InterviewState:
-    """Everything an interview step needs, read back from the hidden fields of the last page."""
+    """Everything an interview step needs, read back from the hidden fields of the last page.
+
+    ``wording`` is the interview engine's mode: ``clinician`` (history and exam, clinical
+    terms) or ``patient`` (history only, plain language). The questionnaire is always
+    ``patient``; the clinician's interview may use either.
+    """
 
     answers: dict[str, str]
     age: int | None
     sex: str | None
     setting: str
     label: str
+    wording: str
 
     def hidden(self) -> list[tuple[str, str]]:
         fields = [(ANSWER_FIELD, f"{f}={s}") for f, s in self.answers.items()]
         fields += [("age", "" if self.age is None else str(self.age)), ("sex", self.sex or "")]
-        fields += [("setting", self.setting), ("label", self.label)]
+        fields += [("setting", self.setting), ("label", self.label), ("wording", self.wording)]
         return fields
 
 
-def _read_state(form: FormData, kb: KnowledgeBase) -> InterviewState:
+WORDINGS = ("clinician", "patient")
+
+
+def _read_state(form: FormData, kb: KnowledgeBase, questionnaire: bool) -> InterviewState:
     answers: dict[str, str] = {}
     for raw in form.getlist(ANSWER_FIELD):
         finding, _, status = str(raw).partition("=")
@@ -399,75 +408,80 @@ def _read_state(form: FormData, kb: KnowledgeBase) -> InterviewState:
     label = _text(form, "label")
     if len(label) > MAX_LABEL:
         raise InputError("label", f"longer than {MAX_LABEL} characters")
-    return InterviewState(answers, age, sex, setting, label)
+    wording = "patient" if questionnaire else (_text(form, "wording") or "clinician")
+    if wording not in WORDINGS:
+        raise InputError("wording", "not an allowed value", ", ".join(WORDINGS))
+    return InterviewState(answers, age, sex, setting, label, wording)
 
 
-def _summary(kb: KnowledgeBase, answers: Mapping[str, str], patient: bool) -> list[tuple[str, str, str]]:
-    words = PATIENT_WORDS if patient else INTERVIEW_WORDS
+def _summary(kb: KnowledgeBase, answers: Mapping[str, str], plain: bool) -> list[tuple[str, str, str]]:
+    words = PATIENT_WORDS if plain else INTERVIEW_WORDS
     rows = []
     for finding, status in answers.items():
         f = kb.findings[finding]
-        text = (f.patient_question or f.label) if patient else f.label
+        text = (f.patient_question or f.label) if plain else f.label
         rows.append((text, words[status], status))
     return rows
 
 
-def _interview_page(request: Request, user: str, mode: str, state: InterviewState, step: Step) -> Response:
+def _interview_page(request: Request, user: str, questionnaire: bool, state: InterviewState, step: Step) -> Response:
     kb = _kb()
-    patient = mode == "patient"
-    base = "/questionnaire" if patient else "/interview"
+    plain = state.wording == "patient"
+    words = PATIENT_WORDS if plain else INTERVIEW_WORDS
     return _page(
         request,
         "interview_step.html",
         {
             "user": user,
-            "active": "questionnaire" if patient else "interview",
-            "patient": patient,
-            "base": base,
+            "active": "questionnaire" if questionnaire else "interview",
+            "patient": questionnaire,
+            "base": "/questionnaire" if questionnaire else "/interview",
             "step": step,
             "number": len(state.answers) + 1,
             "hidden": state.hidden(),
-            "summary": _summary(kb, state.answers, patient),
+            "summary": _summary(kb, state.answers, plain),
             "implied": [
                 (
                     finding_label(kb, i.finding),
-                    (PATIENT_WORDS if patient else INTERVIEW_WORDS).get(i.status.value, i.status.value),
+                    words.get(i.status.value, i.status.value),
                     finding_label(kb, i.because),
                     i.reason,
                 )
                 for i in getattr(step, "implied", ())
                 if i.finding not in state.answers
             ],
-            "words": PATIENT_WORDS if patient else INTERVIEW_WORDS,
-            "advice": step.urgent_advice if patient else None,
+            "words": words,
+            "advice": step.urgent_advice,
             "can_go_back": bool(state.answers),
         },
     )
 
 
-def _start_context(user: str, patient: bool, errors: list[InputError]) -> dict[str, Any]:
+def _start_page(request: Request, user: str, questionnaire: bool, errors: list[InputError]) -> Response:
     kb = _kb()
-    return {
+    context = {
         "user": user,
-        "active": "questionnaire" if patient else "interview",
-        "patient": patient,
+        "active": "questionnaire" if questionnaire else "interview",
+        "patient": questionnaire,
         "settings": [(s.id, s.label) for s in kb.settings.values()],
         "default_setting": DEFAULT_SETTING,
         "errors": errors,
         "min_age": MIN_AGE,
         "max_age": MAX_AGE,
+        "max_label": MAX_LABEL,
     }
+    template = "questionnaire_start.html" if questionnaire else "interview_start.html"
+    return _page(request, template, context, status_code=422 if errors else 200)
 
 
-async def _advance(request: Request, user: str, mode: str, form: FormData) -> Response:
+async def _advance(request: Request, user: str, questionnaire: bool) -> Response:
     """Apply the posted action (answer, back, stop) and show the next question or the review."""
     kb = _kb()
-    patient = mode == "patient"
+    form = await request.form()
     try:
-        state = _read_state(form, kb)
+        state = _read_state(form, kb, questionnaire)
     except InputError as error:
-        template = "questionnaire_start.html" if patient else "interview_start.html"
-        return _page(request, template, _start_context(user, patient, [error]), status_code=422)
+        return _start_page(request, user, questionnaire, [error])
     answers = dict(state.answers)
     action = _text(form, "action")
     asked = _text(form, "finding")
@@ -475,35 +489,27 @@ async def _advance(request: Request, user: str, mode: str, form: FormData) -> Re
         answers.pop(next(reversed(answers)))
     elif action in STATUS_WORDS and asked:
         if asked not in kb.findings:
-            problem = InputError("finding", "unknown finding identifier")
-            template = "questionnaire_start.html" if patient else "interview_start.html"
-            return _page(request, template, _start_context(user, patient, [problem]), status_code=422)
+            return _start_page(request, user, questionnaire, [InputError("finding", "unknown finding identifier")])
         answers[asked] = action
-    state = InterviewState(answers, state.age, state.sex, state.setting, state.label)
+    state = InterviewState(answers, state.age, state.sex, state.setting, state.label, state.wording)
     step = await run_in_threadpool(
-        next_step,
-        answers,
-        mode="patient" if patient else "clinician",
-        age=state.age,
-        sex=state.sex,
-        setting=state.setting,
-    )
-    if action == "stop" and not patient:
-        step = Step(None, True, "stopped by the clinician", len(answers), None, None)
-    return _interview_page(request, user, mode, state, step)
+        next_step, answers, mode="patient" if state.wording == "patient" else "clinician",
+        age=state.age, sex=state.sex, setting=state.setting,
+    )  # fmt: skip
+    if action == "stop" and not questionnaire:
+        step = Step(None, True, "stopped by the clinician", len(answers), step.urgent_advice, None)
+    return _interview_page(request, user, questionnaire, state, step)
 
 
-async def _finish(request: Request, user: str, store: Store, mode: str) -> Response:
+async def _finish(request: Request, user: str, store: Store, questionnaire: bool) -> Response:
     kb = _kb()
-    patient = mode == "patient"
     form = await request.form()
     try:
-        state = _read_state(form, kb)
+        state = _read_state(form, kb, questionnaire)
         case = build_case(state.answers, age=state.age, sex=state.sex, setting=state.setting)
     except InputError as error:
-        template = "questionnaire_start.html" if patient else "interview_start.html"
-        return _page(request, template, _start_context(user, patient, [error]), status_code=422)
-    if patient:
+        return _start_page(request, user, questionnaire, [error])
+    if questionnaire:
         label = state.label or "Pre-visit questionnaire"
         stored = await run_in_threadpool(
             store.save, case, owner=user, source="questionnaire", label=label, status="awaiting_clinician"
@@ -515,32 +521,32 @@ async def _finish(request: Request, user: str, store: Store, mode: str) -> Respo
 
 @router.get("/interview")
 async def interview_start(request: Request, user: UserDep) -> Response:
-    return _page(request, "interview_start.html", _start_context(user, False, []))
+    return _start_page(request, user, False, [])
 
 
 @router.post("/interview/step", dependencies=[Depends(verify_csrf)])
 async def interview_step(request: Request, user: UserDep) -> Response:
-    return await _advance(request, user, "clinician", await request.form())
+    return await _advance(request, user, questionnaire=False)
 
 
 @router.post("/interview/finish", dependencies=[Depends(verify_csrf)])
 async def interview_finish(request: Request, store: StoreDep, user: UserDep) -> Response:
-    return await _finish(request, user, store, "clinician")
+    return await _finish(request, user, store, questionnaire=False)
 
 
 @router.get("/questionnaire")
 async def questionnaire_start(request: Request, user: UserDep) -> Response:
-    return _page(request, "questionnaire_start.html", _start_context(user, True, []))
+    return _start_page(request, user, True, [])
 
 
 @router.post("/questionnaire/step", dependencies=[Depends(verify_csrf)])
 async def questionnaire_step(request: Request, user: UserDep) -> Response:
-    return await _advance(request, user, "patient", await request.form())
+    return await _advance(request, user, questionnaire=True)
 
 
 @router.post("/questionnaire/finish", dependencies=[Depends(verify_csrf)])
 async def questionnaire_finish(request: Request, store: StoreDep, user: UserDep) -> Response:
-    return await _finish(request, user, store, "patient")
+    return await _finish(request, user, store, questionnaire=True)
 
 
 @router.get("/questionnaire/thanks/{assessment_id}")
@@ -574,7 +580,11 @@ async def knowledge_page(request: Request, user: UserDep) -> Response:
     conditions = [
         {
             "condition": c,
-            "priors": [(kb.settings[s].label, kb.priors[(s, c.id)]) for s in kb.settings if (s, c.id) in kb.priors],
+            "priors": [
+                (kb.settings[s].label, pct(kb.priors[(s, c.id)].probability), kb.priors[(s, c.id)])
+                for s in kb.settings
+                if (s, c.id) in kb.priors
+            ],
         }
         for c in kb.conditions.values()
     ]

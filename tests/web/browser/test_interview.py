@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 
 def test_interview_steps_back_and_stores_the_assessment(page: Any, console: Console) -> None:
     page.goto("/interview")
-    page.get_by_label("Age").fill("70")
+    page.get_by_role("spinbutton", name="Age").fill("70")
     page.get_by_role("button", name="Start the interview").click()
     first = page.locator("#question").inner_text()
     page.get_by_role("button", name="No", exact=True).click()
