@@ -70,6 +70,8 @@ def main() -> None:
     throughput = len(cases) * 5 / (time.perf_counter() - start)
     subset = cases[: min(60, len(cases))]
     pgmpy = median_seconds(lambda c: reference_posteriors(kb, patient(c)), subset)
+    graded = _graded_cases(len(cases))
+    with_instruments = median_seconds(assess, graded, repeat=5)
     worst = max(
         abs(reference_posteriors(kb, patient(c))[r.condition] - r.probability)
         for c in subset[:20]
@@ -86,6 +88,23 @@ def main() -> None:
     print(f"ratio pgmpy / spinetriage posteriors: {pgmpy / posterior:,.0f}x")
     print(f"ratio pgmpy / spinetriage full assessment: {pgmpy / full:,.0f}x")
     print(f"largest posterior difference vs pgmpy on 20 cases: {worst:.2e}")
+    print(
+        f"with instruments (complete Cook 2010 cluster, mJOA and previous mJOA): median {with_instruments * 1e3:.3f} ms"
+    )
+
+
+def _graded_cases(n: int, seed: int = 11) -> list[Case]:
+    """Random complete Cook 2010 clusters with a current and a previous mJOA (issue 3 paths)."""
+    rnd = random.Random(seed)
+    items = ["broad_based_gait", "gait_disturbance", "hoffmann_sign", "inverted_supinator", "babinski_sign"]
+    cases = []
+    for _ in range(n):
+        findings = {f: rnd.choice([Status.PRESENT, Status.ABSENT]) for f in items}
+        mjoa = {"upper_limb_motor": rnd.randint(2, 5), "lower_limb_motor": rnd.randint(3, 7)}
+        mjoa |= {"upper_limb_sensation": rnd.randint(1, 3), "micturition": rnd.randint(2, 3)}
+        instruments = {"mjoa": mjoa, "mjoa_previous": {"total": rnd.randint(10, 18)}}
+        cases.append(Case(age=rnd.randint(40, 90), findings=findings, instruments=instruments))
+    return cases
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ def main() -> None:
     args = parser.parse_args()
     vignettes = yaml.safe_load(args.path.read_text(encoding="utf-8"))
     for setting in [args.setting] if args.setting else ["primary_care", "spine_clinic"]:
-        hits = flags_ok = 0
+        hits = flags_ok = clustered = 0
         print(f"\n== setting: {setting}")
         for v in vignettes:
             findings = {**v["findings"], **(v.get("imaging_findings") or {})}
@@ -33,10 +33,12 @@ def main() -> None:
             flag_hit = sorted({f.condition for f in result.red_flags}) == sorted(v["expected_red_flags"])
             hits += hit
             flags_ok += flag_hit
+            clustered += any(c.status == "applied" for c in result.clusters)
             probs = " ".join(f"{k[:4]}={p:.2f}" for k, p in result.origin.probabilities.items())
             print(f"{v['id']}  expected {v['expected_origin']:9} got {got:12} {'ok ' if hit else 'MISS'}  {probs}")
         n = len(vignettes)
         print(f"origin verdict matches: {hits}/{n} ({hits / n:.0%}); red flags match: {flags_ok}/{n}")
+        print(f"a validated cluster (Cook 2010/2011) applied in {clustered}/{n} (needs every item known)")
 
 
 if __name__ == "__main__":
