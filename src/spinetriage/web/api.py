@@ -47,13 +47,13 @@ AssessmentId = Annotated[str, Path(max_length=64, description="the id returned w
 
 _PROBLEM = {"model": ProblemDetails, "content": {"application/problem+json": {}}}
 ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"description": "The request could not be read (e.g. a body that is not JSON)", **_PROBLEM},
     401: {"description": "Not logged in, or no valid API token", **_PROBLEM},
     413: {"description": "Request body too large", **_PROBLEM},
     422: {"description": "Invalid input; `errors` names each field", **_PROBLEM},
 }
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such assessment for this user", **_PROBLEM}}
 BAD_BODY: dict[int | str, dict[str, Any]] = {
-    400: {"description": "The body is not valid JSON", **_PROBLEM},
     415: {"description": "The body is not application/json", **_PROBLEM},
 }
 
