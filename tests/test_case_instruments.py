@@ -86,3 +86,11 @@ def test_every_problem_is_reported_at_once(kb: KnowledgeBase) -> None:
 def test_a_case_built_in_python_is_checked_too() -> None:
     with pytest.raises(InputError, match=r"instruments\.mjoa\.micturition"):
         Case(instruments={"mjoa": {**MJOA_13, "micturition": 4}})
+
+
+def test_free_text_in_an_answer_is_not_echoed_whole(kb: KnowledgeBase) -> None:
+    note = "patient reports she cannot button her blouse since her fall in March at her daughter's house"
+    with pytest.raises(InputError) as excinfo:
+        parse_case({"instruments": {"mjoa": {**MJOA_13, "upper_limb_motor": note}}}, kb)
+    problem = errors_of(excinfo)["instruments.mjoa.upper_limb_motor"]
+    assert "text" in problem and note not in problem and "daughter" not in problem
