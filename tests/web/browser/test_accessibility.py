@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.web.browser.helpers import fill_myelopathy_case, screenshot
+from tests.web.browser.helpers import fill_myelopathy_case, finding_group, screenshot
 
 pytestmark = pytest.mark.browser
 BLOCKING = {"serious", "critical"}
@@ -51,8 +51,44 @@ def test_no_serious_violations_on_any_page(page: Any) -> None:
     page.locator("#urgent-advice").wait_for()
     problems += _scan(page, "questionnaire-advice")
 
+    # the end of the questionnaire: review, then the patient's thank-you with the advice
+    while page.locator("#finish").count() == 0:
+        before = page.locator("#question").inner_text()
+        page.get_by_role("button", name="No", exact=True).click()
+        page.wait_for_function("b => document.getElementById('question').textContent !== b", arg=before)
+    problems += _scan(page, "questionnaire-review")
+    page.locator("#finish").click()
+    page.wait_for_url("**/questionnaire/thanks/*")
+    problems += _scan(page, "questionnaire-thanks")
+
+    # a report with red flags, a note, quotes and a conflict
+    page.goto("/assess")
+    for label in ["Low back pain", "Saddle anaesthesia", "Fever"]:
+        finding_group(page, label).locator("label", has_text="Present").click()
+    page.get_by_label("Free text").fill("No fever. Positive Hoffmann sign. MRI: C5-6 cord compression.")
+    page.get_by_role("button", name="Assess and save").click()
+    page.wait_for_url("**/assessments/*")
+    page.locator("details").evaluate_all("els => els.forEach(e => e.open = true)")  # scan the disclosed text too
+    problems += _scan(page, "result-red-flags")
+    page.goto("/assessments/not-an-id")
+    problems += _scan(page, "not-found")
+
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto("/assess")
     screenshot(page, "assess-phone", full_page=False)
     problems += _scan(page, "assess-phone")
     assert problems == []
+
+
+def test_the_scan_would_catch_a_violation(page: Any) -> None:
+    """Guard against a vacuous pass: an image without alt text and an unnamed button are reported."""
+    page.goto("/")
+    page.evaluate(
+        """() => {
+            const img = document.createElement('img'); img.src = '/static/favicon.svg';
+            const button = document.createElement('button');
+            document.querySelector('main').append(img, button);
+        }"""
+    )
+    found = " ".join(_scan(page, "broken"))
+    assert "image-alt" in found and "button-name" in found
