@@ -1,0 +1,69 @@
+"""Security headers on every response, and no patient details in the logs."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from .server import running_server
+
+SECRET_TEXT = "Mrs Zanzibarova of 12 Quillfeather Lane reports clumsy hands"
+CASE = {
+    "age": 71,
+    "sex": "female",
+    "findings": {"hoffmann_sign": "present", "lhermitte_sign": "absent"},
+    "text": SECRET_TEXT,
+}
+LABEL = "Quillfeather-ward-bed-9"
+PATIENT_DETAILS = ["Zanzibarova", "Quillfeather", "hoffmann", "lhermitte", "clumsy"]
+CLIENT_LOGGERS = ("httpx", "httpcore", "httpx2")  # the test's own HTTP client, not the server
+
+
+@pytest.mark.parametrize("path", ["/api/v1/knowledge", "/api/v1/nothing", "/login", "/healthz"])
+def test_security_headers(client: TestClient, path: str) -> None:
+    headers = client.get(path, follow_redirects=False).headers
+    csp = headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp and "object-src 'none'" in csp
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["x-frame-options"] == "DENY"
+    assert headers["referrer-policy"] == "no-referrer"
+    assert headers["cache-control"] == "no-store"
+
+
+def test_hsts_only_when_cookies_are_secure(client: TestClient, make_client: Callable[..., TestClient]) -> None:
+    assert "strict-transport-security" not in client.get("/healthz").headers
+    deployed = make_client(users=("ann",), host="0.0.0.0")
+    assert deployed.get("/healthz").headers["strict-transport-security"].startswith("max-age=")
+
+
+def test_assess_request_logs_no_patient_details(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.DEBUG):
+        response = client.post("/api/v1/assessments", json=CASE, params={"label": LABEL})
+        assert response.status_code == 201
+        client.get(f"/api/v1/assessments/{response.json()['id']}")
+        client.post("/api/v1/assessments", json={**CASE, "age": "Zanzibarova"})  # an error too
+    server_log = "\n".join(r.getMessage() for r in caplog.records if not r.name.startswith(CLIENT_LOGGERS))
+    assert '"POST /api/v1/assessments" 201' in server_log  # the access log is there...
+    for detail in PATIENT_DETAILS:
+        assert detail.lower() not in server_log.lower()  # ...without the case
+
+
+def test_server_log_holds_no_patient_details(database_url: str, tmp_path: Path) -> None:
+    log = tmp_path / "server.log"
+    with running_server(database_url, log, workers=1) as server:
+        created = httpx.post(f"{server.url}/api/v1/assessments", json=CASE, params={"label": LABEL})
+        assert created.status_code == 201
+        httpx.get(f"{server.url}/api/v1/assessments", params={"q": "Quillfeather"})
+        httpx.post(f"{server.url}/api/v1/extract", json={"text": SECRET_TEXT})
+        bad = httpx.post(f"{server.url}/api/v1/assessments", json={**CASE, "findings": {"Zanzibarova": "present"}})
+        assert bad.status_code == 422
+    text = log.read_text()
+    assert '"POST /api/v1/assessments" 201' in text
+    for detail in PATIENT_DETAILS:
+        assert detail.lower() not in text.lower()
