@@ -1,0 +1,66 @@
+"""``spinetriage serve / users add / tokens create / db upgrade``: clear errors with exit code 2."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import inspect
+from typer.testing import CliRunner
+
+from spinetriage.cli import app
+from spinetriage.web.auth import Accounts
+from spinetriage.web.db import Database
+
+runner = CliRunner()
+
+
+def test_serve_refuses_an_open_address_without_users(database_url: str) -> None:
+    result = runner.invoke(app, ["serve", "--host", "0.0.0.0", "--database-url", database_url])
+    assert result.exit_code == 2
+    assert "--host" in result.output and "spinetriage users add" in result.output
+
+
+def test_db_upgrade_creates_the_schema(database_url: str) -> None:
+    result = runner.invoke(app, ["db", "upgrade", "--database-url", database_url])
+    assert result.exit_code == 0, result.output
+    db = Database(database_url)
+    assert "assessments" in inspect(db.engine).get_table_names()
+    db.dispose()
+
+
+def test_users_add_from_stdin_then_tokens_create(database_url: str) -> None:
+    added = runner.invoke(app, ["users", "add", "ann", "--password-stdin", "--database-url", database_url],
+                          input="a long enough password\n")  # fmt: skip
+    assert added.exit_code == 0, added.output
+    db = Database(database_url)
+    accounts = Accounts(db)
+    assert accounts.verify_password("ann", "a long enough password")
+    token_run = runner.invoke(app, ["tokens", "create", "ann", "--database-url", database_url])
+    assert token_run.exit_code == 0, token_run.output
+    token = next(line for line in token_run.output.splitlines() if line.startswith("st_"))
+    assert accounts.user_for_token(token) == "ann"
+    db.dispose()
+
+
+def test_users_add_twice_or_badly_is_an_input_error(database_url: str) -> None:
+    args = ["--password-stdin", "--database-url", database_url]
+    assert runner.invoke(app, ["users", "add", "ann", *args], input="a long enough password\n").exit_code == 0
+    again = runner.invoke(app, ["users", "add", "ann", *args], input="a long enough password\n")
+    assert again.exit_code == 2 and "already exists" in again.output
+    short = runner.invoke(app, ["users", "add", "bob", *args], input="short\n")
+    assert short.exit_code == 2 and "password" in short.output
+    bad_name = runner.invoke(app, ["users", "add", "Bob Smith", *args], input="a long enough password\n")
+    assert bad_name.exit_code == 2 and "username" in bad_name.output
+
+
+def test_token_for_unknown_user(database_url: str) -> None:
+    result = runner.invoke(app, ["tokens", "create", "nobody", "--database-url", database_url])
+    assert result.exit_code == 2 and "users add nobody" in result.output
+
+
+@pytest.mark.parametrize(
+    "url", ["mysql://localhost/db", "not a url", "sqlite://", "sqlite:///x.db?synchronous=off", "sqlite:///x.db?a=b"]
+)
+def test_bad_database_url(url: str) -> None:
+    result = runner.invoke(app, ["db", "upgrade", "--database-url", url])
+    assert result.exit_code == 2
+    assert "--database-url" in result.output
