@@ -41,6 +41,8 @@ MAX_TEXT_CHARS = 2_000_000
 """Longest text accepted (characters); longer input is refused with InputError."""
 
 _MAX_MENTIONS_PER_SENTENCE = 400  # a "sentence" with more targets than this is a list dump: no scope
+_MAX_TRIGGERS_EACH_SIDE = 32  # a trigger further away than this many others does not reach a target
+_OTHER_CATEGORIES = 3  # HISTORICAL, HYPOTHETICAL, FAMILY: any trigger of these that reaches counts
 
 _FLATTEN = str.maketrans(
     {
@@ -82,6 +84,8 @@ _SORT_KEY = itemgetter(0)
 
 # A match is a tuple (sort key, start, end, rule indices); targets and triggers kept apart.
 _Match = tuple[int, int, int, tuple[int, ...]]
+# A trigger in resolution: (start, end, the rules that open a scope, clause number).
+_TriggerMatch = tuple[int, int, tuple["TriggerInfo", ...], int]
 
 
 def _lower(text: str) -> str:
@@ -300,7 +304,7 @@ class _Resolver:
         self.sid = [bisect_left(hard, s) for s in self.starts]
         self.seg = [bisect_left(commas, s) for s in self.starts] if commas else [0] * len(self.starts)
         memo = doc.rules.trigger_memo
-        by_sentence: dict[int, list[tuple[int, int, tuple[TriggerInfo, ...], int]]] = {}
+        by_sentence: dict[int, list[_TriggerMatch]] = {}
         terminators: dict[int, list[tuple[int, int]]] = {}
         for _, start, end, idx in triggers:
             plan = memo.get(idx)
@@ -313,7 +317,10 @@ class _Resolver:
             if terminates:
                 terminators.setdefault(sid, []).append((start, end))
         self.by_sentence = by_sentence
+        self.trigger_starts = {sid: [t[0] for t in trigs] for sid, trigs in by_sentence.items()}
         self.terminators = terminators
+        self.terminator_starts = {sid: [a for a, _ in spans] for sid, spans in terminators.items()}
+        self._comma_memo: dict[int, bool] = {}
         self._runs: list[_Run] | None = None
         self._region_starts: list[int] | None = None
         self._region_sids: list[int] = []
@@ -334,7 +341,7 @@ class _Resolver:
         out: list[Mention] = []
         with_levels = rules.findings_with_levels
         plans = rules.target_plans
-        by_sentence = self.by_sentence
+        by_sentence, trigger_starts = self.by_sentence, self.trigger_starts
         header_ends, header_sections = doc.header_ends, doc.header_sections
         n_headers, next_header, section = len(header_ends), 0, Section.OTHER
         family = Section.FAMILY_HISTORY
@@ -344,7 +351,11 @@ class _Resolver:
                 section = header_sections[next_header]
                 next_header += 1
             trigs = by_sentence.get(sid)
-            cats = self._modifiers(ti, trigs) if trigs and target_count[sid] <= _MAX_MENTIONS_PER_SENTENCE else None
+            cats = (
+                self._modifiers(ti, trigs, trigger_starts[sid])
+                if trigs and target_count[sid] <= _MAX_MENTIONS_PER_SENTENCE
+                else None
+            )
             owned = owner.get(ti)
             side = severity = None
             limbs: set[str] = set()
@@ -476,51 +487,81 @@ class _Resolver:
                 return r.levels if doc.section(r.start) == section else ()
         return ()
 
-    def _modifiers(
-        self, ti: int, triggers: list[tuple[int, int, tuple[TriggerInfo, ...], int]]
-    ) -> dict[Category, bool]:
-        """ConText: which trigger categories reach this target (existence: the nearest one)."""
+    def _modifiers(self, ti: int, triggers: list[_TriggerMatch], trigger_starts: list[int]) -> dict[Category, bool]:
+        """ConText: which trigger categories reach this target (existence: the nearest one).
+
+        Triggers are visited outwards from the target on each side. A scope that is
+        closed (a terminator, a comma that does not open a list item, a clause that is
+        not a list) stays closed for every trigger further away, so the walk stops
+        there; it also stops once the nearest existence trigger and every other
+        category are found, and after _MAX_TRIGGERS_EACH_SIDE triggers.
+        """
         doc = self.doc
         found: dict[Category, bool] = {}
-        best: tuple[bool, int, Category] | None = None
-        t_start, t_end, seg_t = self.starts[ti], self.ends[ti], self.seg[ti]
-        terminators = self.terminators.get(self.sid[ti])
+        t_start, t_end, seg_t, sid = self.starts[ti], self.ends[ti], self.seg[ti], self.sid[ti]
         flat, commas = doc.flat, doc.commas
-        for s_start, s_end, infos, s_seg in triggers:
+        split = bisect_left(trigger_starts, t_end)
+        best: tuple[bool, int, Category] | None = None
+        # Forward triggers, before the target: nearest first.
+        hi = t_start
+        comma_hi = bisect_left(commas, hi)
+        for j in range(split - 1, max(split - _MAX_TRIGGERS_EACH_SIDE, 0) - 1, -1):
+            s_start, lo, infos, s_seg = triggers[j]
+            if self._terminated(sid, lo, hi):
+                break
+            comma_lo = bisect_left(commas, lo)
+            if any(self._comma_closes(c) for c in commas[comma_lo:comma_hi]):
+                break
+            comma_hi = comma_lo
             for info in infos:
-                if s_end <= t_start and info.forward:
-                    lo, hi = s_end, t_start
-                    if info.max_scope is not None and flat.count(" ", lo, hi) > info.max_scope:
-                        continue
-                    if terminators and any(lo <= a and b <= hi for a, b in terminators):
-                        continue
-                    if commas:
-                        i = bisect_left(commas, lo)
-                        if i < len(commas) and commas[i] < hi and not self._forward_commas(lo, hi):
-                            continue
-                elif t_end <= s_start and info.backward:
-                    lo, hi = t_end, s_start
-                    if info.max_scope is not None and flat.count(" ", lo, hi) > info.max_scope:
-                        continue
-                    if terminators and any(lo <= a and b <= hi for a, b in terminators):
-                        continue
-                    if (
-                        doc.commas
-                        and doc.segment(lo) != doc.segment(hi)
-                        and not self._pure(_seg_start(doc, t_start), _seg_start(doc, s_start))
-                    ):
-                        continue
-                else:
+                if not info.forward or (info.max_scope is not None and flat.count(" ", lo, hi) > info.max_scope):
                     continue
-                if info.existence:
-                    near = s_seg != seg_t
-                    if best is None or (near, hi - lo) < best[:2]:
-                        best = (near, hi - lo, info.category)
-                else:
+                if not info.existence:
                     found[info.category] = True
+                elif best is None:
+                    best = (s_seg != seg_t, hi - lo, info.category)
+            if best is not None and len(found) == _OTHER_CATEGORIES:
+                break
+        forward_best, best = best, None
+        # Backward triggers, after the target: nearest first.
+        lo = t_end
+        t_seg_start = _seg_start(doc, t_start)
+        for j in range(split, min(split + _MAX_TRIGGERS_EACH_SIDE, len(triggers))):
+            s_start, _, infos, _ = triggers[j]
+            hi = s_start
+            if self._terminated(sid, lo, hi):
+                break
+            if commas and doc.segment(lo) != doc.segment(hi) and not self._pure(t_seg_start, _seg_start(doc, s_start)):
+                break
+            for info in infos:
+                if not info.backward or (info.max_scope is not None and flat.count(" ", lo, hi) > info.max_scope):
+                    continue
+                if not info.existence:
+                    found[info.category] = True
+                elif best is None:
+                    best = (triggers[j][3] != seg_t, hi - lo, info.category)
+            if best is not None and len(found) == _OTHER_CATEGORIES:
+                break
+        if forward_best is not None and (best is None or not best[:2] < forward_best[:2]):
+            best = forward_best
         if best is not None:
             found[best[2]] = True
         return found
+
+    def _terminated(self, sid: int, lo: int, hi: int) -> bool:
+        """Whether a terminator ("but", "however"...) lies wholly inside [lo, hi]."""
+        starts = self.terminator_starts.get(sid)
+        if not starts:
+            return False
+        i = bisect_left(starts, lo)
+        return i < len(starts) and self.terminators[sid][i][1] <= hi
+
+    def _comma_closes(self, c: int) -> bool:
+        """Whether a forward scope stops at the comma at ``c`` (it does unless a list item follows)."""
+        closes = self._comma_memo.get(c)
+        if closes is None:
+            closes = self._comma_memo[c] = not self._forward_commas(c, c + 1)
+        return closes
 
     def _pure(self, lo: int, hi: int) -> bool:
         """True when flat[lo:hi] holds nothing but targets and filler words (a list item)."""
