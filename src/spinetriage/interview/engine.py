@@ -272,14 +272,18 @@ def next_step(
     elif best.flip >= MIN_PROBABILITY:
         reason = f"{best.flip:.0%} chance that the answer changes the verdict or the urgency"
     else:
-        reason = f"{best.move:.0%} chance that the answer moves the origin probabilities by {MIN_MOVE:.0%} or more"
+        reason = f"{best.move:.0%} chance that the answer moves the origin probabilities by {_points(MIN_MOVE)} or more"
     return ask(best.finding, reason, False)
+
+
+def _points(fraction: float) -> str:
+    return f"{fraction * 100:g} points"
 
 
 def _settled_reason(kb: KnowledgeBase, origin: Mapping[Origin, float], verdict: Origin) -> tuple[StopCode, str]:
     rest = (
         f"no remaining question has a {MIN_PROBABILITY:.0%} chance of changing it or the urgency "
-        f"or of moving the origin probabilities by {MIN_MOVE:.0%} or more"
+        f"or of moving the origin probabilities by {_points(MIN_MOVE)} or more"
     )
     threshold = kb.threshold("verdict_confident")
     if verdict is Origin.UNDETERMINED:
