@@ -14,3 +14,20 @@ def test_new_mention_is_the_same_object_as_the_constructor() -> None:
 
 def test_new_mention_sets_every_field() -> None:
     assert tuple(f.name for f in fields(Mention)) == _NEW_MENTION_FIELDS
+
+
+def test_mention_to_dict_has_every_field_as_plain_values() -> None:
+    m = Mention("clonus", MentionStatus.ABSENT, 3, 9, Section.EXAM, Side.LEFT, ("C5-C6",), Severity.MILD)
+    d = m.to_dict()
+    assert list(d) == [f.name for f in fields(Mention)]
+    assert d == {
+        "finding": "clonus",
+        "status": "absent",
+        "start": 3,
+        "end": 9,
+        "section": "exam",
+        "side": "left",
+        "levels": ["C5-C6"],
+        "severity": "mild",
+    }
+    assert all(type(v) in (str, int, list) for v in d.values())

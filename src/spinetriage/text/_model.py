@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -62,13 +62,17 @@ class Mention:
     severity: Severity | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["status"] = self.status.value
-        d["section"] = self.section.value
-        d["side"] = self.side.value if self.side else None
-        d["severity"] = self.severity.value if self.severity else None
-        d["levels"] = list(self.levels)
-        return d
+        """Plain JSON-ready values (built directly: ``dataclasses.asdict`` deep-copies, 20x slower)."""
+        return {
+            "finding": self.finding,
+            "status": self.status.value,
+            "start": self.start,
+            "end": self.end,
+            "section": self.section.value,
+            "side": self.side.value if self.side else None,
+            "levels": list(self.levels),
+            "severity": self.severity.value if self.severity else None,
+        }
 
 
 _NEW_MENTION_FIELDS = ("finding", "status", "start", "end", "section", "side", "levels", "severity")
