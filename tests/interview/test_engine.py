@@ -6,6 +6,8 @@ import json
 from collections.abc import Callable
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from spinetriage.assessment import assess
 from spinetriage.assessment.assess import default_model
@@ -209,3 +211,22 @@ def test_bad_input_is_named() -> None:
         next_step({}, mode="patient", max_questions=-1)
     with pytest.raises(InputError):
         next_step({}, mode="patient", order="random")  # type: ignore[arg-type]
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_any_answers_give_a_fresh_deterministic_question(data: st.DataObject) -> None:
+    kb = default_model().knowledge
+    asked_kinds = sorted(f for f, x in kb.findings.items() if x.kind in KINDS["clinician"])
+    chosen = data.draw(st.lists(st.sampled_from(asked_kinds), unique=True, max_size=30))
+    answers = {f: data.draw(st.sampled_from(["present", "absent", "unknown"])) for f in chosen}
+    mode = data.draw(st.sampled_from(["patient", "clinician"]))
+    step = next_step(answers, mode=mode)  # type: ignore[arg-type]
+    assert step == next_step(dict(reversed(list(answers.items()))), mode=mode)  # type: ignore[arg-type]
+    implied = {i.finding for i in step.implied}
+    assert not implied & set(answers)
+    if step.question is not None:
+        assert step.question.finding not in answers and step.question.finding not in implied
+        assert kb.findings[step.question.finding].kind in KINDS[mode]
+    else:
+        assert step.stop is not None and step.stop_reason

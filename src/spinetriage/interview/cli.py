@@ -58,17 +58,19 @@ def case_document(answers: dict[str, Status], age: int | None, sex: str | None, 
 
 
 def _show_implied(console: Console, step: Step, shown: set[str], mode: Mode) -> None:
+    """Print each finding the answers settle, once; patients see the question, not the clinical reason."""
     kb = default_model().knowledge
     for item in step.implied:
         if item.finding in shown:
             continue
         shown.add(item.finding)
         f = kb.findings[item.finding]
-        name = f.patient_question if mode is Mode.patient and f.patient_question else f.label
-        because = kb.findings[item.because].label
-        console.print(
-            Text(f"Implied, not asked: {name} -> {WORDS[item.status]} (from {because}: {item.reason})", style="dim")
-        )
+        if mode is Mode.patient:
+            text = f"Already answered by an earlier answer: {f.patient_question or f.label} -> {WORDS[item.status]}"
+        else:
+            because = kb.findings[item.because].label
+            text = f"Implied, not asked: {f.label} -> {WORDS[item.status]} (from {because}: {item.reason})"
+        console.print(Text(text, style="dim"))
 
 
 def run_interview(
