@@ -252,7 +252,7 @@ def _cluster_contribution(reading: ClusterReading) -> Contribution | None:
     value = f"{reading.count} of {n} positive"
     if reading.applied:
         note = (
-            f"{_short(reading)} ({band.label}): its published likelihood ratio is used instead of counting its "
+            f"{_short(reading)}, {band.label}: its published likelihood ratio is used instead of counting its "
             f"{n} items one by one"
         )
         weight = math.log(band.ratio)
