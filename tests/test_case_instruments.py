@@ -41,9 +41,10 @@ def test_mjoa_in_a_case_is_scored_and_round_trips(kb: KnowledgeBase) -> None:
     assert Case.model_validate_json(case.model_dump_json()) == case
 
 
-def test_yaml_dates_are_accepted(kb: KnowledgeBase) -> None:
+def test_yaml_dates_are_accepted_and_round_trip(kb: KnowledgeBase) -> None:
     case = parse_case({"instruments": {"nurick": {"grade": 2, "date": dt.date(2026, 1, 5)}}}, kb)
     assert score_case_instruments(case.instruments)["nurick"].date == dt.date(2026, 1, 5)
+    assert Case.model_validate_json(case.model_dump_json()) == case
 
 
 @pytest.mark.parametrize(

@@ -12,11 +12,12 @@ instrument answers, scored with the instruments' own scorers when the case is re
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from collections.abc import Mapping
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from spinetriage.errors import InputError, InputErrors
 from spinetriage.instruments import case_instrument_names, score_case_instruments
@@ -41,6 +42,18 @@ class Case(BaseModel):
     instruments: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="instrument id -> item answers (docs/instruments.md)"
     )
+
+    @field_validator("instruments")
+    @classmethod
+    def _dates_as_text(cls, value: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        """YAML reads ``2026-05-04`` as a date, JSON as text: keep text so every form round-trips."""
+        return {
+            key: {
+                k: v.isoformat() if isinstance(v, dt.date) and not isinstance(v, dt.datetime) else v
+                for k, v in entry.items()
+            }
+            for key, entry in value.items()
+        }
 
     @model_validator(mode="after")
     def _instruments_score(self) -> Case:
