@@ -7,9 +7,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+import yaml
 from fastapi.testclient import TestClient
 
+from spinetriage import assess
+from spinetriage.case import parse_case
 from spinetriage.knowledge import default_knowledge
+from spinetriage.web.assess_form import examples
 
 from .conftest import PASSWORD
 
@@ -220,3 +224,45 @@ def test_interview_in_plain_wording_asks_the_patients_questions(client: TestClie
     assert 'name="wording" value="patient"' in page  # the choice travels with the state
     bad = client.post("/interview/step", data={"csrf_token": token, "wording": "loud"})
     assert bad.status_code == 422 and "<strong>wording</strong>" in bad.text
+
+
+def _form_as_sent(html: str, token: str) -> dict[str, str]:
+    """What a browser would post for a form as rendered: checked radios, selected options, filled inputs."""
+    data = {"csrf_token": token}
+    for m in re.finditer(r'<input type="radio"(?: id="[^"]+")? name="([^"]+)" value="([^"]*)" checked>', html):
+        data[m.group(1)] = m.group(2)
+    for m in re.finditer(r'<select id="[^"]+" name="([^"]+)">(.*?)</select>', html, re.S):
+        chosen = re.search(r'<option value="([^"]*)" selected>', m.group(2))
+        data[m.group(1)] = chosen.group(1) if chosen else ""
+    for m in re.finditer(r'<input type="(?:number|date|text)" id="[^"]+" name="([^"]+)"[^>]*value="([^"]*)"', html):
+        data[m.group(1)] = m.group(2)
+    text = re.search(r'<textarea id="text" name="text"[^>]*>(.*?)</textarea>', html, re.S)
+    data["text"] = text.group(1) if text else ""
+    return data
+
+
+@pytest.mark.parametrize("name", sorted(examples()))
+def test_an_example_on_the_form_gives_the_examples_own_result(client: TestClient, name: str) -> None:
+    page = client.get(f"/assess?example={name}")
+    assert page.status_code == 200
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert token
+    response = client.post("/assess", data=_form_as_sent(page.text, token.group(1)), follow_redirects=False)
+    assert response.status_code == 303, re.findall(r"<li><strong>(.*?)</strong>", response.text)
+    record = stored(client, response.headers["location"])
+    kb = default_knowledge()
+    expected = assess(parse_case(yaml.safe_load(examples()[name]), kb)).model_dump(mode="json")
+    assert record["result"] == expected
+
+
+def test_unknown_example_is_named(client: TestClient) -> None:
+    response = client.get("/assess?example=no_such_case")
+    assert response.status_code == 422
+    assert "<strong>example</strong>" in response.text
+
+
+def test_partial_mjoa_names_the_missing_item(client: TestClient) -> None:
+    response = submit(client, {**MYELOPATHY, "mjoa.upper_limb_motor": "4"})
+    assert response.status_code == 422
+    assert "<strong>instruments.mjoa</strong>" in response.text
+    assert "lower_limb_motor" in response.text

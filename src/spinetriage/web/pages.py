@@ -24,7 +24,16 @@ from spinetriage.case import MAX_AGE, MIN_AGE, Case, parse_case
 from spinetriage.errors import InputError, InputErrors
 from spinetriage.interview.engine import Step, build_case, next_step, urgent_advice
 from spinetriage.knowledge import KnowledgeBase, default_knowledge
-from spinetriage.vocab import ExamSection, FindingKind, Status
+from spinetriage.vocab import Status
+from spinetriage.web.assess_form import (
+    SECTIONS,
+    STATUS_WORDS,
+    example_values,
+    examples,
+    form_sections,
+    mjoa_items,
+    read_form,
+)
 from spinetriage.web.deps import current_user, get_store, templates, verify_csrf
 from spinetriage.web.report_view import build_report, finding_label, pct
 from spinetriage.web.store import MAX_LABEL, NotFound, Store, StoredAssessment
@@ -33,43 +42,7 @@ router = APIRouter(include_in_schema=False)
 StoreDep = Annotated[Store, Depends(get_store)]
 UserDep = Annotated[str, Depends(current_user)]
 
-SECTIONS: list[tuple[str, str, str, tuple[ExamSection, ...]]] = [
-    ("history", "History", "What the patient tells you about the back pain.", (ExamSection.HISTORY,)),
-    (
-        "neck_and_arms",
-        "Neck and arms",
-        "Neck symptoms, arm pain, numbness and hand function.",
-        (ExamSection.NECK_AND_ARMS,),
-    ),
-    (
-        "gait_and_balance",
-        "Gait and balance",
-        "How the patient walks, turns and stands.",
-        (ExamSection.GAIT_AND_BALANCE,),
-    ),
-    (
-        "reflexes_long_tract",
-        "Reflexes and long-tract signs",
-        "Upper motor neuron signs of a compressed cord.",
-        (ExamSection.REFLEXES_LONG_TRACT,),
-    ),
-    (
-        "lumbar_and_legs",
-        "Lumbar spine and legs",
-        "Leg symptoms, claudication and root signs.",
-        (ExamSection.LUMBAR_AND_LEGS,),
-    ),
-    ("red_flags", "Red flags", "Cauda equina, infection, cancer and fracture screen.", (ExamSection.RED_FLAGS,)),
-    (
-        "imaging",
-        "Imaging and tests",
-        "Only what has been done; leave the rest not examined.",
-        (ExamSection.IMAGING, ExamSection.TESTS),
-    ),
-]
-FINDING_FIELD = "f."
 ANSWER_FIELD = "a"
-STATUS_WORDS = {"present": "Present", "absent": "Absent", "unknown": "Not examined"}
 INTERVIEW_WORDS = {"present": "Yes", "absent": "No", "unknown": "Don't know"}
 PATIENT_WORDS = {"present": "Yes", "absent": "No", "unknown": "Not sure"}
 PAGE_SIZE = 25
@@ -104,47 +77,15 @@ async def home(request: Request, store: StoreDep, user: UserDep) -> Response:
 # ---------------------------------------------------------------- clinician assessment form
 
 
-@dataclass(frozen=True)
-class FormFinding:
-    id: str
-    label: str
-    kind: str
-    hint: str | None
-    value: str
-
-
-def _form_sections(values: Mapping[str, str]) -> list[dict[str, Any]]:
-    kb = _kb()
-    placed: set[str] = set()
-    sections: list[dict[str, Any]] = []
-    for key, title, intro, members in SECTIONS:
-        items = [
-            FormFinding(
-                f.id,
-                f.label,
-                f.kind.value,
-                f.elicitation if f.kind is FindingKind.EXAM else None,
-                values.get(f.id, "unknown"),
-            )
-            for f in kb.findings.values()
-            if f.section in members
-        ]
-        placed.update(i.id for i in items)
-        sections.append({"key": key, "title": title, "intro": intro, "findings": items})
-    rest = [f for f in kb.findings.values() if f.id not in placed]
-    if rest:  # a section added to the vocabulary later still reaches the form
-        last: list[FormFinding] = sections[-1]["findings"]
-        last.extend(FormFinding(f.id, f.label, f.kind.value, f.elicitation, values.get(f.id, "unknown")) for f in rest)
-    return sections
-
-
 def _form_context(request: Request, user: str, values: Mapping[str, Any], errors: list[InputError]) -> dict[str, Any]:
     kb = _kb()
     return {
         "user": user,
         "active": "assess",
         "values": values,
-        "sections": _form_sections(values.get("findings", {})),
+        "sections": form_sections(kb, values.get("findings", {})),
+        "mjoa_items": mjoa_items(values.get("mjoa", {})),
+        "examples": sorted(examples()),
         "settings": [(s.id, s.label) for s in kb.settings.values()],
         "default_setting": DEFAULT_SETTING,
         "errors": errors,
@@ -156,48 +97,15 @@ def _form_context(request: Request, user: str, values: Mapping[str, Any], errors
 
 
 @router.get("/assess")
-async def assess_form(request: Request, user: UserDep) -> Response:
-    return _page(request, "assess.html", _form_context(request, user, {"setting": DEFAULT_SETTING}, []))
-
-
-def _read_assessment_form(form: FormData, kb: KnowledgeBase) -> tuple[dict[str, Any], dict[str, Any], list[InputError]]:
-    """The case the form describes, the values to show again, and every problem found."""
-    errors: list[InputError] = []
-    values: dict[str, Any] = {"findings": {}}
-    case: dict[str, Any] = {}
-    age = _text(form, "age")
-    values["age"] = age
-    if age:
+async def assess_form(request: Request, user: UserDep, example: str = "") -> Response:
+    """The empty form, or the form filled in with a shipped example case (``?example=NAME``)."""
+    values: dict[str, Any] = {"setting": DEFAULT_SETTING}
+    if example:
         try:
-            case["age"] = int(age)
-        except ValueError:
-            errors.append(InputError("age", "must be a whole number of years", f"{MIN_AGE} to {MAX_AGE}"))
-    for name in ("sex", "setting"):
-        value = _text(form, name)
-        values[name] = value
-        if value:
-            case[name] = value
-    text = _text(form, "text")
-    values["text"] = text
-    if text.strip():
-        case["text"] = text
-    values["label"] = _text(form, "label")
-    findings: dict[str, str] = {}
-    for key in form:
-        if not key.startswith(FINDING_FIELD):
-            continue
-        finding = key[len(FINDING_FIELD) :]
-        status = _text(form, key)
-        if finding not in kb.findings:
-            errors.append(InputError(f"findings.{finding[:60]}", "unknown finding identifier"))
-            continue
-        values["findings"][finding] = status
-        if status not in STATUS_WORDS:
-            errors.append(InputError(f"findings.{finding}", "status not in the vocabulary", "present, absent, unknown"))
-        elif status != "unknown":
-            findings[finding] = status
-    case["findings"] = findings
-    return case, values, errors
+            values = {**values, **example_values(example)}
+        except InputError as error:
+            return _page(request, "assess.html", _form_context(request, user, values, [error]), status_code=422)
+    return _page(request, "assess.html", _form_context(request, user, values, []))
 
 
 def _text(form: FormData, name: str) -> str:
@@ -213,7 +121,7 @@ def _errors_of(error: InputError) -> list[InputError]:
 async def assess_submit(request: Request, store: StoreDep, user: UserDep) -> Response:
     kb = _kb()
     form = await request.form()
-    data, values, errors = _read_assessment_form(form, kb)
+    data, values, errors = read_form(form, kb)
     case: Case | None = None
     if len(values["label"]) > MAX_LABEL:
         errors.append(InputError("label", f"longer than {MAX_LABEL} characters"))

@@ -25,6 +25,7 @@ ORIGIN_LABELS = {
     "undetermined": "Undetermined",
 }
 KEY_WORKUP = frozenset({"cervical_mri", "emergency_lumbar_mri"})
+SHORT_NAMES = {"mjoa": "mJOA", "p_mjoa": "P-mJOA"}
 
 
 def pct(p: float) -> str:
@@ -134,6 +135,18 @@ class Reference:
 
 
 @dataclass(frozen=True)
+class Measure:
+    """One instrument result or cluster as the page states it: what, the number, what it means, sources."""
+
+    title: str
+    value: str
+    meaning: str
+    sources: list[str]
+    alert: bool = False
+    printed: bool = True
+
+
+@dataclass(frozen=True)
 class Report:
     verdict: str
     verdict_label: str
@@ -153,6 +166,7 @@ class Report:
     conflicts: list[str]
     next_questions: list[tuple[str, str]]
     references: list[Reference]
+    measures: list[Measure]
     setting: str
     knowledge_version: str
     engine_version: str
@@ -177,7 +191,8 @@ def build_report(a: Assessment, kb: KnowledgeBase, text: str | None) -> Report:
     ]
     workup = [_action(w) for w in a.workup]
     treatment = [_action(t) for t in a.treatment]
-    printed = _printed_sources(why, flags, workup, treatment)
+    measures = _measures(a)
+    printed = _printed_sources(why, flags, workup, treatment) | {x for m in measures if m.printed for x in m.sources}
     return Report(
         verdict=a.origin.verdict.value,
         verdict_label=ORIGIN_LABELS.get(a.origin.verdict.value, a.origin.verdict.value),
@@ -201,6 +216,7 @@ def build_report(a: Assessment, kb: KnowledgeBase, text: str | None) -> Report:
         ],
         next_questions=[(q.question or q.label, pct(q.impact)) for q in a.next_questions],
         references=[_reference(r.id, r.citation, r.seen, kb, r.id in printed) for r in a.references],
+        measures=measures,
         setting=setting,
         knowledge_version=a.knowledge_version,
         engine_version=a.engine_version,
@@ -323,6 +339,43 @@ def _marked(text: str | None, a: Assessment, kb: KnowledgeBase) -> list[TextPiec
     if at < len(text):
         pieces.append(TextPiece(text[at:]))
     return pieces
+
+
+def _measures(a: Assessment) -> list[Measure]:
+    """Severity grade, change since the last visit, scored instruments and clinical clusters, in that order."""
+    out: list[Measure] = []
+    if a.severity is not None:
+        sev = a.severity
+        out.append(
+            Measure(
+                f"Myelopathy severity ({SHORT_NAMES.get(sev.instrument, sev.instrument)})",
+                f"{sev.score}: {sev.label}",
+                sev.explanation,
+                list(sev.sources),
+            )
+        )
+    if a.mjoa_change is not None:
+        ch = a.mjoa_change
+        when = f" ({ch.before_date} to {ch.after_date})" if ch.before_date and ch.after_date else ""
+        value = f"{ch.before} to {ch.after} ({ch.difference:+d}, MCID {ch.mcid})"
+        name = SHORT_NAMES.get(ch.instrument, ch.instrument)
+        out.append(Measure(f"Change in {name}{when}", value, ch.explanation, list(ch.sources), ch.worsened))
+    for ins in a.instruments:
+        if a.severity is not None and not ins.previous and ins.instrument == a.severity.instrument:
+            continue  # already stated as the severity grade
+        when = f", {ins.date}" if ins.date else ""
+        title = f"{ins.name}{' (previous visit' + when + ')' if ins.previous else when}"
+        value = f"{ins.total}" + (f": {ins.band_label}" if ins.band_label else "")
+        # an earlier visit's score prints as part of the change line only
+        out.append(Measure(title, value, ins.interpretation, list(ins.sources), printed=not ins.previous))
+    for cl in a.clusters:
+        if cl.status == "not_scored" and cl.known_signs == 0:
+            continue  # nothing of it was examined: saying so adds nothing
+        value = f"{cl.count} of {cl.of}" if cl.count is not None else f"not scored ({cl.known_signs} of {cl.of} known)"
+        if cl.likelihood_ratio is not None:
+            value += f", LR {cl.likelihood_ratio:g}"
+        out.append(Measure(cl.name, value, cl.explanation, list(cl.sources)))
+    return out
 
 
 def _printed_sources(why: list[WhyBlock], flags: list[Flag], workup: list[Action], treatment: list[Action]) -> set[str]:

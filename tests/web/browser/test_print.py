@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from spinetriage.web.assess_form import examples
 from tests.web.browser.helpers import fill_myelopathy_case, finding_group, pdf_pages, screenshot
 
 pytestmark = pytest.mark.browser
@@ -43,3 +44,14 @@ def test_busy_report_still_fits_two_pages(page: Any) -> None:
     page.emulate_media(media="print")
     pages = pdf_pages(page.pdf(format="A4", print_background=True))
     assert 1 <= pages <= 2, f"the printed report has {pages} pages"
+
+
+@pytest.mark.parametrize("name", sorted(examples()))
+def test_every_example_prints_on_one_or_two_pages(page: Any, name: str) -> None:
+    page.goto(f"/assess?example={name}")
+    page.get_by_role("button", name="Assess and save").click()
+    page.wait_for_url("**/assessments/*")
+    screenshot(page, f"example-{name}")
+    page.emulate_media(media="print")
+    pages = pdf_pages(page.pdf(format="A4", print_background=True))
+    assert 1 <= pages <= 2, f"the printed report of {name} has {pages} pages"
