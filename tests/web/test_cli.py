@@ -64,3 +64,26 @@ def test_bad_database_url(url: str) -> None:
     result = runner.invoke(app, ["db", "upgrade", "--database-url", url])
     assert result.exit_code == 2
     assert "--database-url" in result.output
+
+
+def test_tokens_list_revoke_and_users_remove(database_url: str) -> None:
+    args = ["--database-url", database_url]
+    assert (
+        runner.invoke(app, ["users", "add", "ann", "--password-stdin", *args], input="a long password\n").exit_code == 0
+    )
+    token = runner.invoke(app, ["tokens", "create", "ann", "--label", "lab system", *args]).output.splitlines()[0]
+    second = runner.invoke(app, ["tokens", "create", "ann", *args]).output.splitlines()[0]
+    listed = runner.invoke(app, ["tokens", "list", "ann", *args])
+    assert listed.exit_code == 0 and "lab system" in listed.output
+    assert token not in listed.output and len(listed.output.strip().splitlines()) == 2
+    assert runner.invoke(app, ["tokens", "revoke", token, *args]).exit_code == 0
+    again = runner.invoke(app, ["tokens", "revoke", token, *args])
+    assert again.exit_code == 2 and "TOKEN" in again.output
+    db = Database(database_url)
+    accounts = Accounts(db)
+    assert accounts.user_for_token(token) is None
+    assert accounts.user_for_token(second) == "ann"
+    assert runner.invoke(app, ["users", "remove", "ann", *args]).exit_code == 0
+    assert accounts.user_for_token(second) is None and not accounts.user_exists("ann")
+    db.dispose()
+    assert runner.invoke(app, ["users", "remove", "ann", *args]).exit_code == 2

@@ -17,7 +17,7 @@ import time
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from spinetriage.errors import InputError, SpinetriageError
@@ -91,6 +91,30 @@ class Accounts:
         with self.database.sessions.begin() as session:
             session.add(ApiTokenRow(token_hash=_sha256(token), username=name, label=label, created_at=utcnow()))
         return token
+
+    def remove_user(self, name: str) -> None:
+        """Remove a user and their tokens; their stored assessments stay in the record."""
+        with self.database.sessions.begin() as session:
+            row = session.get(UserRow, name)
+            if row is None:
+                raise InputError("NAME", f"no user '{name}'")
+            session.execute(delete(ApiTokenRow).where(ApiTokenRow.username == name))
+            session.delete(row)
+
+    def revoke_token(self, token: str) -> str:
+        """Revoke a token; returns the user it belonged to."""
+        with self.database.sessions.begin() as session:
+            row = session.get(ApiTokenRow, _sha256(token.strip()))
+            if row is None:
+                raise InputError("TOKEN", "no such token (it may already be revoked)")
+            session.delete(row)
+            return row.username
+
+    def tokens(self, name: str) -> list[tuple[str, str, str]]:
+        """(hash prefix, label, created) of each token of ``name``: enough to tell them apart, not to use them."""
+        with self.database.sessions() as session:
+            rows = session.scalars(select(ApiTokenRow).where(ApiTokenRow.username == name))
+            return [(r.token_hash[:12], r.label, r.created_at.isoformat()) for r in rows]
 
     def user_for_token(self, token: str) -> str | None:
         if not token.startswith(TOKEN_PREFIX) or len(token) > 200:

@@ -155,6 +155,66 @@ def tokens_create(
     typer.echo("store this token now: it cannot be shown again", err=True)
 
 
+@users_app.command("remove")
+def users_remove(
+    name: Annotated[str, typer.Argument(help="The user to remove (their tokens go too; their assessments stay).")],
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Remove a user: they can no longer log in, and their API tokens stop working."""
+    from spinetriage.cli import guarded
+    from spinetriage.web.auth import Accounts
+
+    def remove() -> None:
+        database = _database(database_url)
+        try:
+            Accounts(database).remove_user(name)
+        finally:
+            database.dispose()
+
+    guarded(remove)
+    typer.echo(f"user '{name}' removed", err=True)
+
+
+@tokens_app.command("revoke")
+def tokens_revoke(
+    token: Annotated[str, typer.Argument(help="The token to revoke, as it was shown.")],
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Revoke an API token at once."""
+    from spinetriage.cli import guarded
+    from spinetriage.web.auth import Accounts
+
+    def revoke() -> str:
+        database = _database(database_url)
+        try:
+            return Accounts(database).revoke_token(token)
+        finally:
+            database.dispose()
+
+    user = guarded(revoke)
+    typer.echo(f"token of '{user}' revoked", err=True)
+
+
+@tokens_app.command("list")
+def tokens_list(
+    user: Annotated[str, typer.Argument(help="Whose tokens.")],
+    database_url: DatabaseUrl = None,
+) -> None:
+    """List a user's tokens (hash prefix, label, created); tokens themselves cannot be shown again."""
+    from spinetriage.cli import guarded
+    from spinetriage.web.auth import Accounts
+
+    def listing() -> list[tuple[str, str, str]]:
+        database = _database(database_url)
+        try:
+            return Accounts(database).tokens(user)
+        finally:
+            database.dispose()
+
+    for prefix, label, created in guarded(listing):
+        typer.echo(f"{prefix}  {created}  {label}")
+
+
 @db_app.command("upgrade")
 def db_upgrade(database_url: DatabaseUrl = None) -> None:
     """Create the database or bring it to the newest schema (also done at every start)."""
