@@ -7,7 +7,7 @@ import pytest
 from spinetriage.assessment import assess
 from spinetriage.engine.model import CompiledModel
 from spinetriage.engine.posterior import Patient
-from spinetriage.interview.selection import MIN_PROBABILITY, candidates, evaluate, rank, textbook_order
+from spinetriage.interview.selection import MIN_PROBABILITY, bearing, candidates, evaluate, rank, textbook_order
 from spinetriage.knowledge import KnowledgeBase
 from spinetriage.vocab import FindingKind, Status
 
@@ -16,6 +16,18 @@ STATES = [
     {"hand_clumsiness": Status.PRESENT, "gait_disturbance": Status.PRESENT},
     {"sciatica": Status.PRESENT, "low_back_pain": Status.PRESENT, "falls": Status.PRESENT},
     {"neurogenic_claudication": Status.PRESENT, "arm_numbness_tingling": Status.ABSENT},
+    # one answer away from a complete validated cluster (Cook 2011 lumbar stenosis, Cook 2010 myelopathy)
+    {
+        "bilateral_leg_symptoms": Status.PRESENT,
+        "neurogenic_claudication": Status.PRESENT,
+        "relief_sitting_flexion": Status.ABSENT,
+    },
+    {
+        "hoffmann_sign": Status.PRESENT,
+        "babinski_sign": Status.ABSENT,
+        "inverted_supinator": Status.ABSENT,
+        "gait_disturbance": Status.ABSENT,
+    },
 ]
 KINDS = {FindingKind.HISTORY, FindingKind.EXAM}
 
@@ -49,7 +61,17 @@ def test_candidates_skip_answered_unlinked_and_other_kinds(model: CompiledModel,
     evidence = {"sciatica": Status.UNKNOWN}
     found = candidates(model, evidence, {FindingKind.HISTORY})
     assert "sciatica" not in found
-    assert all(kb.findings[f].kind is FindingKind.HISTORY and f in model.conditions_of_finding for f in found)
+    assert all(kb.findings[f].kind is FindingKind.HISTORY and f in bearing(model) for f in found)
+
+
+def test_findings_read_only_by_a_cluster_are_asked(model: CompiledModel) -> None:
+    cluster_only = {f for c in model.clusters for f in c.findings} - set(model.conditions_of_finding)
+    for finding in cluster_only:
+        assert finding in candidates(model, {}, set(FindingKind))
+        assert any(
+            cm.cluster and finding in cm.cluster.findings
+            for cm in (model.conditions[i] for i in bearing(model)[finding])
+        )
 
 
 def test_textbook_order_is_history_then_exam_in_file_order(kb: KnowledgeBase) -> None:

@@ -37,6 +37,9 @@ from spinetriage.vocab import FindingKind, Origin, Status, Urgency
 
 MIN_PROBABILITY = 0.02
 MIN_MOVE = 0.02
+UNMODELLED_P_PRESENT = 0.5
+"""Judgement: a finding read only by a validated cluster (Cook 2011's "leg pain worse than
+back pain") has no sensitivity in the knowledge base, so its two answers are weighted equally."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,21 +91,39 @@ def _decide(
     return origin, Decision(verdict(origin, kb.threshold("verdict_confident")), urgency)
 
 
+_BEARING: dict[tuple[str, tuple[str, ...]], dict[str, tuple[int, ...]]] = {}
+
+
+def bearing(model: CompiledModel) -> dict[str, tuple[int, ...]]:
+    """The conditions each finding can change: its links, plus the condition of any cluster that reads it."""
+    key = (model.version, tuple(c.instrument for c in model.clusters))
+    if key not in _BEARING:
+        found = {f: list(ix) for f, ix in model.conditions_of_finding.items()}
+        for index, cm in enumerate(model.conditions):
+            if cm.cluster is not None:
+                for finding in sorted(cm.cluster.findings):
+                    if index not in found.setdefault(finding, []):
+                        found[finding].append(index)
+        _BEARING[key] = {f: tuple(ix) for f, ix in found.items()}
+    return _BEARING[key]
+
+
 def candidates(model: CompiledModel, evidence: Mapping[str, Status], kinds: Iterable[FindingKind]) -> list[str]:
     """Findings the model uses, of the allowed kinds, neither answered nor implied; in file order."""
     kb = model.knowledge
     allowed = set(kinds)
-    linked = model.conditions_of_finding
-    return [f for f, finding in kb.findings.items() if f in linked and f not in evidence and finding.kind in allowed]
+    used = bearing(model)
+    return [f for f, finding in kb.findings.items() if f in used and f not in evidence and finding.kind in allowed]
 
 
 def score(model: CompiledModel, state: State, finding: str) -> Option:
     """The decision and origin if ``finding`` were present or absent, weighted by their chance."""
-    p = p_present(finding_models(model)[finding], state.probabilities)
+    fm = finding_models(model).get(finding)
+    p = UNMODELLED_P_PRESENT if fm is None else p_present(fm, state.probabilities)
     outcomes: list[tuple[dict[Origin, float], Decision]] = []
     for status in (Status.PRESENT, Status.ABSENT):
         probabilities = list(state.probabilities)
-        for index in model.conditions_of_finding[finding]:
+        for index in bearing(model)[finding]:
             cm = model.conditions[index]
             probabilities[index] = sigmoid(log_odds_if(cm, state.states[index], state.patient, finding, status))
         evidence: Mapping[str, Status] = state.patient.evidence
