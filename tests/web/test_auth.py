@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from spinetriage.errors import InputError
 from spinetriage.web import create_app
-from spinetriage.web.auth import SESSION_COOKIE, Accounts, session_cookie, session_user
+from spinetriage.web.auth import SESSION_COOKIE, Accounts, LoginThrottle, session_cookie, session_user
 from spinetriage.web.db import Database
 from spinetriage.web.deps import current_user
 from spinetriage.web.settings import Settings, is_loopback
@@ -220,3 +220,26 @@ def test_secret_is_generated_once_and_shared(database_url: str) -> None:
     assert len(first.state.spinetriage.secret) >= 32
     first.state.spinetriage.database.dispose()
     second.state.spinetriage.database.dispose()
+
+
+def test_login_throttle_counts_failures_per_key_and_window() -> None:
+    throttle = LoginThrottle(limit=3, window=60)
+    keys = ["user:ann", "client:10.0.0.1"]
+    for t in (0.0, 1.0, 2.0):
+        assert throttle.retry_after(keys, now=t) == 0
+        throttle.failed(keys, now=t)
+    assert throttle.retry_after(keys, now=3.0) == 57
+    assert throttle.retry_after(["user:bob", "client:10.0.0.2"], now=3.0) == 0
+    assert throttle.retry_after(["user:bob", "client:10.0.0.1"], now=3.0) == 57  # same address
+    assert throttle.retry_after(keys, now=61.0) == 0  # the oldest failure aged out
+
+
+def test_repeated_wrong_passwords_are_throttled(make_client: MakeClient) -> None:
+    client = make_client(users=("ann",))
+    client.app.state.spinetriage.throttle.limit = 3  # type: ignore[attr-defined]
+    for _ in range(3):
+        assert login(client, "ann", "wrong password").status_code == 401
+    refused = login(client, "ann")  # even the right password, until the window passes
+    assert refused.status_code == 429
+    assert int(refused.headers["retry-after"]) > 0
+    assert client.get("/api/v1/knowledge").status_code == 401

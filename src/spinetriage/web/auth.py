@@ -47,6 +47,46 @@ def check_username(name: str) -> str:
     return name
 
 
+class LoginThrottle:
+    """Slow password guessing: after ``limit`` failures within ``window`` seconds for one user
+    name or one client address, refuse further attempts until the oldest failure ages out.
+
+    Kept in memory per server process (a restart or another worker starts afresh); argon2
+    already makes each guess cost tens of milliseconds.
+    """
+
+    def __init__(self, limit: int = 10, window: float = 900.0, max_keys: int = 10_000) -> None:
+        self.limit = limit
+        self.window = window
+        self.max_keys = max_keys
+        self._failures: dict[str, list[float]] = {}
+
+    def _recent(self, key: str, now: float) -> list[float]:
+        times = [t for t in self._failures.get(key, []) if now - t < self.window]
+        if times:
+            self._failures[key] = times
+        else:
+            self._failures.pop(key, None)
+        return times
+
+    def retry_after(self, keys: list[str], now: float | None = None) -> int:
+        """Seconds to wait before another attempt may be made (0: go ahead)."""
+        now = time.monotonic() if now is None else now
+        waits = [self.window - (now - times[0]) for k in keys if len(times := self._recent(k, now)) >= self.limit]
+        return int(max(waits, default=0) + 0.999)
+
+    def failed(self, keys: list[str], now: float | None = None) -> None:
+        now = time.monotonic() if now is None else now
+        if len(self._failures) >= self.max_keys:
+            self._failures.clear()  # bounded memory under a flood of names; the window restarts
+        for key in keys:
+            self._failures.setdefault(key, []).append(now)
+
+    def succeeded(self, keys: list[str]) -> None:
+        for key in keys:
+            self._failures.pop(key, None)
+
+
 class Accounts:
     """Users and API tokens in the database."""
 

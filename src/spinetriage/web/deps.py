@@ -10,14 +10,22 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
 from spinetriage.errors import SpinetriageError
-from spinetriage.web.auth import LOCAL_USER, SESSION_COOKIE, Accounts, AuthRequired, session_user, sign
+from spinetriage.web.auth import (
+    LOCAL_USER,
+    SESSION_COOKIE,
+    Accounts,
+    AuthRequired,
+    LoginThrottle,
+    session_user,
+    sign,
+)
 from spinetriage.web.db import Database
 from spinetriage.web.settings import Settings
 from spinetriage.web.store import Store
@@ -41,6 +49,7 @@ class AppState:
     store: Store
     accounts: Accounts
     secret: bytes
+    throttle: LoginThrottle = field(default_factory=LoginThrottle)
 
 
 def app_state(request: Request) -> AppState:

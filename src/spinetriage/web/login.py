@@ -29,9 +29,18 @@ async def login(
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
     state = app_state(request)
+    keys = [f"user:{username.lower()}", f"client:{request.client.host if request.client else '-'}"]
+    wait = state.throttle.retry_after(keys)
+    if wait:
+        minutes = (wait + 59) // 60
+        context = {"next": safe_next(next), "error": f"Too many failed sign-ins. Try again in {minutes} min."}
+        headers = {"Retry-After": str(wait)}
+        return templates.TemplateResponse(request, "login.html", context, status_code=429, headers=headers)
     if not await run_in_threadpool(state.accounts.verify_password, username, password):
+        state.throttle.failed(keys)
         context = {"next": safe_next(next), "error": "Wrong user name or password."}
         return templates.TemplateResponse(request, "login.html", context, status_code=401)
+    state.throttle.succeeded(keys[:1])
     response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
