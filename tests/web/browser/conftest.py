@@ -19,10 +19,14 @@ import pytest
 import uvicorn
 
 from spinetriage.web import create_app
+from spinetriage.web.auth import Accounts
+from spinetriage.web.db import Database
 from spinetriage.web.settings import Settings
 from tests.web.browser.helpers import Console
 
 CHROMIUM = Path("/usr/bin/chromium")
+USER = "clinician"
+PASSWORD = "a long test password"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -54,12 +58,18 @@ def chromium_path() -> Path:
     return CHROMIUM
 
 
-@pytest.fixture(scope="session")
-def base_url(tmp_path_factory: pytest.TempPathFactory, chromium_path: Path) -> Iterator[str]:
-    """The app in local mode on a temporary SQLite database, served by uvicorn in a thread."""
-    database = tmp_path_factory.mktemp("browser") / "record.db"
+def _serve(database: Path, users: tuple[str, ...] = ()) -> Iterator[str]:
+    """The real app on a free loopback port, served by uvicorn in a thread, until the generator closes."""
+    url = f"sqlite:///{database}"
+    if users:
+        db = Database(url)
+        db.upgrade()
+        accounts = Accounts(db)
+        for name in users:
+            accounts.add_user(name, PASSWORD)
+        db.dispose()
     port = _free_port()
-    app = create_app(Settings(host="127.0.0.1", port=port, database_url=f"sqlite:///{database}"))
+    app = create_app(Settings(host="127.0.0.1", port=port, database_url=url))
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -71,6 +81,18 @@ def base_url(tmp_path_factory: pytest.TempPathFactory, chromium_path: Path) -> I
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def base_url(tmp_path_factory: pytest.TempPathFactory, chromium_path: Path) -> Iterator[str]:
+    """The app in local mode (no users) on a temporary SQLite database."""
+    yield from _serve(tmp_path_factory.mktemp("browser") / "record.db")
+
+
+@pytest.fixture(scope="session")
+def users_base_url(tmp_path_factory: pytest.TempPathFactory, chromium_path: Path) -> Iterator[str]:
+    """The app with users (login required), on its own temporary SQLite database."""
+    yield from _serve(tmp_path_factory.mktemp("browser-users") / "record.db", users=(USER,))
 
 
 @pytest.fixture(scope="session")
