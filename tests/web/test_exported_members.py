@@ -1,0 +1,19 @@
+"""The web package exports only ``create_app``; importing it starts nothing."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import spinetriage.web
+
+
+def test_exported_members() -> None:
+    assert spinetriage.web.__all__ == ["create_app"]
+    assert callable(spinetriage.web.create_app)
+
+
+def test_import_has_no_side_effects(tmp_path: object) -> None:
+    code = "import spinetriage.web, logging, os; print(logging.getLogger().handlers, os.listdir('.'))"
+    out = subprocess.run([sys.executable, "-c", code], cwd=str(tmp_path), capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[] []"  # no logging set up, no database file created
