@@ -266,3 +266,18 @@ def test_partial_mjoa_names_the_missing_item(client: TestClient) -> None:
     assert response.status_code == 422
     assert "<strong>instruments.mjoa</strong>" in response.text
     assert "lower_limb_motor" in response.text
+
+
+def test_a_result_this_version_cannot_read_offers_a_rerun(client: TestClient) -> None:
+    from spinetriage.web.db import AssessmentRow
+
+    location = submit(client, MYELOPATHY).headers["location"]
+    record_id = location.rsplit("/", 1)[-1]
+    database = client.app.state.spinetriage.database
+    with database.sessions.begin() as session:
+        session.get(AssessmentRow, record_id).result = {"from": "a future version"}
+    page = client.get(location)
+    assert page.status_code == 200
+    assert 'id="unreadable"' in page.text
+    rerun = client.post(f"{location}/rerun", data={"csrf_token": csrf(client)})
+    assert "Re-run: different" in rerun.text

@@ -16,6 +16,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from spinetriage.assessment.assess import DEFAULT_SETTING
@@ -142,7 +143,12 @@ def _result_context(
     request: Request, user: str, stored: StoredAssessment, rerun: dict[str, Any] | None
 ) -> dict[str, Any]:
     kb = _kb()
-    assessment = Assessment.model_validate(stored.result) if stored.result is not None else None
+    assessment: Assessment | None = None
+    if stored.result is not None:
+        try:
+            assessment = Assessment.model_validate(stored.result)
+        except ValidationError:  # stored by a version whose result this one cannot read: say so, offer a re-run
+            assessment = None
     text = stored.case.get("text") if isinstance(stored.case.get("text"), str) else None
     return {
         "user": user,
