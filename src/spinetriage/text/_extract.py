@@ -80,6 +80,7 @@ _RUN_JOIN = re.compile(r"[\s,]*(?:(?:and|&|or|through|to)(?![a-z]))?[\s,]*")
 _LABEL_BEFORE = re.compile(r"(?:^|\n)[ \t]*(?:[-*•]+[ \t]*)?(?:level[ \t]*)?$")
 _LABEL_AFTER = re.compile(r"[ \t]*(?::|-(?=\s)|\.(?=\s)|\n)")
 _BILATERAL_SIDES = {Side.LEFT, Side.RIGHT, Side.BILATERAL}
+_NO_LIMBS: frozenset[str] = frozenset()
 _SORT_KEY = itemgetter(0)
 
 # A match is a tuple (sort key, start, end, rule indices); targets and triggers kept apart.
@@ -227,10 +228,14 @@ def _header_mask(starts: list[int], stops: list[int], n: int) -> str:
     return "".join(parts)
 
 
+def _cue_order(item: tuple[int, int, Any]) -> int:
+    return item[0] * LEN_SPAN + LEN_SPAN - (item[1] - item[0])
+
+
 def _leftmost_longest_cues(items: list[tuple[int, int, Any]]) -> list[tuple[int, int, Any]]:
     if len(items) < 2:
         return items
-    items.sort(key=lambda s: (s[0], s[0] - s[1]))
+    items.sort(key=_cue_order)
     out: list[tuple[int, int, Any]] = []
     last_end = -1
     for it in items:
@@ -358,7 +363,7 @@ class _Resolver:
             )
             owned = owner.get(ti)
             side = severity = None
-            limbs: set[str] = set()
+            limbs: frozenset[str] | set[str] = _NO_LIMBS
             if owned is not None:
                 side = _pick(owned.get(SIDE))
                 severity = _pick(owned.get(SEVERITY))
@@ -504,15 +509,17 @@ class _Resolver:
         best: tuple[bool, int, Category] | None = None
         # Forward triggers, before the target: nearest first.
         hi = t_start
-        comma_hi = bisect_left(commas, hi)
+        comma_hi = bisect_left(commas, hi) if commas else 0
+        term_starts = self.terminator_starts.get(sid)
         for j in range(split - 1, max(split - _MAX_TRIGGERS_EACH_SIDE, 0) - 1, -1):
             s_start, lo, infos, s_seg = triggers[j]
-            if self._terminated(sid, lo, hi):
+            if term_starts and self._terminated(sid, lo, hi):
                 break
-            comma_lo = bisect_left(commas, lo)
-            if any(self._comma_closes(c) for c in commas[comma_lo:comma_hi]):
-                break
-            comma_hi = comma_lo
+            if comma_hi:
+                comma_lo = bisect_left(commas, lo)
+                if comma_lo < comma_hi and any(self._comma_closes(c) for c in commas[comma_lo:comma_hi]):
+                    break
+                comma_hi = comma_lo
             for info in infos:
                 if not info.forward or (info.max_scope is not None and flat.count(" ", lo, hi) > info.max_scope):
                     continue
@@ -525,14 +532,17 @@ class _Resolver:
         forward_best, best = best, None
         # Backward triggers, after the target: nearest first.
         lo = t_end
-        t_seg_start = _seg_start(doc, t_start)
+        t_seg_start = -1
         for j in range(split, min(split + _MAX_TRIGGERS_EACH_SIDE, len(triggers))):
             s_start, _, infos, _ = triggers[j]
             hi = s_start
-            if self._terminated(sid, lo, hi):
+            if term_starts and self._terminated(sid, lo, hi):
                 break
-            if commas and doc.segment(lo) != doc.segment(hi) and not self._pure(t_seg_start, _seg_start(doc, s_start)):
-                break
+            if commas and doc.segment(lo) != doc.segment(hi):
+                if t_seg_start < 0:
+                    t_seg_start = _seg_start(doc, t_start)
+                if not self._pure(t_seg_start, _seg_start(doc, s_start)):
+                    break
             for info in infos:
                 if not info.backward or (info.max_scope is not None and flat.count(" ", lo, hi) > info.max_scope):
                     continue
