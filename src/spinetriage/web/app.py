@@ -20,6 +20,8 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 
 from spinetriage._version import __version__
+from spinetriage.assessment import assess
+from spinetriage.case import Case
 from spinetriage.web import api, login, problems
 from spinetriage.web.auth import Accounts, server_secret
 from spinetriage.web.db import Database
@@ -45,6 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         accounts = Accounts(database)
         settings = settings.model_copy(update={"users_configured": accounts.has_users()})
         check_can_serve(settings)
+        assess(Case())  # compile the model now, not during the first request
         state = AppState(
             settings=settings,
             database=database,

@@ -88,7 +88,7 @@ def serve_command(
     os.environ[ENV_HOST] = settings.host
     os.environ[ENV_PORT] = str(settings.port)
     os.environ[ENV_DATABASE_URL] = settings.database_url
-    mode = "local mode (no login)" if settings.local_mode else "login required"
+    mode = "local mode, no login" if settings.local_mode else "login required"
     typer.echo(f"spinetriage on http://{settings.host}:{settings.port} ({mode}); API under /api/v1", err=True)
     uvicorn.run(
         "spinetriage.web.app:app_from_env",
