@@ -28,7 +28,7 @@ be lower than the items' product (1 of 5 positive is Cook's rule-out, LR 0.18).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from spinetriage.engine.clusters import ClusterReading, read_cluster
@@ -158,10 +158,17 @@ def cluster_reading(cm: ConditionModel, patient: Patient, override: Override = N
     return read_cluster(cm.cluster, patient.evidence, patient.age, override)
 
 
-def _evaluate(
+def _known_pairs(cm: ConditionModel, evidence: Mapping[str, Status]) -> Iterable[tuple[str, Status | None]]:
+    """(finding, status) pairs to look at: walk the condition's links or the evidence, whichever is shorter."""
+    if len(cm.links) <= len(evidence):
+        return ((f, evidence.get(f)) for f in cm.links)
+    return evidence.items()
+
+
+def _choose(
     cm: ConditionModel, patient: Patient, override: Override = None
-) -> tuple[ConditionState, tuple[str | None, ...]]:
-    """The condition's state and, per slot, the member that counts (None: none counts).
+) -> tuple[bool, ClusterReading | None, frozenset[int], list[float], list[str | None]]:
+    """Gate, cluster reading, absorbed slots, and per slot the counted weight and member.
 
     Walks the known findings rather than every link (a case knows a few findings of
     many): the same choices as :func:`slot_choice`, ties to the member listed first.
@@ -172,9 +179,9 @@ def _evaluate(
     links = cm.links
     known = []
     gate = False
-    for finding, status in evidence.items():
+    for finding, status in _known_pairs(cm, evidence):
         link = links.get(finding)
-        if link is None or status is Status.UNKNOWN:
+        if link is None or status is None or status is Status.UNKNOWN:
             continue
         known.append((finding, status is Status.PRESENT, link))
         if status is Status.PRESENT and not link.imaging and link.ln_present > 0:
@@ -198,16 +205,17 @@ def _evaluate(
             or (abs(weight) == abs(weights[slot]) and cm.slots[slot].index(finding) < cm.slots[slot].index(current))
         ):
             members[slot], weights[slot] = finding, weight
+    return gate, reading, absorbed, weights, members
+
+
+def _state(cm: ConditionModel, patient: Patient, override: Override = None) -> ConditionState:
+    gate, reading, absorbed, weights, _ = _choose(cm, patient, override)
+    applied = reading is not None and reading.applied
     total = demographic_log_odds(cm, patient, without_age=applied and cm.cluster is not None and cm.cluster.uses_age)
     if applied:
         assert reading is not None and reading.band is not None
         total += math.log(reading.band.ratio)
-    state = ConditionState(total + sum(weights), gate, tuple(weights), reading, absorbed)
-    return state, tuple(members)
-
-
-def _state(cm: ConditionModel, patient: Patient, override: Override = None) -> ConditionState:
-    return _evaluate(cm, patient, override)[0]
+    return ConditionState(total + sum(weights), gate, tuple(weights), reading, absorbed)
 
 
 def condition_state(cm: ConditionModel, patient: Patient) -> ConditionState:
@@ -280,15 +288,12 @@ def _cluster_contribution(reading: ClusterReading) -> Contribution | None:
 def explain(model: CompiledModel, cm: ConditionModel, patient: Patient) -> Posterior:
     """The posterior of one condition with every piece of evidence and whether it counted."""
     kb = model.knowledge
-    state, members = _evaluate(cm, patient)
-    gate = state.gate_open
-    reading = state.cluster
-    absorbed = state.absorbed
+    gate, reading, absorbed, _, members = _choose(cm, patient)
     chosen = {m for m in members if m is not None}
     contributions: list[Contribution] = []
-    for finding, status in patient.evidence.items():
+    for finding, status in _known_pairs(cm, patient.evidence):
         link = cm.links.get(finding)
-        if link is None or status is Status.UNKNOWN:
+        if link is None or status is None or status is Status.UNKNOWN:
             continue
         lk = link.likelihood
         present = status is Status.PRESENT
