@@ -63,17 +63,23 @@ def rank_unknown_findings(
     return ranked
 
 
+_BEARING: dict[tuple[str, tuple[str, ...]], dict[str, tuple[int, ...]]] = {}
+
+
 def _bearing(model: CompiledModel) -> dict[str, tuple[int, ...]]:
     """Conditions each finding bears on: its links, plus the condition of any cluster that reads it."""
     if not model.clusters:
         return model.conditions_of_finding
-    bearing = {f: list(ix) for f, ix in model.conditions_of_finding.items()}
-    for index, cm in enumerate(model.conditions):
-        if cm.cluster is not None:
-            for finding in sorted(cm.cluster.findings):
-                if index not in bearing.setdefault(finding, []):
-                    bearing[finding].append(index)
-    return {f: tuple(ix) for f, ix in bearing.items()}
+    key = (model.version, tuple(c.instrument for c in model.clusters))
+    if key not in _BEARING:
+        bearing = {f: list(ix) for f, ix in model.conditions_of_finding.items()}
+        for index, cm in enumerate(model.conditions):
+            if cm.cluster is not None:
+                for finding in sorted(cm.cluster.findings):
+                    if index not in bearing.setdefault(finding, []):
+                        bearing[finding].append(index)
+        _BEARING[key] = {f: tuple(ix) for f, ix in bearing.items()}
+    return _BEARING[key]
 
 
 def _replace_factor(
