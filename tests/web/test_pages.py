@@ -99,10 +99,20 @@ def test_bad_form_names_each_field_and_keeps_the_answers(client: TestClient) -> 
     assert re.search(r'id="f-hand_clumsiness-present" name="f\.hand_clumsiness" value="present" checked', response.text)
 
 
-def test_form_without_csrf_token_is_refused(client: TestClient) -> None:
-    client.get("/assess")
-    response = client.post("/assess", data=MYELOPATHY, follow_redirects=False)
+@pytest.mark.parametrize(
+    "path",
+    ["/assess", "/interview/step", "/interview/finish", "/questionnaire/step", "/questionnaire/finish",
+     "/assessments/00000000-0000-0000-0000-000000000000/rerun",
+     "/assessments/00000000-0000-0000-0000-000000000000/reviewed"],
+)  # fmt: skip
+def test_every_form_without_its_csrf_token_is_refused_with_a_page(client: TestClient, path: str) -> None:
+    client.get("/assess")  # the browser holds the CSRF cookie; the forged form lacks the token
+    before = len(client.get("/history").text)
+    response = client.post(path, data={**MYELOPATHY, "csrf_token": "forged"}, follow_redirects=False)
     assert response.status_code == 403
+    assert 'id="form-expired"' in response.text  # a page that says what to do, not JSON
+    assert "Nothing" in response.text
+    assert len(client.get("/history").text) == before  # and nothing was stored
 
 
 def test_rerun_shows_the_result_is_identical(client: TestClient) -> None:
