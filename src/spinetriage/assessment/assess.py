@@ -145,7 +145,7 @@ def _assess_patient(
         for rec, why in applicable(kb, kb.treatment.values(), probabilities, patient.evidence, flag_ids, grading)
     ]
     urgency, urgency_reason = _urgency(kb, flags, probabilities, instruments)
-    graded_ids = {r.id for r in kb.treatment.values() if any(i.severity for i in r.indications)}
+    graded_ids = {r.id for r in kb.treatment.values() if any(i.severity for i in r.indications)} if scored else set()
     severity = severity_output(
         instruments,
         probabilities["degenerative_cervical_myelopathy"],
