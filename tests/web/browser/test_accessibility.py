@@ -72,6 +72,11 @@ def test_no_serious_violations_on_any_page(page: Any) -> None:
     problems += _scan(page, "result-red-flags")
     page.goto("/assessments/not-an-id")
     problems += _scan(page, "not-found")
+    page.goto("/assess")  # a form whose CSRF token no longer matches: the "please try again" page
+    page.locator("input[name=csrf_token]").first.evaluate("e => e.value = 'stale'")
+    page.get_by_role("button", name="Assess and save").click()
+    page.locator("#form-expired").wait_for()
+    problems += _scan(page, "form-expired")
 
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto("/assess")
