@@ -21,6 +21,7 @@ import statistics
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -31,6 +32,9 @@ from tests.web.server import running_server
 from spinetriage import assess
 from spinetriage.assessment.assess import default_model
 from spinetriage.web.db import AssessmentRow, Database
+
+
+RUN = f"bench{uuid.uuid4().hex[:8]}"  # labels of this run, to count its rows in a shared database
 
 
 def cases(n: int, seed: int = 5) -> list[bytes]:
@@ -54,7 +58,7 @@ async def client(port: int, bodies: list[bytes], jobs: asyncio.Queue[int], laten
                 return errors
             body = bodies[n % len(bodies)]
             head = (
-                f"POST /api/v1/assessments?label=bench-{n} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                f"POST /api/v1/assessments?label={RUN}-{n} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
                 f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
             ).encode()
             began = time.perf_counter()
@@ -128,7 +132,7 @@ def main() -> None:
         database = Database(url)
         with database.sessions() as session:
             stored = session.scalar(
-                select(func.count()).select_from(AssessmentRow).where(AssessmentRow.label.like("bench-%"))
+                select(func.count()).select_from(AssessmentRow).where(AssessmentRow.label.like(f"{RUN}-%"))
             )
         database.dispose()
 
