@@ -33,7 +33,6 @@ from spinetriage import assess
 from spinetriage.assessment.assess import default_model
 from spinetriage.web.db import AssessmentRow, Database
 
-
 RUN = f"bench{uuid.uuid4().hex[:8]}"  # labels of this run, to count its rows in a shared database
 
 
