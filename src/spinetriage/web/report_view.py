@@ -132,6 +132,7 @@ class Reference:
     seen: str
     link: str | None
     printed: bool
+    link_label: str = "link"
 
 
 @dataclass(frozen=True)
@@ -395,12 +396,12 @@ def _printed_sources(why: list[WhyBlock], flags: list[Flag], workup: list[Action
 
 def _reference(ref_id: str, citation: str, seen: str, kb: KnowledgeBase, printed: bool) -> Reference:
     ref = kb.references.get(ref_id)
-    link = None
+    link, label = None, "link"
     if ref is not None:
         if ref.doi:
-            link = f"https://doi.org/{ref.doi}"
+            link, label = f"https://doi.org/{ref.doi}", "doi"
         elif ref.pmid:
-            link = f"https://pubmed.ncbi.nlm.nih.gov/{ref.pmid}/"
+            link, label = f"https://pubmed.ncbi.nlm.nih.gov/{ref.pmid}/", "PubMed"
         elif ref.url:
             link = ref.url
-    return Reference(ref_id, citation, seen, link, printed)
+    return Reference(ref_id, citation, seen, link, printed, label)
