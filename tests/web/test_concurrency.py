@@ -4,6 +4,7 @@ mid-write leaves a consistent database. A real server process over loopback, on 
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +73,7 @@ def test_server_killed_mid_write_leaves_a_consistent_database(database_url: str,
     in_flight: set[str] = set()
     lock = threading.Lock()
     stop = threading.Event()
+    failures: list[str] = []
 
     def client(index: int, url: str) -> None:
         with httpx.Client(base_url=url, timeout=30) as http:
@@ -85,22 +87,28 @@ def test_server_killed_mid_write_leaves_a_consistent_database(database_url: str,
                     response = http.post("/api/v1/assessments", json=case_for(index, n), params={"label": label})
                 except httpx.TransportError:
                     return  # the server is gone; this request may or may not have been stored
-                if response.status_code == 201:
-                    with lock:
-                        in_flight.discard(label)
-                        acknowledged.add(label)
+                if response.status_code != 201:
+                    failures.append(f"{label}: {response.status_code}")
+                    return
+                with lock:
+                    in_flight.discard(label)
+                    acknowledged.add(label)
 
     with running_server(database_url, tmp_path / "server.log", workers=1, access_log=False) as server:
         threads = [threading.Thread(target=client, args=(i, server.url)) for i in range(6)]
         for t in threads:
             t.start()
-        while len(acknowledged) < 150:
-            threading.Event().wait(0.02)
+        deadline = time.monotonic() + 120
+        while len(acknowledged) < 150 and time.monotonic() < deadline and not failures:
+            time.sleep(0.02)
         server.kill()
         stop.set()
         for t in threads:
             t.join()
 
+    assert failures == []
+    assert len(in_flight) <= 6  # at most one unanswered request per client
+    assert len(acknowledged) >= 150, "the clients were still writing when the server was killed"
     db = Database(database_url)
     try:
         if backend == "sqlite":
