@@ -291,3 +291,17 @@ def test_a_result_this_version_cannot_read_offers_a_rerun(client: TestClient) ->
     assert 'id="unreadable"' in page.text
     rerun = client.post(f"{location}/rerun", data={"csrf_token": csrf(client)})
     assert "Re-run: different" in rerun.text
+
+
+def test_a_questionnaire_prefills_the_clinicians_form(client: TestClient) -> None:
+    _questionnaire(client, "absent", "present", "Q-PAGE-3")
+    history = client.get("/history?q=Q-PAGE-3").text
+    record_id = re.search(r'data-id="([0-9a-f-]+)"', history)
+    assert record_id
+    record = client.get(f"/api/v1/assessments/{record_id.group(1)}").json()
+    assert f'href="/assess?from={record_id.group(1)}"' in client.get(f"/assessments/{record_id.group(1)}").text
+    form = client.get(f"/assess?from={record_id.group(1)}")
+    assert form.status_code == 200
+    for finding, status in record["case"]["findings"].items():
+        assert re.search(rf'id="f-{finding}-{status}" name="f\.{finding}" value="{status}" checked', form.text)
+    assert client.get("/assess?from=00000000-0000-0000-0000-000000000000").status_code == 404

@@ -177,7 +177,11 @@ def example_values(name: str) -> dict[str, Any]:
     texts = examples()
     if name not in texts:
         raise InputError("example", "unknown example", ", ".join(sorted(texts)))
-    data = yaml.safe_load(texts[name]) or {}
+    return case_values(yaml.safe_load(texts[name]) or {}, f"example: {name}")
+
+
+def case_values(data: Mapping[str, Any], label: str) -> dict[str, Any]:
+    """Form values for a case in its JSON form (a shipped example, or a stored questionnaire to complete)."""
     instruments = data.get("instruments") or {}
     current = instruments.get(MJOA) or {}
     previous = instruments.get(MJOA_PREVIOUS) or {}
@@ -186,7 +190,7 @@ def example_values(name: str) -> dict[str, Any]:
         "sex": data.get("sex") or "",
         "setting": data.get("setting") or "",
         "text": data.get("text") or "",
-        "label": f"example: {name}",
+        "label": label,
         "findings": {str(k): str(v) for k, v in (data.get("findings") or {}).items()},
         "mjoa": {str(k): str(v) for k, v in current.items() if k != "date"},
         "mjoa_date": str(current.get("date", "")),

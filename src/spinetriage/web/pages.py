@@ -13,7 +13,7 @@ from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 from fastapi.routing import APIRoute
@@ -30,6 +30,7 @@ from spinetriage.vocab import Status
 from spinetriage.web.assess_form import (
     SECTIONS,
     STATUS_WORDS,
+    case_values,
     example_values,
     examples,
     form_sections,
@@ -117,20 +118,32 @@ def _form_context(request: Request, user: str, values: Mapping[str, Any], errors
 
 
 @router.get("/assess")
-async def assess_form(request: Request, user: UserDep, example: str = "") -> Response:
-    """The empty form, or the form filled in with a shipped example case (``?example=NAME``)."""
+async def assess_form(
+    request: Request,
+    store: StoreDep,
+    user: UserDep,
+    example: str = "",
+    start_from: Annotated[str, Query(alias="from", max_length=64)] = "",
+) -> Response:
+    """The empty form; or filled in with a shipped example (``?example=NAME``) or a stored case (``?from=ID``,
+    for example a patient's questionnaire the clinician now completes with the examination)."""
     values: dict[str, Any] = {"setting": DEFAULT_SETTING}
-    if example:
-        try:
+    try:
+        if example:
             values = {**values, **example_values(example)}
-        except InputError as error:
-            return _page(request, "assess.html", _form_context(request, user, values, [error]), status_code=422)
+        elif start_from:
+            stored = await run_in_threadpool(store.get, start_from, owner=user)
+            values = {**values, **case_values(stored.case, stored.label)}
+    except NotFound:
+        return _not_found(request, user)
+    except InputError as error:
+        return _page(request, "assess.html", _form_context(request, user, values, [error]), status_code=422)
     return _page(request, "assess.html", _form_context(request, user, values, []))
 
 
 def _text(form: FormData, name: str) -> str:
     value = form.get(name)
-    return value.strip() if isinstance(value, str) and name != "text" else value if isinstance(value, str) else ""
+    return value.strip() if isinstance(value, str) else ""
 
 
 def _errors_of(error: InputError) -> list[InputError]:
