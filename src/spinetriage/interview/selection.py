@@ -1,9 +1,10 @@
 """Which question to ask next, and when no question is worth asking.
 
 What matters is the *decision*: the origin verdict and the urgency. For each
-candidate finding the verdict, the urgency and the origin distribution are
-recomputed as if it were present and as if it were absent (the engine's cheap
-what-if), and each answer is weighted by how likely it is
+candidate finding (linked to a condition, or read by a validated cluster) the
+verdict, the urgency and the origin distribution are recomputed as if it were
+present and as if it were absent (the engine's cheap what-if, clusters included),
+and each answer is weighted by how likely it is
 (:mod:`spinetriage.interview.predictive`). Three numbers follow:
 
 * ``flip``: the probability that the answer changes the verdict or the urgency,
