@@ -10,7 +10,6 @@ and, when an answer is a red flag, general advice to seek care now.
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine, Mapping
-from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -38,6 +37,7 @@ from spinetriage.web.assess_form import (
     read_form,
 )
 from spinetriage.web.deps import CsrfFailed, current_user, get_store, templates, verify_csrf
+from spinetriage.web.interview_state import INTERVIEW_WORDS, PATIENT_WORDS, InterviewState, read_state, summary
 from spinetriage.web.report_view import build_report, finding_label, pct
 from spinetriage.web.store import MAX_LABEL, NotFound, Store, StoredAssessment
 
@@ -63,9 +63,6 @@ router = APIRouter(include_in_schema=False, route_class=_PageRoute)
 StoreDep = Annotated[Store, Depends(get_store)]
 UserDep = Annotated[str, Depends(current_user)]
 
-ANSWER_FIELD = "a"
-INTERVIEW_WORDS = {"present": "Yes", "absent": "No", "unknown": "Don't know"}
-PATIENT_WORDS = {"present": "Yes", "absent": "No", "unknown": "Not sure"}
 PAGE_SIZE = 25
 
 
@@ -301,75 +298,6 @@ async def history(
 # ---------------------------------------------------------------- interview and questionnaire
 
 
-@dataclass(frozen=True)
-class InterviewState:
-    """Everything an interview step needs, read back from the hidden fields of the last page.
-
-    ``wording`` is the interview engine's mode: ``clinician`` (history and exam, clinical
-    terms) or ``patient`` (history only, plain language). The questionnaire is always
-    ``patient``; the clinician's interview may use either.
-    """
-
-    answers: dict[str, str]
-    age: int | None
-    sex: str | None
-    setting: str
-    label: str
-    wording: str
-
-    def hidden(self) -> list[tuple[str, str]]:
-        fields = [(ANSWER_FIELD, f"{f}={s}") for f, s in self.answers.items()]
-        fields += [("age", "" if self.age is None else str(self.age)), ("sex", self.sex or "")]
-        fields += [("setting", self.setting), ("label", self.label), ("wording", self.wording)]
-        return fields
-
-
-WORDINGS = ("clinician", "patient")
-
-
-def _read_state(form: FormData, kb: KnowledgeBase, questionnaire: bool) -> InterviewState:
-    answers: dict[str, str] = {}
-    for raw in form.getlist(ANSWER_FIELD):
-        finding, _, status = str(raw).partition("=")
-        if finding not in kb.findings:
-            raise InputError(f"answers.{finding[:60]}", "unknown finding identifier")
-        if status not in STATUS_WORDS:
-            raise InputError(f"answers.{finding}", "status not in the vocabulary", "present, absent, unknown")
-        answers[finding] = status
-    age_text = _text(form, "age")
-    age: int | None = None
-    if age_text:
-        try:
-            age = int(age_text)
-        except ValueError:
-            raise InputError("age", "must be a whole number of years", f"{MIN_AGE} to {MAX_AGE}") from None
-        if not MIN_AGE <= age <= MAX_AGE:
-            raise InputError("age", "out of range", f"{MIN_AGE} to {MAX_AGE}")
-    sex = _text(form, "sex") or None
-    if sex not in (None, "female", "male"):
-        raise InputError("sex", "not an allowed value", "female, male")
-    setting = _text(form, "setting") or DEFAULT_SETTING
-    if setting not in kb.settings:
-        raise InputError("setting", "unknown setting", ", ".join(kb.settings))
-    label = _text(form, "label")
-    if len(label) > MAX_LABEL:
-        raise InputError("label", f"longer than {MAX_LABEL} characters")
-    wording = "patient" if questionnaire else (_text(form, "wording") or "clinician")
-    if wording not in WORDINGS:
-        raise InputError("wording", "not an allowed value", ", ".join(WORDINGS))
-    return InterviewState(answers, age, sex, setting, label, wording)
-
-
-def _summary(kb: KnowledgeBase, answers: Mapping[str, str], plain: bool) -> list[tuple[str, str, str]]:
-    words = PATIENT_WORDS if plain else INTERVIEW_WORDS
-    rows = []
-    for finding, status in answers.items():
-        f = kb.findings[finding]
-        text = (f.patient_question or f.label) if plain else f.label
-        rows.append((text, words[status], status))
-    return rows
-
-
 def _interview_page(request: Request, user: str, questionnaire: bool, state: InterviewState, step: Step) -> Response:
     kb = _kb()
     plain = state.wording == "patient"
@@ -385,7 +313,7 @@ def _interview_page(request: Request, user: str, questionnaire: bool, state: Int
             "step": step,
             "number": len(state.answers) + 1,
             "hidden": state.hidden(),
-            "summary": _summary(kb, state.answers, plain),
+            "summary": summary(kb, state.answers, plain),
             "implied": [
                 (
                     finding_label(kb, i.finding),
@@ -425,7 +353,7 @@ async def _advance(request: Request, user: str, questionnaire: bool) -> Response
     kb = _kb()
     form = await request.form()
     try:
-        state = _read_state(form, kb, questionnaire)
+        state = read_state(form, kb, questionnaire)
     except InputError as error:
         return _start_page(request, user, questionnaire, [error])
     answers = dict(state.answers)
@@ -451,7 +379,7 @@ async def _finish(request: Request, user: str, store: Store, questionnaire: bool
     kb = _kb()
     form = await request.form()
     try:
-        state = _read_state(form, kb, questionnaire)
+        state = read_state(form, kb, questionnaire)
         case = build_case(state.answers, age=state.age, sex=state.sex, setting=state.setting)
     except InputError as error:
         return _start_page(request, user, questionnaire, [error])
