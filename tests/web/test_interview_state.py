@@ -1,0 +1,47 @@
+"""The interview state in hidden fields round-trips, and tampering is named, never defaulted."""
+
+from __future__ import annotations
+
+import pytest
+from starlette.datastructures import FormData
+
+from spinetriage.errors import InputError
+from spinetriage.knowledge import KnowledgeBase
+from spinetriage.web.interview_state import InterviewState, read_state
+
+
+def test_hidden_fields_round_trip_in_order(kb: KnowledgeBase) -> None:
+    state = InterviewState(
+        {"saddle_anesthesia": "absent", "hand_clumsiness": "present", "falls": "unknown"},
+        age=67,
+        sex="female",
+        setting="spine_clinic",
+        label="clinic ref 12",
+        wording="patient",
+    )
+    again = read_state(FormData(state.hidden()), kb, questionnaire=False)
+    assert again == state
+    assert list(again.answers) == list(state.answers)  # "go back" removes the last answer given
+
+
+def test_the_questionnaire_is_always_in_plain_wording(kb: KnowledgeBase) -> None:
+    assert read_state(FormData([("wording", "clinician")]), kb, questionnaire=True).wording == "patient"
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ([("a", "hand_clumsines=present")], "answers.hand_clumsines"),
+        ([("a", "hand_clumsiness=yes")], "answers.hand_clumsiness"),
+        ([("age", "17")], "age"),
+        ([("age", "sixty")], "age"),
+        ([("sex", "other")], "sex"),
+        ([("setting", "moon_base")], "setting"),
+        ([("label", "x" * 201)], "label"),
+        ([("wording", "shouting")], "wording"),
+    ],
+)
+def test_tampered_state_names_the_field(kb: KnowledgeBase, fields: list[tuple[str, str]], field: str) -> None:
+    with pytest.raises(InputError) as error:
+        read_state(FormData(fields), kb, questionnaire=False)
+    assert error.value.field == field
