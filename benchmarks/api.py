@@ -105,6 +105,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=4000)
     parser.add_argument("--warmup", type=int, default=300)
     parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file (WAL)")
+    parser.add_argument("--no-access-log", action="store_true", help="serve without the access log (default: on)")
     args = parser.parse_args()
 
     load = os.getloadavg()
@@ -118,7 +119,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.db'}"
         log = Path(tmp) / "server.log"
-        with running_server(url, log, workers=args.workers, access_log=False) as server:
+        with running_server(url, log, workers=args.workers, access_log=not args.no_access_log) as server:
             port = int(server.url.rsplit(":", 1)[1])
             asyncio.run(drive(port, bodies, 0, args.warmup, args.clients))
             server_cpu = group_cpu_seconds(server.process.pid)
@@ -139,7 +140,9 @@ def main() -> None:
     p50 = statistics.median(ms)
     p99 = ms[min(len(ms) - 1, int(0.99 * len(ms)))]
     backend = url.split(":", 1)[0]
+    logging = "off" if args.no_access_log else "on"
     print(f"POST /api/v1/assessments over loopback: {backend}, {args.workers} worker(s), {args.clients} clients")
+    print(f"  access log {logging}")
     print(f"  {args.requests} requests in {seconds:.2f} s: {args.requests / seconds:.0f} requests/s")
     print(f"  latency p50 {p50:.1f} ms, p99 {p99:.1f} ms, max {ms[-1]:.1f} ms; errors {errors}")
     print(f"  stored {stored} of {args.warmup + args.requests} sent (warm-up included)")
