@@ -243,3 +243,19 @@ def test_repeated_wrong_passwords_are_throttled(make_client: MakeClient) -> None
     assert refused.status_code == 429
     assert int(refused.headers["retry-after"]) > 0
     assert client.get("/api/v1/knowledge").status_code == 401
+
+
+def test_cookies_are_secure_beyond_loopback(make_client: MakeClient) -> None:
+    client = make_client(users=("ann",), host="0.0.0.0")
+    page = client.get("/login")
+    csrf_cookie = next(c for c in page.headers.get_list("set-cookie") if c.startswith("spinetriage_csrf="))
+    assert "Secure" in csrf_cookie and "HttpOnly" in csrf_cookie
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert token
+    client.cookies.set("spinetriage_csrf", csrf_cookie.split(";")[0].split("=", 1)[1])
+    response = client.post(
+        "/login", data={"username": "ann", "password": PASSWORD, "csrf_token": token.group(1)}, follow_redirects=False
+    )
+    assert response.status_code == 303
+    session = next(c for c in response.headers.get_list("set-cookie") if c.startswith(SESSION_COOKIE))
+    assert "Secure" in session and "HttpOnly" in session and "SameSite=lax" in session
