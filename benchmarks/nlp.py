@@ -14,8 +14,8 @@ The machine is shared, so the load average is printed too; the CPU-time ratio is
 steadier of the two when other work is running.
 
 Then, as a separate figure that is NOT part of the side-by-side ratio: our batch
-throughput with 2 worker processes (spinetriage.text.batch, wall clock, including
-starting the workers). With --scaling: time on hostile input at growing sizes (the
+throughput with 2 worker processes (spinetriage.text.batch.run_batch, JSONL in and out,
+wall clock, including starting the workers). With --scaling: time on hostile input at growing sizes (the
 ratio between sizes should stay near 2 if time is linear).
 """
 
@@ -26,6 +26,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import venv
 from collections.abc import Callable
@@ -38,7 +39,7 @@ sys.path.insert(0, str(ROOT / "tests" / "text"))
 from scoring import load_jsonl, score_sentences  # noqa: E402
 
 from spinetriage.text import extract  # noqa: E402
-from spinetriage.text.batch import Note, extract_records  # noqa: E402
+from spinetriage.text.batch import run_batch  # noqa: E402
 
 VENV = ROOT / "benchmarks" / ".venv-medspacy"
 
@@ -120,10 +121,12 @@ def best_rate(notes: list[str], repeats: int) -> tuple[float, float]:
 
 
 def batch_rate(notes: list[str], workers: int) -> float:
-    rows = [Note(str(i), t) for i, t in enumerate(notes)]
-    t0 = time.perf_counter()
-    count = sum(1 for _ in extract_records(rows, workers=workers))
-    return count / (time.perf_counter() - t0)
+    """End to end as the CLI runs it: a JSONL of notes in, a JSONL of records out."""
+    with tempfile.TemporaryDirectory() as tmp:
+        src, out = Path(tmp) / "notes.jsonl", Path(tmp) / "records.jsonl"
+        src.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in enumerate(notes)), encoding="utf-8")
+        summary = run_batch(src, out, "jsonl", workers=workers)
+    return summary.notes_per_second
 
 
 def _repeat(unit: str) -> Callable[[int], str]:
@@ -198,7 +201,7 @@ def main() -> None:
     rate = batch_rate(batch_notes, workers=2)
     print(
         f"\nseparate figure, not part of the ratio above: spinetriage batch, 2 worker processes, "
-        f"{len(batch_notes)} notes: {rate:.0f} notes/s (wall clock, including starting the workers)"
+        f"{len(batch_notes)} notes, JSONL in and out: {rate:.0f} notes/s (wall clock, including starting the workers)"
     )
     if args.scaling:
         scaling()

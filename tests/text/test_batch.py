@@ -163,3 +163,21 @@ def test_parquet_to_stdout_is_refused(tmp_path: Path) -> None:
 
     with pytest.raises(InputError):
         write_records([], io.StringIO(), "parquet")
+
+
+def test_jsonl_batch_is_byte_identical_with_one_or_two_workers(
+    tmp_path: Path, gold_notes: list[dict[str, Any]]
+) -> None:
+    src = _jsonl(tmp_path / "in.jsonl", [*gold_notes, {"id": "bad"}] * 3)
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    s1 = run_batch(src, one, "jsonl", workers=1, chunk_size=4)
+    s2 = run_batch(src, two, "jsonl", workers=2, chunk_size=4)
+    assert one.read_bytes() == two.read_bytes()
+    assert (s1.notes, s1.ok, s1.errors, s1.mentions, s1.by_status) == (
+        s2.notes,
+        s2.ok,
+        s2.errors,
+        s2.mentions,
+        s2.by_status,
+    )
+    assert s1.errors == 3 and s1.error_ids == ["bad", "bad", "bad"]

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, Any, Literal, TypeVar
 
 from spinetriage.errors import InputError
 
@@ -48,6 +48,7 @@ __all__ = [
 
 OutputFormat = Literal["jsonl", "parquet"]
 Record = dict[str, Any]
+_T = TypeVar("_T")
 
 _MAX_FILE_BYTES = 4 * MAX_TEXT_CHARS  # UTF-8 needs at most 4 bytes a character
 _SUFFIXES: dict[str, OutputFormat] = {".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet", ".pq": "parquet"}
@@ -81,15 +82,19 @@ class BatchSummary:
         return self.notes / self.seconds if self.seconds > 0 else 0.0
 
     def add(self, record: Record) -> None:
+        statuses = Counter(m["status"] for m in record["mentions"])
+        self.count(record["id"], record["ok"], len(record["mentions"]), statuses)
+
+    def count(self, note_id: str, ok: bool, mentions: int, by_status: dict[str, int]) -> None:
         self.notes += 1
-        if record["ok"]:
+        if ok:
             self.ok += 1
-            self.mentions += len(record["mentions"])
-            self.by_status.update(m["status"] for m in record["mentions"])
+            self.mentions += mentions
+            self.by_status.update(by_status)
         else:
             self.errors += 1
             if len(self.error_ids) < 20:
-                self.error_ids.append(record["id"])
+                self.error_ids.append(note_id)
 
 
 def available_cores() -> int:
@@ -284,36 +289,69 @@ def extract_records(
     At most ``4 * workers`` chunks are in flight, so memory stays bounded however long
     the input. ``on_chunk(n)`` is called after each chunk of ``n`` notes is done.
     """
+    return _run_chunks(_extract_chunk, notes, workers, chunk_size, on_chunk)
+
+
+_Encoded = tuple[str, str, bool, int, dict[str, int]]
+"""A record as its JSON line, with what the summary needs: (line, id, ok, mentions, by status)."""
+
+
+def _encode_chunk(chunk: list[Note]) -> list[_Encoded]:
+    """Records serialised in the worker, so the parent only writes lines (JSONL output)."""
+    out: list[_Encoded] = []
+    for note in chunk:
+        record = _record(note)
+        statuses = Counter(m["status"] for m in record["mentions"])
+        line = json.dumps(record, ensure_ascii=False)
+        out.append((line, record["id"], record["ok"], len(record["mentions"]), dict(statuses)))
+    return out
+
+
+def _run_chunks(
+    work: Callable[[list[Note]], list[_T]],
+    notes: Iterable[Note],
+    workers: int | None,
+    chunk_size: int,
+    on_chunk: Callable[[int], None] | None,
+) -> Iterator[_T]:
     n_workers = available_cores() if workers is None else workers
     if n_workers < 1:
         raise InputError("workers", f"{n_workers} is not a number of processes", "1 or more")
     if chunk_size < 1:
         raise InputError("chunk_size", f"{chunk_size} is too small", "1 or more")
-    chunks = _chunks(notes, chunk_size)
+    return _chunked(work, _chunks(notes, chunk_size), n_workers, on_chunk)
+
+
+def _chunked(
+    work: Callable[[list[Note]], list[_T]],
+    chunks: Iterator[list[Note]],
+    n_workers: int,
+    on_chunk: Callable[[int], None] | None,
+) -> Iterator[_T]:
     if n_workers == 1:
         for chunk in chunks:
-            yield from _extract_chunk(chunk)
+            yield from work(chunk)
             if on_chunk:
                 on_chunk(len(chunk))
         return
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     with ProcessPoolExecutor(max_workers=n_workers, mp_context=context) as pool:
-        pending: deque[tuple[int, Future[list[Record]]]] = deque()
+        pending: deque[tuple[int, Future[list[_T]]]] = deque()
         for chunk in chunks:
-            pending.append((len(chunk), pool.submit(_extract_chunk, chunk)))
+            pending.append((len(chunk), pool.submit(work, chunk)))
             if len(pending) >= 4 * n_workers:
                 yield from _finish(pending.popleft(), on_chunk)
         while pending:
             yield from _finish(pending.popleft(), on_chunk)
 
 
-def _finish(item: tuple[int, Future[list[Record]]], on_chunk: Callable[[int], None] | None) -> list[Record]:
+def _finish(item: tuple[int, Future[list[_T]]], on_chunk: Callable[[int], None] | None) -> list[_T]:
     size, future = item
-    records = future.result()
+    done = future.result()
     if on_chunk:
         on_chunk(size)
-    return records
+    return done
 
 
 # ---------------------------------------------------------------- writing
@@ -419,17 +457,32 @@ def run_batch(
     text_column: str = "text",
     id_column: str = "id",
     on_chunk: Callable[[int], None] | None = None,
+    chunk_size: int = 64,
 ) -> BatchSummary:
     """Read ``source``, extract every note, write the records, and say what happened."""
     summary = BatchSummary()
     started = time.perf_counter()
     notes = read_notes(source, text_column, id_column)
+    if fmt == "jsonl":  # serialised in the workers: the parent only writes
+        encoded = _run_chunks(_encode_chunk, notes, workers, chunk_size, on_chunk)
+        if isinstance(output, Path):
+            with output.open("w", encoding="utf-8") as fh:
+                _write_encoded(encoded, fh, summary)
+        else:
+            _write_encoded(encoded, output, summary)
+    else:
 
-    def counted() -> Iterator[Record]:
-        for record in extract_records(notes, workers=workers, on_chunk=on_chunk):
-            summary.add(record)
-            yield record
+        def counted() -> Iterator[Record]:
+            for record in extract_records(notes, workers=workers, chunk_size=chunk_size, on_chunk=on_chunk):
+                summary.add(record)
+                yield record
 
-    write_records(counted(), output, fmt)
+        write_records(counted(), output, fmt)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _write_encoded(encoded: Iterable[_Encoded], fh: IO[str], summary: BatchSummary) -> None:
+    for line, note_id, ok, mentions, statuses in encoded:
+        fh.write(line + "\n")
+        summary.count(note_id, ok, mentions, statuses)
