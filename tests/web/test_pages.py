@@ -305,3 +305,14 @@ def test_a_questionnaire_prefills_the_clinicians_form(client: TestClient) -> Non
     for finding, status in record["case"]["findings"].items():
         assert re.search(rf'id="f-{finding}-{status}" name="f\.{finding}" value="{status}" checked', form.text)
     assert client.get("/assess?from=00000000-0000-0000-0000-000000000000").status_code == 404
+
+
+def test_ids_are_unique_and_every_label_and_in_page_link_resolves(client: TestClient) -> None:
+    location = submit(client, {**MYELOPATHY, "f.fever": "present", "text": "No fever. Positive Hoffmann sign."})
+    paths = [*PAGES, location.headers["location"], "/assess?example=myelopathy_graded_and_worsening"]
+    for path in paths:
+        html = client.get(path).text
+        ids = re.findall(r'\sid="([^"]+)"', html)
+        assert len(ids) == len(set(ids)), f"duplicate id on {path}"
+        assert set(re.findall(r'\sfor="([^"]+)"', html)) <= set(ids), f"label for a missing control on {path}"
+        assert {h[1:] for h in re.findall(r'href="(#[^"]+)"', html)} <= set(ids), f"dangling #link on {path}"
