@@ -7,6 +7,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from spinetriage import assess
+from spinetriage.case import parse_case
 from spinetriage.instruments import registry
 
 MYELOPATHY: dict[str, Any] = {
@@ -176,3 +177,16 @@ def test_healthz(client: TestClient, backend: str) -> None:
     body = client.get("/healthz").json()
     assert body["status"] == "ok"
     assert body["database"] == ("sqlite" if backend == "sqlite" else "postgresql")
+
+
+def test_mark_reviewed(client: TestClient) -> None:
+    store_ = client.app.state.spinetriage.store  # type: ignore[attr-defined]
+    waiting = store_.save(
+        parse_case(SCIATICA, store_.knowledge), owner="local", source="questionnaire", status="awaiting_clinician"
+    )
+    listed = client.get("/api/v1/assessments", params={"status": "awaiting_clinician"}).json()["items"]
+    assert [i["id"] for i in listed] == [waiting.id]
+    reviewed = client.post(f"/api/v1/assessments/{waiting.id}/reviewed")
+    assert reviewed.status_code == 200
+    assert reviewed.json()["status"] == "complete"
+    assert client.get("/api/v1/assessments", params={"status": "awaiting_clinician"}).json()["items"] == []

@@ -95,6 +95,7 @@ def test_unknown_label_length(client: TestClient) -> None:
 def test_unknown_assessment_is_404_naming_the_id(client: TestClient) -> None:
     assert fields(problem(client.get("/api/v1/assessments/does-not-exist"), 404)) == {"id"}
     assert fields(problem(client.post("/api/v1/assessments/does-not-exist/rerun"), 404)) == {"id"}
+    assert fields(problem(client.post("/api/v1/assessments/does-not-exist/reviewed"), 404)) == {"id"}
 
 
 @pytest.mark.parametrize(

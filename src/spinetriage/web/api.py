@@ -266,6 +266,18 @@ def rerun_assessment(assessment_id: AssessmentId, user: User, store: StoreDep) -
     )
 
 
+@router.post(
+    "/assessments/{assessment_id}/reviewed",
+    response_model=StoredOut,
+    responses=NOT_FOUND,
+    summary="Mark a questionnaire as reviewed",
+    tags=["assessments"],
+)
+def mark_reviewed(assessment_id: AssessmentId, user: User, store: StoreDep) -> StoredOut:
+    """A patient questionnaire (status `awaiting_clinician`) the clinician has seen becomes `complete`."""
+    return _out(store.mark_reviewed(assessment_id, owner=user))
+
+
 class InterviewIn(BaseModel):
     """The answers so far; the server keeps no interview state."""
 
