@@ -1,0 +1,184 @@
+"""One text being read: its lower-case and flattened forms, sentence ends, clause
+commas, section headers, and every target, trigger and cue word found in it.
+
+Two Aho-Corasick passes (pyahocorasick) find every target phrase, trigger and cue
+word: one over a whole-word form of the text (so the side cue "l" never fires inside
+"left"), one for the few literals that begin or end with punctuation ("(l)", "dtrs
+3+"). The symbolic rule patterns ("biceps 3+", "Hoffmann: neg") are tried only where
+they can begin (:mod:`._scan`). Python-level work is per match, never per character.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from operator import itemgetter
+from typing import Any
+
+from ._model import Section
+from ._rules import LEN_SPAN, LIMB, REGION, SEVERITY, SIDE, CompiledRules, wordify
+
+__all__ = ["FLATTEN", "Document", "Match", "lower"]
+
+Match = tuple[int, int, int, tuple[int, ...]]
+"""(sort key, start, end, rule indices): a target or a trigger; the key orders leftmost-longest."""
+
+FLATTEN = str.maketrans(
+    {
+        "\t": " ",
+        "\n": " ",
+        "\r": " ",
+        "\x0b": " ",
+        "\x0c": " ",
+        "\u2019": "'",
+        "\u2018": "'",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u00a0": " ",
+    }
+)
+# A sentence ends after ".!?" before a space, at ";" or "|", at a blank line, or at a line
+# that starts a bullet, a number or a capital. (One leading class: the engine skips to it.)
+_HARD_BOUNDARY = re.compile(
+    r"[.!?;|\n](?:(?<=[.!?])(?=\s|$)|(?<=[;|])|(?<=\n)(?:[ \t]*\r?\n|(?=[ \t]*(?:[-*•#>]|\d+[.)]\s|[A-Z]))))"
+)
+_COMMA = re.compile(",")
+_SORT_KEY = itemgetter(0)
+
+
+def lower(text: str) -> str:
+    """Lower case with the same length as ``text`` (characters whose lower case is longer stay)."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+class Document:
+    """One text being read: its forms, boundaries, and the matches found in it."""
+
+    __slots__ = ("commas", "flat", "hard", "header_ends", "header_sections", "low", "n", "rules", "text")
+
+    def __init__(self, text: str, low: str, flat: str, rules: CompiledRules) -> None:
+        self.text, self.low, self.flat, self.rules, self.n = text, low, flat, rules, len(flat)
+        self.hard: list[int] = []
+        self.commas: list[int] = []
+        self.header_ends: list[int] = []
+        self.header_sections: list[Section] = []
+
+    def sentence(self, pos: int) -> int:
+        return bisect_left(self.hard, pos)
+
+    def segment(self, pos: int) -> int:
+        return bisect_left(self.commas, pos)
+
+    def section(self, pos: int) -> Section:
+        i = bisect_right(self.header_ends, pos) - 1
+        return self.header_sections[i] if i >= 0 else Section.OTHER
+
+    def scan(self) -> tuple[list[Match], list[Match], dict[int, list[tuple[int, int, Any]]]]:
+        """Find headers, sentence ends and commas, then every match (see :meth:`_match`)."""
+        rules, low = self.rules, self.low
+        header_starts: list[int] = []
+        header_stops: list[int] = []
+        for m in rules.header_re.finditer(low):
+            name = " ".join(m.group(1).split())
+            self.header_ends.append(m.end())
+            self.header_sections.append(rules.header_sections[name])
+            header_starts.append(m.start(1))
+            header_stops.append(m.end())
+        hard = {m.end() - 1 for m in _HARD_BOUNDARY.finditer(self.text)}
+        hard.update(header_stops)
+        self.hard = sorted(hard)
+        self.commas = [m.start() for m in _COMMA.finditer(self.flat)]
+        return self._match(header_starts, header_stops)
+
+    def _match(
+        self, header_starts: list[int], header_stops: list[int]
+    ) -> tuple[list[Match], list[Match], dict[int, list[tuple[int, int, Any]]]]:
+        """Every target and trigger (leftmost-longest, targets win ties) and every cue."""
+        rules, flat, n = self.rules, self.flat, self.n
+        cands: list[Match] = []
+        cues: dict[int, list[tuple[int, int, Any]]] = {SIDE: [], LIMB: [], SEVERITY: [], REGION: []}
+        span = LEN_SPAN
+        masked = bool(header_starts)
+        mask = _header_mask(header_starts, header_stops, n) if masked else ""
+
+        for e, (length, verify, tail, idx, cue_items, others) in rules.word_automaton.iter(f" {wordify(flat)} "):
+            start = e - length - 1
+            end = e - 1
+            if verify is not None and flat[start:end] != verify:
+                for verify, tail, idx, cue_items in others:  # noqa: B007 - the one that matches
+                    if flat[start:end] == verify:
+                        break
+                else:
+                    continue
+            if tail is not None and not (masked and mask[start] == "h"):
+                cands.append((start * span + tail, start, end, idx))
+            if cue_items:
+                for kind, value in cue_items:
+                    cues[kind].append((start, end, value))
+        if len(rules.punct_automaton):
+            for e, (verify, tail, idx, cue_items) in rules.punct_automaton.iter(flat):
+                end = e + 1
+                start = end - len(verify)
+                if (start > 0 and flat[start].isalnum() and flat[start - 1].isalnum()) or (
+                    end < n and flat[end - 1].isalnum() and flat[end].isalnum()
+                ):
+                    continue
+                if tail is not None and not (masked and mask[start] == "h"):
+                    cands.append((start * span + tail, start, end, idx))
+                if cue_items:
+                    for kind, value in cue_items:
+                        cues[kind].append((start, end, value))
+        if rules.target_patterns is not None:
+            for m in rules.target_patterns.finditer(flat):
+                start, end = m.span()
+                if m.lastgroup and not (masked and mask[start] == "h"):
+                    key = start * span + (span - (end - start)) * 2
+                    cands.append((key, start, end, (int(m.lastgroup[1:].split("_")[0]),)))
+        if rules.trigger_patterns is not None:
+            for m in rules.trigger_patterns.finditer(flat):
+                start, end = m.span()
+                if m.lastgroup and end > start and not (masked and mask[start] == "h"):
+                    key = start * span + (span - (end - start)) * 2 + 1
+                    cands.append((key, start, end, (int(m.lastgroup[1:]),)))
+        cands.sort(key=_SORT_KEY)
+        targets: list[Match] = []
+        triggers: list[Match] = []
+        last_end = -1
+        for c in cands:
+            if c[1] >= last_end:
+                (triggers if c[0] & 1 else targets).append(c)
+                last_end = c[2]
+        return targets, triggers, {kind: _leftmost_longest_cues(items) for kind, items in cues.items()}
+
+
+def _header_mask(starts: list[int], stops: list[int], n: int) -> str:
+    """One character per position: "h" inside a section header's words, "." elsewhere."""
+    parts: list[str] = []
+    pos = 0
+    for a, b in zip(starts, stops, strict=True):
+        a = max(a, pos)
+        parts.append("." * (a - pos))
+        parts.append("h" * (b - a))
+        pos = max(pos, b)
+    parts.append("." * (n - pos + 1))
+    return "".join(parts)
+
+
+def _cue_order(item: tuple[int, int, Any]) -> int:
+    return item[0] * LEN_SPAN + LEN_SPAN - (item[1] - item[0])
+
+
+def _leftmost_longest_cues(items: list[tuple[int, int, Any]]) -> list[tuple[int, int, Any]]:
+    if len(items) < 2:
+        return items
+    items.sort(key=_cue_order)
+    out: list[tuple[int, int, Any]] = []
+    last_end = -1
+    for it in items:
+        if it[0] >= last_end or (out and it[:2] == out[-1][:2]):
+            out.append(it)
+            last_end = it[1]
+    return out
