@@ -171,6 +171,8 @@ def test_openapi_document_has_examples(client: TestClient) -> None:
     assert body["examples"]["myelopathy"]["value"]["findings"]
     assert "findings" in body["schema"]["properties"]
     assert "422" in doc["paths"]["/api/v1/assessments"]["post"]["responses"]
+    assert doc["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
+    assert doc["paths"]["/api/v1/assessments"]["post"]["security"] == [{"HTTPBearer": []}]
 
 
 def test_healthz(client: TestClient, backend: str) -> None:

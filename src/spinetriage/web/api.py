@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
+from fastapi.security import HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 
 from spinetriage.assessment.assess import DEFAULT_SETTING
@@ -29,9 +30,15 @@ from spinetriage.web.deps import app_state, current_user, get_store
 from spinetriage.web.problems import FieldError, Problem, ProblemDetails
 from spinetriage.web.store import MAX_LABEL, MAX_LIMIT, MAX_QUERY, Store, StoredAssessment
 
+_bearer = HTTPBearer(
+    auto_error=False,
+    description="`spinetriage tokens create USER`; not needed in local mode (loopback, no users)",
+)
 
-async def _user(request: Request) -> str:
-    """:func:`current_user` without a thread hop when no lookup is needed (local mode)."""
+
+async def _user(request: Request, _token: Annotated[object, Depends(_bearer)]) -> str:
+    """:func:`current_user` without a thread hop when no lookup is needed (local mode).
+    ``_token`` only declares the Bearer scheme in the OpenAPI document."""
     if app_state(request).settings.local_mode:
         return LOCAL_USER
     return await run_in_threadpool(current_user, request)
