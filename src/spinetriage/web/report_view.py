@@ -97,6 +97,7 @@ class WhyBlock:
     prior_sources: list[str]
     summary: str
     rows: list[WhyRow] = field(default_factory=list)
+    not_counted: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -314,6 +315,7 @@ def _why_block(c: ConditionOut, a: Assessment, kb: KnowledgeBase, setting: str) 
         prior_sources=_prior_sources(kb, a.setting, c.id),
         summary=summary,
         rows=rows,
+        not_counted=[f"{row.label} = {row.status}" for row in rows if not row.counted],
     )
 
 
@@ -375,7 +377,8 @@ def _measures(a: Assessment) -> list[Measure]:
         value = f"{cl.count} of {cl.of}" if cl.count is not None else f"not scored ({cl.known_signs} of {cl.of} known)"
         if cl.likelihood_ratio is not None:
             value += f", LR {cl.likelihood_ratio:g}"
-        out.append(Measure(cl.name, value, cl.explanation, list(cl.sources)))
+        # a cluster not scored changed nothing: the screen says so, the printed report leaves it out
+        out.append(Measure(cl.name, value, cl.explanation, list(cl.sources), printed=cl.status != "not_scored"))
     return out
 
 

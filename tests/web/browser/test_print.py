@@ -33,8 +33,10 @@ def test_busy_report_still_fits_two_pages(page: Any) -> None:
     for label in [*present, "Hand clumsiness", "Gait disturbance", "Hoffmann sign"]:
         finding_group(page, label).locator("label", has_text="Present").click()
     page.get_by_label("Free text").fill(
-        "72F, 6 months of low back pain and unsteady gait. Clumsy hands. No fever. "
-        "MRI: C5-6 disc herniation with cord compression and T2 signal change; L4-5 canal stenosis."
+        "72F, 6 months of low back pain and unsteady gait. Clumsy hands. No fever. Broad-based gait, "
+        "positive Romberg, brisk knee jerks, upgoing plantars. Numbness in both legs; walking brings on leg pain "
+        "relieved by sitting. MRI: C5-6 disc herniation with cord compression and T2 signal change; "
+        "L4-5 canal stenosis and grade 1 spondylolisthesis."
     )
     page.get_by_role("button", name="Assess and save").click()
     page.wait_for_url("**/assessments/*")
