@@ -18,12 +18,12 @@ from typing import Any
 from ._model import Section
 from ._rules import LEN_SPAN, LIMB, REGION, SEVERITY, SIDE, CompiledRules, wordify
 
-__all__ = ["FLATTEN", "Document", "Match", "lower"]
+__all__ = ["Document", "Match", "flatten", "lower"]
 
 Match = tuple[int, int, int, tuple[int, ...]]
 """(sort key, start, end, rule indices): a target or a trigger; the key orders leftmost-longest."""
 
-FLATTEN = str.maketrans(
+_FLATTEN = str.maketrans(
     {
         "\t": " ",
         "\n": " ",
@@ -37,6 +37,16 @@ FLATTEN = str.maketrans(
         "\u00a0": " ",
     }
 )
+_FLATTEN_ASCII = bytes(32 if chr(c) in "\t\n\r\x0b\x0c" else c for c in range(256))
+
+
+def flatten(low: str) -> str:
+    """Line breaks and tabs as spaces, curly quotes and dashes as ASCII (same length)."""
+    if low.isascii():
+        return low.encode("ascii").translate(_FLATTEN_ASCII).decode("ascii")
+    return low.translate(_FLATTEN)
+
+
 # A sentence ends after ".!?" before a space, at ";" or "|", at a blank line, or at a line
 # that starts a bullet, a number or a capital. (One leading class: the engine skips to it.)
 _HARD_BOUNDARY = re.compile(
@@ -87,9 +97,8 @@ class Document:
             self.header_sections.append(rules.header_sections[name])
             header_starts.append(m.start(1))
             header_stops.append(m.end())
-        hard = {m.end() - 1 for m in _HARD_BOUNDARY.finditer(self.text)}
-        hard.update(header_stops)
-        self.hard = sorted(hard)
+        hard = [m.end() - 1 for m in _HARD_BOUNDARY.finditer(self.text)]  # increasing, no repeats
+        self.hard = sorted({*hard, *header_stops}) if header_stops else hard
         self.commas = [m.start() for m in _COMMA.finditer(self.flat)]
         return self._match(header_starts, header_stops)
 

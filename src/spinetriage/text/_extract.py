@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from spinetriage.errors import InputError
 
-from ._document import FLATTEN, Document, lower
+from ._document import Document, flatten, lower
 from ._model import Extraction
 from ._resolve import Resolver
 from ._rules import load_rules
@@ -36,7 +36,7 @@ def extract(text: str) -> Extraction:
         )
     rules = load_rules()
     low = lower(text)
-    doc = Document(text, low, low.translate(FLATTEN), rules)
+    doc = Document(text, low, flatten(low), rules)
     targets, triggers, cues = doc.scan()
     return Extraction(
         mentions=Resolver(doc, targets, triggers, cues).mentions(), imaging_findings=rules.imaging_findings
