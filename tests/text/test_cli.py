@@ -66,7 +66,7 @@ def test_batch_folder_to_parquet_with_two_workers(tmp_path: Path) -> None:
     assert [r["id"] for r in records] == [f"{i}.txt" for i in range(5)]
     assert all(r["findings"] == {"clonus": "absent", "hoffmann_sign": "present"} for r in records)
     assert "5 notes (5 read, 0 with errors), 10 mentions" in result.stderr
-    assert "notes/s with 2 worker(s)" in result.stderr
+    assert "notes/s with up to 2 worker(s)" in result.stderr
 
 
 def test_batch_with_unknown_output_format_exits_2(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ Parquet (:func:`write_records`), the format taken from the file suffix.
 
 from __future__ import annotations
 
+import itertools
 import json
 import multiprocessing
 import os
@@ -328,7 +329,12 @@ def _chunked(
     n_workers: int,
     on_chunk: Callable[[int], None] | None,
 ) -> Iterator[_T]:
-    if n_workers == 1:
+    first = next(chunks, None)
+    if first is None:
+        return
+    second = next(chunks, None)
+    chunks = itertools.chain([first] if second is None else [first, second], chunks)
+    if n_workers == 1 or second is None:  # one chunk: starting processes would cost more than it saves
         for chunk in chunks:
             yield from work(chunk)
             if on_chunk:

@@ -133,7 +133,7 @@ def _print_summary(summary: BatchSummary, workers: int, output: Path | None, err
     lines = [
         f"{summary.notes} notes ({summary.ok} read, {summary.errors} with errors), {summary.mentions} mentions",
         f"mentions by status: {statuses}",
-        f"{summary.notes_per_second:.0f} notes/s with {workers} worker(s), {summary.seconds:.2f} s",
+        f"{summary.notes_per_second:.0f} notes/s with up to {workers} worker(s), {summary.seconds:.2f} s",
     ]
     if summary.errors:
         shown = ", ".join(summary.error_ids)
