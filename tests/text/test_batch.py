@@ -61,7 +61,7 @@ def test_parquet_round_trip_keeps_ids_and_mentions(tmp_path: Path, gold_notes: l
     src = tmp_path / "in.parquet"
     pq.write_table(pa.Table.from_pylist(gold_notes), src)
     out = tmp_path / "out.parquet"
-    run_batch(src, out, "parquet", workers=2)
+    run_batch(src, out, "parquet", workers=2, chunk_size=4)  # several chunks: the process pool runs
     records = read_parquet_records(out)
     assert [r["id"] for r in records] == [n["id"] for n in gold_notes]
     for record, note in zip(records, gold_notes, strict=True):
