@@ -86,3 +86,13 @@ def test_any_unicode_never_crashes(text: str) -> None:
 def test_deterministic() -> None:
     text = "C5-C6: severe canal stenosis with cord compression. Hoffmann positive."
     assert extract(text) == extract(text)
+
+
+def test_only_status_phrase_without_any_trigger_is_dropped() -> None:
+    # "bowel and bladder dysfunction" is kept only when denied, hedged...: alone it says too little
+    assert extract("Bowel and bladder dysfunction.").mentions == []
+    assert extract("Denies bowel and bladder dysfunction.").findings == {
+        "bowel_dysfunction": "absent",
+        "urinary_incontinence": "absent",
+        "urinary_retention": "absent",
+    }

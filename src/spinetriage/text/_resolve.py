@@ -177,12 +177,9 @@ class Resolver:
             seen: set[str] | None = set() if len(target_rules) > 1 else None
             for ri in target_rules:
                 plan = plans[ri]
-                if cats is None and section is not family:
-                    status = plan.plain_status
-                else:
-                    status = _status(cats, plan, section)
-                    if plan.only_status is not None and status not in plan.only_status:
-                        continue
+                status = plan.plain_status if cats is None and section is not family else _status(cats, plan, section)
+                if plan.only_status is not None and status not in plan.only_status:
+                    continue
                 ids = plan.findings
                 if plan.by_region is not None:
                     if levels is None:
