@@ -171,9 +171,18 @@ class Resolver:
                 severity = _pick(owned.get(SEVERITY))
                 if LIMB in owned:
                     limbs = {v for _, v in owned[LIMB]}
+            target_rules = rules_of[ti]
+            if len(target_rules) == 1:
+                plan = plans[target_rules[0]]
+                if plan.single is not None:  # one finding, no region, limb or level: the common case
+                    status = (
+                        plan.plain_status if cats is None and section is not family else _status(cats, plan, section)
+                    )
+                    if plan.only_status is None or status in plan.only_status:
+                        out.append(new_mention(plan.single, status, start, end, section, side, (), severity))
+                    continue
             levels: tuple[str, ...] | None = None
             region: str | None = None
-            target_rules = rules_of[ti]
             seen: set[str] | None = set() if len(target_rules) > 1 else None
             for ri in target_rules:
                 plan = plans[ri]

@@ -170,13 +170,19 @@ class TargetPlan:
     """family/hypothetical/historical: whether that ConText category applies (not ignored)."""
     plain_status: MentionStatus
     """The status when no trigger reaches the mention (outside a family history section)."""
+    single: str | None = None
+    """The one finding id, when the rule names exactly one with no region, limb or levels."""
 
     @classmethod
-    def of(cls, rule: TargetRule) -> TargetPlan:
+    def of(cls, rule: TargetRule, with_levels: frozenset[str]) -> TargetPlan:
         def groups(d: dict[Any, list[str]] | None) -> dict[str, tuple[str, ...]] | None:
             return None if d is None else {str(k): tuple(v) for k, v in d.items()}
 
+        single = None
+        if rule.by_region is None and rule.by_limb is None and len(rule.findings) == 1:
+            single = None if rule.findings[0] in with_levels else rule.findings[0]
         return cls(
+            single=single,
             findings=tuple(rule.findings),
             by_region=groups(rule.by_region),
             by_limb=groups(rule.by_limb),
@@ -341,6 +347,7 @@ def load_rules() -> CompiledRules:
         r"(?m)^[ \t]*(?:[#*\-•]+[ \t]*)?(" + "|".join(re.escape(n).replace(r"\ ", r"[ \t]+") for n in names) + r")"
         r"[ \t]*(?::|-(?=[ \t])|(?=[ \t]*\r?$))"
     )
+    with_levels = frozenset(f for f, k in kinds.items() if k == "imaging") | {"sensory_level"}
     return CompiledRules(
         targets=targets,
         triggers=triggers,
@@ -373,7 +380,7 @@ def load_rules() -> CompiledRules:
         header_sections=header_sections,
         finding_kinds=kinds,
         imaging_findings=frozenset(f for f, k in kinds.items() if k == "imaging"),
-        target_plans=tuple(TargetPlan.of(t) for t in targets),
+        target_plans=tuple(TargetPlan.of(t, with_levels) for t in targets),
         trigger_memo={},
-        findings_with_levels=frozenset(f for f, k in kinds.items() if k == "imaging") | {"sensory_level"},
+        findings_with_levels=with_levels,
     )
