@@ -143,11 +143,29 @@ def test_logout_needs_csrf_and_ends_the_session(make_client: MakeClient) -> None
 
 def test_tampered_or_expired_session_cookie_is_refused() -> None:
     secret = b"k" * 32
-    cookie = session_cookie(secret, "ann", now=1000.0)
-    assert session_user(secret, cookie, max_age=60, now=1010.0) == "ann"
-    assert session_user(secret, cookie, max_age=60, now=1100.0) is None
-    assert session_user(secret, cookie.replace("ann", "bob"), max_age=60, now=1010.0) is None
-    assert session_user(b"x" * 32, cookie, max_age=60, now=1010.0) is None
+    cookie = session_cookie(secret, "ann", "b1", now=1000.0)
+
+    def binding(name: str) -> str | None:
+        return {"ann": "b1", "bob": "b2"}.get(name)
+
+    assert session_user(secret, cookie, 60, binding, now=1010.0) == "ann"
+    assert session_user(secret, cookie, 60, binding, now=1100.0) is None  # expired
+    assert session_user(secret, cookie.replace("ann", "bob"), 60, binding, now=1010.0) is None
+    assert session_user(b"x" * 32, cookie, 60, binding, now=1010.0) is None
+    assert session_user(secret, cookie, 60, lambda _n: "b-new", now=1010.0) is None  # password changed
+    assert session_user(secret, cookie, 60, lambda _n: None, now=1010.0) is None  # user removed
+
+
+def test_password_change_ends_sessions(database_url: str, make_client: MakeClient) -> None:
+    client = make_client(users=("ann",))
+    login(client, "ann")
+    assert client.get("/api/v1/knowledge").status_code == 200
+    db = Database(database_url)
+    Accounts(db).set_password("ann", "a brand new password")
+    db.dispose()
+    assert client.get("/api/v1/knowledge").status_code == 401
+    assert login(client, "ann", "a brand new password").status_code == 303
+    assert client.get("/api/v1/knowledge").status_code == 200
 
 
 def test_forged_cookie_gets_no_access(make_client: MakeClient) -> None:

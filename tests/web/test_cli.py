@@ -87,3 +87,16 @@ def test_tokens_list_revoke_and_users_remove(database_url: str) -> None:
     assert accounts.user_for_token(second) is None and not accounts.user_exists("ann")
     db.dispose()
     assert runner.invoke(app, ["users", "remove", "ann", *args]).exit_code == 2
+
+
+def test_users_password_changes_it(database_url: str) -> None:
+    args = ["--password-stdin", "--database-url", database_url]
+    assert runner.invoke(app, ["users", "add", "ann", *args], input="the first password\n").exit_code == 0
+    changed = runner.invoke(app, ["users", "password", "ann", *args], input="the second password\n")
+    assert changed.exit_code == 0, changed.output
+    db = Database(database_url)
+    accounts = Accounts(db)
+    assert accounts.verify_password("ann", "the second password")
+    assert not accounts.verify_password("ann", "the first password")
+    db.dispose()
+    assert runner.invoke(app, ["users", "password", "nobody", *args], input="the second password\n").exit_code == 2

@@ -14,6 +14,7 @@ import hmac
 import re
 import secrets
 import time
+from collections.abc import Callable
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -45,6 +46,11 @@ def check_username(name: str) -> str:
     if not USERNAME.match(name):
         raise InputError("username", "not a valid user name", "1-64 of a-z, 0-9, _ . - starting with a letter or digit")
     return name
+
+
+def _check_password(password: str) -> None:
+    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+        raise InputError("password", f"must be {MIN_PASSWORD} to {MAX_PASSWORD} characters long")
 
 
 class LoginThrottle:
@@ -99,8 +105,7 @@ class Accounts:
 
     def add_user(self, name: str, password: str) -> None:
         check_username(name)
-        if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
-            raise InputError("password", f"must be {MIN_PASSWORD} to {MAX_PASSWORD} characters long")
+        _check_password(password)
         row = UserRow(username=name, password_hash=_hasher.hash(password), created_at=utcnow())
         try:
             with self.database.sessions.begin() as session:
@@ -111,6 +116,22 @@ class Accounts:
     def user_exists(self, name: str) -> bool:
         with self.database.sessions() as session:
             return session.get(UserRow, name) is not None
+
+    def session_binding(self, name: str) -> str | None:
+        """A fingerprint of the user's password hash, signed into session cookies: changing the password
+        (or removing the user) ends every session made before. None when there is no such user."""
+        with self.database.sessions() as session:
+            row = session.get(UserRow, name) if USERNAME.match(name) else None
+            return hashlib.sha256(row.password_hash.encode()).hexdigest()[:32] if row is not None else None
+
+    def set_password(self, name: str, password: str) -> None:
+        """Change a password; sessions made with the old one stop working."""
+        _check_password(password)
+        with self.database.sessions.begin() as session:
+            row = session.get(UserRow, name)
+            if row is None:
+                raise InputError("NAME", f"no user '{name}'")
+            row.password_hash = _hasher.hash(password)
 
     def verify_password(self, name: str, password: str) -> bool:
         """True if the password is right; takes as long for an unknown user as for a known one."""
@@ -188,19 +209,28 @@ def sign(secret: bytes, purpose: str, value: str) -> str:
     return base64.urlsafe_b64encode(mac).decode().rstrip("=")
 
 
-def session_cookie(secret: bytes, username: str, now: float | None = None) -> str:
+def session_cookie(secret: bytes, username: str, binding: str = "", now: float | None = None) -> str:
+    """A signed ``user:issued`` cookie; ``binding`` (see :meth:`Accounts.session_binding`) is signed in, not sent."""
     issued = int(time.time() if now is None else now)
     value = f"{username}:{issued}"
-    return f"{value}.{sign(secret, 'session', value)}"
+    return f"{value}.{sign(secret, 'session', value + chr(0) + binding)}"
 
 
-def session_user(secret: bytes, cookie: str, max_age: int, now: float | None = None) -> str | None:
-    """The user a session cookie names, if its signature holds and it has not expired."""
+def session_user(
+    secret: bytes,
+    cookie: str,
+    max_age: int,
+    binding: Callable[[str], str | None] = lambda _name: "",
+    now: float | None = None,
+) -> str | None:
+    """The user a session cookie names, if its signature holds for the user's current binding and it has
+    not expired. ``binding`` returns None for a user who no longer exists."""
     value, _, mac = cookie.rpartition(".")
-    if not value or not hmac.compare_digest(mac, sign(secret, "session", value)):
-        return None
     username, _, issued = value.rpartition(":")
-    if not issued.isdigit():
+    if not value or not issued.isdigit():
+        return None
+    bound = binding(username)
+    if bound is None or not hmac.compare_digest(mac, sign(secret, "session", value + chr(0) + bound)):
         return None
     age = (time.time() if now is None else now) - int(issued)
     return username if 0 <= age <= max_age else None

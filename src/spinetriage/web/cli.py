@@ -58,6 +58,13 @@ def log_config(access_log: bool) -> dict[str, Any]:
     return config
 
 
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin or not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    password: str = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return password
+
+
 def serve_command(
     host: Annotated[
         str, typer.Option(help="Address to listen on; anything but loopback requires users.")
@@ -115,10 +122,7 @@ def users_add(
     from spinetriage.web.auth import Accounts, check_username
 
     guarded(lambda: check_username(name))
-    if password_stdin or not sys.stdin.isatty():
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    password = _read_password(password_stdin)
 
     def add() -> None:
         database = _database(database_url)
@@ -153,6 +157,31 @@ def tokens_create(
     token = guarded(create)
     typer.echo(token)
     typer.echo("store this token now: it cannot be shown again", err=True)
+
+
+@users_app.command("password")
+def users_password(
+    name: Annotated[str, typer.Argument(help="The user whose password changes.")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input instead of prompting.")
+    ] = False,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Change a user's password; their existing sessions end."""
+    from spinetriage.cli import guarded
+    from spinetriage.web.auth import Accounts
+
+    password = _read_password(password_stdin)
+
+    def change() -> None:
+        database = _database(database_url)
+        try:
+            Accounts(database).set_password(name, password)
+        finally:
+            database.dispose()
+
+    guarded(change)
+    typer.echo(f"password of '{name}' changed", err=True)
 
 
 @users_app.command("remove")

@@ -75,8 +75,8 @@ def current_user(request: Request) -> str:
         return user
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
-        user = session_user(state.secret, cookie, state.settings.session_max_age)
-        if user is not None and state.accounts.user_exists(user):
+        user = session_user(state.secret, cookie, state.settings.session_max_age, state.accounts.session_binding)
+        if user is not None:
             return user
     raise AuthRequired("log in, or send an API token as `Authorization: Bearer TOKEN`")
 

@@ -49,7 +49,7 @@ async def login(
     response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
-        session_cookie(state.secret, username),
+        session_cookie(state.secret, username, state.accounts.session_binding(username) or ""),
         max_age=state.settings.session_max_age,
         httponly=True,
         samesite="lax",
