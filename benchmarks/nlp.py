@@ -139,6 +139,7 @@ SCALING: dict[str, Callable[[int], str]] = {
     "long list": _repeat("fever, chills, "),
     "nested brackets": lambda n: "(" * (n // 2 - 3) + "clonus" + ")" * (n // 2 - 3),
     "levels": _repeat("C5-6 and C6-7 stenosis, T2 signal; "),
+    "levels in other sentences": _repeat("C5-6 x. canal stenosis. "),
     "symbols": _repeat("+ (+) [x] : = 3+ biceps "),
     "control characters": _repeat("\x00\x01\x1b[31m hoffmann \x7f"),
     "one 2M-char word": lambda n: "a" * n,

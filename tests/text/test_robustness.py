@@ -1,16 +1,19 @@
 """Hostile input: refused clearly, or read with work that grows linearly with its size.
 
 No timings here (they belong in benchmarks/nlp.py --scaling): the linear-growth check
-counts the Python function calls extraction makes (cProfile's call count, which is
-deterministic) on an input and on one twice as long.
+counts the Python lines extraction executes (``sys.settrace``, deterministic) on an
+input and on one twice as long, so a loop that rescans earlier matches shows up even
+when it calls nothing.
 """
 
 from __future__ import annotations
 
-import cProfile
-import pstats
 import random
+import sys
 from collections.abc import Callable
+from pathlib import Path
+from types import FrameType
+from typing import Any
 
 import pytest
 
@@ -22,11 +25,29 @@ def _repeat(unit: str) -> Callable[[int], str]:
     return lambda n: (unit * (n // len(unit) + 1))[:n]
 
 
-def _calls(text: str) -> int:
+def _lines(text: str) -> int:
+    """Python lines executed inside spinetriage.text while extracting ``text`` (a work count)."""
     extract("warm up")  # rules load once per process: not part of the count
-    profile = cProfile.Profile()
-    profile.runcall(extract, text)
-    return int(pstats.Stats(profile).total_calls)  # type: ignore[attr-defined]
+    count = 0
+
+    def local(frame: FrameType, event: str, arg: object) -> Any:
+        nonlocal count
+        if event == "line":
+            count += 1
+        return local
+
+    def calls(frame: FrameType, event: str, arg: object) -> Any:
+        return local if frame.f_code.co_filename.startswith(_PACKAGE) else None
+
+    sys.settrace(calls)
+    try:
+        extract(text)
+    finally:
+        sys.settrace(None)
+    return count
+
+
+_PACKAGE = str(Path(extract.__code__.co_filename).parent)
 
 
 HOSTILE: dict[str, Callable[[int], str]] = {
@@ -37,6 +58,7 @@ HOSTILE: dict[str, Callable[[int], str]] = {
     "nested brackets": lambda n: "(" * (n // 2) + "clonus" + ")" * (n // 2),
     "levels without end": _repeat("C5-6 x "),
     "levels next to findings": _repeat("C5-6 and C6-7 stenosis, T2 signal; "),
+    "levels in other sentences": _repeat("C5-6 x. canal stenosis. "),
     "symbols": _repeat("+ (+) [x] : = 3+ biceps "),
     "header lines": _repeat("Exam:\nImpression:\n"),
     "control characters": _repeat("\x00\x01\x1b[31m hoffmann \x7f"),
@@ -47,8 +69,8 @@ HOSTILE: dict[str, Callable[[int], str]] = {
 @pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_work_grows_linearly(name: str) -> None:
     make = HOSTILE[name]
-    small, large = _calls(make(20_000)), _calls(make(40_000))
-    assert large <= 2.3 * small + 200, f"{name}: {small} calls at 20k chars, {large} at 40k"
+    small, large = _lines(make(20_000)), _lines(make(40_000))
+    assert large <= 2.3 * small + 200, f"{name}: {small} lines run at 20k chars, {large} at 40k"
 
 
 def test_ten_megabyte_line_is_refused_with_a_clear_error() -> None:

@@ -43,6 +43,9 @@ _LABEL_AFTER = re.compile(r"[ \t]*(?::|-(?=\s)|\.(?=\s)|\n)")
 _BILATERAL_SIDES = {Side.LEFT, Side.RIGHT, Side.BILATERAL}
 _NO_LIMBS: frozenset[str] = frozenset()
 
+_SEGMENTS: dict[str, tuple[str, ...]] = {}  # level text ("c5-6") -> segments; bounded below
+_SEGMENTS_CACHE_SIZE = 4096
+
 # A trigger in resolution: (start, end, the rules that open a scope, clause number).
 _TriggerMatch = tuple[int, int, tuple[TriggerInfo, ...], int]
 
@@ -61,17 +64,24 @@ def _level_runs(doc: Document) -> list[_Run]:
     runs: list[_Run] = []
     first_newline = low.find("\n")
     first = True
+    hard = doc.hard
+    cache = _SEGMENTS
     for m in LEVEL_RE.finditer(flat):
         # Only the first level of the first line can be a label ("C5-6: ..." opening the text):
         # later ones have a level before them on their line, or no "^" at their line start.
         could_label, first = first, False
-        segs = parse_level(m)
+        key = m.group()
+        segs = cache.get(key)
+        if segs is None:
+            segs = parse_level(m)
+            if len(cache) < _SEGMENTS_CACHE_SIZE:
+                cache[key] = segs
         if not segs:
             continue
         if runs:
             last = runs[-1]
             a, b = last.end, m.start()
-            if _RUN_JOIN.fullmatch(flat, a, b) and doc.sentence(a) == doc.sentence(max(a, b - 1)):
+            if _RUN_JOIN.fullmatch(flat, a, b) and bisect_left(hard, a) == bisect_left(hard, max(a, b - 1)):
                 last.end = m.end()
                 last.levels = last.levels + tuple(s for s in segs if s not in last.levels)
                 continue
@@ -85,7 +95,7 @@ def _level_runs(doc: Document) -> list[_Run]:
     for r in runs:
         if r.label and not _LABEL_AFTER.match(low, r.end):
             r.label = False
-        r.sid = doc.sentence(r.start)
+        r.sid = bisect_left(hard, r.start)
     return runs
 
 
@@ -294,10 +304,9 @@ class Resolver:
                 break
         if i < len(runs) and runs[i].sid == sid:
             return runs[i].levels
-        for j in range(i - 1, -1, -1):
-            r = runs[j]
-            if r.label and r.end <= start:
-                return r.levels if doc.section(r.start) == section else ()
+        first = runs[0]  # only the text's first level can be a label (see _level_runs): no scan back
+        if first.label and first.end <= start:
+            return first.levels if doc.section(first.start) == section else ()
         return ()
 
     def _modifiers(self, ti: int, triggers: list[_TriggerMatch], trigger_starts: list[int]) -> dict[Category, bool]:
