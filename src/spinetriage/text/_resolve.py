@@ -324,17 +324,25 @@ class Resolver:
         flat, commas = doc.flat, doc.commas
         split = bisect_left(trigger_starts, t_end)
         best: tuple[bool, int, Category] | None = None
+        term_starts = self.terminator_starts.get(sid)
+        term_spans = self.terminators.get(sid, [])
         # Forward triggers, before the target: nearest first.
         hi = t_start
         comma_hi = bisect_left(commas, hi) if commas else 0
-        term_starts = self.terminator_starts.get(sid)
         for j in range(split - 1, max(split - _MAX_TRIGGERS_EACH_SIDE, 0) - 1, -1):
-            s_start, lo, infos, s_seg = triggers[j]
-            if term_starts and self._terminated(sid, lo, hi):
-                break
+            _, lo, infos, s_seg = triggers[j]
+            if term_starts:  # a terminator wholly inside [lo, hi] closes the scope
+                k = bisect_left(term_starts, lo)
+                if k < len(term_starts) and term_spans[k][1] <= hi:
+                    break
             if comma_hi:
                 comma_lo = bisect_left(commas, lo)
-                if comma_lo < comma_hi and any(self._comma_closes(c) for c in commas[comma_lo:comma_hi]):
+                closed = False
+                for c in commas[comma_lo:comma_hi]:
+                    if self._comma_closes(c):
+                        closed = True
+                        break
+                if closed:
                     break
                 comma_hi = comma_lo
             for info in infos:
@@ -349,39 +357,34 @@ class Resolver:
         forward_best, best = best, None
         # Backward triggers, after the target: nearest first.
         lo = t_end
-        t_seg_start = -1
-        for j in range(split, min(split + _MAX_TRIGGERS_EACH_SIDE, len(triggers))):
-            s_start, _, infos, _ = triggers[j]
-            hi = s_start
-            if term_starts and self._terminated(sid, lo, hi):
-                break
-            if commas and doc.segment(lo) != doc.segment(hi):
-                if t_seg_start < 0:
-                    t_seg_start = _seg_start(doc, t_start)
-                if not self._pure(t_seg_start, _seg_start(doc, s_start)):
+        if split < len(triggers):
+            seg_lo = bisect_left(commas, lo) if commas else 0
+            t_seg_start = -1
+            for j in range(split, min(split + _MAX_TRIGGERS_EACH_SIDE, len(triggers))):
+                hi, _, infos, s_seg = triggers[j]
+                if term_starts:
+                    k = bisect_left(term_starts, lo)
+                    if k < len(term_starts) and term_spans[k][1] <= hi:
+                        break
+                if commas and seg_lo != bisect_left(commas, hi):
+                    if t_seg_start < 0:
+                        t_seg_start = _seg_start(doc, t_start)
+                    if not self._pure(t_seg_start, _seg_start(doc, hi)):
+                        break
+                for info in infos:
+                    if not info.backward or (info.max_scope is not None and flat.count(" ", lo, hi) > info.max_scope):
+                        continue
+                    if not info.existence:
+                        found[info.category] = True
+                    elif best is None:
+                        best = (s_seg != seg_t, hi - lo, info.category)
+                if best is not None and len(found) == _OTHER_CATEGORIES:
                     break
-            for info in infos:
-                if not info.backward or (info.max_scope is not None and flat.count(" ", lo, hi) > info.max_scope):
-                    continue
-                if not info.existence:
-                    found[info.category] = True
-                elif best is None:
-                    best = (triggers[j][3] != seg_t, hi - lo, info.category)
-            if best is not None and len(found) == _OTHER_CATEGORIES:
-                break
         if forward_best is not None and (best is None or not best[:2] < forward_best[:2]):
             best = forward_best
         if best is not None:
             found[best[2]] = True
         return found
-
-    def _terminated(self, sid: int, lo: int, hi: int) -> bool:
-        """Whether a terminator ("but", "however"...) lies wholly inside [lo, hi]."""
-        starts = self.terminator_starts.get(sid)
-        if not starts:
-            return False
-        i = bisect_left(starts, lo)
-        return i < len(starts) and self.terminators[sid][i][1] <= hi
 
     def _comma_closes(self, c: int) -> bool:
         """Whether a forward scope stops at the comma at ``c`` (it does unless a list item follows)."""
