@@ -148,3 +148,15 @@ def test_unknown_knowledge_ids(client: TestClient) -> None:
 def test_unknown_route_and_method_are_problems(client: TestClient) -> None:
     problem(client.get("/api/v1/nothing-here"), 404)
     problem(client.delete("/api/v1/assessments"), 405)
+
+
+def test_a_browser_asking_for_an_unknown_page_gets_an_html_page(client: TestClient) -> None:
+    response = client.get("/no-such-page", headers={"Accept": "text/html,application/xhtml+xml"})
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+    assert "There is no page at this address" in response.text
+
+
+def test_an_api_client_asking_for_an_unknown_path_gets_a_problem_document(client: TestClient) -> None:
+    problem(client.get("/api/v1/no-such-thing", headers={"Accept": "text/html"}), 404)
+    problem(client.get("/no-such-page", headers={"Accept": "application/json"}), 404)

@@ -23,7 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from spinetriage.errors import InputError, InputErrors
 from spinetriage.web.auth import AuthRequired
-from spinetriage.web.deps import CsrfFailed
+from spinetriage.web.deps import CsrfFailed, templates
 from spinetriage.web.store import NotFound
 
 MEDIA_TYPE = "application/problem+json"
@@ -144,7 +144,29 @@ def install(app: FastAPI) -> None:
         return problem_response(403, "Forbidden", [FieldError(field="csrf_token", problem=str(error))])
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_request: Request, error: StarletteHTTPException) -> Response:
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
         title = _TITLES.get(error.status_code, "Error")
+        if _wants_page(request):
+            return _error_page(request, error.status_code, title, error.headers)
         detail = error.detail if isinstance(error.detail, str) else None
         return problem_response(error.status_code, title, detail=detail, headers=error.headers)
+
+
+_PAGE_MESSAGES = {
+    404: "There is no page at this address. The link may be incomplete.",
+    405: "This page cannot be used that way. Open it from the menu instead.",
+}
+
+
+def _wants_page(request: Request) -> bool:
+    """A person in a browser (not an API client) asked for a page outside the API."""
+    if request.url.path.startswith("/api/"):
+        return False
+    accept = request.headers.get("accept", "")
+    return "text/html" in accept and "application/json" not in accept.split(",")[0]
+
+
+def _error_page(request: Request, status: int, title: str, headers: Mapping[str, str] | None) -> Response:
+    message = _PAGE_MESSAGES.get(status, "Something went wrong with this request. Nothing was saved.")
+    context = {"title": title, "message": message, "active": ""}
+    return templates.TemplateResponse(request, "error.html", context, status_code=status, headers=dict(headers or {}))
