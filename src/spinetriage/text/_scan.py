@@ -209,6 +209,7 @@ class GatedPattern:
             self._starts = re.compile(f"[{''.join(sorted({c for s in starts if s for c in s}))}]")
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        """The matches ``self.pattern.finditer(text)`` gives, in the same order."""
         if self._anchors is not None:
             return self._at(sorted({e - n + 1 for e, n in self._anchors.iter(text)}), text)
         if self._starts is not None:
@@ -216,6 +217,7 @@ class GatedPattern:
         return self.pattern.finditer(text)
 
     def _at(self, positions: list[int], text: str) -> Iterator[re.Match[str]]:
+        """Try the pattern at each anchor position, skipping those inside the previous match."""
         match = self.pattern.match
         last_end = 0
         for pos in positions:
@@ -225,9 +227,9 @@ class GatedPattern:
             if m is not None:
                 yield m
                 last_end = m.end() if m.end() > pos else pos + 1
-        return
 
     def _after_spaces(self, text: str) -> Iterator[re.Match[str]]:
+        """Try each place from the start of the whitespace run before a start character to it."""
         match = self.pattern.match
         last_end = 0
         for q in self._starts.finditer(text):  # type: ignore[union-attr]
