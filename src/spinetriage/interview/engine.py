@@ -168,12 +168,18 @@ def parse_answers(kb: KnowledgeBase, answers: Mapping[str, str | Status]) -> dic
     parsed: dict[str, Status] = {}
     for finding, value in answers.items():
         if finding not in kb.findings:
-            raise InputError(f"answers.{finding}", "unknown finding identifier")
+            raise InputError(f"answers.{_bounded(finding)}", "unknown finding identifier")
         try:
             parsed[finding] = Status(value)
         except ValueError:
             raise InputError(f"answers.{finding}", "status not in the vocabulary", "present, absent, unknown") from None
     return parsed
+
+
+def _bounded(key: str, limit: int = 60) -> str:
+    """An unknown key, as far as an error may name it: printable and short (it came from the caller)."""
+    cleaned = "".join(ch if ch.isprintable() else "?" for ch in key)
+    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
 
 
 def settled_answers(kb: KnowledgeBase, answers: Mapping[str, str | Status]) -> tuple[dict[str, Status], list[Implied]]:
@@ -200,7 +206,7 @@ def _sex(sex: str | None) -> Sex | None:
     try:
         return Sex(sex)
     except ValueError:
-        raise InputError("sex", f"unknown sex '{sex}'", ", ".join(s.value for s in Sex)) from None
+        raise InputError("sex", "unknown sex", ", ".join(s.value for s in Sex)) from None
 
 
 def next_step(
@@ -219,15 +225,15 @@ def next_step(
     ``order="textbook"`` asks in the fixed textbook order instead (for comparison only).
     """
     if mode not in KINDS:
-        raise InputError("mode", f"unknown mode '{mode}'", "patient, clinician")
+        raise InputError("mode", "unknown mode", "patient, clinician")
     if order not in ("adaptive", "textbook"):
-        raise InputError("order", f"unknown order '{order}'", "adaptive, textbook")
+        raise InputError("order", "unknown order", "adaptive, textbook")
     if max_questions < 0:
         raise InputError("max_questions", "must not be negative", "0 or more")
     model = default_model()
     kb = model.knowledge
     if setting not in kb.settings:
-        raise InputError("setting", f"unknown setting '{setting}'", ", ".join(kb.settings))
+        raise InputError("setting", "unknown setting", ", ".join(kb.settings))
     patient_sex = _sex(sex)
     given = parse_answers(kb, answers)
     evidence, implied = apply_implications(given, default_rules(kb))

@@ -152,7 +152,7 @@ def sample_cases(n: int = DEFAULT_N, *, seed: int = DEFAULT_SEED, setting: str =
     model = default_model()
     kb = model.knowledge
     if setting not in kb.settings:
-        raise InputError("setting", f"unknown setting '{setting}'", ", ".join(kb.settings))
+        raise InputError("setting", "unknown setting", ", ".join(kb.settings))
     priors = [kb.prior(setting, cm.condition).probability for cm in model.conditions]
     models = finding_models(model)
     askable = [f for f, x in kb.findings.items() if x.kind in KINDS["clinician"] and f in models]
