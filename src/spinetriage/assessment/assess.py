@@ -144,7 +144,7 @@ def _assess_patient(
         _recommendation(rec, why, "treatment")
         for rec, why in applicable(kb, kb.treatment.values(), probabilities, patient.evidence, flag_ids, grading)
     ]
-    urgency, urgency_reason = _urgency(kb, flags, probabilities, instruments)
+    urgency, urgency_reason = decide_urgency(kb, flags, probabilities, instruments)
     graded_ids = {r.id for r in kb.treatment.values() if any(i.severity for i in r.indications)} if scored else set()
     severity = severity_output(
         instruments,
@@ -288,7 +288,7 @@ def _recommendation(rec: Any, why: str, kind: str) -> RecommendationOut:
     )
 
 
-def _urgency(
+def decide_urgency(
     kb: KnowledgeBase,
     flags: list[Any],
     probabilities: Mapping[str, float],

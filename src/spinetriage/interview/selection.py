@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from spinetriage.assessment.assess import _urgency
+from spinetriage.assessment import decide_urgency
 from spinetriage.assessment.origin import family_probabilities, origin_from_families, total_variation, verdict
 from spinetriage.assessment.red_flags import fired_red_flags
 from spinetriage.engine.model import CompiledModel
@@ -88,7 +88,7 @@ def _decide(
     kb = model.knowledge
     by_id = {cm.condition: p for cm, p in zip(model.conditions, probabilities, strict=True)}
     origin = origin_from_families(family_probabilities(kb, by_id))
-    urgency, _ = _urgency(kb, fired_red_flags(kb, evidence), by_id)
+    urgency, _ = decide_urgency(kb, fired_red_flags(kb, evidence), by_id)
     return origin, Decision(verdict(origin, kb.threshold("verdict_confident")), urgency)
 
 
