@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from spinetriage import assess
 from spinetriage.case import parse_case
 from spinetriage.instruments import registry
+from spinetriage.interview import next_step
 
 MYELOPATHY: dict[str, Any] = {
     "age": 64,
@@ -132,6 +133,33 @@ def test_interview_clinician_mode_ends_with_an_assessment(client: TestClient) ->
         ).json()
     assert body["done"] is True
     assert body["assessment"]["origin"]["verdict"] == "cervical"
+
+
+def test_interview_reports_implied_findings_and_the_stop_code(client: TestClient) -> None:
+    """The Step's ``implied`` and ``stop`` reach API clients, as ``Step.to_dict()`` has them."""
+    answers = {"clonus": "present"}
+    body = client.post("/api/v1/interview/next", json={"answers": answers, "mode": "clinician"}).json()
+    assert body["implied"] == next_step(answers, mode="clinician").to_dict()["implied"]
+    clonus = {"finding": "hyperreflexia_lower", "status": "present", "because": "clonus"}
+    assert any(clonus.items() <= i.items() and i["reason"] for i in body["implied"])
+    assert body["done"] is False and body["stop"] is None
+    answers = {}
+    for _ in range(60):
+        body = client.post(
+            "/api/v1/interview/next", json={"answers": answers, "mode": "patient", "max_questions": 1}
+        ).json()
+        if body["done"]:
+            break
+        answers[body["question"]["finding"]] = "absent"
+    assert body["done"] and body["stop"] == "question_limit"
+    assert body["assessment"] is None
+
+
+def test_interview_errors_do_not_echo_values(client: TestClient) -> None:
+    response = client.post("/api/v1/interview/next", json={"answers": {}, "setting": "Quillfeather"})
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["setting"]
+    assert "Quillfeather" not in response.text
 
 
 def test_extract_reads_findings(client: TestClient) -> None:

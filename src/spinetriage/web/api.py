@@ -22,7 +22,7 @@ from spinetriage.case import MAX_AGE, MIN_AGE, Case, parse_case
 from spinetriage.instruments import Instrument, Score, registry, score
 from spinetriage.instruments import get as get_instrument
 from spinetriage.interview import next_step
-from spinetriage.interview.engine import DEFAULT_MAX_QUESTIONS
+from spinetriage.interview.engine import DEFAULT_MAX_QUESTIONS, StopCode
 from spinetriage.knowledge.schema import Condition, Finding, Likelihood, Reference
 from spinetriage.text import MAX_TEXT_CHARS, extract
 from spinetriage.web.auth import LOCAL_USER
@@ -312,11 +312,22 @@ class QuestionOut(BaseModel):
     red_flag_screening: bool
 
 
+class ImpliedOut(BaseModel):
+    """A finding an answer settled with certainty, so it is not asked."""
+
+    finding: str
+    status: Literal["present", "absent"]
+    because: str = Field(description="the answered finding that settles it")
+    reason: str
+
+
 class InterviewOut(BaseModel):
     done: bool
+    stop: StopCode | None = Field(description="why the interview ended, as a code (null while it goes on)")
     stop_reason: str
     asked: int
     question: QuestionOut | None
+    implied: list[ImpliedOut] = Field(description="findings settled by the answers, applied and never asked")
     urgent_advice: str | None = Field(
         description="patient mode: general advice to seek care when an answer is a red flag"
     )
@@ -335,24 +346,10 @@ def interview_next(body: InterviewIn, user: User) -> InterviewOut:
         setting=body.setting,
         max_questions=body.max_questions,
     )
-    question = step.question
-    return InterviewOut(
-        done=step.done,
-        stop_reason=step.stop_reason,
-        asked=step.asked,
-        question=QuestionOut(
-            finding=question.finding,
-            text=question.text,
-            reason=question.reason,
-            red_flag_screening=question.red_flag_screening,
-        )
-        if question is not None
-        else None,
-        urgent_advice=step.urgent_advice,
-        assessment=step.assessment.model_dump(mode="json")
-        if step.assessment is not None and body.mode == "clinician"
-        else None,
-    )
+    document = step.to_dict()
+    if body.mode != "clinician":
+        document["assessment"] = None
+    return InterviewOut.model_validate(document)
 
 
 class ExtractIn(BaseModel):
