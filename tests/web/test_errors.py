@@ -160,3 +160,11 @@ def test_a_browser_asking_for_an_unknown_page_gets_an_html_page(client: TestClie
 def test_an_api_client_asking_for_an_unknown_path_gets_a_problem_document(client: TestClient) -> None:
     problem(client.get("/api/v1/no-such-thing", headers={"Accept": "text/html"}), 404)
     problem(client.get("/no-such-page", headers={"Accept": "application/json"}), 404)
+
+
+def test_a_browser_sending_a_malformed_page_address_gets_an_html_page_naming_the_field(client: TestClient) -> None:
+    response = client.get("/history?page=Quillfeather", headers={"Accept": "text/html"})
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith("text/html")
+    assert "page: " in response.text and "Quillfeather" not in response.text
+    problem(client.get("/api/v1/assessments?limit=Quillfeather", headers={"Accept": "text/html"}), 422)

@@ -209,6 +209,13 @@ def test_history_search_filters_by_label(client: TestClient) -> None:
     assert "alpha case" in page and "beta case" not in page
 
 
+@pytest.mark.parametrize("page", ["0", "-3", "100001", "100000000000000000000"])
+def test_history_page_out_of_range_is_named_not_a_server_error(client: TestClient, page: str) -> None:
+    response = client.get("/history", params={"page": page})
+    assert response.status_code == 422
+    assert "page" in response.text and "out of range" in response.text
+
+
 def test_pages_need_login_and_show_only_the_users_own(make_client: MakeClient) -> None:
     client = make_client(users=("ann", "bob"))
     assert client.get("/assess", follow_redirects=False).status_code == 303

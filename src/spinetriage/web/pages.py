@@ -64,6 +64,7 @@ StoreDep = Annotated[Store, Depends(get_store)]
 UserDep = Annotated[str, Depends(current_user)]
 
 PAGE_SIZE = 25
+MAX_PAGE = 100_000  # keeps the offset within what every database takes
 
 
 def _kb() -> KnowledgeBase:
@@ -268,7 +269,9 @@ async def history(
     chosen = status if status in ("awaiting_clinician", "complete") else None
     if status and chosen is None:
         errors.append(InputError("status", "not an allowed value", "awaiting_clinician, complete"))
-    page = max(page, 1)
+    if not 1 <= page <= MAX_PAGE:
+        errors.append(InputError("page", "out of range", f"1 to {MAX_PAGE}"))
+        page = 1
     rows: list[StoredAssessment] = []
     try:
         rows = await run_in_threadpool(

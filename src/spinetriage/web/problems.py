@@ -119,8 +119,12 @@ def install(app: FastAPI) -> None:
         return problem_response(422, "Invalid input", _input_errors(error))
 
     @app.exception_handler(RequestValidationError)
-    async def validation_error(_request: Request, error: RequestValidationError) -> Response:
-        return problem_response(422, "Invalid input", _validation_errors(error))
+    async def validation_error(request: Request, error: RequestValidationError) -> Response:
+        errors = _validation_errors(error)
+        if _wants_page(request):
+            named = "; ".join(f"{e.field}: {e.problem}" for e in errors)
+            return _error_page(request, 422, "Invalid input", None, f"This address is not quite right ({named}).")
+        return problem_response(422, "Invalid input", errors)
 
     @app.exception_handler(Problem)
     async def problem(_request: Request, error: Problem) -> Response:
@@ -166,7 +170,9 @@ def _wants_page(request: Request) -> bool:
     return "text/html" in accept and "application/json" not in accept.split(",")[0]
 
 
-def _error_page(request: Request, status: int, title: str, headers: Mapping[str, str] | None) -> Response:
-    message = _PAGE_MESSAGES.get(status, "Something went wrong with this request. Nothing was saved.")
+def _error_page(
+    request: Request, status: int, title: str, headers: Mapping[str, str] | None, message: str | None = None
+) -> Response:
+    message = message or _PAGE_MESSAGES.get(status, "Something went wrong with this request. Nothing was saved.")
     context = {"title": title, "message": message, "active": ""}
     return templates.TemplateResponse(request, "error.html", context, status_code=status, headers=dict(headers or {}))
