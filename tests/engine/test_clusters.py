@@ -1,7 +1,7 @@
 """Issue 3: a validated cluster's published likelihood ratio replaces its items.
 
 Expected posteriors are written as explicit products of the published numbers
-(Cook 2010: LR 30.9 for >= 3 of 5, 0.18 for <= 1 of 5; Cook 2011: LR 4.6 for >= 4 of
+(Cook 2010: LR 30.9 for >= 3 of 5, 0.18 for 0 of 5; Cook 2011: LR 4.6 for >= 4 of
 5, 0.19 for 0 of 5) and of the knowledge base's own ratios for the other findings.
 """
 
@@ -94,11 +94,24 @@ def test_cook2010_rule_out(model: CompiledModel, kb: KnowledgeBase) -> None:
     patient = Patient(
         {"hoffmann_sign": A, "inverted_supinator": A, "babinski_sign": A, "gait_disturbance": A, "broad_based_gait": A},
         "spine_clinic",
-        age=50,
+        age=40,
     )
     result = posterior(model, patient, DCM)
     assert result.probability == pytest.approx(from_odds(kb, DCM, 0.18, setting="spine_clinic"), rel=1e-12)
-    assert result.contributions[0].value == "1 of 5 positive"
+    assert result.contributions[0].value == "0 of 5 positive"
+
+
+def test_one_of_five_falls_back_to_the_items(model: CompiledModel, items_only: CompiledModel) -> None:
+    """LR- 0.18 is the ">= 1 of 5" threshold's negative result (0 of 5): age alone does not rule out."""
+    patient = Patient(
+        {"hoffmann_sign": A, "inverted_supinator": A, "babinski_sign": A, "gait_disturbance": A, "broad_based_gait": A},
+        "spine_clinic",
+        age=50,
+    )
+    result = posterior(model, patient, DCM)
+    assert result.probability == posterior(items_only, patient, DCM).probability
+    line = next(c for c in result.contributions if c.evidence == "cook2010_dcm_cluster")
+    assert not line.counted and line.value == "1 of 5 positive"
 
 
 def test_two_of_five_falls_back_to_the_items_and_says_so(
@@ -173,14 +186,25 @@ def test_the_cluster_does_not_touch_other_conditions(model: CompiledModel, items
             assert (with_cluster.probability, with_cluster.contributions) == (alone.probability, alone.contributions)
 
 
-def test_completing_a_cluster_can_lower_the_probability(model: CompiledModel, kb: KnowledgeBase) -> None:
-    """The documented exception to monotonicity: 1 of 5 positive is Cook's rule-out."""
+def test_completing_a_cluster_can_lower_the_probability(
+    model: CompiledModel, items_only: CompiledModel, kb: KnowledgeBase
+) -> None:
+    """The documented exception to monotonicity: the published 30.9 for >= 3 of 5 can be
+    below the product of the items it replaces."""
+    others = {"hoffmann_sign": P, "inverted_supinator": P, "clonus": P, "babinski_sign": A, "broad_based_gait": A}
+    before = posterior(model, Patient(others, "primary_care", age=40), DCM)  # gait unknown: items one by one
+    after = posterior(model, Patient({**others, "gait_disturbance": P}, "primary_care", age=40), DCM)
+    assert before.probability == posterior(items_only, Patient(others, "primary_care", age=40), DCM).probability
+    assert after.probability == pytest.approx(from_odds(kb, DCM, 30.9), rel=1e-12)
+    assert after.probability < before.probability
+
+
+def test_a_single_positive_sign_no_longer_lowers_the_probability(model: CompiledModel) -> None:
+    """With 0.18 for 0 of 5 only, completing the cluster with one positive Hoffmann sign raises DCM."""
     others = {"inverted_supinator": A, "babinski_sign": A, "gait_disturbance": A, "broad_based_gait": A}
     before = posterior(model, Patient(others, "primary_care", age=40), DCM)
     after = posterior(model, Patient({**others, "hoffmann_sign": P}, "primary_care", age=40), DCM)
-    assert before.probability == pytest.approx(from_odds(kb, DCM, 0.39 / 0.78, 0.7, 0.5 / 0.85), rel=1e-12)
-    assert after.probability == pytest.approx(from_odds(kb, DCM, 0.18), rel=1e-12)
-    assert after.probability < before.probability
+    assert after.probability > before.probability
 
 
 @settings(max_examples=150)

@@ -26,7 +26,7 @@ def _first_n_positive(items: tuple[str, ...], n: int) -> dict[str, bool]:
     ("count", "band", "lr", "published"),
     [
         (0, "rule_out", 0.18, True),
-        (1, "rule_out", 0.18, True),
+        (1, "uninformative", 1.0, False),
         (2, "uninformative", 1.0, False),
         (3, "rule_in", 30.9, True),
         (4, "rule_in", 30.9, True),
@@ -49,11 +49,21 @@ def test_cook2010_published_confidence_intervals() -> None:
     assert inn.ci == (5.5, 181.8)
 
 
-def test_cook2010_two_positive_says_it_is_uninformative() -> None:
-    result = score("cook2010_dcm_cluster", _first_n_positive(COOK2010, 2))
+@pytest.mark.parametrize("count", [1, 2])
+def test_cook2010_one_or_two_positive_says_it_is_uninformative(count: int) -> None:
+    """Cook's LR- 0.18 belongs to the ">= 1 of 5" threshold's negative result (0 of 5,
+    evidence.md 2), so 1 positive, like 2, has no published ratio."""
+    result = score("cook2010_dcm_cluster", _first_n_positive(COOK2010, count))
     assert result.likelihood_ratio is not None
     assert result.likelihood_ratio.kind == "uninformative"
     assert "no published likelihood ratio" in result.interpretation
+
+
+def test_cook2010_a_single_positive_sign_never_rules_out() -> None:
+    """A young patient with one positive Hoffmann sign is not ruled out (LR 0.18 needs 0 of 5)."""
+    result = score("cook2010_dcm_cluster", {**_first_n_positive(COOK2010, 0), "hoffmann_sign": True, "age_over_45": 30})
+    assert result.total == 1 and result.band == "uninformative"
+    assert result.likelihood_ratio is not None and result.likelihood_ratio.value == 1.0
 
 
 @pytest.mark.parametrize(
@@ -104,7 +114,15 @@ def test_a_range_that_spans_bands_gives_no_lr() -> None:
     assert "Not determined" in result.interpretation
 
 
-def test_a_range_inside_the_rule_out_band_keeps_its_lr() -> None:
+def test_a_range_inside_the_rule_in_band_keeps_its_lr() -> None:
+    answers = {"hoffmann_sign": True, "babinski_sign": True, "inverted_supinator_sign": True, "gait_deviation": False}
+    result = score("cook2010_dcm_cluster", answers)
+    assert (result.total_min, result.total_max) == (3, 4)
+    assert result.likelihood_ratio is not None and result.likelihood_ratio.value == 30.9
+
+
+def test_a_range_from_none_to_one_positive_gives_no_lr() -> None:
+    """Four signs absent and the age unknown: 0 or 1 of 5, which straddles the rule-out."""
     answers = {
         "hoffmann_sign": False,
         "babinski_sign": False,
@@ -113,7 +131,15 @@ def test_a_range_inside_the_rule_out_band_keeps_its_lr() -> None:
     }
     result = score("cook2010_dcm_cluster", answers)
     assert (result.total_min, result.total_max) == (0, 1)
-    assert result.likelihood_ratio is not None and result.likelihood_ratio.value == 0.18
+    assert result.band is None and result.likelihood_ratio is None
+
+
+def test_a_range_inside_the_uninformative_band_is_lr_1() -> None:
+    answers = {"hoffmann_sign": True, "babinski_sign": False, "inverted_supinator_sign": False, "age_over_45": 40}
+    result = score("cook2010_dcm_cluster", answers)
+    assert (result.total_min, result.total_max) == (1, 2)
+    assert result.band == "uninformative"
+    assert result.likelihood_ratio is not None and result.likelihood_ratio.value == 1.0
 
 
 def test_every_cluster_can_be_read_from_findings() -> None:
@@ -155,6 +181,10 @@ def test_an_item_is_absent_only_when_every_linked_finding_is_absent() -> None:
     gait = next(i for i in result.items if i.item == "gait_deviation")
     assert gait.status == "unknown"  # gait_disturbance not asked
     assert (result.count_min, result.count_max) == (0, 1)
+    assert result.likelihood_ratio is None  # 0 of 5 rules out, 1 of 5 does not
+    findings["gait_disturbance"] = "absent"
+    result = cluster_from_findings("cook2010_dcm_cluster", findings, age=40)
+    assert (result.count_min, result.count_max) == (0, 0)
     assert result.likelihood_ratio is not None and result.likelihood_ratio.value == 0.18
 
 

@@ -14,7 +14,7 @@ Rules, applied per condition:
   count has a published likelihood ratio replaces its items: its ratio counts once,
   and every evidence group holding one of its findings (and the age ratio, when age
   is one of its items) is not counted again. A count without a published ratio
-  (exactly 2 of 5 for Cook 2010) leaves the items counted one by one, and the
+  (1 or 2 of 5 for Cook 2010) leaves the items counted one by one, and the
   explanation says so. The cluster's present items still count as clinical
   support for imaging (the rule above). See :mod:`spinetriage.engine.clusters`.
 
@@ -22,7 +22,7 @@ These rules make the result independent of the order of findings and leave the
 prior untouched when nothing is known. A present finding that raises a condition
 never lowers it, with one documented exception: a finding that completes a cluster
 switches the condition from its items to the cluster's published ratio, which may
-be lower than the items' product (1 of 5 positive is Cook's rule-out, LR 0.18).
+be lower than the items' product (Cook 2010's 30.9 for >= 3 of 5 can be).
 """
 
 from __future__ import annotations
