@@ -10,6 +10,7 @@ import pytest
 from fastapi import Depends
 from fastapi.testclient import TestClient
 
+from spinetriage.case import parse_case
 from spinetriage.errors import InputError
 from spinetriage.web import create_app
 from spinetriage.web.auth import SESSION_COOKIE, Accounts, LoginThrottle, session_cookie, session_user
@@ -74,6 +75,28 @@ def test_local_mode_refuses_foreign_host_headers(client: TestClient) -> None:
     response = client.get("/api/v1/assessments", headers={"host": "evil.example:8000"})
     assert response.status_code == 421
     assert client.get("/api/v1/assessments", headers={"host": "localhost:8000"}).status_code == 200
+
+
+def test_the_api_refuses_changes_a_browser_sends_from_another_site(make_client: MakeClient) -> None:
+    """A form elsewhere can post to a route with no body (so no JSON content type to stop it),
+    with the user's cookie from a sibling subdomain, or with none at all in local mode."""
+    for client in (make_client(), make_client(users=("ann",))):
+        if not client.app.state.spinetriage.settings.local_mode:  # type: ignore[attr-defined]
+            login(client, "ann")
+        store = client.app.state.spinetriage.store  # type: ignore[attr-defined]
+        owner = "local" if client.app.state.spinetriage.settings.local_mode else "ann"  # type: ignore[attr-defined]
+        waiting = store.save(
+            parse_case(CASE, store.knowledge), owner=owner, source="questionnaire", status="awaiting_clinician"
+        )
+        path = f"/api/v1/assessments/{waiting.id}/reviewed"
+        for origin in ("http://evil.example", "http://app.127.0.0.1", "null"):
+            refused = client.post(path, headers={"origin": origin})
+            assert refused.status_code == 403
+            assert [e["field"] for e in refused.json()["errors"]] == ["origin"]
+        assert client.get(f"/api/v1/assessments/{waiting.id}").json()["status"] == "awaiting_clinician"
+        assert client.post(path, headers={"origin": BASE_URL}).json()["status"] == "complete"  # this site's own
+        assert client.post("/api/v1/assessments", json=CASE).status_code == 201  # no Origin: curl, integrations
+        assert client.get("/api/v1/knowledge", headers={"origin": "http://evil.example"}).status_code == 200
 
 
 def test_pages_redirect_to_login(make_client: MakeClient) -> None:

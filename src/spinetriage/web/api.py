@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
@@ -44,6 +45,26 @@ async def _user(request: Request, _token: Annotated[object, Depends(_bearer)]) -
     return await run_in_threadpool(current_user, request)
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+async def _same_origin(request: Request) -> None:
+    """Refuse a change that a browser sent from another site. Browsers name the page's origin on
+    every cross-origin POST; API clients (curl, integrations) send no ``Origin`` and are unaffected.
+    Without this, a form on another site (or a sibling subdomain, which SameSite cookies count as
+    the same site) could post to a route that needs no body, such as ``/reviewed``, with the
+    user's session cookie, or with none at all in local mode."""
+    origin = request.headers.get("origin")
+    if request.method in SAFE_METHODS or origin is None:
+        return
+    if urlsplit(origin).netloc.lower() != request.headers.get("host", "").lower():
+        raise Problem(
+            403,
+            "Forbidden",
+            [FieldError(field="origin", problem="a page on another site may not send this request")],
+        )
+
+
 async def _store(request: Request) -> Store:
     return get_store(request)
 
@@ -56,6 +77,7 @@ _PROBLEM = {"model": ProblemDetails, "content": {"application/problem+json": {}}
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"description": "The request could not be read (e.g. a body that is not JSON)", **_PROBLEM},
     401: {"description": "Not logged in, or no valid API token", **_PROBLEM},
+    403: {"description": "Sent by a browser from a page on another site (field `origin`)", **_PROBLEM},
     413: {"description": "Request body too large", **_PROBLEM},
     422: {"description": "Invalid input; `errors` names each field", **_PROBLEM},
 }
@@ -64,7 +86,7 @@ BAD_BODY: dict[int | str, dict[str, Any]] = {
     415: {"description": "The body is not application/json", **_PROBLEM},
 }
 
-router = APIRouter(responses=ERRORS)
+router = APIRouter(responses=ERRORS, dependencies=[Depends(_same_origin)])
 
 EXAMPLE_CASE = {
     "age": 67,
