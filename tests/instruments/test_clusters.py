@@ -84,6 +84,17 @@ def test_cook2011_lr_per_count(count: int, band: str, lr: float, published: bool
     assert (result.likelihood_ratio.value, result.likelihood_ratio.published) == (lr, published)
 
 
+def test_cook2011_published_confidence_intervals_and_citation() -> None:
+    """Abstract: 0 of 5 -> LR- 0.19 (0.12-0.29); >= 4 of 5 -> LR+ 4.6 (2.4-8.9)."""
+    out = score("cook2011_lss_cluster", _first_n_positive(COOK2011, 0))
+    inn = score("cook2011_lss_cluster", _first_n_positive(COOK2011, 4))
+    assert out.likelihood_ratio is not None and inn.likelihood_ratio is not None
+    assert (out.likelihood_ratio.value, out.likelihood_ratio.ci) == (0.19, (0.12, 0.29))
+    assert (inn.likelihood_ratio.value, inn.likelihood_ratio.ci) == (4.6, (2.4, 8.9))
+    assert "sensitivity 0.96" in out.interpretation
+    assert [r.pmid for r in inn.references] == ["21077266"]
+
+
 @pytest.mark.parametrize(("age", "positive"), [(45, False), (46, True)])
 def test_cook2010_age_item_is_strictly_over_45(age: int, positive: bool) -> None:
     result = score("cook2010_dcm_cluster", {**_first_n_positive(COOK2010, 0), "age_over_45": age})
