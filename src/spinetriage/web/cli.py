@@ -5,12 +5,18 @@ from __future__ import annotations
 import copy
 import os
 import sys
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
 from spinetriage.errors import InputError
 from spinetriage.web.settings import ENV_DATABASE_URL, Settings, check_can_serve
+
+if TYPE_CHECKING:
+    from spinetriage.web.auth import Accounts
+
+T = TypeVar("T")
 
 DatabaseUrl = Annotated[
     str | None,
@@ -42,6 +48,17 @@ def _database(database_url: str | None) -> Any:
     database = Database(_settings(database_url).database_url)
     database.upgrade()
     return database
+
+
+def _with_accounts(database_url: str | None, action: Callable[[Accounts], T]) -> T:
+    """Run ``action`` on the users and tokens of the (migrated) database, then close it."""
+    from spinetriage.web.auth import Accounts
+
+    database = _database(database_url)
+    try:
+        return action(Accounts(database))
+    finally:
+        database.dispose()
 
 
 def log_config(access_log: bool) -> dict[str, Any]:
@@ -78,14 +95,9 @@ def serve_command(
     from spinetriage.cli import guarded
 
     def prepare() -> Settings:
-        from spinetriage.web.auth import Accounts
-
         settings = _settings(database_url, host=host, port=port)
-        database = _database(database_url)
-        try:
-            settings = settings.model_copy(update={"users_configured": Accounts(database).has_users()})
-        finally:
-            database.dispose()
+        users = _with_accounts(database_url, lambda accounts: accounts.has_users())
+        settings = settings.model_copy(update={"users_configured": users})
         check_can_serve(settings)
         return settings
 
@@ -119,19 +131,12 @@ def users_add(
 ) -> None:
     """Add a user (the password is stored as an argon2 hash)."""
     from spinetriage.cli import guarded
-    from spinetriage.web.auth import Accounts, check_username
+    from spinetriage.web.auth import check_username
 
     guarded(lambda: check_username(name))
     password = _read_password(password_stdin)
 
-    def add() -> None:
-        database = _database(database_url)
-        try:
-            Accounts(database).add_user(name, password)
-        finally:
-            database.dispose()
-
-    guarded(add)
+    guarded(lambda: _with_accounts(database_url, lambda accounts: accounts.add_user(name, password)))
     typer.echo(f"user '{name}' added", err=True)
 
 
@@ -143,16 +148,11 @@ def tokens_create(
 ) -> None:
     """Create an API token and print it once (only its hash is stored)."""
     from spinetriage.cli import guarded
-    from spinetriage.web.auth import Accounts
 
     def create() -> str:
         if len(label) > 200:
             raise InputError("--label", "longer than 200 characters")
-        database = _database(database_url)
-        try:
-            return Accounts(database).create_token(user, label)
-        finally:
-            database.dispose()
+        return _with_accounts(database_url, lambda accounts: accounts.create_token(user, label))
 
     token = guarded(create)
     typer.echo(token)
@@ -169,18 +169,10 @@ def users_password(
 ) -> None:
     """Change a user's password; their existing sessions end."""
     from spinetriage.cli import guarded
-    from spinetriage.web.auth import Accounts
 
     password = _read_password(password_stdin)
 
-    def change() -> None:
-        database = _database(database_url)
-        try:
-            Accounts(database).set_password(name, password)
-        finally:
-            database.dispose()
-
-    guarded(change)
+    guarded(lambda: _with_accounts(database_url, lambda accounts: accounts.set_password(name, password)))
     typer.echo(f"password of '{name}' changed", err=True)
 
 
@@ -191,16 +183,8 @@ def users_remove(
 ) -> None:
     """Remove a user: they can no longer log in, and their API tokens stop working."""
     from spinetriage.cli import guarded
-    from spinetriage.web.auth import Accounts
 
-    def remove() -> None:
-        database = _database(database_url)
-        try:
-            Accounts(database).remove_user(name)
-        finally:
-            database.dispose()
-
-    guarded(remove)
+    guarded(lambda: _with_accounts(database_url, lambda accounts: accounts.remove_user(name)))
     typer.echo(f"user '{name}' removed", err=True)
 
 
@@ -211,16 +195,8 @@ def tokens_revoke(
 ) -> None:
     """Revoke an API token at once."""
     from spinetriage.cli import guarded
-    from spinetriage.web.auth import Accounts
 
-    def revoke() -> str:
-        database = _database(database_url)
-        try:
-            return Accounts(database).revoke_token(token)
-        finally:
-            database.dispose()
-
-    user = guarded(revoke)
+    user = guarded(lambda: _with_accounts(database_url, lambda accounts: accounts.revoke_token(token)))
     typer.echo(f"token of '{user}' revoked", err=True)
 
 
@@ -231,16 +207,8 @@ def tokens_list(
 ) -> None:
     """List a user's tokens (hash prefix, label, created); tokens themselves cannot be shown again."""
     from spinetriage.cli import guarded
-    from spinetriage.web.auth import Accounts
 
-    def listing() -> list[tuple[str, str, str]]:
-        database = _database(database_url)
-        try:
-            return Accounts(database).tokens(user)
-        finally:
-            database.dispose()
-
-    for prefix, label, created in guarded(listing):
+    for prefix, label, created in guarded(lambda: _with_accounts(database_url, lambda a: a.tokens(user))):
         typer.echo(f"{prefix}  {created}  {label}")
 
 
