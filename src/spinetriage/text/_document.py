@@ -20,8 +20,9 @@ from ._rules import LEN_SPAN, LIMB, REGION, SEVERITY, SIDE, CompiledRules, wordi
 
 __all__ = ["Document", "Match", "flatten", "lower"]
 
-Match = tuple[int, int, int, tuple[int, ...]]
-"""(sort key, start, end, rule indices): a target or a trigger; the key orders leftmost-longest."""
+Match = tuple[int, int, int, Any]
+"""(sort key, start, end, rules): a target (rules: a TargetGroup) or a trigger (a TriggerGroup);
+the key orders leftmost-longest."""
 
 _FLATTEN = str.maketrans(
     {
@@ -140,18 +141,19 @@ class Document:
                 if cue_items:
                     for kind, value in cue_items:
                         cues[kind].append((start, end, value))
+        groups = rules.pattern_groups
         if rules.target_patterns is not None:
             for m in rules.target_patterns.finditer(flat):
                 start, end = m.span()
                 if m.lastgroup and not (masked and mask[start] == "h"):
                     key = start * span + (span - (end - start)) * 2
-                    cands.append((key, start, end, (int(m.lastgroup[1:].split("_")[0]),)))
+                    cands.append((key, start, end, groups[m.lastgroup]))
         if rules.trigger_patterns is not None:
             for m in rules.trigger_patterns.finditer(flat):
                 start, end = m.span()
                 if m.lastgroup and end > start and not (masked and mask[start] == "h"):
                     key = start * span + (span - (end - start)) * 2 + 1
-                    cands.append((key, start, end, (int(m.lastgroup[1:]),)))
+                    cands.append((key, start, end, groups[m.lastgroup]))
         cands.sort(key=_SORT_KEY)
         targets: list[Match] = []
         triggers: list[Match] = []

@@ -16,14 +16,28 @@ from typing import Any
 
 from ._document import Document, Match
 from ._levels import LEVEL_RE, parse_level, region_of
-from ._model import Mention, MentionStatus, Section, Side, new_mention
-from ._rules import LIMB, REGION, SEVERITY, SIDE, Category, TargetPlan, TriggerInfo
+from ._model import (
+    Mention,
+    MentionStatus,
+    Section,
+    Side,
+    _new,
+    _set_end,
+    _set_finding,
+    _set_levels,
+    _set_section,
+    _set_severity,
+    _set_side,
+    _set_start,
+    _set_status,
+    new_mention,
+)
+from ._rules import LEN_SPAN, LIMB, OTHER_BITS, REGION, SEVERITY, SIDE, TargetGroup
 
 __all__ = ["Resolver"]
 
 _MAX_MENTIONS_PER_SENTENCE = 400  # a "sentence" with more targets than this is a list dump: no scope
 _MAX_TRIGGERS_EACH_SIDE = 32  # a trigger further away than this many others does not reach a target
-_OTHER_CATEGORIES = 3  # HISTORICAL, HYPOTHETICAL, FAMILY: any trigger of these that reaches counts
 
 _COPULA = re.compile(
     r"(?<![a-z])(?:is|are|was|were|has|have|had|appears|seems|shows|showed|demonstrates|reveals)(?![a-z])"
@@ -45,9 +59,6 @@ _NO_LIMBS: frozenset[str] = frozenset()
 
 _SEGMENTS: dict[str, tuple[str, ...]] = {}  # level text ("c5-6") -> segments; bounded below
 _SEGMENTS_CACHE_SIZE = 4096
-
-# A trigger in resolution: (start, end, the rules that open a scope, clause number).
-_TriggerMatch = tuple[int, int, tuple[TriggerInfo, ...], int]
 
 
 class _Run:
@@ -99,11 +110,10 @@ def _level_runs(doc: Document) -> list[_Run]:
     return runs
 
 
-def _trigger_plan(info: tuple[TriggerInfo, ...], idx: tuple[int, ...]) -> tuple[tuple[TriggerInfo, ...], bool]:
-    """The rules of one trigger match that open a scope, and whether it closes scopes."""
-    infos = [info[i] for i in idx]
-    active = tuple(x for x in infos if x.category is not Category.TERMINATE and x.category is not Category.PSEUDO)
-    return active, any(x.category is Category.TERMINATE for x in infos)
+_Sentence = tuple[list[tuple[int, int, Any, Any, int]], list[int], list[int], list[int]]
+"""Triggers of one sentence that open a scope, as (start, end, forward scopes, backward scopes,
+clause number); their starts; the starts and ends of its terminators."""
+_NO_TERMINATORS: tuple[list[int], list[int]] = ([], [])
 
 
 class Resolver:
@@ -114,29 +124,31 @@ class Resolver:
     ) -> None:
         self.doc = doc
         self.cues = cues
-        self.starts = [t[1] for t in targets]
+        self.starts = starts = [t[1] for t in targets]
         self.ends = [t[2] for t in targets]
-        self.rules_of = [t[3] for t in targets]
+        self.groups: list[TargetGroup] = [t[3] for t in targets]
         hard, commas = doc.hard, doc.commas
-        self.sid = [bisect_left(hard, s) for s in self.starts]
-        self.seg = [bisect_left(commas, s) for s in self.starts] if commas else [0] * len(self.starts)
-        memo = doc.rules.trigger_memo
-        by_sentence: dict[int, list[_TriggerMatch]] = {}
-        terminators: dict[int, list[tuple[int, int]]] = {}
-        for _, start, end, idx in triggers:
-            plan = memo.get(idx)
-            if plan is None:
-                plan = memo[idx] = _trigger_plan(doc.rules.trigger_info, idx)
-            active, terminates = plan
+        self.sid = [bisect_left(hard, s) for s in starts]
+        self.seg = [bisect_left(commas, s) for s in starts] if commas else [0] * len(starts)
+        opening: dict[int, list[tuple[int, int, Any, Any, int]]] = {}
+        terminators: dict[int, tuple[list[int], list[int]]] = {}
+        for _, start, end, (forward, backward, active, terminates) in triggers:
             sid = bisect_left(hard, start)
             if active:
-                by_sentence.setdefault(sid, []).append((start, end, active, bisect_left(commas, start)))
+                if sid in opening:
+                    opening[sid].append((start, end, forward, backward, bisect_left(commas, start)))
+                else:
+                    opening[sid] = [(start, end, forward, backward, bisect_left(commas, start))]
             if terminates:
-                terminators.setdefault(sid, []).append((start, end))
-        self.by_sentence = by_sentence
-        self.trigger_starts = {sid: [t[0] for t in trigs] for sid, trigs in by_sentence.items()}
-        self.terminators = terminators
-        self.terminator_starts = {sid: [a for a, _ in spans] for sid, spans in terminators.items()}
+                if sid not in terminators:
+                    terminators[sid] = ([], [])
+                term = terminators[sid]
+                term[0].append(start)
+                term[1].append(end)
+        self.sentences: dict[int, _Sentence] = {
+            sid: (trigs, [t[0] for t in trigs], *terminators.get(sid, _NO_TERMINATORS))
+            for sid, trigs in opening.items()
+        }
         self._comma_memo: dict[int, bool] = {}
         self._runs: list[_Run] | None = None
         self._region_starts: list[int] | None = None
@@ -152,51 +164,55 @@ class Resolver:
 
     def mentions(self) -> list[Mention]:
         doc, rules = self.doc, self.doc.rules
-        starts, ends, sids, rules_of = self.starts, self.ends, self.sid, self.rules_of
-        target_count = Counter(sids)
-        owner = self._attach_cues()
+        starts, ends, sids, groups = self.starts, self.ends, self.sid, self.groups
+        n = len(starts)
+        sides, severities, limb_sets = self._attach_cues()
+        crowded = Counter(sids) if n > _MAX_MENTIONS_PER_SENTENCE else None
         out: list[Mention] = []
+        append = out.append
         with_levels = rules.findings_with_levels
-        plans = rules.target_plans
-        by_sentence, trigger_starts = self.by_sentence, self.trigger_starts
+        sentences = self.sentences
+        modifiers = self._modifiers
         header_ends, header_sections = doc.header_ends, doc.header_sections
         n_headers, next_header, section = len(header_ends), 0, Section.OTHER
-        family = Section.FAMILY_HISTORY
-        for ti in range(len(starts)):
-            start, end, sid = starts[ti], ends[ti], sids[ti]
+        family, family_status = Section.FAMILY_HISTORY, MentionStatus.FAMILY
+        new, set_finding, set_status, set_start, set_end = _new, _set_finding, _set_status, _set_start, _set_end
+        set_section, set_side, set_levels, set_severity = _set_section, _set_side, _set_levels, _set_severity
+        current_sid, sentence = -1, None
+        for ti in range(n):
+            start = starts[ti]
             while next_header < n_headers and header_ends[next_header] <= start:
                 section = header_sections[next_header]
                 next_header += 1
-            trigs = by_sentence.get(sid)
-            cats = (
-                self._modifiers(ti, trigs, trigger_starts[sid])
-                if trigs and target_count[sid] <= _MAX_MENTIONS_PER_SENTENCE
-                else None
-            )
-            owned = owner.get(ti)
-            side = severity = None
-            limbs: frozenset[str] | set[str] = _NO_LIMBS
-            if owned is not None:
-                side = _pick(owned.get(SIDE))
-                severity = _pick(owned.get(SEVERITY))
-                if LIMB in owned:
-                    limbs = {v for _, v in owned[LIMB]}
-            target_rules = rules_of[ti]
-            if len(target_rules) == 1:
-                plan = plans[target_rules[0]]
-                if plan.single is not None:  # one finding, no region, limb or level: the common case
-                    status = (
-                        plan.plain_status if cats is None and section is not family else _status(cats, plan, section)
-                    )
-                    if plan.only_status is None or status in plan.only_status:
-                        out.append(new_mention(plan.single, status, start, end, section, side, (), severity))
-                    continue
+            sid = sids[ti]
+            if sid != current_sid:
+                current_sid = sid
+                sentence = sentences.get(sid)
+                if sentence is not None and crowded is not None and crowded[sid] > _MAX_MENTIONS_PER_SENTENCE:
+                    sentence = None
+            bits = modifiers(ti, sentence) if sentence is not None else 0
+            single, statuses, only_status, plans = groups[ti]
+            if single is not None:  # one finding, no region, limb or level: the common case
+                status = family_status if section is family else statuses[bits]
+                if only_status is None or status in only_status:
+                    m = new(Mention)  # new_mention(...), inlined: this runs once per mention
+                    set_finding(m, single)
+                    set_status(m, status)
+                    set_start(m, start)
+                    set_end(m, ends[ti])
+                    set_section(m, section)
+                    set_side(m, sides[ti])
+                    set_levels(m, ())
+                    set_severity(m, severities[ti])
+                    append(m)
+                continue
+            end, side, severity = ends[ti], sides[ti], severities[ti]
+            limbs = limb_sets[ti]
             levels: tuple[str, ...] | None = None
             region: str | None = None
-            seen: set[str] | None = set() if len(target_rules) > 1 else None
-            for ri in target_rules:
-                plan = plans[ri]
-                status = plan.plain_status if cats is None and section is not family else _status(cats, plan, section)
+            seen: set[str] | None = set() if len(plans) > 1 else None
+            for plan in plans:
+                status = family_status if section is family else plan.statuses[bits]
                 if plan.only_status is not None and status not in plan.only_status:
                     continue
                 ids = plan.findings
@@ -220,7 +236,7 @@ class Resolver:
                         keep = levels
                     else:
                         keep = ()
-                    out.append(new_mention(fid, status, start, end, section, side, keep, severity))
+                    append(new_mention(fid, status, start, end, section, side, keep, severity))
         return out
 
     def _levels_and_region(self, ti: int, section: Section) -> tuple[tuple[str, ...], str | None]:
@@ -246,32 +262,43 @@ class Resolver:
                 return str(region_cues[j][2])
         return str(region_cues[i - 1][2]) if i > 0 else None
 
-    def _attach_cues(self) -> dict[int, dict[int, list[tuple[int, Any]]]]:
-        """Give each side/limb/severity cue to the nearest target in its clause."""
+    def _attach_cues(self) -> tuple[list[Any], list[Any], list[set[Any] | None]]:
+        """Give each side/limb/severity cue to the nearest target in its clause.
+
+        Returns, per target, its side, its severity, and the limbs named (None if none).
+        """
         doc = self.doc
-        owner: dict[int, dict[int, list[tuple[int, Any]]]] = {}
         starts, ends, sid, seg = self.starts, self.ends, self.sid, self.seg
         n = len(starts)
+        sides: list[Any] = [None] * n
+        severities: list[Any] = [None] * n
+        limbs: list[set[Any] | None] = [None] * n
         if not n:
-            return owner
+            return sides, severities, limbs
         hard, commas = doc.hard, doc.commas
+        n_hard, n_commas = len(hard), len(commas)
+        owned: dict[int, dict[int, list[tuple[int, Any]]]] = {SIDE: {}, LIMB: {}, SEVERITY: {}}
         for kind in (SIDE, LIMB, SEVERITY):
+            by_target = owned[kind]
             for cs, ce, value in self.cues[kind]:
+                # The cue and its target must lie in one clause: before the sentence end and
+                # the comma that follow the cue's start (bisect once, then compare).
                 c_sid = bisect_left(hard, cs)
-                if c_sid != bisect_left(hard, ce - 1):
-                    continue
                 c_seg = bisect_left(commas, cs)
-                if c_seg != bisect_left(commas, ce - 1):
+                clause_end = hard[c_sid] if c_sid < n_hard else LEN_SPAN
+                if c_seg < n_commas and commas[c_seg] < clause_end:
+                    clause_end = commas[c_seg]
+                if clause_end < ce - 1:
                     continue
                 i = bisect_right(starts, cs)
-                best: tuple[int, int] | None = None
+                best_dist = best_j = -1
                 for j in (i - 1, i, i - 2, i + 1):
                     if j < 0 or j >= n:
                         continue
                     if sid[j] != c_sid or seg[j] != c_seg:
                         continue
                     ts, te = starts[j], ends[j]
-                    if bisect_left(hard, te - 1) != c_sid or (commas and bisect_left(commas, te - 1) != c_seg):
+                    if clause_end < te - 1:
                         continue
                     if ts <= cs and ce <= te:
                         dist = 0
@@ -281,11 +308,20 @@ class Resolver:
                             dist = 0
                     if dist > 30:
                         continue
-                    if best is None or dist < best[0]:
-                        best = (dist, j)
-                if best is not None:
-                    owner.setdefault(best[1], {}).setdefault(kind, []).append((best[0], value))
-        return owner
+                    if best_j < 0 or dist < best_dist:
+                        best_dist, best_j = dist, j
+                if best_j >= 0:
+                    if best_j in by_target:
+                        by_target[best_j].append((best_dist, value))
+                    else:
+                        by_target[best_j] = [(best_dist, value)]
+        for j, items in owned[SIDE].items():
+            sides[j] = _pick(items)
+        for j, items in owned[SEVERITY].items():
+            severities[j] = _pick(items)
+        for j, items in owned[LIMB].items():
+            limbs[j] = {v for _, v in items}
+        return sides, severities, limbs
 
     def _levels_for(self, ti: int, section: Section) -> tuple[str, ...]:
         runs = self.runs
@@ -309,8 +345,8 @@ class Resolver:
             return first.levels if doc.section(first.start) == section else ()
         return ()
 
-    def _modifiers(self, ti: int, triggers: list[_TriggerMatch], trigger_starts: list[int]) -> dict[Category, bool]:
-        """ConText: which trigger categories reach this target (existence: the nearest one).
+    def _modifiers(self, ti: int, sentence: _Sentence) -> int:
+        """ConText: the category bits of the triggers that reach this target (existence: the nearest).
 
         Triggers are visited outwards from the target on each side. A scope that is
         closed (a terminator, a comma that does not open a list item, a clause that is
@@ -318,73 +354,70 @@ class Resolver:
         there; it also stops once the nearest existence trigger and every other
         category are found, and after _MAX_TRIGGERS_EACH_SIDE triggers.
         """
+        triggers, trigger_starts, term_starts, term_ends = sentence
         doc = self.doc
-        found: dict[Category, bool] = {}
-        t_start, t_end, seg_t, sid = self.starts[ti], self.ends[ti], self.seg[ti], self.sid[ti]
+        found = 0
+        t_start, t_end, seg_t = self.starts[ti], self.ends[ti], self.seg[ti]
         flat, commas = doc.flat, doc.commas
         split = bisect_left(trigger_starts, t_end)
-        best: tuple[bool, int, Category] | None = None
-        term_starts = self.terminator_starts.get(sid)
-        term_spans = self.terminators.get(sid, [])
+        best_bit = 0
+        best_far = False
+        best_dist = 0
         # Forward triggers, before the target: nearest first.
         hi = t_start
         comma_hi = bisect_left(commas, hi) if commas else 0
         for j in range(split - 1, max(split - _MAX_TRIGGERS_EACH_SIDE, 0) - 1, -1):
-            _, lo, infos, s_seg = triggers[j]
+            _, lo, scopes, _, s_seg = triggers[j]
             if term_starts:  # a terminator wholly inside [lo, hi] closes the scope
                 k = bisect_left(term_starts, lo)
-                if k < len(term_starts) and term_spans[k][1] <= hi:
+                if k < len(term_starts) and term_ends[k] <= hi:
                     break
             if comma_hi:
                 comma_lo = bisect_left(commas, lo)
-                closed = False
-                for c in commas[comma_lo:comma_hi]:
-                    if self._comma_closes(c):
-                        closed = True
+                if comma_lo < comma_hi:
+                    closes = self._comma_closes
+                    if any(closes(commas[c]) for c in range(comma_lo, comma_hi)):
                         break
-                if closed:
-                    break
                 comma_hi = comma_lo
-            for info in infos:
-                if not info.forward or (info.max_scope is not None and flat.count(" ", lo, hi) > info.max_scope):
+            for max_scope, existence, bit in scopes:
+                if max_scope is not None and flat.count(" ", lo, hi) > max_scope:
                     continue
-                if not info.existence:
-                    found[info.category] = True
-                elif best is None:
-                    best = (s_seg != seg_t, hi - lo, info.category)
-            if best is not None and len(found) == _OTHER_CATEGORIES:
+                if not existence:
+                    found |= bit
+                elif not best_bit:
+                    best_far, best_dist, best_bit = s_seg != seg_t, hi - lo, bit
+            if best_bit and found == OTHER_BITS:
                 break
-        forward_best, best = best, None
+        forward_far, forward_dist, forward_bit = best_far, best_dist, best_bit
+        best_bit = 0
         # Backward triggers, after the target: nearest first.
         lo = t_end
         if split < len(triggers):
             seg_lo = bisect_left(commas, lo) if commas else 0
             t_seg_start = -1
             for j in range(split, min(split + _MAX_TRIGGERS_EACH_SIDE, len(triggers))):
-                hi, _, infos, s_seg = triggers[j]
+                hi, _, _, scopes, s_seg = triggers[j]
                 if term_starts:
                     k = bisect_left(term_starts, lo)
-                    if k < len(term_starts) and term_spans[k][1] <= hi:
+                    if k < len(term_starts) and term_ends[k] <= hi:
                         break
                 if commas and seg_lo != bisect_left(commas, hi):
                     if t_seg_start < 0:
                         t_seg_start = _seg_start(doc, t_start)
                     if not self._pure(t_seg_start, _seg_start(doc, hi)):
                         break
-                for info in infos:
-                    if not info.backward or (info.max_scope is not None and flat.count(" ", lo, hi) > info.max_scope):
+                for max_scope, existence, bit in scopes:
+                    if max_scope is not None and flat.count(" ", lo, hi) > max_scope:
                         continue
-                    if not info.existence:
-                        found[info.category] = True
-                    elif best is None:
-                        best = (s_seg != seg_t, hi - lo, info.category)
-                if best is not None and len(found) == _OTHER_CATEGORIES:
+                    if not existence:
+                        found |= bit
+                    elif not best_bit:
+                        best_far, best_dist, best_bit = s_seg != seg_t, hi - lo, bit
+                if best_bit and found == OTHER_BITS:
                     break
-        if forward_best is not None and (best is None or not best[:2] < forward_best[:2]):
-            best = forward_best
-        if best is not None:
-            found[best[2]] = True
-        return found
+        if forward_bit and (not best_bit or not (best_far, best_dist) < (forward_far, forward_dist)):
+            best_bit = forward_bit
+        return found | best_bit
 
     def _comma_closes(self, c: int) -> bool:
         """Whether a forward scope stops at the comma at ``c`` (it does unless a list item follows)."""
@@ -439,25 +472,3 @@ def _pick(items: list[tuple[int, Any]] | None) -> Any:
         if len(values) > 1 and values <= _BILATERAL_SIDES:
             return Side.BILATERAL
     return min(items)[1]
-
-
-def _status(cats: dict[Category, bool] | None, plan: TargetPlan, section: Section) -> MentionStatus:
-    if section is Section.FAMILY_HISTORY:
-        return MentionStatus.FAMILY
-    if not cats:
-        return MentionStatus.ABSENT if plan.negated else MentionStatus.PRESENT
-    if plan.family and cats.get(Category.FAMILY):
-        return MentionStatus.FAMILY
-    if plan.hypothetical and cats.get(Category.HYPOTHETICAL):
-        return MentionStatus.HYPOTHETICAL
-    if plan.negated:
-        if cats.get(Category.POSSIBLE_EXISTENCE):
-            return MentionStatus.POSSIBLE
-        return MentionStatus.ABSENT
-    if cats.get(Category.NEGATED_EXISTENCE):
-        return MentionStatus.ABSENT
-    if cats.get(Category.POSSIBLE_EXISTENCE):
-        return MentionStatus.POSSIBLE
-    if plan.historical and cats.get(Category.HISTORICAL):
-        return MentionStatus.HISTORICAL
-    return MentionStatus.PRESENT

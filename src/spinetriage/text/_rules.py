@@ -28,13 +28,17 @@ from ._model import MentionStatus, Section, Severity, Side
 from ._scan import GatedPattern, guard
 
 __all__ = [
+    "CATEGORY_BIT",
     "LEN_SPAN",
+    "OTHER_BITS",
     "Category",
     "CompiledRules",
     "ContextRule",
     "Direction",
+    "TargetGroup",
     "TargetPlan",
     "TargetRule",
+    "TriggerGroup",
     "TriggerInfo",
     "load_rules",
     "wordify",
@@ -143,6 +147,20 @@ def wordify(text: str) -> str:
     return _NON_ALNUM.sub(" ", text)
 
 
+# ConText categories as bits, so that what reaches a mention is one int (a table index).
+CATEGORY_BIT: dict[Category, int] = {
+    Category.NEGATED_EXISTENCE: 1,
+    Category.POSSIBLE_EXISTENCE: 2,
+    Category.AFFIRMED_EXISTENCE: 4,
+    Category.HISTORICAL: 8,
+    Category.HYPOTHETICAL: 16,
+    Category.FAMILY: 32,
+}
+OTHER_BITS = 8 | 16 | 32
+"""HISTORICAL, HYPOTHETICAL, FAMILY: the categories any reaching trigger sets (existence: the nearest)."""
+_NEG, _POSS, _HIST, _HYPO, _FAM = 1, 2, 8, 16, 32
+
+
 @dataclass(frozen=True, slots=True)
 class TriggerInfo:
     """A trigger rule reduced to what scope resolution reads in its inner loop."""
@@ -153,6 +171,22 @@ class TriggerInfo:
     forward: bool
     backward: bool
     existence: bool
+
+
+TriggerScope = tuple[int | None, bool, int]
+"""One rule of a trigger match as the scope walk reads it: (max_scope, existence, category bit)."""
+
+TriggerGroup = tuple[tuple[TriggerScope, ...], tuple[TriggerScope, ...], bool, bool]
+"""The rules of one trigger match: (forward scopes, backward scopes, opens a scope, terminates)."""
+
+
+def trigger_group(info: tuple[TriggerInfo, ...], idx: tuple[int, ...]) -> TriggerGroup:
+    """The rules of one trigger match that open a scope (by direction), and whether it closes scopes."""
+    infos = [info[i] for i in idx]
+    active = [x for x in infos if x.category is not Category.TERMINATE and x.category is not Category.PSEUDO]
+    forward = tuple((x.max_scope, x.existence, CATEGORY_BIT[x.category]) for x in active if x.forward)
+    backward = tuple((x.max_scope, x.existence, CATEGORY_BIT[x.category]) for x in active if x.backward)
+    return forward, backward, bool(active), any(x.category is Category.TERMINATE for x in infos)
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,8 +202,8 @@ class TargetPlan:
     hypothetical: bool
     historical: bool
     """family/hypothetical/historical: whether that ConText category applies (not ignored)."""
-    plain_status: MentionStatus
-    """The status when no trigger reaches the mention (outside a family history section)."""
+    statuses: tuple[MentionStatus, ...] = ()
+    """The status for each set of category bits that reach the mention (outside a family history section)."""
     single: str | None = None
     """The one finding id, when the rule names exactly one with no region, limb or levels."""
 
@@ -181,18 +215,54 @@ class TargetPlan:
         single = None
         if rule.by_region is None and rule.by_limb is None and len(rule.findings) == 1:
             single = None if rule.findings[0] in with_levels else rule.findings[0]
+        negated = rule.polarity == "negated"
+        family = Category.FAMILY not in rule.ignore
+        hypothetical = Category.HYPOTHETICAL not in rule.ignore
+        historical = Category.HISTORICAL not in rule.ignore
         return cls(
             single=single,
             findings=tuple(rule.findings),
             by_region=groups(rule.by_region),
             by_limb=groups(rule.by_limb),
-            negated=rule.polarity == "negated",
+            negated=negated,
             only_status=None if rule.only_status is None else frozenset(rule.only_status),
-            family=Category.FAMILY not in rule.ignore,
-            hypothetical=Category.HYPOTHETICAL not in rule.ignore,
-            historical=Category.HISTORICAL not in rule.ignore,
-            plain_status=MentionStatus.ABSENT if rule.polarity == "negated" else MentionStatus.PRESENT,
+            family=family,
+            hypothetical=hypothetical,
+            historical=historical,
+            statuses=tuple(_status(bits, negated, family, hypothetical, historical) for bits in range(64)),
         )
+
+
+def _status(bits: int, negated: bool, family: bool, hypothetical: bool, historical: bool) -> MentionStatus:
+    """ConText's verdict from the categories that reach a mention (family, then hypothetical, then existence)."""
+    if not bits:
+        return MentionStatus.ABSENT if negated else MentionStatus.PRESENT
+    if family and bits & _FAM:
+        return MentionStatus.FAMILY
+    if hypothetical and bits & _HYPO:
+        return MentionStatus.HYPOTHETICAL
+    if negated:
+        return MentionStatus.POSSIBLE if bits & _POSS else MentionStatus.ABSENT
+    if bits & _NEG:
+        return MentionStatus.ABSENT
+    if bits & _POSS:
+        return MentionStatus.POSSIBLE
+    if historical and bits & _HIST:
+        return MentionStatus.HISTORICAL
+    return MentionStatus.PRESENT
+
+
+TargetGroup = tuple[str | None, tuple[MentionStatus, ...], frozenset[MentionStatus] | None, tuple[TargetPlan, ...]]
+"""The rules of one target match: (the one finding id when a single plain rule, its statuses, its
+only_status, every plan). Built once per distinct set of rules at load."""
+
+
+def target_group(plans: tuple[TargetPlan, ...], idx: tuple[int, ...]) -> TargetGroup:
+    chosen = tuple(plans[i] for i in idx)
+    first = chosen[0]
+    if len(chosen) == 1 and first.single is not None:
+        return first.single, first.statuses, first.only_status, chosen
+    return None, first.statuses, first.only_status, chosen
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,14 +284,17 @@ class CompiledRules:
     finding_kinds: dict[str, str]
     imaging_findings: frozenset[str]
     target_plans: tuple[TargetPlan, ...]
-    trigger_memo: dict[tuple[int, ...], Any]
-    """Trigger rule indices of a match -> what resolution needs of them (filled as met)."""
+    pattern_groups: dict[str, Any]
+    """Regex group name of a target or trigger pattern -> its TargetGroup or TriggerGroup."""
     findings_with_levels: frozenset[str]
     """Findings whose mentions keep their spinal levels: imaging findings and sensory level."""
 
 
-def _automata(payloads: dict[str, list[tuple[int, Any]]]) -> tuple[Any, Any]:
-    """Split literals into the whole-word automaton and the punctuation automaton."""
+def _automata(payloads: dict[str, list[tuple[int, Any]]], group: Any) -> tuple[Any, Any]:
+    """Split literals into the whole-word automaton and the punctuation automaton.
+
+    A literal's rule indices are stored as their group (``group(is_target, indices)``):
+    a TargetGroup or TriggerGroup, so that resolution reads them without lookups."""
     words: dict[str, list[Hit]] = {}
     punct = ahocorasick.Automaton()
     for key, items in payloads.items():
@@ -231,10 +304,10 @@ def _automata(payloads: dict[str, list[tuple[int, Any]]]) -> tuple[Any, Any]:
         cues = tuple((kind, v) for kind, v in items if kind not in (TARGET, TRIGGER))
         if key[0].isalnum() and key[-1].isalnum():
             words.setdefault(f" {wordify(key)} ", []).append(
-                (None if key.isalnum() else key, tail, targets or triggers, cues)
+                (None if key.isalnum() else key, tail, group(bool(targets), targets or triggers), cues)
             )
         else:
-            punct.add_word(key, (key, tail, targets or triggers, cues))
+            punct.add_word(key, (key, tail, group(bool(targets), targets or triggers), cues))
     automaton = ahocorasick.Automaton()
     for wkey, hits in words.items():
         verify, tail, idx, cues = hits[0]
@@ -333,7 +406,30 @@ def load_rules() -> CompiledRules:
     for region, words in cues.regions.items():
         for w in words:
             add(w, (REGION, region))
-    word_automaton, punct_automaton = _automata(payloads)
+    trigger_info = tuple(
+        TriggerInfo(
+            category=r.category,
+            direction=r.direction,
+            max_scope=r.max_scope,
+            forward=r.direction in (Direction.FORWARD, Direction.BIDIRECTIONAL),
+            backward=r.direction in (Direction.BACKWARD, Direction.BIDIRECTIONAL),
+            existence=r.category
+            in (Category.NEGATED_EXISTENCE, Category.POSSIBLE_EXISTENCE, Category.AFFIRMED_EXISTENCE),
+        )
+        for r in triggers
+    )
+    with_levels = frozenset(f for f, k in kinds.items() if k == "imaging") | {"sensory_level"}
+    target_plans = tuple(TargetPlan.of(t, with_levels) for t in targets)
+    groups: dict[tuple[bool, tuple[int, ...]], Any] = {}
+
+    def group_of(is_target: bool, idx: tuple[int, ...]) -> Any:
+        """One shared group object per distinct set of rules."""
+        key = (is_target, idx)
+        if key not in groups:
+            groups[key] = target_group(target_plans, idx) if is_target else trigger_group(trigger_info, idx)
+        return groups[key]
+
+    word_automaton, punct_automaton = _automata(payloads, group_of)
     target_alts = [f"(?P<t{i}_{j}>{p})" for i, t in enumerate(targets) for j, p in enumerate(t.patterns)]
     trigger_alts = [f"(?P<c{i}>{r.pattern})" for i, r in enumerate(triggers) if r.pattern]
     target_sources = [p for t in targets for p in t.patterns]
@@ -347,22 +443,14 @@ def load_rules() -> CompiledRules:
         r"(?m)^[ \t]*(?:[#*\-•]+[ \t]*)?(" + "|".join(re.escape(n).replace(r"\ ", r"[ \t]+") for n in names) + r")"
         r"[ \t]*(?::|-(?=[ \t])|(?=[ \t]*\r?$))"
     )
-    with_levels = frozenset(f for f, k in kinds.items() if k == "imaging") | {"sensory_level"}
+    pattern_groups: dict[str, Any] = {
+        f"t{i}_{j}": group_of(True, (i,)) for i, t in enumerate(targets) for j in range(len(t.patterns))
+    }
+    pattern_groups.update({f"c{i}": group_of(False, (i,)) for i, r in enumerate(triggers) if r.pattern})
     return CompiledRules(
         targets=targets,
         triggers=triggers,
-        trigger_info=tuple(
-            TriggerInfo(
-                category=r.category,
-                direction=r.direction,
-                max_scope=r.max_scope,
-                forward=r.direction in (Direction.FORWARD, Direction.BIDIRECTIONAL),
-                backward=r.direction in (Direction.BACKWARD, Direction.BIDIRECTIONAL),
-                existence=r.category
-                in (Category.NEGATED_EXISTENCE, Category.POSSIBLE_EXISTENCE, Category.AFFIRMED_EXISTENCE),
-            )
-            for r in triggers
-        ),
+        trigger_info=trigger_info,
         word_automaton=word_automaton,
         punct_automaton=punct_automaton,
         target_patterns=GatedPattern(
@@ -380,7 +468,7 @@ def load_rules() -> CompiledRules:
         header_sections=header_sections,
         finding_kinds=kinds,
         imaging_findings=frozenset(f for f, k in kinds.items() if k == "imaging"),
-        target_plans=tuple(TargetPlan.of(t, with_levels) for t in targets),
-        trigger_memo={},
+        target_plans=target_plans,
+        pattern_groups=pattern_groups,
         findings_with_levels=with_levels,
     )
