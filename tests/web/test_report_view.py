@@ -65,6 +65,7 @@ def test_quoted_spans_are_marked_in_the_note() -> None:
     a = assess(CASE)
     report = build_report(a, default_knowledge(), CASE["text"])
     assert "".join(p.text for p in report.text_pieces) == CASE["text"]
+    assert a.from_text, "the note names findings, so there are spans to mark"
     marked = {p.text for p in report.text_pieces if p.finding}
     assert {t.quote for t in a.from_text} <= marked
 

@@ -36,6 +36,33 @@ def test_security_headers(client: TestClient, path: str) -> None:
     assert headers["cache-control"] == "no-store"
 
 
+SECURITY_HEADERS = (
+    "content-security-policy",
+    "x-content-type-options",
+    "x-frame-options",
+    "referrer-policy",
+    "permissions-policy",
+    "cross-origin-opener-policy",
+    "cross-origin-resource-policy",
+)
+
+
+def test_security_headers_on_every_kind_of_response(client: TestClient) -> None:
+    """Not only the ordinary routes: static files, HTML error pages, and the middleware's own refusals."""
+    responses = {
+        "static": client.get("/static/app.css"),
+        "html 404": client.get("/no-such-page", headers={"accept": "text/html"}),
+        "422": client.post("/api/v1/assessments", json={"age": "old"}),
+        "413": client.post("/api/v1/extract", content=b"{}", headers={"content-length": str(10**9)}),
+        "421": client.get("/", headers={"host": "evil.example"}),
+    }
+    assert [r.status_code for r in responses.values()] == [200, 404, 422, 413, 421]
+    for name, response in responses.items():
+        missing = [h for h in SECURITY_HEADERS if h not in response.headers]
+        assert missing == [], name
+    assert responses["static"].headers.get("cache-control") != "no-store"  # static files may be cached
+
+
 def test_hsts_only_when_cookies_are_secure(client: TestClient, make_client: Callable[..., TestClient]) -> None:
     assert "strict-transport-security" not in client.get("/healthz").headers
     deployed = make_client(users=("ann",), host="0.0.0.0")

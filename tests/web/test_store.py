@@ -40,7 +40,12 @@ def test_save_keeps_case_as_given_result_versions_owner_time(store: Store) -> No
 
 def test_get_returns_the_same_record(store: Store) -> None:
     stored = store.save(parse_case(RAW, store.knowledge), owner="ann", source="api")
-    assert store.get(stored.id, owner="ann") == stored
+    again = store.get(stored.id, owner="ann")
+    assert again == stored
+    # read back from the database (SQLite keeps no zone, PostgreSQL its session's): UTC, aware, same instant
+    assert again.created_at.utcoffset() == timedelta(0)
+    assert again.created_at == stored.created_at and again.created_at.microsecond == stored.created_at.microsecond
+    assert store.search(owner="ann")[0].created_at.utcoffset() == timedelta(0)
 
 
 def test_rerun_on_the_same_versions_is_identical(store: Store) -> None:
