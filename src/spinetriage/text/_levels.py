@@ -8,7 +8,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["LEVEL_RE", "parse_level", "region_of"]
+import ahocorasick  # type: ignore[import-not-found,unused-ignore]
+
+__all__ = ["LEVEL_RE", "level_matches", "parse_level", "region_of"]
 
 _VERTEBRAE: tuple[str, ...] = (
     *(f"C{i}" for i in range(1, 8)),
@@ -25,6 +27,37 @@ LEVEL_RE = re.compile(
     r"(?:\s*(?:-|–|/|to|through|thru|on)\s*([ctls])?\s?(\d{1,2}))?"
     r"(?![a-z0-9])(?!\s*-?\s*(?:weighted|signal|hyper|hypo|stir|images?|sequences?|flair|w\b|wi\b))",
 )
+
+
+# Every LEVEL_RE match begins with a letter, at most one whitespace character and a digit.
+# In ASCII text (where \s and \d are the ASCII ones) those three-or-two-character starts
+# are found by one Aho-Corasick pass; the regex is then tried only there. (The regex
+# engine, left to itself, tries the pattern at every c, t, l and s of the text.)
+_ASCII_SPACES = "".join(chr(c) for c in range(128) if chr(c).isspace())
+_STARTS = ahocorasick.Automaton()
+for _letter in "ctls":
+    for _digit in "0123456789":
+        _STARTS.add_word(_letter + _digit, 2)
+        for _space in _ASCII_SPACES:
+            _STARTS.add_word(_letter + _space + _digit, 3)
+_STARTS.make_automaton()
+
+
+def level_matches(flat: str) -> list[re.Match[str]]:
+    """Exactly ``list(LEVEL_RE.finditer(flat))``, trying the pattern only where a match can begin."""
+    if not flat.isascii():
+        return list(LEVEL_RE.finditer(flat))
+    match = LEVEL_RE.match
+    out: list[re.Match[str]] = []
+    last_end = 0
+    for end, length in _STARTS.iter(flat):
+        pos = end - length + 1
+        if pos >= last_end:
+            m = match(flat, pos)
+            if m is not None:
+                out.append(m)
+                last_end = m.end()
+    return out
 
 
 def parse_level(match: re.Match[str]) -> tuple[str, ...]:
@@ -54,6 +87,19 @@ def _segments(letter: str, first: str, letter2: str | None, second: str | None) 
 
 def region_of(levels: tuple[str, ...]) -> str | None:
     """cervical if any level is cervical, else lumbar if any is lumbar or sacral, else thoracic."""
+    region = _REGIONS.get(levels, "")
+    if region != "":
+        return region
+    region = _region_of(levels)
+    if len(_REGIONS) < 4096:
+        _REGIONS[levels] = region
+    return region
+
+
+_REGIONS: dict[tuple[str, ...], str | None] = {}
+
+
+def _region_of(levels: tuple[str, ...]) -> str | None:
     if not levels:
         return None
     letters = {part[0] for lvl in levels for part in lvl.split("-")}

@@ -15,7 +15,7 @@ from collections import Counter
 from typing import Any
 
 from ._document import Document, Match
-from ._levels import LEVEL_RE, parse_level, region_of
+from ._levels import level_matches, parse_level, region_of
 from ._model import (
     Mention,
     MentionStatus,
@@ -77,7 +77,7 @@ def _level_runs(doc: Document) -> list[_Run]:
     first = True
     hard = doc.hard
     cache = _SEGMENTS
-    for m in LEVEL_RE.finditer(flat):
+    for m in level_matches(flat):
         # Only the first level of the first line can be a label ("C5-6: ..." opening the text):
         # later ones have a level before them on their line, or no "^" at their line start.
         could_label, first = first, False
