@@ -49,6 +49,8 @@ def test_back_and_dont_know(tmp_path: Path, kb: KnowledgeBase) -> None:
 def test_bad_setting_is_a_clear_error() -> None:
     result = runner.invoke(app, ["interview", "--setting", "moon"], input="")
     assert result.exit_code == 2
+    assert "setting" in result.output and "primary_care" in result.output  # the field and what is allowed
+    assert "Traceback" not in result.output
 
 
 def test_simulate_json_reports_every_case_and_summaries() -> None:
