@@ -41,7 +41,7 @@ from spinetriage.assessment.origin import total_variation
 from spinetriage.engine.model import CompiledModel
 from spinetriage.interview import KnownCase, next_step, sample_cases, simulate, summarize, vignette_cases
 from spinetriage.interview.engine import DEFAULT_MAX_QUESTIONS, Mode
-from spinetriage.interview.selection import MIN_PROBABILITY, Option, State, _decide, bearing, score
+from spinetriage.interview.selection import MIN_PROBABILITY, Option, State, bearing, decide, score
 from spinetriage.interview.simulate import Summary
 from spinetriage.vocab import Status
 
@@ -86,7 +86,7 @@ def _reach(model: CompiledModel, state: State, option: Option) -> float:
         for index in bearing(model)[option.finding]:
             cm = model.conditions[index]
             probabilities[index] = sigmoid(log_odds_if(cm, state.states[index], state.patient, option.finding, status))
-        origin, _ = _decide(model, state.patient.evidence, tuple(probabilities))
+        origin, _ = decide(model, state.patient.evidence, tuple(probabilities))
         worst = max(worst, total_variation(state.origin, origin))
     return worst
 

@@ -78,13 +78,15 @@ class State:
 def evaluate(model: CompiledModel, patient: Patient) -> State:
     states = tuple(condition_state(cm, patient) for cm in model.conditions)
     probabilities = tuple(sigmoid(s.log_odds) for s in states)
-    origin, decision = _decide(model, patient.evidence, probabilities)
+    origin, decision = decide(model, patient.evidence, probabilities)
     return State(patient, states, probabilities, origin, decision)
 
 
-def _decide(
+def decide(
     model: CompiledModel, evidence: Mapping[str, Status], probabilities: tuple[float, ...]
 ) -> tuple[dict[Origin, float], Decision]:
+    """The origin distribution and the decision (verdict, urgency) for these condition probabilities,
+    by the same rules as ``assess`` (the benchmark's alternative ranking rules call it too)."""
     kb = model.knowledge
     by_id = {cm.condition: p for cm, p in zip(model.conditions, probabilities, strict=True)}
     origin = origin_from_families(family_probabilities(kb, by_id))
@@ -130,7 +132,7 @@ def score(model: CompiledModel, state: State, finding: str) -> Option:
         evidence: Mapping[str, Status] = state.patient.evidence
         if status is Status.PRESENT:  # only a present finding can fire a red flag
             evidence = {**evidence, finding: status}
-        outcomes.append(_decide(model, evidence, tuple(probabilities)))
+        outcomes.append(decide(model, evidence, tuple(probabilities)))
     (origin_yes, yes), (origin_no, no) = outcomes
     tv_yes = total_variation(state.origin, origin_yes)
     tv_no = total_variation(state.origin, origin_no)
