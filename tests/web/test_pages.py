@@ -192,6 +192,15 @@ def test_tampered_interview_state_names_the_field(client: TestClient) -> None:
     assert "answers.no_such_finding" in response.text
 
 
+def test_stopping_the_interview_keeps_the_findings_the_answers_settle(client: TestClient) -> None:
+    token = csrf(client, "/interview")
+    going = client.post("/interview/step", data={"csrf_token": token, "a": "clonus=present"}).text
+    assert 'id="implied"' in going and "hyperreflexia" in going.lower()
+    stopped = client.post("/interview/step", data={"csrf_token": token, "a": "clonus=present", "action": "stop"})
+    assert stopped.status_code == 200 and 'id="finish"' in stopped.text
+    assert 'id="implied"' in stopped.text  # the review before saving still shows what was settled
+
+
 def test_interview_back_removes_the_last_answer(client: TestClient) -> None:
     token = csrf(client, "/interview")
     first = client.post("/interview/step", data={"csrf_token": token}).text

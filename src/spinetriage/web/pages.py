@@ -10,6 +10,7 @@ and, when an answer is a red flag, general advice to seek care now.
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine, Mapping
+from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -324,7 +325,7 @@ def _interview_page(request: Request, user: str, questionnaire: bool, state: Int
                     finding_label(kb, i.because),
                     i.reason,
                 )
-                for i in getattr(step, "implied", ())
+                for i in step.implied
                 if i.finding not in state.answers
             ],
             "words": words,
@@ -374,7 +375,7 @@ async def _advance(request: Request, user: str, questionnaire: bool) -> Response
         age=state.age, sex=state.sex, setting=state.setting,
     )  # fmt: skip
     if action == "stop" and not questionnaire:
-        step = Step(None, True, "stopped by the clinician", len(answers), step.urgent_advice, None)
+        step = replace(step, question=None, done=True, stop_reason="stopped by the clinician", assessment=None)
     return _interview_page(request, user, questionnaire, state, step)
 
 
