@@ -68,7 +68,18 @@ def lower(text: str) -> str:
 class Document:
     """One text being read: its forms, boundaries, and the matches found in it."""
 
-    __slots__ = ("commas", "flat", "hard", "header_ends", "header_sections", "low", "n", "rules", "text")
+    __slots__ = (
+        "commas",
+        "flat",
+        "hard",
+        "header_ends",
+        "header_sections",
+        "level_starts",
+        "low",
+        "n",
+        "rules",
+        "text",
+    )
 
     def __init__(self, text: str, low: str, flat: str, rules: CompiledRules) -> None:
         self.text, self.low, self.flat, self.rules, self.n = text, low, flat, rules, len(flat)
@@ -76,6 +87,8 @@ class Document:
         self.commas: list[int] = []
         self.header_ends: list[int] = []
         self.header_sections: list[Section] = []
+        self.level_starts: list[int] = []
+        """Where a spinal level can start (see ``_levels.level_matches``), found by the scan."""
 
     def sentence(self, pos: int) -> int:
         return bisect_left(self.hard, pos)
@@ -109,59 +122,75 @@ class Document:
         """Every target and trigger (leftmost-longest, targets win ties) and every cue."""
         rules, flat, n = self.rules, self.flat, self.n
         cands: list[Match] = []
-        cues: dict[int, list[tuple[int, int, Any]]] = {SIDE: [], LIMB: [], SEVERITY: [], REGION: []}
+        append = cands.append
+        side: list[tuple[int, int, Any]] = []
+        cues: dict[int, list[tuple[int, int, Any]]] = {SIDE: side, LIMB: [], SEVERITY: [], REGION: []}
         span = LEN_SPAN
-        masked = bool(header_starts)
-        mask = _header_mask(header_starts, header_stops, n) if masked else ""
 
-        for e, (length, verify, tail, idx, cue_items, others) in rules.word_automaton.iter(f" {wordify(flat)} "):
-            start = e - length - 1
-            end = e - 1
-            if verify is not None and flat[start:end] != verify:
-                for verify, tail, idx, cue_items in others:  # noqa: B007 - the one that matches
-                    if flat[start:end] == verify:
+        for e, (back, verify, tail, group, cue_items, others) in rules.word_automaton.iter(f" {wordify(flat)} "):
+            start = e - back
+            if verify is not None and flat[start : e - 1] != verify:
+                for verify, tail, group, cue_items in others:  # noqa: B007 - the one that matches
+                    if flat[start : e - 1] == verify:
                         break
                 else:
                     continue
-            if tail is not None and not (masked and mask[start] == "h"):
-                cands.append((start * span + tail, start, end, idx))
+            if tail is not None:
+                append((start * span + tail, start, e - 1, group))
+            if cue_items:
+                for kind, value in cue_items:
+                    cues[kind].append((start, e - 1, value))
+        target_gate: list[int] = []
+        trigger_gate: list[int] = []
+        level_starts: list[int] = []
+        for e, (length, hit, target_key, trigger_key, level_key) in rules.flat_automaton.iter(flat):
+            start = e - length + 1
+            if level_key:
+                level_starts.append(start)
+            if target_key:
+                target_gate.append(start)
+            if trigger_key:
+                trigger_gate.append(start)
+            if hit is None:
+                continue
+            end = e + 1
+            if (start > 0 and flat[start].isalnum() and flat[start - 1].isalnum()) or (
+                end < n and flat[end - 1].isalnum() and flat[end].isalnum()
+            ):
+                continue
+            _, tail, group, cue_items = hit
+            if tail is not None:
+                append((start * span + tail, start, end, group))
             if cue_items:
                 for kind, value in cue_items:
                     cues[kind].append((start, end, value))
-        if len(rules.punct_automaton):
-            for e, (verify, tail, idx, cue_items) in rules.punct_automaton.iter(flat):
-                end = e + 1
-                start = end - len(verify)
-                if (start > 0 and flat[start].isalnum() and flat[start - 1].isalnum()) or (
-                    end < n and flat[end - 1].isalnum() and flat[end].isalnum()
-                ):
-                    continue
-                if tail is not None and not (masked and mask[start] == "h"):
-                    cands.append((start * span + tail, start, end, idx))
-                if cue_items:
-                    for kind, value in cue_items:
-                        cues[kind].append((start, end, value))
+        self.level_starts = level_starts
         groups = rules.pattern_groups
         if rules.target_patterns is not None:
-            for m in rules.target_patterns.finditer(flat):
+            for m in rules.target_patterns.finditer_at(flat, target_gate):
                 start, end = m.span()
-                if m.lastgroup and not (masked and mask[start] == "h"):
-                    key = start * span + (span - (end - start)) * 2
-                    cands.append((key, start, end, groups[m.lastgroup]))
+                if m.lastgroup:
+                    append((start * span + (span - (end - start)) * 2, start, end, groups[m.lastgroup]))
         if rules.trigger_patterns is not None:
-            for m in rules.trigger_patterns.finditer(flat):
+            for m in rules.trigger_patterns.finditer_at(flat, trigger_gate):
                 start, end = m.span()
-                if m.lastgroup and end > start and not (masked and mask[start] == "h"):
-                    key = start * span + (span - (end - start)) * 2 + 1
-                    cands.append((key, start, end, groups[m.lastgroup]))
+                if m.lastgroup and end > start:
+                    append((start * span + (span - (end - start)) * 2 + 1, start, end, groups[m.lastgroup]))
         cands.sort(key=_SORT_KEY)
         targets: list[Match] = []
         triggers: list[Match] = []
         last_end = -1
-        for c in cands:
-            if c[1] >= last_end:
-                (triggers if c[0] & 1 else targets).append(c)
-                last_end = c[2]
+        if header_starts:  # nothing inside a section header's words is a target or trigger
+            mask = _header_mask(header_starts, header_stops, n)
+            for c in cands:
+                if c[1] >= last_end and mask[c[1]] != "h":
+                    (triggers if c[0] & 1 else targets).append(c)
+                    last_end = c[2]
+        else:
+            for c in cands:
+                if c[1] >= last_end:
+                    (triggers if c[0] & 1 else targets).append(c)
+                    last_end = c[2]
         return targets, triggers, {kind: _leftmost_longest_cues(items) for kind, items in cues.items()}
 
 
@@ -178,14 +207,15 @@ def _header_mask(starts: list[int], stops: list[int], n: int) -> str:
     return "".join(parts)
 
 
-def _cue_order(item: tuple[int, int, Any]) -> int:
-    return item[0] * LEN_SPAN + LEN_SPAN - (item[1] - item[0])
+_START = itemgetter(0)
+_END = itemgetter(1)
 
 
 def _leftmost_longest_cues(items: list[tuple[int, int, Any]]) -> list[tuple[int, int, Any]]:
     if len(items) < 2:
         return items
-    items.sort(key=_cue_order)
+    items.sort(key=_END, reverse=True)  # then by start, stable: leftmost, then longest, then found first
+    items.sort(key=_START)
     out: list[tuple[int, int, Any]] = []
     last_end = -1
     for it in items:

@@ -8,9 +8,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import ahocorasick  # type: ignore[import-not-found,unused-ignore]
-
-__all__ = ["LEVEL_RE", "level_matches", "parse_level", "region_of"]
+__all__ = ["LEVEL_RE", "LEVEL_STARTS", "level_matches", "parse_level", "region_of"]
 
 _VERTEBRAE: tuple[str, ...] = (
     *(f"C{i}" for i in range(1, 8)),
@@ -30,28 +28,27 @@ LEVEL_RE = re.compile(
 
 
 # Every LEVEL_RE match begins with a letter, at most one whitespace character and a digit.
-# In ASCII text (where \s and \d are the ASCII ones) those three-or-two-character starts
-# are found by one Aho-Corasick pass; the regex is then tried only there. (The regex
-# engine, left to itself, tries the pattern at every c, t, l and s of the text.)
+# In ASCII text (where \s and \d are the ASCII ones) those two- or three-character starts
+# are found by the document's Aho-Corasick pass over the text (LEVEL_STARTS are among its
+# keys); the regex is then tried only there. (The regex engine, left to itself, tries the
+# pattern at every c, t, l and s of the text.)
 _ASCII_SPACES = "".join(chr(c) for c in range(128) if chr(c).isspace())
-_STARTS = ahocorasick.Automaton()
-for _letter in "ctls":
-    for _digit in "0123456789":
-        _STARTS.add_word(_letter + _digit, 2)
-        for _space in _ASCII_SPACES:
-            _STARTS.add_word(_letter + _space + _digit, 3)
-_STARTS.make_automaton()
+LEVEL_STARTS: tuple[str, ...] = tuple(
+    key
+    for letter in "ctls"
+    for digit in "0123456789"
+    for key in (letter + digit, *(letter + space + digit for space in _ASCII_SPACES))
+)
 
 
-def level_matches(flat: str) -> list[re.Match[str]]:
-    """Exactly ``list(LEVEL_RE.finditer(flat))``, trying the pattern only where a match can begin."""
+def level_matches(flat: str, starts: list[int]) -> list[re.Match[str]]:
+    """Exactly ``list(LEVEL_RE.finditer(flat))``, given where LEVEL_STARTS occur (increasing)."""
     if not flat.isascii():
         return list(LEVEL_RE.finditer(flat))
     match = LEVEL_RE.match
     out: list[re.Match[str]] = []
     last_end = 0
-    for end, length in _STARTS.iter(flat):
-        pos = end - length + 1
+    for pos in starts:
         if pos >= last_end:
             m = match(flat, pos)
             if m is not None:

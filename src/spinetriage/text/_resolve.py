@@ -77,7 +77,7 @@ def _level_runs(doc: Document) -> list[_Run]:
     first = True
     hard = doc.hard
     cache = _SEGMENTS
-    for m in level_matches(flat):
+    for m in level_matches(flat, doc.level_starts):
         # Only the first level of the first line can be a label ("C5-6: ..." opening the text):
         # later ones have a level before them on their line, or no "^" at their line start.
         could_label, first = first, False

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from spinetriage.errors import KnowledgeError
 
+from ._levels import LEVEL_STARTS
 from ._model import MentionStatus, Section, Severity, Side
 from ._scan import GatedPattern, guard
 
@@ -122,12 +123,12 @@ class _SectionsFile(_Strict):
 # Payload kinds in the automaton.
 TARGET, TRIGGER, SIDE, LIMB, SEVERITY, REGION = range(6)
 
-Hit = tuple[str | None, int | None, tuple[int, ...], tuple[tuple[int, Any], ...]]
-"""One literal's meaning: (literal to verify or None, sort tail or None, rule indices, cues as (kind, value)).
+Hit = tuple[str | None, int | None, Any, tuple[tuple[int, Any], ...]]
+"""One literal's meaning: (literal to verify or None, sort tail or None, rules, cues as (kind, value)).
 
 The sort tail orders matches at one start: longer first, then targets before triggers;
-it is None when the literal is only a cue word. Rule indices are target rules if the
-literal names a target, else trigger rules.
+it is None when the literal is only a cue word. Rules: the TargetGroup if the literal
+names a target, else its TriggerGroup (None for a cue word).
 """
 LEN_SPAN = 1 << 21  # > any text length accepted (MAX_TEXT_CHARS)
 
@@ -271,12 +272,13 @@ class CompiledRules:
     triggers: tuple[ContextRule, ...]
     trigger_info: tuple[TriggerInfo, ...]
     word_automaton: Any
-    """Aho-Corasick over wordify(text) padded: " literal " -> (len(literal), *Hit, other Hits).
+    """Aho-Corasick over wordify(text) padded: " literal " -> (len(literal) + 1, *Hit, other Hits).
 
     Several literals can share a whole-word form ("left-sided", "left sided"): the
     first is unpacked, the others follow, each verified against the text."""
-    punct_automaton: Any
-    """Aho-Corasick over the text for literals that begin or end with punctuation ("(l)", "dtrs 3+")."""
+    flat_automaton: Any
+    """Aho-Corasick over the text for literals that begin or end with punctuation ("(l)", "dtrs 3+"),
+    the gate keys of target_patterns and trigger_patterns, and where spinal levels can start."""
     target_patterns: GatedPattern | None
     trigger_patterns: GatedPattern | None
     header_re: re.Pattern[str]
@@ -290,32 +292,53 @@ class CompiledRules:
     """Findings whose mentions keep their spinal levels: imaging findings and sensory level."""
 
 
-def _automata(payloads: dict[str, list[tuple[int, Any]]], group: Any) -> tuple[Any, Any]:
-    """Split literals into the whole-word automaton and the punctuation automaton.
+def _automata(payloads: dict[str, list[tuple[int, Any]]], group: Any) -> tuple[Any, dict[str, Hit]]:
+    """The whole-word automaton, and the literals that begin or end with punctuation (by key).
 
     A literal's rule indices are stored as their group (``group(is_target, indices)``):
     a TargetGroup or TriggerGroup, so that resolution reads them without lookups."""
     words: dict[str, list[Hit]] = {}
-    punct = ahocorasick.Automaton()
+    punct: dict[str, Hit] = {}
     for key, items in payloads.items():
         targets = tuple(i for kind, i in items if kind == TARGET)
         triggers = tuple(i for kind, i in items if kind == TRIGGER)
         tail = None if not (targets or triggers) else (LEN_SPAN - len(key)) * 2 + (0 if targets else 1)
         cues = tuple((kind, v) for kind, v in items if kind not in (TARGET, TRIGGER))
+        rules = group(bool(targets), targets or triggers) if tail is not None else None
         if key[0].isalnum() and key[-1].isalnum():
-            words.setdefault(f" {wordify(key)} ", []).append(
-                (None if key.isalnum() else key, tail, group(bool(targets), targets or triggers), cues)
-            )
+            words.setdefault(f" {wordify(key)} ", []).append((None if key.isalnum() else key, tail, rules, cues))
         else:
-            punct.add_word(key, (key, tail, group(bool(targets), targets or triggers), cues))
+            punct[key] = (key, tail, rules, cues)
     automaton = ahocorasick.Automaton()
     for wkey, hits in words.items():
-        verify, tail, idx, cues = hits[0]
-        automaton.add_word(wkey, (len(wkey) - 2, verify, tail, idx, cues, tuple(hits[1:])))
+        verify, tail, rules, cues = hits[0]
+        automaton.add_word(wkey, (len(wkey) - 1, verify, tail, rules, cues, tuple(hits[1:])))
     automaton.make_automaton()
-    if len(punct):
-        punct.make_automaton()
     return automaton, punct
+
+
+def _flat_automaton(punct: dict[str, Hit], gates: list[tuple[str, ...]], level_starts: tuple[str, ...]) -> Any:
+    """One Aho-Corasick pass over the text for everything not matched as whole words.
+
+    Payload: (length, punctuation literal Hit or None, one flag per gated pattern (its gate
+    keys), whether a spinal level can start here)."""
+    keys: dict[str, list[Any]] = {}
+
+    def role(key: str, i: int, value: Any) -> None:
+        keys.setdefault(key, [len(key), None, *(False for _ in gates), False])[i] = value
+
+    for key, hit in punct.items():
+        role(key, 1, hit)
+    for g, gate_keys in enumerate(gates):
+        for key in gate_keys:
+            role(key, 2 + g, True)
+    for key in level_starts:
+        role(key, 2 + len(gates), True)
+    automaton = ahocorasick.Automaton()
+    for key, payload in keys.items():
+        automaton.add_word(key, tuple(payload))
+    automaton.make_automaton()
+    return automaton
 
 
 def _read_yaml(name: str) -> Any:
@@ -429,7 +452,7 @@ def load_rules() -> CompiledRules:
             groups[key] = target_group(target_plans, idx) if is_target else trigger_group(trigger_info, idx)
         return groups[key]
 
-    word_automaton, punct_automaton = _automata(payloads, group_of)
+    word_automaton, punct = _automata(payloads, group_of)
     target_alts = [f"(?P<t{i}_{j}>{p})" for i, t in enumerate(targets) for j, p in enumerate(t.patterns)]
     trigger_alts = [f"(?P<c{i}>{r.pattern})" for i, r in enumerate(triggers) if r.pattern]
     target_sources = [p for t in targets for p in t.patterns]
@@ -447,23 +470,28 @@ def load_rules() -> CompiledRules:
         f"t{i}_{j}": group_of(True, (i,)) for i, t in enumerate(targets) for j in range(len(t.patterns))
     }
     pattern_groups.update({f"c{i}": group_of(False, (i,)) for i, r in enumerate(triggers) if r.pattern})
+    target_patterns = (
+        GatedPattern(
+            re.compile(guard(target_sources) + r"(?<![a-z0-9])(?:" + "|".join(target_alts) + r")(?![a-z0-9])"),
+            target_sources,
+        )
+        if target_alts
+        else None
+    )
+    trigger_patterns = (
+        GatedPattern(re.compile(guard(trigger_sources) + "(?:" + "|".join(trigger_alts) + ")"), trigger_sources)
+        if trigger_alts
+        else None
+    )
+    gates = [p.gate_keys if p is not None else () for p in (target_patterns, trigger_patterns)]
     return CompiledRules(
         targets=targets,
         triggers=triggers,
         trigger_info=trigger_info,
         word_automaton=word_automaton,
-        punct_automaton=punct_automaton,
-        target_patterns=GatedPattern(
-            re.compile(guard(target_sources) + r"(?<![a-z0-9])(?:" + "|".join(target_alts) + r")(?![a-z0-9])"),
-            target_sources,
-        )
-        if target_alts
-        else None,
-        trigger_patterns=GatedPattern(
-            re.compile(guard(trigger_sources) + "(?:" + "|".join(trigger_alts) + ")"), trigger_sources
-        )
-        if trigger_alts
-        else None,
+        flat_automaton=_flat_automaton(punct, gates, LEVEL_STARTS),
+        target_patterns=target_patterns,
+        trigger_patterns=trigger_patterns,
         header_re=header_re,
         header_sections=header_sections,
         finding_kinds=kinds,

@@ -167,6 +167,15 @@ def _punctuation_start(seq: Any) -> set[str] | None:
     return None if cls.search(_SPACES) else first
 
 
+def _one_char(item: str) -> str | None:
+    """The character a class item names, if it names exactly one ("\\(" or ":"), else None."""
+    if len(item) == 1:
+        return item
+    if len(item) == 2 and item[0] == "\\" and not item[1].isalnum():
+        return item[1]
+    return None
+
+
 def guard(patterns: list[str]) -> str:
     """A lookahead naming the characters any match of ``patterns`` starts with, or "" if unknown.
 
@@ -193,28 +202,46 @@ class GatedPattern:
         self.pattern = pattern
         self._anchors: Any = None
         self._starts: re.Pattern[str] | None = None
+        self.gate_keys: tuple[str, ...] = ()
+        """Strings every match begins with (anchors), or its start characters: whoever scans the
+        text for them (one shared automaton) passes their positions to :meth:`finditer_at`."""
         parsed = [_parser.parse(s) for s in sources]
         if not sources or any(p.state.flags & re.IGNORECASE for p in parsed):
             return
         prefixes = [_prefixes(p) for p in parsed]
         if all(p is not None for p in prefixes):
             automaton = ahocorasick.Automaton()
-            for word in sorted({w for p in prefixes if p for w in p}):
+            words = sorted({w for p in prefixes if p for w in p})
+            for word in words:
                 automaton.add_word(word, len(word))
             automaton.make_automaton()
             self._anchors = automaton
+            self.gate_keys = tuple(words)
             return
         starts = [_punctuation_start(p) for p in parsed]
         if all(s is not None for s in starts):
-            self._starts = re.compile(f"[{''.join(sorted({c for s in starts if s for c in s}))}]")
+            items = sorted({c for s in starts if s for c in s})
+            self._starts = re.compile(f"[{''.join(items)}]")
+            chars = [_one_char(item) for item in items]
+            if all(chars):
+                self.gate_keys = tuple(c for c in chars if c)
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         """The matches ``self.pattern.finditer(text)`` gives, in the same order."""
         if self._anchors is not None:
             return self._at(sorted({e - n + 1 for e, n in self._anchors.iter(text)}), text)
         if self._starts is not None:
-            return self._after_spaces(text)
+            return self._after_spaces(text, [q.start() for q in self._starts.finditer(text)])
         return self.pattern.finditer(text)
+
+    def finditer_at(self, text: str, positions: list[int]) -> Iterator[re.Match[str]]:
+        """:meth:`finditer`, given where ``gate_keys`` occur in ``text`` (their start positions,
+        in the order an Aho-Corasick pass reports them); without gate keys, plain finditer."""
+        if not self.gate_keys:
+            return self.finditer(text)
+        if self._anchors is not None:
+            return self._at(sorted(set(positions)), text)
+        return self._after_spaces(text, positions)
 
     def _at(self, positions: list[int], text: str) -> Iterator[re.Match[str]]:
         """Try the pattern at each anchor position, skipping those inside the previous match."""
@@ -228,12 +255,11 @@ class GatedPattern:
                 yield m
                 last_end = m.end() if m.end() > pos else pos + 1
 
-    def _after_spaces(self, text: str) -> Iterator[re.Match[str]]:
+    def _after_spaces(self, text: str, starts: list[int]) -> Iterator[re.Match[str]]:
         """Try each place from the start of the whitespace run before a start character to it."""
         match = self.pattern.match
         last_end = 0
-        for q in self._starts.finditer(text):  # type: ignore[union-attr]
-            end = q.start()
+        for end in starts:
             if end < last_end:
                 continue
             pos = end
