@@ -8,11 +8,13 @@ from typing import Annotated, Any
 
 import pytest
 from fastapi import Depends
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from spinetriage.case import parse_case
 from spinetriage.errors import InputError
-from spinetriage.web import create_app
+from spinetriage.web import api, create_app, pages
+from spinetriage.web import login as login_routes
 from spinetriage.web.auth import SESSION_COOKIE, Accounts, LoginThrottle, session_cookie, session_user
 from spinetriage.web.db import Database
 from spinetriage.web.deps import current_user
@@ -97,6 +99,34 @@ def test_the_api_refuses_changes_a_browser_sends_from_another_site(make_client: 
         assert client.post(path, headers={"origin": BASE_URL}).json()["status"] == "complete"  # this site's own
         assert client.post("/api/v1/assessments", json=CASE).status_code == 201  # no Origin: curl, integrations
         assert client.get("/api/v1/knowledge", headers={"origin": "http://evil.example"}).status_code == 200
+
+
+PUBLIC = {("GET", "/login"), ("POST", "/login"), ("POST", "/logout"), ("GET", "/healthz")}
+
+
+def test_no_route_is_reachable_without_login_beyond_local_mode(make_client: MakeClient) -> None:
+    """Every route of the routers the app includes (so a route added later is covered too):
+    API routes answer 401, pages send the browser to the login."""
+    client = make_client(users=("ann",))  # on loopback, so that the test client keeps the (not Secure) cookies
+    token = csrf_from(client)  # a valid CSRF token, so that the login check is what refuses page forms
+    checked = 0
+    routes = [("/api/v1", r) for r in api.router.routes]
+    routes += [("", r) for r in login_routes.router.routes + pages.router.routes]
+    for prefix, route in routes:
+        assert isinstance(route, APIRoute)
+        path = prefix + re.sub(r"\{[^}]+\}", "00000000-0000-0000-0000-000000000000", route.path)
+        for method in sorted(route.methods):
+            if (method, prefix + route.path) in PUBLIC:
+                continue
+            data = {"csrf_token": token} if method == "POST" and not path.startswith("/api/") else None
+            response = client.request(method, path, data=data, follow_redirects=False)
+            if path.startswith("/api/"):
+                assert response.status_code == 401, (method, route.path, response.status_code)
+            else:
+                assert response.status_code == 303, (method, route.path, response.status_code)
+                assert response.headers["location"].startswith("/login?next="), (method, route.path)
+            checked += 1
+    assert checked >= 25
 
 
 def test_pages_redirect_to_login(make_client: MakeClient) -> None:
