@@ -172,13 +172,18 @@ class Resolver:
         append = out.append
         with_levels = rules.findings_with_levels
         sentences = self.sentences
-        modifiers = self._modifiers
+        segs, flat, commas = self.seg, doc.flat, doc.commas
+        comma_closes, pure = self._comma_closes, self._pure
         header_ends, header_sections = doc.header_ends, doc.header_sections
         n_headers, next_header, section = len(header_ends), 0, Section.OTHER
         family, family_status = Section.FAMILY_HISTORY, MentionStatus.FAMILY
         new, set_finding, set_status, set_start, set_end = _new, _set_finding, _set_status, _set_start, _set_end
         set_section, set_side, set_levels, set_severity = _set_section, _set_side, _set_levels, _set_severity
         current_sid, sentence = -1, None
+        triggers: list[tuple[int, int, Any, Any, int]] = []
+        trigger_starts: list[int] = []
+        term_starts: list[int] = []
+        term_ends: list[int] = []
         for ti in range(n):
             start = starts[ti]
             while next_header < n_headers and header_ends[next_header] <= start:
@@ -188,9 +193,77 @@ class Resolver:
             if sid != current_sid:
                 current_sid = sid
                 sentence = sentences.get(sid)
-                if sentence is not None and crowded is not None and crowded[sid] > _MAX_MENTIONS_PER_SENTENCE:
-                    sentence = None
-            bits = modifiers(ti, sentence) if sentence is not None else 0
+                if sentence is not None:
+                    if crowded is not None and crowded[sid] > _MAX_MENTIONS_PER_SENTENCE:
+                        sentence = None
+                    else:
+                        triggers, trigger_starts, term_starts, term_ends = sentence
+            bits = 0
+            if sentence is not None and section is not family:
+                # ConText (inlined: once per target): the category bits of the triggers that reach
+                # this target; for existence, the nearest. Triggers are visited outwards on each
+                # side. A scope that is closed (a terminator, a comma that does not open a list
+                # item, a clause that is not a list) stays closed for every trigger further away,
+                # so the walk stops there; it also stops once the nearest existence trigger and
+                # every other category are found, and after _MAX_TRIGGERS_EACH_SIDE triggers.
+                t_end, seg_t = ends[ti], segs[ti]
+                split = bisect_left(trigger_starts, t_end)
+                best_bit = 0
+                best_far = False
+                best_dist = 0
+                # Forward triggers, before the target: nearest first.
+                hi = start
+                comma_hi = bisect_left(commas, hi) if commas else 0
+                for j in range(split - 1, max(split - _MAX_TRIGGERS_EACH_SIDE, 0) - 1, -1):
+                    _, lo, scopes, _, s_seg = triggers[j]
+                    if term_starts:  # a terminator wholly inside [lo, hi] closes the scope
+                        k = bisect_left(term_starts, lo)
+                        if k < len(term_starts) and term_ends[k] <= hi:
+                            break
+                    if comma_hi:
+                        comma_lo = bisect_left(commas, lo)
+                        if comma_lo < comma_hi and any(comma_closes(commas[c]) for c in range(comma_lo, comma_hi)):
+                            break
+                        comma_hi = comma_lo
+                    for max_scope, existence, bit in scopes:
+                        if max_scope is not None and flat.count(" ", lo, hi) > max_scope:
+                            continue
+                        if not existence:
+                            bits |= bit
+                        elif not best_bit:
+                            best_far, best_dist, best_bit = s_seg != seg_t, hi - lo, bit
+                    if best_bit and bits == OTHER_BITS:
+                        break
+                forward_far, forward_dist, forward_bit = best_far, best_dist, best_bit
+                best_bit = 0
+                # Backward triggers, after the target: nearest first.
+                lo = t_end
+                if split < len(triggers):
+                    seg_lo = bisect_left(commas, lo) if commas else 0
+                    t_seg_start = -1
+                    for j in range(split, min(split + _MAX_TRIGGERS_EACH_SIDE, len(triggers))):
+                        hi, _, _, scopes, s_seg = triggers[j]
+                        if term_starts:
+                            k = bisect_left(term_starts, lo)
+                            if k < len(term_starts) and term_ends[k] <= hi:
+                                break
+                        if commas and seg_lo != bisect_left(commas, hi):
+                            if t_seg_start < 0:
+                                t_seg_start = _seg_start(doc, start)
+                            if not pure(t_seg_start, _seg_start(doc, hi)):
+                                break
+                        for max_scope, existence, bit in scopes:
+                            if max_scope is not None and flat.count(" ", lo, hi) > max_scope:
+                                continue
+                            if not existence:
+                                bits |= bit
+                            elif not best_bit:
+                                best_far, best_dist, best_bit = s_seg != seg_t, hi - lo, bit
+                        if best_bit and bits == OTHER_BITS:
+                            break
+                if forward_bit and (not best_bit or not (best_far, best_dist) < (forward_far, forward_dist)):
+                    best_bit = forward_bit
+                bits |= best_bit
             single, statuses, only_status, plans = groups[ti]
             if single is not None:  # one finding, no region, limb or level: the common case
                 status = family_status if section is family else statuses[bits]
@@ -344,80 +417,6 @@ class Resolver:
         if first.label and first.end <= start:
             return first.levels if doc.section(first.start) == section else ()
         return ()
-
-    def _modifiers(self, ti: int, sentence: _Sentence) -> int:
-        """ConText: the category bits of the triggers that reach this target (existence: the nearest).
-
-        Triggers are visited outwards from the target on each side. A scope that is
-        closed (a terminator, a comma that does not open a list item, a clause that is
-        not a list) stays closed for every trigger further away, so the walk stops
-        there; it also stops once the nearest existence trigger and every other
-        category are found, and after _MAX_TRIGGERS_EACH_SIDE triggers.
-        """
-        triggers, trigger_starts, term_starts, term_ends = sentence
-        doc = self.doc
-        found = 0
-        t_start, t_end, seg_t = self.starts[ti], self.ends[ti], self.seg[ti]
-        flat, commas = doc.flat, doc.commas
-        split = bisect_left(trigger_starts, t_end)
-        best_bit = 0
-        best_far = False
-        best_dist = 0
-        # Forward triggers, before the target: nearest first.
-        hi = t_start
-        comma_hi = bisect_left(commas, hi) if commas else 0
-        for j in range(split - 1, max(split - _MAX_TRIGGERS_EACH_SIDE, 0) - 1, -1):
-            _, lo, scopes, _, s_seg = triggers[j]
-            if term_starts:  # a terminator wholly inside [lo, hi] closes the scope
-                k = bisect_left(term_starts, lo)
-                if k < len(term_starts) and term_ends[k] <= hi:
-                    break
-            if comma_hi:
-                comma_lo = bisect_left(commas, lo)
-                if comma_lo < comma_hi:
-                    closes = self._comma_closes
-                    if any(closes(commas[c]) for c in range(comma_lo, comma_hi)):
-                        break
-                comma_hi = comma_lo
-            for max_scope, existence, bit in scopes:
-                if max_scope is not None and flat.count(" ", lo, hi) > max_scope:
-                    continue
-                if not existence:
-                    found |= bit
-                elif not best_bit:
-                    best_far, best_dist, best_bit = s_seg != seg_t, hi - lo, bit
-            if best_bit and found == OTHER_BITS:
-                break
-        forward_far, forward_dist, forward_bit = best_far, best_dist, best_bit
-        best_bit = 0
-        # Backward triggers, after the target: nearest first.
-        lo = t_end
-        if split < len(triggers):
-            seg_lo = bisect_left(commas, lo) if commas else 0
-            t_seg_start = -1
-            for j in range(split, min(split + _MAX_TRIGGERS_EACH_SIDE, len(triggers))):
-                hi, _, _, scopes, s_seg = triggers[j]
-                if term_starts:
-                    k = bisect_left(term_starts, lo)
-                    if k < len(term_starts) and term_ends[k] <= hi:
-                        break
-                if commas and seg_lo != bisect_left(commas, hi):
-                    if t_seg_start < 0:
-                        t_seg_start = _seg_start(doc, t_start)
-                    if not self._pure(t_seg_start, _seg_start(doc, hi)):
-                        break
-                for max_scope, existence, bit in scopes:
-                    if max_scope is not None and flat.count(" ", lo, hi) > max_scope:
-                        continue
-                    if not existence:
-                        found |= bit
-                    elif not best_bit:
-                        best_far, best_dist, best_bit = s_seg != seg_t, hi - lo, bit
-                if best_bit and found == OTHER_BITS:
-                    break
-        if forward_bit and (not best_bit or not (best_far, best_dist) < (forward_far, forward_dist)):
-            best_bit = forward_bit
-        return found | best_bit
 
     def _comma_closes(self, c: int) -> bool:
         """Whether a forward scope stops at the comma at ``c`` (it does unless a list item follows)."""
