@@ -306,6 +306,17 @@ def test_login_throttle_counts_failures_per_key_and_window() -> None:
     assert throttle.retry_after(keys, now=61.0) == 0  # the oldest failure aged out
 
 
+def test_a_flood_of_made_up_names_does_not_lift_a_block() -> None:
+    throttle = LoginThrottle(limit=3, window=60, max_keys=50)
+    guessed = ["user:ann", "client:10.0.0.1"]
+    for t in (0.0, 1.0, 2.0):
+        throttle.failed(guessed, now=t)
+    for i in range(200):  # bots elsewhere try many names, each from its own address
+        throttle.failed([f"user:name{i}", f"client:10.1.{i}.1"], now=3.0 + i / 1000)
+    assert len(throttle) <= 50  # memory stays bounded...
+    assert throttle.retry_after(guessed, now=4.0) > 0  # ...and the name under attack stays blocked
+
+
 def test_repeated_wrong_passwords_are_throttled(make_client: MakeClient) -> None:
     client = make_client(users=("ann",))
     client.app.state.spinetriage.throttle.limit = 3  # type: ignore[attr-defined]

@@ -67,6 +67,10 @@ class LoginThrottle:
         self.max_keys = max_keys
         self._failures: dict[str, list[float]] = {}
 
+    def __len__(self) -> int:
+        """How many names and addresses are being tracked (bounded by ``max_keys``)."""
+        return len(self._failures)
+
     def _recent(self, key: str, now: float) -> list[float]:
         times = [t for t in self._failures.get(key, []) if now - t < self.window]
         if times:
@@ -83,10 +87,24 @@ class LoginThrottle:
 
     def failed(self, keys: list[str], now: float | None = None) -> None:
         now = time.monotonic() if now is None else now
-        if len(self._failures) >= self.max_keys:
-            self._failures.clear()  # bounded memory under a flood of names; the window restarts
+        if len(self._failures) + len(keys) > self.max_keys:
+            self._make_room(len(keys), now)
         for key in keys:
             self._failures.setdefault(key, []).append(now)
+
+    def _make_room(self, needed: int, now: float) -> None:
+        """Bounded memory under a flood of names: forget what has aged out, then the keys that are not
+        blocked, those that failed longest ago first. Never everything at once, and never a block
+        before the others, so a flood of made-up names cannot lift the block on the name or address
+        actually being guessed."""
+        for key in list(self._failures):
+            self._recent(key, now)
+        excess = len(self._failures) + needed - self.max_keys
+        if excess > 0:
+            order = sorted(self._failures, key=lambda k: (len(self._failures[k]) >= self.limit, self._failures[k][-1]))
+            stale = order[:excess]
+            for key in stale:
+                del self._failures[key]
 
     def succeeded(self, keys: list[str]) -> None:
         for key in keys:
