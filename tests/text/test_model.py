@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from dataclasses import fields
+from dataclasses import FrozenInstanceError, fields
+
+import pytest
 
 from spinetriage.text import Mention, MentionStatus, Section, Severity, Side
 from spinetriage.text._model import _NEW_MENTION_FIELDS, new_mention
@@ -31,3 +33,10 @@ def test_mention_to_dict_has_every_field_as_plain_values() -> None:
         "severity": "mild",
     }
     assert all(type(v) in (str, int, list) for v in d.values())
+
+
+def test_new_mention_is_a_frozen_mention() -> None:
+    m = new_mention("clonus", MentionStatus.PRESENT, 0, 6, Section.OTHER, None, (), None)
+    assert type(m) is Mention
+    with pytest.raises(FrozenInstanceError):
+        m.status = MentionStatus.ABSENT  # type: ignore[misc]

@@ -16,22 +16,7 @@ from typing import Any
 
 from ._document import Document, Match
 from ._levels import level_matches, parse_level, region_of
-from ._model import (
-    Mention,
-    MentionStatus,
-    Section,
-    Side,
-    _new,
-    _set_end,
-    _set_finding,
-    _set_levels,
-    _set_section,
-    _set_severity,
-    _set_side,
-    _set_start,
-    _set_status,
-    new_mention,
-)
+from ._model import Mention, MentionBuilder, MentionStatus, Section, Side, new_mention
 from ._rules import LEN_SPAN, LIMB, OTHER_BITS, REGION, SEVERITY, SIDE, TargetGroup
 
 __all__ = ["Resolver"]
@@ -177,8 +162,7 @@ class Resolver:
         header_ends, header_sections = doc.header_ends, doc.header_sections
         n_headers, next_header, section = len(header_ends), 0, Section.OTHER
         family, family_status = Section.FAMILY_HISTORY, MentionStatus.FAMILY
-        new, set_finding, set_status, set_start, set_end = _new, _set_finding, _set_status, _set_start, _set_end
-        set_section, set_side, set_levels, set_severity = _set_section, _set_side, _set_levels, _set_severity
+        builder, mention = MentionBuilder, Mention
         current_sid, sentence = -1, None
         triggers: list[tuple[int, int, Any, Any, int]] = []
         trigger_starts: list[int] = []
@@ -268,16 +252,9 @@ class Resolver:
             if single is not None:  # one finding, no region, limb or level: the common case
                 status = family_status if section is family else statuses[bits]
                 if only_status is None or status in only_status:
-                    m = new(Mention)  # new_mention(...), inlined: this runs once per mention
-                    set_finding(m, single)
-                    set_status(m, status)
-                    set_start(m, start)
-                    set_end(m, ends[ti])
-                    set_section(m, section)
-                    set_side(m, sides[ti])
-                    set_levels(m, ())
-                    set_severity(m, severities[ti])
-                    append(m)
+                    m = builder(single, status, start, ends[ti], section, sides[ti], (), severities[ti])
+                    m.__class__ = mention  # type: ignore[assignment]  # new_mention(...), inlined: once per mention
+                    append(m)  # type: ignore[arg-type]
                 continue
             end, side, severity = ends[ti], sides[ti], severities[ti]
             limbs = limb_sets[ti]
