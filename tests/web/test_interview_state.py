@@ -45,3 +45,25 @@ def test_tampered_state_names_the_field(kb: KnowledgeBase, fields: list[tuple[st
     with pytest.raises(InputError) as error:
         read_state(FormData(fields), kb, questionnaire=False)
     assert error.value.field == field
+
+
+@pytest.mark.parametrize(
+    ("fields", "questionnaire"),
+    [
+        ([("a", "hoffmann_sign=present")], True),  # an examination sign, from the patient
+        ([("a", "hoffmann_sign=present"), ("wording", "patient")], False),
+        ([("a", "cervical_cord_compression=present")], False),  # imaging is never asked in an interview
+    ],
+)
+def test_answers_the_interview_could_not_have_asked_are_refused(
+    kb: KnowledgeBase, fields: list[tuple[str, str]], questionnaire: bool
+) -> None:
+    with pytest.raises(InputError) as error:
+        read_state(FormData(fields), kb, questionnaire=questionnaire)
+    assert error.value.field == f"answers.{fields[0][1].partition('=')[0]}"
+    assert "history" in str(error.value.allowed)
+
+
+def test_a_clinician_interview_may_record_examination_signs(kb: KnowledgeBase) -> None:
+    state = read_state(FormData([("a", "hoffmann_sign=present")]), kb, questionnaire=False)
+    assert state.answers == {"hoffmann_sign": "present"}

@@ -201,6 +201,18 @@ def test_stopping_the_interview_keeps_the_findings_the_answers_settle(client: Te
     assert 'id="implied"' in stopped.text  # the review before saving still shows what was settled
 
 
+def test_a_questionnaire_cannot_record_an_examination_sign(client: TestClient) -> None:
+    token = csrf(client, "/questionnaire")
+    before = client.get("/api/v1/assessments").json()["items"]
+    answered = client.post(
+        "/questionnaire/step", data={"csrf_token": token, "finding": "hoffmann_sign", "action": "present"}
+    )
+    assert answered.status_code == 422 and "hoffmann_sign" not in re.findall(r'name="a" value="([^"]+)"', answered.text)
+    finished = client.post("/questionnaire/finish", data={"csrf_token": token, "a": "hoffmann_sign=present"})
+    assert finished.status_code == 422 and "answers.hoffmann_sign" in finished.text
+    assert client.get("/api/v1/assessments").json()["items"] == before
+
+
 def test_interview_back_removes_the_last_answer(client: TestClient) -> None:
     token = csrf(client, "/interview")
     first = client.post("/interview/step", data={"csrf_token": token}).text

@@ -16,6 +16,7 @@ from starlette.datastructures import FormData
 from spinetriage.assessment.assess import DEFAULT_SETTING
 from spinetriage.case import MAX_AGE, MIN_AGE
 from spinetriage.errors import InputError
+from spinetriage.interview.engine import KINDS
 from spinetriage.knowledge.base import KnowledgeBase
 from spinetriage.web.assess_form import STATUS_WORDS
 from spinetriage.web.store import MAX_LABEL
@@ -56,12 +57,24 @@ class InterviewState:
 WORDINGS = ("clinician", "patient")
 
 
+def check_answerable(kb: KnowledgeBase, finding: str, wording: str) -> None:
+    """A finding this interview could have asked: known, and in plain wording (the patient answering)
+    a history item, so a tampered questionnaire cannot record an examination sign or an MRI finding."""
+    if finding not in kb.findings:
+        raise InputError(f"answers.{finding[:60]}", "unknown finding identifier")
+    if kb.findings[finding].kind not in KINDS[wording]:
+        kinds = " and ".join(sorted(k.value for k in KINDS[wording]))
+        raise InputError(f"answers.{finding}", "not asked in this interview", f"{kinds} findings only")
+
+
 def read_state(form: FormData, kb: KnowledgeBase, questionnaire: bool) -> InterviewState:
+    wording = "patient" if questionnaire else (_text(form, "wording") or "clinician")
+    if wording not in WORDINGS:
+        raise InputError("wording", "not an allowed value", ", ".join(WORDINGS))
     answers: dict[str, str] = {}
     for raw in form.getlist(ANSWER_FIELD):
         finding, _, status = str(raw).partition("=")
-        if finding not in kb.findings:
-            raise InputError(f"answers.{finding[:60]}", "unknown finding identifier")
+        check_answerable(kb, finding, wording)
         if status not in STATUS_WORDS:
             raise InputError(f"answers.{finding}", "status not in the vocabulary", "present, absent, unknown")
         answers[finding] = status
@@ -83,9 +96,6 @@ def read_state(form: FormData, kb: KnowledgeBase, questionnaire: bool) -> Interv
     label = _text(form, "label")
     if len(label) > MAX_LABEL:
         raise InputError("label", f"longer than {MAX_LABEL} characters")
-    wording = "patient" if questionnaire else (_text(form, "wording") or "clinician")
-    if wording not in WORDINGS:
-        raise InputError("wording", "not an allowed value", ", ".join(WORDINGS))
     return InterviewState(answers, age, sex, setting, label, wording)
 
 

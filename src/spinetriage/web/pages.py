@@ -38,7 +38,14 @@ from spinetriage.web.assess_form import (
     read_form,
 )
 from spinetriage.web.deps import CsrfFailed, current_user, get_store, templates, verify_csrf
-from spinetriage.web.interview_state import INTERVIEW_WORDS, PATIENT_WORDS, InterviewState, read_state, summary
+from spinetriage.web.interview_state import (
+    INTERVIEW_WORDS,
+    PATIENT_WORDS,
+    InterviewState,
+    check_answerable,
+    read_state,
+    summary,
+)
 from spinetriage.web.report_view import build_report, finding_label, pct
 from spinetriage.web.store import MAX_LABEL, NotFound, Store, StoredAssessment
 
@@ -366,8 +373,10 @@ async def _advance(request: Request, user: str, questionnaire: bool) -> Response
     if action == "back" and answers:
         answers.pop(next(reversed(answers)))
     elif action in STATUS_WORDS and asked:
-        if asked not in kb.findings:
-            return _start_page(request, user, questionnaire, [InputError("finding", "unknown finding identifier")])
+        try:
+            check_answerable(kb, asked, state.wording)
+        except InputError as error:
+            return _start_page(request, user, questionnaire, [InputError("finding", error.problem, error.allowed)])
         answers[asked] = action
     state = InterviewState(answers, state.age, state.sex, state.setting, state.label, state.wording)
     step = await run_in_threadpool(
