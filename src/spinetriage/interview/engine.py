@@ -36,6 +36,7 @@ from spinetriage.assessment.assess import DEFAULT_SETTING, assess, default_model
 from spinetriage.assessment.models import Assessment
 from spinetriage.assessment.red_flags import fired_red_flags
 from spinetriage.case import Case
+from spinetriage.engine.model import CompiledModel
 from spinetriage.engine.posterior import Patient
 from spinetriage.errors import InputError
 from spinetriage.interview.implications import Implied, apply_implications, default_rules
@@ -209,6 +210,14 @@ def _sex(sex: str | None) -> Sex | None:
         raise InputError("sex", "unknown sex", ", ".join(s.value for s in Sex)) from None
 
 
+def model_for(setting: str) -> CompiledModel:
+    """The compiled model, once ``setting`` is known to be one of its pre-test populations."""
+    model = default_model()
+    if setting not in model.knowledge.settings:
+        raise InputError("setting", "unknown setting", ", ".join(model.knowledge.settings))
+    return model
+
+
 def next_step(
     answers: Mapping[str, str],
     *,
@@ -230,10 +239,8 @@ def next_step(
         raise InputError("order", "unknown order", "adaptive, textbook")
     if max_questions < 0:
         raise InputError("max_questions", "must not be negative", "0 or more")
-    model = default_model()
+    model = model_for(setting)
     kb = model.knowledge
-    if setting not in kb.settings:
-        raise InputError("setting", "unknown setting", ", ".join(kb.settings))
     patient_sex = _sex(sex)
     given = parse_answers(kb, answers)
     evidence, implied = apply_implications(given, default_rules(kb))

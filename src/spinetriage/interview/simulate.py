@@ -33,7 +33,16 @@ import yaml
 from spinetriage.assessment.assess import DEFAULT_SETTING, assess, default_model
 from spinetriage.case import Case
 from spinetriage.errors import InputError
-from spinetriage.interview.engine import KINDS, Mode, Order, StopCode, build_case, next_step, red_flag_screening
+from spinetriage.interview.engine import (
+    KINDS,
+    Mode,
+    Order,
+    StopCode,
+    build_case,
+    model_for,
+    next_step,
+    red_flag_screening,
+)
 from spinetriage.interview.implications import Rule, apply_implications, default_rules
 from spinetriage.interview.predictive import finding_models, p_present_given
 from spinetriage.vocab import Origin, Sex, Status, Urgency
@@ -149,10 +158,8 @@ def sample_cases(n: int = DEFAULT_N, *, seed: int = DEFAULT_SEED, setting: str =
     """``n`` cases drawn from the model's priors and likelihoods; the same seed gives the same cases."""
     if n < 0:
         raise InputError("n", "must not be negative", "0 or more")
-    model = default_model()
+    model = model_for(setting)
     kb = model.knowledge
-    if setting not in kb.settings:
-        raise InputError("setting", "unknown setting", ", ".join(kb.settings))
     priors = [kb.prior(setting, cm.condition).probability for cm in model.conditions]
     models = finding_models(model)
     askable = [f for f, x in kb.findings.items() if x.kind in KINDS["clinician"] and f in models]
