@@ -8,7 +8,6 @@ but fail in CI (``CI`` set), so they cannot silently stop running there.
 from __future__ import annotations
 
 import os
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -23,6 +22,7 @@ from spinetriage.web.auth import Accounts
 from spinetriage.web.db import Database
 from spinetriage.web.settings import Settings
 from tests.web.browser.helpers import Console
+from tests.web.server import free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
 USER = "clinician"
@@ -40,12 +40,6 @@ CHROMIUM_ARGS = [
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "browser: drives the web pages in Chromium (runs in CI)")
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="session")
@@ -68,7 +62,7 @@ def _serve(database: Path, users: tuple[str, ...] = ()) -> Iterator[str]:
         for name in users:
             accounts.add_user(name, PASSWORD)
         db.dispose()
-    port = _free_port()
+    port = free_port()
     app = create_app(Settings(host="127.0.0.1", port=port, database_url=url))
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -110,10 +104,21 @@ def console() -> Console:
     return Console()
 
 
-@pytest.fixture
-def page(browser: Any, base_url: str, console: Console) -> Iterator[Any]:
+def new_page(browser: Any, base_url: str, console: Console) -> Iterator[Any]:
+    """A page in a fresh browser context (its own cookies) on ``base_url``, reporting to ``console``."""
     context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.on("console", console)
     yield page
     context.close()
+
+
+@pytest.fixture
+def page(browser: Any, base_url: str, console: Console) -> Iterator[Any]:
+    yield from new_page(browser, base_url, console)
+
+
+@pytest.fixture
+def users_page(browser: Any, users_base_url: str, console: Console) -> Iterator[Any]:
+    """A page on the app with users (signed out)."""
+    yield from new_page(browser, users_base_url, console)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -12,15 +11,6 @@ from tests.web.browser.conftest import PASSWORD, USER
 from tests.web.browser.helpers import Console, screenshot
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def users_page(browser: Any, users_base_url: str, console: Console) -> Iterator[Any]:
-    context = browser.new_context(base_url=users_base_url, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.on("console", console)
-    yield page
-    context.close()
 
 
 def test_sign_in_reach_the_pages_and_sign_out(users_page: Any, console: Console) -> None:
