@@ -46,59 +46,59 @@ _SEGMENTS: dict[str, tuple[str, ...]] = {}  # level text ("c5-6") -> segments; b
 _SEGMENTS_CACHE_SIZE = 4096
 
 
-class _Run:
-    """Adjacent level mentions read as one: "C4-5 and C5-6", "C3 through C6"."""
+class _Runs:
+    """Adjacent level mentions read as one ("C4-5 and C5-6", "C3 through C6"), as parallel lists.
 
-    __slots__ = ("end", "label", "levels", "sid", "start")
+    Only the first run can be a label ("C5-6: ..." opening the text): later levels have a
+    level before them on their line, or no "^" at their line start.
+    """
 
-    def __init__(self, start: int, end: int, levels: tuple[str, ...], label: bool) -> None:
-        self.start, self.end, self.levels, self.label, self.sid = start, end, levels, label, 0
+    __slots__ = ("ends", "first_label", "levels", "sids", "starts")
 
-
-def _level_runs(doc: Document) -> list[_Run]:
-    flat, low = doc.flat, doc.low
-    runs: list[_Run] = []
-    first_newline = low.find("\n")
-    first = True
-    hard = doc.hard
-    cache = _SEGMENTS
-    for m in level_matches(flat, doc.level_starts):
-        # Only the first level of the first line can be a label ("C5-6: ..." opening the text):
-        # later ones have a level before them on their line, or no "^" at their line start.
-        could_label, first = first, False
-        key = m.group()
-        segs = cache.get(key)
-        if segs is None:
-            segs = parse_level(m)
-            if len(cache) < _SEGMENTS_CACHE_SIZE:
-                cache[key] = segs
-        if not segs:
-            continue
-        if runs:
-            last = runs[-1]
-            a, b = last.end, m.start()
-            if _RUN_JOIN.fullmatch(flat, a, b) and bisect_left(hard, a) == bisect_left(hard, max(a, b - 1)):
-                last.end = m.end()
-                last.levels = last.levels + tuple(s for s in segs if s not in last.levels)
+    def __init__(self, doc: Document) -> None:
+        flat, low, hard = doc.flat, doc.low, doc.hard
+        starts: list[int] = []
+        ends: list[int] = []
+        levels: list[tuple[str, ...]] = []
+        cache = _SEGMENTS
+        first_match = True
+        first_label = False
+        for m in level_matches(flat, doc.level_starts):
+            could_label, first_match = first_match, False
+            key = m.group()
+            segs = cache.get(key)
+            if segs is None:
+                segs = parse_level(m)
+                if len(cache) < _SEGMENTS_CACHE_SIZE:
+                    cache[key] = segs
+            if not segs:
                 continue
-        start = m.start()
-        label = start == 0 or (
-            could_label
-            and (first_newline == -1 or first_newline >= start)
-            and _LABEL_BEFORE.match(low, 0, start) is not None
-        )
-        runs.append(_Run(start, m.end(), segs, label))
-    for r in runs:
-        if r.label and not _LABEL_AFTER.match(low, r.end):
-            r.label = False
-        r.sid = bisect_left(hard, r.start)
-    return runs
+            start, end = m.span()
+            if starts:
+                a = ends[-1]
+                if _RUN_JOIN.fullmatch(flat, a, start) and bisect_left(hard, a) == bisect_left(hard, max(a, start - 1)):
+                    ends[-1] = end
+                    last = levels[-1]
+                    levels[-1] = last + tuple(s for s in segs if s not in last)
+                    continue
+            else:
+                first_newline = low.find("\n")
+                first_label = start == 0 or (
+                    could_label
+                    and (first_newline == -1 or first_newline >= start)
+                    and _LABEL_BEFORE.match(low, 0, start) is not None
+                )
+            starts.append(start)
+            ends.append(end)
+            levels.append(segs)
+        self.starts, self.ends, self.levels = starts, ends, levels
+        self.first_label = first_label and _LABEL_AFTER.match(low, ends[0]) is not None
+        self.sids = [bisect_left(hard, s) for s in starts]
 
 
 _Sentence = tuple[list[tuple[int, int, Any, Any, int]], list[int], list[int], list[int]]
 """Triggers of one sentence that open a scope, as (start, end, forward scopes, backward scopes,
 clause number); their starts; the starts and ends of its terminators."""
-_NO_TERMINATORS: tuple[list[int], list[int]] = ([], [])
 
 
 class Resolver:
@@ -115,37 +115,24 @@ class Resolver:
         hard, commas = doc.hard, doc.commas
         self.sid = [bisect_left(hard, s) for s in starts]
         self.seg = [bisect_left(commas, s) for s in starts] if commas else [0] * len(starts)
-        opening: dict[int, list[tuple[int, int, Any, Any, int]]] = {}
-        terminators: dict[int, tuple[list[int], list[int]]] = {}
+        sentences: dict[int, _Sentence] = {}
         for _, start, end, (forward, backward, active, terminates) in triggers:
             sid = bisect_left(hard, start)
-            if active:
-                if sid in opening:
-                    opening[sid].append((start, end, forward, backward, bisect_left(commas, start)))
-                else:
-                    opening[sid] = [(start, end, forward, backward, bisect_left(commas, start))]
-            if terminates:
-                if sid not in terminators:
-                    terminators[sid] = ([], [])
-                term = terminators[sid]
-                term[0].append(start)
-                term[1].append(end)
-        self.sentences: dict[int, _Sentence] = {
-            sid: (trigs, [t[0] for t in trigs], *terminators.get(sid, _NO_TERMINATORS))
-            for sid, trigs in opening.items()
-        }
+            if active or terminates:
+                sentence = sentences.get(sid)
+                if sentence is None:
+                    sentence = sentences[sid] = ([], [], [], [])
+                if active:
+                    sentence[0].append((start, end, forward, backward, bisect_left(commas, start)))
+                    sentence[1].append(start)
+                if terminates:
+                    sentence[2].append(start)
+                    sentence[3].append(end)
+        self.sentences = sentences
         self._comma_memo: dict[int, bool] = {}
-        self._runs: list[_Run] | None = None
+        self._runs: _Runs | None = None
         self._region_starts: list[int] | None = None
         self._region_sids: list[int] = []
-        self.run_starts: list[int] = []
-
-    @property
-    def runs(self) -> list[_Run]:
-        if self._runs is None:
-            self._runs = _level_runs(self.doc)
-            self.run_starts = [r.start for r in self._runs]
-        return self._runs
 
     def mentions(self) -> list[Mention]:
         doc, rules = self.doc, self.doc.rules
@@ -318,7 +305,7 @@ class Resolver:
         Returns, per target, its side, its severity, and the limbs named (None if none).
         """
         doc = self.doc
-        starts, ends, sid, seg = self.starts, self.ends, self.sid, self.seg
+        starts, ends = self.starts, self.ends
         n = len(starts)
         sides: list[Any] = [None] * n
         severities: list[Any] = [None] * n
@@ -331,8 +318,8 @@ class Resolver:
         for kind in (SIDE, LIMB, SEVERITY):
             by_target = owned[kind]
             for cs, ce, value in self.cues[kind]:
-                # The cue and its target must lie in one clause: before the sentence end and
-                # the comma that follow the cue's start (bisect once, then compare).
+                # The cue and its target must lie in one clause: after the sentence end and comma
+                # before the cue's start, and up to the ones after it (bisect once, then compare).
                 c_sid = bisect_left(hard, cs)
                 c_seg = bisect_left(commas, cs)
                 clause_end = hard[c_sid] if c_sid < n_hard else LEN_SPAN
@@ -340,15 +327,16 @@ class Resolver:
                     clause_end = commas[c_seg]
                 if clause_end < ce - 1:
                     continue
+                clause_start = hard[c_sid - 1] if c_sid else -1
+                if c_seg and commas[c_seg - 1] > clause_start:
+                    clause_start = commas[c_seg - 1]
                 i = bisect_right(starts, cs)
                 best_dist = best_j = -1
                 for j in (i - 1, i, i - 2, i + 1):
                     if j < 0 or j >= n:
                         continue
-                    if sid[j] != c_sid or seg[j] != c_seg:
-                        continue
                     ts, te = starts[j], ends[j]
-                    if clause_end < te - 1:
+                    if ts <= clause_start or clause_end < te - 1:
                         continue
                     if ts <= cs and ce <= te:
                         dist = 0
@@ -374,25 +362,27 @@ class Resolver:
         return sides, severities, limbs
 
     def _levels_for(self, ti: int, section: Section) -> tuple[str, ...]:
-        runs = self.runs
-        if not runs:
+        runs = self._runs
+        if runs is None:
+            runs = self._runs = _Runs(self.doc)
+        run_starts = runs.starts
+        if not run_starts:
             return ()
-        doc = self.doc
+        run_ends, run_sids, run_levels = runs.ends, runs.sids, runs.levels
         start, end, sid = self.starts[ti], self.ends[ti], self.sid[ti]
-        i = bisect_left(self.run_starts, end)
-        if i < len(runs) and runs[i].sid == sid and _LEVEL_GAP.fullmatch(doc.flat, end, runs[i].start):
-            return runs[i].levels
+        i = bisect_left(run_starts, end)
+        after = i < len(run_starts) and run_sids[i] == sid
+        if after and _LEVEL_GAP.fullmatch(self.doc.flat, end, run_starts[i]):
+            return run_levels[i]
         for j in range(i - 1, -1, -1):
-            r = runs[j]
-            if r.end <= start and r.sid == sid:
-                return r.levels
-            if r.sid != sid:
+            if run_sids[j] != sid:
                 break
-        if i < len(runs) and runs[i].sid == sid:
-            return runs[i].levels
-        first = runs[0]  # only the text's first level can be a label (see _level_runs): no scan back
-        if first.label and first.end <= start:
-            return first.levels if doc.section(first.start) == section else ()
+            if run_ends[j] <= start:
+                return run_levels[j]
+        if after:
+            return run_levels[i]
+        if runs.first_label and run_ends[0] <= start:  # only the text's first level can be a label: no scan back
+            return run_levels[0] if self.doc.section(run_starts[0]) == section else ()
         return ()
 
     def _comma_closes(self, c: int) -> bool:
