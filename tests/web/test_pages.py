@@ -243,6 +243,15 @@ def test_history_page_out_of_range_is_named_not_a_server_error(client: TestClien
     assert "page" in response.text and "out of range" in response.text
 
 
+def test_history_counts_every_questionnaire_awaiting_review(client: TestClient) -> None:
+    state: Any = client.app.state.spinetriage  # type: ignore[attr-defined]
+    case = parse_case({"age": 50}, state.store.knowledge)
+    for _ in range(53):  # more than one page, and more than the 50 the banner once counted up to
+        state.store.save(case, owner="local", source="questionnaire", status="awaiting_clinician")
+    state.store.save(case, owner="local", source="api")
+    assert "53 patient questionnaires awaiting you" in client.get("/history").text
+
+
 def test_pages_need_login_and_show_only_the_users_own(make_client: MakeClient) -> None:
     client = make_client(users=("ann", "bob"))
     assert client.get("/assess", follow_redirects=False).status_code == 303

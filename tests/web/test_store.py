@@ -108,3 +108,7 @@ def test_search_pages_newest_first(store: Store) -> None:
     assert [s.id for s in store.search(owner="ann")] == ids[::-1]
     assert [s.id for s in store.search(owner="ann", limit=2, offset=1)] == ids[::-1][1:3]
     assert store.count(owner="ann") == 5
+    assert (
+        store.count(owner="ann", status="complete") == 5 and store.count(owner="ann", status="awaiting_clinician") == 0
+    )
+    assert store.count(owner="bob") == 0

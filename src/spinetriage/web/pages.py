@@ -287,7 +287,7 @@ async def history(
         )
     except InputError as error:
         errors.append(error)
-    awaiting = await run_in_threadpool(store.search, owner=user, status="awaiting_clinician", limit=50)
+    awaiting = await run_in_threadpool(store.count, owner=user, status="awaiting_clinician")
     return _page(
         request,
         "history.html",
@@ -299,7 +299,7 @@ async def history(
             "page": page,
             "more": len(rows) > PAGE_SIZE,
             "rows": [_row(s) for s in rows[:PAGE_SIZE]],
-            "awaiting_count": len(awaiting),
+            "awaiting_count": awaiting,
             "errors": errors,
         },
         status_code=422 if errors else 200,

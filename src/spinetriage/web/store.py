@@ -158,9 +158,14 @@ class Store:
         with self.database.sessions() as session:
             return [_stored(row) for row in session.scalars(stmt)]
 
-    def count(self, *, owner: str) -> int:
+    def count(self, *, owner: str, status: str | None = None) -> int:
+        """How many assessments the owner has (with this status, when given)."""
+        stmt = select(func.count()).select_from(AssessmentRow).where(AssessmentRow.owner == owner)
+        if status is not None:
+            _check_choice("status", status, STATUSES)
+            stmt = stmt.where(AssessmentRow.status == status)
         with self.database.sessions() as session:
-            return session.scalar(select(func.count()).where(AssessmentRow.owner == owner)) or 0
+            return session.scalar(stmt) or 0
 
     def stored_case(self, assessment_id: str, *, owner: str) -> Case:
         """The stored case, parsed again exactly as the API parses a new one."""
