@@ -53,6 +53,7 @@ def flatten(low: str) -> str:
 _HARD_BOUNDARY = re.compile(
     r"[.!?;|\n](?:(?<=[.!?])(?=\s|$)|(?<=[;|])|(?<=\n)(?:[ \t]*\r?\n|(?=[ \t]*(?:[-*•#>]|\d+[.)]\s|[A-Z]))))"
 )
+
 _COMMA = re.compile(",")
 _SORT_KEY = itemgetter(0)
 
@@ -105,12 +106,12 @@ class Document:
         rules, low = self.rules, self.low
         header_starts: list[int] = []
         header_stops: list[int] = []
-        for m in rules.header_re.finditer(low):
+        for m in rules.header_re.finditer("\n" + low):  # positions are one past the text's
             name = " ".join(m.group(1).split())
-            self.header_ends.append(m.end())
+            self.header_ends.append(m.end() - 1)
             self.header_sections.append(rules.header_sections[name])
-            header_starts.append(m.start(1))
-            header_stops.append(m.end())
+            header_starts.append(m.start(1) - 1)
+            header_stops.append(m.end() - 1)
         hard = [m.end() - 1 for m in _HARD_BOUNDARY.finditer(self.text)]  # increasing, no repeats
         self.hard = sorted({*hard, *header_stops}) if header_stops else hard
         self.commas = [m.start() for m in _COMMA.finditer(self.flat)]

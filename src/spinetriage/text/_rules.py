@@ -282,6 +282,7 @@ class CompiledRules:
     target_patterns: GatedPattern | None
     trigger_patterns: GatedPattern | None
     header_re: re.Pattern[str]
+    """Section headers at line starts, run over ``"\\n" + text`` (positions one past the text's)."""
     header_sections: dict[str, Section]
     finding_kinds: dict[str, str]
     imaging_findings: frozenset[str]
@@ -462,8 +463,10 @@ def load_rules() -> CompiledRules:
         for phrase in rule.phrases:
             header_sections[" ".join(phrase.lower().split())] = rule.section
     names = sorted(header_sections, key=len, reverse=True)
+    # Led by a newline (the text is read with one in front) rather than "^": the regex engine
+    # then jumps from newline to newline instead of trying every position.
     header_re = re.compile(
-        r"(?m)^[ \t]*(?:[#*\-•]+[ \t]*)?(" + "|".join(re.escape(n).replace(r"\ ", r"[ \t]+") for n in names) + r")"
+        r"(?m)\n[ \t]*(?:[#*\-•]+[ \t]*)?(" + "|".join(re.escape(n).replace(r"\ ", r"[ \t]+") for n in names) + r")"
         r"[ \t]*(?::|-(?=[ \t])|(?=[ \t]*\r?$))"
     )
     pattern_groups: dict[str, Any] = {
