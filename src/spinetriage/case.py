@@ -112,7 +112,7 @@ def check_case(case: Case, kb: KnowledgeBase) -> list[InputError]:
 
 def check_setting(case: Case, kb: KnowledgeBase) -> list[InputError]:
     if case.setting is not None and case.setting not in kb.settings:
-        return [InputError("setting", f"unknown setting '{_safe(case.setting)}'", ", ".join(kb.settings))]
+        return [InputError("setting", "unknown setting", ", ".join(kb.settings))]
     return []
 
 

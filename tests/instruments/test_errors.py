@@ -64,9 +64,25 @@ def test_boolean_item_rejects_non_yes_no(value: object) -> None:
 def test_age_item_rejects_an_implausible_age() -> None:
     with pytest.raises(InputError) as info:
         score("cook2010_dcm_cluster", {"age_over_45": 300})
-    assert "age 300" in info.value.problem
+    assert "age is outside" in info.value.problem
+    assert "300" not in info.value.problem  # answers are never echoed: they may be patient details
 
 
 @pytest.mark.parametrize("word", ["yes", "Present", "TRUE", "positive"])
 def test_boolean_words_are_accepted(word: str) -> None:
     assert score("cook2010_dcm_cluster", {"babinski_sign": word}).total_min == 1
+
+
+@pytest.mark.parametrize(
+    ("answers", "field"),
+    [
+        ({"upper_limb_motor": "Jane Doe"}, "mjoa.upper_limb_motor"),
+        ({"upper_limb_motor": 4.5}, "mjoa.upper_limb_motor"),
+        ({"upper_limb_motor": True}, "mjoa.upper_limb_motor"),
+    ],
+)
+def test_errors_name_the_item_but_never_echo_the_answer(answers: dict[str, object], field: str) -> None:
+    with pytest.raises(InputError) as info:
+        score("mjoa", {"lower_limb_motor": 5, "upper_limb_sensation": 2, "micturition": 3, **answers})
+    assert [e.field for e in getattr(info.value, "errors", [info.value])] == [field]
+    assert str(answers["upper_limb_motor"]) not in str(info.value)

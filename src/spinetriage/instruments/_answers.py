@@ -33,12 +33,6 @@ def _allowed(item: Item) -> str:
     return f"an integer {item.minimum}-{item.maximum}" + (f" ({item.unit})" if item.unit else "")
 
 
-def _show(value: object, limit: int = 24) -> str:
-    """An answer echoed in an error: its repr, bounded, so free text never floods a message or a log."""
-    shown = repr(value)
-    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
-
-
 def _is_unknown(value: Answer) -> bool:
     return value is None or (isinstance(value, str) and value.strip().lower() in UNKNOWN_WORDS)
 
@@ -57,20 +51,20 @@ def parse_item(instrument: Instrument, item: Item, value: Answer) -> int | None:
                 return 1
             if word in NO_WORDS:
                 return 0
-            raise InputError(field, f"{_show(value)} is not a yes/no answer", _allowed(item))
+            raise InputError(field, "the text is not a yes/no answer", _allowed(item))
         if isinstance(value, int) and item.age_above is not None:
             low, high = AGE_LIMITS
             if not low <= value <= high:
-                raise InputError(field, f"age {value} is outside {low}-{high} years", _allowed(item))
+                raise InputError(field, f"the age is outside {low}-{high} years", _allowed(item))
             return int(value > item.age_above)
-        raise InputError(field, f"{_show(value)} is a number where yes/no is needed", _allowed(item))
+        raise InputError(field, "a number was given where yes/no is needed", _allowed(item))
     # levels and count items need a number
     if isinstance(value, bool):
-        raise InputError(field, f"{_show(value)} is yes/no where a number is needed", _allowed(item))
+        raise InputError(field, "yes/no was given where a number is needed", _allowed(item))
     if isinstance(value, str):
-        raise InputError(field, f"level given as text ({_show(value)}) where a number is needed", _allowed(item))
+        raise InputError(field, "level given as text where a number is needed", _allowed(item))
     if not isinstance(value, int):
-        raise InputError(field, f"{_show(value)} is not a whole number", _allowed(item))
+        raise InputError(field, "not a whole number", _allowed(item))
     if value not in item_points(item):
         raise InputError(field, f"{value} is out of range", _allowed(item))
     return value
@@ -83,7 +77,7 @@ def parse_answers(instrument: Instrument, answers: Mapping[str, Answer]) -> dict
     for key in answers:
         if key not in ids:
             close = difflib.get_close_matches(str(key), ids, n=1)
-            hint = f"unknown item {_show(key)}" + (f"; did you mean {close[0]!r}?" if close else "")
+            hint = "unknown item" + (f"; did you mean {close[0]!r}?" if close else "")
             errors.append(InputError(f"{instrument.id}.{key}", hint, ", ".join(ids)))
     points: dict[str, int | None] = {}
     bad: set[str] = set()

@@ -69,14 +69,14 @@ def _date(key: str, value: Any) -> dt.date:
             return dt.date.fromisoformat(value)
         except ValueError:
             pass
-    raise InputError(field, f"{str(value)[:20]!r} is not a date", "YYYY-MM-DD")
+    raise InputError(field, "not a date", "YYYY-MM-DD")
 
 
 def _total_only(key: str, spec: Instrument, value: Any) -> tuple[int, str | None]:
     low, high = score_range(spec)
     field = f"instruments.{key}.total"
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InputError(field, f"{str(value)[:20]!r} is not a whole-number total", f"{low}-{high}")
+        raise InputError(field, "not a whole-number total", f"{low}-{high}")
     if not low <= value <= high:
         raise InputError(field, f"{value} is out of range", f"{low}-{high}")
     band = next((b.id for b in spec.bands if b.minimum <= value <= b.maximum), None)
