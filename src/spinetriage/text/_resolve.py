@@ -330,24 +330,32 @@ class Resolver:
                 clause_start = hard[c_sid - 1] if c_sid else -1
                 if c_seg and commas[c_seg - 1] > clause_start:
                     clause_start = commas[c_seg - 1]
+                # The nearest target in the clause, within 30 characters. Targets do not overlap and
+                # are in order, so only the last one starting at or before the cue (i - 1) and the
+                # first one after it (i) can be nearest; the one before i - 1 only when i - 1 runs
+                # past the clause. Ties go to i - 1, then i.
                 i = bisect_right(starts, cs)
                 best_dist = best_j = -1
-                for j in (i - 1, i, i - 2, i + 1):
-                    if j < 0 or j >= n:
-                        continue
+                j = i - 1
+                while j >= 0:
                     ts, te = starts[j], ends[j]
-                    if ts <= clause_start or clause_end < te - 1:
-                        continue
-                    if ts <= cs and ce <= te:
-                        dist = 0
-                    else:
-                        dist = ts - ce if ce <= ts else cs - te
-                        if dist < 0:
-                            dist = 0
-                    if dist > 30:
-                        continue
-                    if best_j < 0 or dist < best_dist:
-                        best_dist, best_j = dist, j
+                    if ts <= clause_start:
+                        break
+                    if clause_end < te - 1:
+                        if j == i - 1:
+                            j -= 1
+                            continue
+                        break
+                    dist = cs - te if ce > te else 0
+                    if dist <= 30:
+                        best_dist, best_j = (dist if dist > 0 else 0), j
+                    break
+                if i < n:
+                    ts, te = starts[i], ends[i]
+                    if clause_end >= te - 1:
+                        dist = ts - ce if ce <= ts else 0
+                        if dist <= 30 and (best_j < 0 or dist < best_dist or (best_j < i - 1 and dist == best_dist)):
+                            best_dist, best_j = dist, i
                 if best_j >= 0:
                     if best_j in by_target:
                         by_target[best_j].append((best_dist, value))
