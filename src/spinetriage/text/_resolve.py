@@ -16,7 +16,7 @@ from typing import Any
 
 from ._document import Document, Match
 from ._levels import level_matches, parse_level, region_of
-from ._model import Mention, MentionBuilder, MentionStatus, Section, Side, new_mention
+from ._model import Mention, MentionBuilder, MentionStatus, Section, Side
 from ._rules import LEN_SPAN, LIMB, OTHER_BITS, REGION, SEVERITY, SIDE, TargetGroup
 
 __all__ = ["Resolver"]
@@ -273,7 +273,9 @@ class Resolver:
                         keep = levels
                     else:
                         keep = ()
-                    append(new_mention(fid, status, start, end, section, side, keep, severity))
+                    m = builder(fid, status, start, end, section, side, keep, severity)
+                    m.__class__ = mention  # type: ignore[assignment]
+                    append(m)  # type: ignore[arg-type]
         return out
 
     def _levels_and_region(self, ti: int, section: Section) -> tuple[tuple[str, ...], str | None]:
