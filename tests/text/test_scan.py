@@ -90,3 +90,30 @@ def test_pattern_that_can_start_anywhere_falls_back() -> None:
 def test_guard_is_empty_when_a_pattern_can_match_nothing() -> None:
     assert guard(["x?"]) == ""
     assert re.compile(guard(["(?<=a):", "\\+"])).pattern in {"(?=[:\\+])", "(?=[\\+:])"}
+
+
+def _shared_pass_gates(flat: str) -> tuple[list[int], list[int]]:
+    """Gate positions as extraction finds them: from the one Aho-Corasick pass over the text."""
+    targets: list[int] = []
+    triggers: list[int] = []
+    for end, (length, _, target_key, trigger_key, _) in load_rules().flat_automaton.iter(flat):
+        if target_key:
+            targets.append(end - length + 1)
+        if trigger_key:
+            triggers.append(end - length + 1)
+    return targets, triggers
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT)
+def test_patterns_gated_by_the_shared_pass_equal_finditer(text: str) -> None:
+    rules = load_rules()
+    assert rules.target_patterns is not None and rules.trigger_patterns is not None
+    assert rules.target_patterns.gate_keys and rules.trigger_patterns.gate_keys  # else the shared pass is unused
+    targets, triggers = _shared_pass_gates(text)
+    assert _spans(rules.target_patterns.finditer_at(text, targets)) == _spans(
+        rules.target_patterns.pattern.finditer(text)
+    )
+    assert _spans(rules.trigger_patterns.finditer_at(text, triggers)) == _spans(
+        rules.trigger_patterns.pattern.finditer(text)
+    )

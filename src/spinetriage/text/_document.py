@@ -3,9 +3,11 @@ commas, section headers, and every target, trigger and cue word found in it.
 
 Two Aho-Corasick passes (pyahocorasick) find every target phrase, trigger and cue
 word: one over a whole-word form of the text (so the side cue "l" never fires inside
-"left"), one for the few literals that begin or end with punctuation ("(l)", "dtrs
-3+"). The symbolic rule patterns ("biceps 3+", "Hoffmann: neg") are tried only where
-they can begin (:mod:`._scan`). Python-level work is per match, never per character.
+"left"), one over the text itself for the few literals that begin or end with
+punctuation ("(l)", "dtrs 3+"). The second pass also finds where the symbolic rule
+patterns ("biceps 3+", "Hoffmann: neg") and spinal levels can begin, so that their
+regexes are tried only there (:mod:`._scan`, :mod:`._levels`). Python-level work is per
+match, never per character.
 """
 
 from __future__ import annotations

@@ -5,9 +5,12 @@ begin with a lookbehind, which stops Python's regex engine from skipping ahead: 
 tries every position of the text. :class:`GatedPattern` reads each pattern's syntax
 tree once and finds what every match must begin with:
 
-* literal words ("biceps", "3+", "reflexes "): found by one Aho-Corasick pass;
+* literal words ("biceps", "3+", "reflexes "): found by an Aho-Corasick pass;
 * otherwise a few punctuation characters, possibly after a run of whitespace
   (":" in "clonus : neg", "+" in "+Hoffmann"): found by a character-class search.
+
+Extraction finds both kinds (``gate_keys``) in the one Aho-Corasick pass it makes over
+the text anyway and hands their positions to :meth:`GatedPattern.finditer_at`.
 
 The full pattern is then tried only at those places, in order, skipping places inside
 the previous match, which is exactly what ``pattern.finditer`` returns (the tests
