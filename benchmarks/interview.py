@@ -14,13 +14,15 @@ The textbook order is ``findings.yaml``'s history items then its examination sig
 in file order; both orders run the same red-flag screening first, consider the same
 candidates (findings the model uses) and stop by the same rule, so only the order
 differs. Both are run with the default limit (15 questions after screening) and with
-no limit, because the textbook order usually reaches the limit.
+no limit, because the textbook order usually reaches the limit. Both use the same
+red-flag screening: ``--screening grouped`` (the default, one question per red-flag
+clause) or ``--screening single`` (one question per finding).
 
 With ``--rules``, it also compares the selection and stopping rules that were
 considered (docs/interview.md, "Why expected change in the decision"), on the same
 cases with no limit, by swapping the engine's ranking and stopping functions.
 
-    python benchmarks/interview.py [--n 1000] [--seed 0] [--mode clinician] [--rules]
+    python benchmarks/interview.py [--n 1000] [--seed 0] [--mode clinician] [--screening grouped] [--rules]
 """
 
 from __future__ import annotations
@@ -40,29 +42,30 @@ import spinetriage.interview.engine as engine
 from spinetriage.assessment.origin import total_variation
 from spinetriage.engine.model import CompiledModel
 from spinetriage.interview import KnownCase, next_step, sample_cases, simulate, summarize, vignette_cases
-from spinetriage.interview.engine import DEFAULT_MAX_QUESTIONS, Mode
+from spinetriage.interview.engine import DEFAULT_MAX_QUESTIONS, Mode, apply_answer
+from spinetriage.interview.screening import Screening
 from spinetriage.interview.selection import MIN_PROBABILITY, Option, State, bearing, decide, score
-from spinetriage.interview.simulate import Summary
+from spinetriage.interview.simulate import Summary, case_answer
 from spinetriage.vocab import Status
 
 VIGNETTES = Path(__file__).resolve().parents[1] / "tests" / "data" / "dev-vignettes.yaml"
 NO_LIMIT = 1000
 
 
-def choice_latencies(cases: list[KnownCase], mode: Mode) -> list[float]:
+def choice_latencies(cases: list[KnownCase], mode: Mode, screening: Screening) -> list[float]:
     """Seconds per ``next_step`` call that chose a question by score (not screening)."""
     samples = []
     for case in cases:
         answers: dict[str, str] = {}
         while True:
             start = time.perf_counter()
-            step = next_step(answers, mode=mode)
+            step = next_step(answers, mode=mode, screening=screening)
             elapsed = time.perf_counter() - start
             if step.question is None:
                 break
             if not step.question.red_flag_screening:
                 samples.append(elapsed)
-            answers[step.question.finding] = case.findings.get(step.question.finding, Status.UNKNOWN).value
+            answers = apply_answer(step, case_answer(case, step.question), answers)
     return samples
 
 
@@ -132,7 +135,7 @@ RULES: list[tuple[str, Rank, Settled]] = [
 ]
 
 
-def compare_rules(groups: list[tuple[str, list[KnownCase]]], mode: Mode) -> None:
+def compare_rules(groups: list[tuple[str, list[KnownCase]]], mode: Mode, screening: Screening) -> None:
     print()
     print("selection and stopping rules compared (no limit): asked after screening, verdict and urgency equal")
     original = engine.rank, engine.settled
@@ -141,7 +144,7 @@ def compare_rules(groups: list[tuple[str, list[KnownCase]]], mode: Mode) -> None
             engine.rank, engine.settled = rank, settled
             cells = []
             for label, cases in groups:
-                s = summarize(simulate(cases, mode=mode, max_questions=NO_LIMIT))
+                s = summarize(simulate(cases, mode=mode, max_questions=NO_LIMIT, screening=screening))
                 cells.append(f"{label}: +RF {s.mean_after_screening:5.2f}  equal {s.both_match:6.1%}")
             print(f"  {name:<44} " + "   ".join(cells))
     finally:
@@ -166,17 +169,22 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--mode", choices=["patient", "clinician"], default="clinician")
+    parser.add_argument(
+        "--screening", choices=["grouped", "single"], default="grouped", help="red-flag screening, in both orders"
+    )
     parser.add_argument("--rules", action="store_true", help="also compare the rules that were considered")
     args = parser.parse_args()
     mode: Mode = args.mode
+    screening: Screening = args.screening
 
     vignettes = vignette_cases(VIGNETTES)
     sampled = sample_cases(args.n, seed=args.seed)
     next_step({}, mode=mode)  # load and compile once before timing
-    latencies = choice_latencies(sampled[:200], mode)
+    latencies = choice_latencies(sampled[:200], mode, screening)
     ms = sorted(x * 1000 for x in latencies)
     print(
-        f"interview benchmark: {args.mode} mode, {args.n} sampled cases (seed {args.seed}), {len(vignettes)} vignettes"
+        f"interview benchmark: {args.mode} mode, {screening} red-flag screening, "
+        f"{args.n} sampled cases (seed {args.seed}), {len(vignettes)} vignettes"
     )
     print(
         f"time to choose the next question (full knowledge base, {len(ms)} choices): "
@@ -191,7 +199,7 @@ def main() -> None:
     for limit, name in ((DEFAULT_MAX_QUESTIONS, f"limit {DEFAULT_MAX_QUESTIONS}"), (NO_LIMIT, "no limit")):
         for label, cases in (("vignettes", vignettes), ("sampled", sampled)):
             results = {
-                order: summarize(simulate(cases, mode=mode, max_questions=limit, order=order))
+                order: summarize(simulate(cases, mode=mode, max_questions=limit, order=order, screening=screening))
                 for order in ("adaptive", "textbook")
             }
             print(row(f"{label}, {name}", results["adaptive"], results["textbook"]))
@@ -200,7 +208,7 @@ def main() -> None:
     print("the full-information verdict; v+urg: verdict and urgency both equal; ratio: textbook / adaptive questions.")
     print("Targets: ratio >= 2x with the verdict equal in >= 95% of cases.")
     if args.rules:
-        compare_rules([("vignettes", vignettes), ("sampled", sampled)], mode)
+        compare_rules([("vignettes", vignettes), ("sampled", sampled)], mode, screening)
 
 
 if __name__ == "__main__":

@@ -10,10 +10,18 @@ from typer.testing import CliRunner
 from spinetriage.assessment import assess
 from spinetriage.case_io import load_case
 from spinetriage.cli import app
-from spinetriage.interview.engine import red_flag_screening
+from spinetriage.interview import apply_answer, next_step
 from spinetriage.knowledge import KnowledgeBase
 
 runner = CliRunner()
+
+
+def screening_questions() -> int:
+    """How many questions red-flag screening takes in clinician mode when every answer is no."""
+    answers: dict[str, str] = {}
+    while (step := next_step(answers, mode="clinician")).question and step.question.red_flag_screening:
+        answers = apply_answer(step, "absent", answers)
+    return len(answers)
 
 
 def test_clinician_interview_saves_a_case_assess_accepts(tmp_path: Path, kb: KnowledgeBase) -> None:
@@ -29,7 +37,8 @@ def test_clinician_interview_saves_a_case_assess_accepts(tmp_path: Path, kb: Kno
 
 
 def test_patient_mode_shows_no_diagnosis_but_urgent_advice() -> None:
-    result = runner.invoke(app, ["interview", "--mode", "patient"], input="y\n" + "n\n" * 80)
+    # yes to the grouped first question, then yes to its first member (numbness around the bottom)
+    result = runner.invoke(app, ["interview", "--mode", "patient"], input="y\ny\n" + "n\n" * 80)
     assert result.exit_code == 0, result.output
     assert "Thank you" in result.output and "emergency" in result.output
     assert "Origin:" not in result.output and "%" not in result.output
@@ -37,13 +46,28 @@ def test_patient_mode_shows_no_diagnosis_but_urgent_advice() -> None:
 
 def test_back_and_dont_know(tmp_path: Path, kb: KnowledgeBase) -> None:
     out = tmp_path / "case.yaml"
-    # yes to the first question, then back, then don't know, then no throughout
-    keys = "y\nb\n?\n" + "n\n" * 80
+    # yes to the grouped first question, then back, then don't know to it and to its first
+    # member, then no throughout
+    keys = "y\nb\n?\n?\n" + "n\n" * 80
     result = runner.invoke(app, ["interview", "--mode", "patient", "--save", str(out)], input=keys)
     assert result.exit_code == 0, result.output
     case = load_case(str(out), kb)
     assert case.findings["saddle_anesthesia"].value == "unknown"
-    assert "don't know 1" in result.output
+    assert case.findings["urinary_retention"].value == "absent"
+    assert "don't know 2" in result.output
+
+
+def test_back_over_a_grouped_no_unsettles_its_members(tmp_path: Path, kb: KnowledgeBase) -> None:
+    out = tmp_path / "case.yaml"
+    # no to the grouped first question, back, then yes to it and yes to its first member
+    keys = "n\nb\ny\ny\n" + "n\n" * 80
+    result = runner.invoke(app, ["interview", "--mode", "patient", "--save", str(out)], input=keys)
+    assert result.exit_code == 0, result.output
+    case = load_case(str(out), kb)
+    assert case.findings["saddle_anesthesia"].value == "present"
+    # the clause is met, so its other members are not asked; the earlier "no" no longer settles them
+    assert "urinary_retention" not in case.findings and "bowel_dysfunction" not in case.findings
+    assert "emergency" in result.output
 
 
 def test_bad_setting_is_a_clear_error() -> None:
@@ -83,7 +107,7 @@ def test_simulate_bad_input_exits_2(tmp_path: Path) -> None:
 
 def test_interview_shows_implied_answers_and_saves_them(tmp_path: Path, kb: KnowledgeBase) -> None:
     out = tmp_path / "case.yaml"
-    screening = len(red_flag_screening(kb))
+    screening = screening_questions()
     # no to all screening questions, then yes to every question: a present broad-based gait implies
     # a gait disturbance, or clonus implies brisk leg reflexes, whichever is asked
     keys = "n\n" * screening + "y\n" * 80

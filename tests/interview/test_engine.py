@@ -13,8 +13,9 @@ from spinetriage.assessment import assess
 from spinetriage.assessment.assess import default_model
 from spinetriage.engine.posterior import Patient
 from spinetriage.errors import InputError
-from spinetriage.interview import Step, next_step
+from spinetriage.interview import Question, Step, apply_answer, next_step
 from spinetriage.interview.engine import KINDS, build_case, red_flag_screening, settled_answers
+from spinetriage.interview.screening import group_answer, screening_groups
 from spinetriage.interview.selection import MIN_PROBABILITY, candidates, evaluate, rank
 from spinetriage.knowledge import KnowledgeBase
 from spinetriage.vocab import FindingKind, Origin, Status
@@ -22,55 +23,75 @@ from spinetriage.vocab import FindingKind, Origin, Status
 Answerer = Callable[[str], str]
 
 
-def run(mode: str, answer: Answerer, **kwargs: object) -> tuple[list[str], Step, dict[str, str]]:
+def reply(question: Question, answer: Answerer) -> str:
+    """The answer someone answering ``answer(finding)`` gives: for a grouped question, yes if a
+    member is yes, no if every member is no, else don't know (as the simulation answers)."""
+    if question.group is None:
+        return answer(question.finding)
+    return group_answer(question.findings, {f: Status(answer(f)) for f in question.findings}).value
+
+
+def interview(mode: str, answer: Answerer, **kwargs: object) -> tuple[list[Question], Step, dict[str, str]]:
     answers: dict[str, str] = {}
-    asked: list[str] = []
+    asked: list[Question] = []
     for _ in range(200):
         step = next_step(answers, mode=mode, **kwargs)  # type: ignore[arg-type]
         if step.done:
             return asked, step, answers
         assert step.question is not None
-        asked.append(step.question.finding)
-        answers[step.question.finding] = answer(step.question.finding)
+        asked.append(step.question)
+        answers = apply_answer(step, reply(step.question, answer), answers)
     raise AssertionError("interview did not stop")
+
+
+def run(mode: str, answer: Answerer, **kwargs: object) -> tuple[list[str], Step, dict[str, str]]:
+    """The keys asked (a finding, or a grouped question's key), the last step and the answers."""
+    asked, step, answers = interview(mode, answer, **kwargs)
+    return [q.finding for q in asked], step, answers
 
 
 def all_no(_: str) -> str:
     return "absent"
 
 
+@pytest.mark.parametrize("screening", ["grouped", "single"])
 @pytest.mark.parametrize("mode", ["patient", "clinician"])
-def test_red_flags_asked_first_in_file_order(mode: str, kb: KnowledgeBase) -> None:
-    answers: dict[str, str] = {}
-    flags: list[bool] = []
-    asked: list[str] = []
-    while (step := next_step(answers, mode=mode)).question is not None:  # type: ignore[arg-type]
-        flags.append(step.question.red_flag_screening)
-        asked.append(step.question.finding)
-        answers[step.question.finding] = "absent"
-    screening = red_flag_screening(kb)
+def test_red_flags_asked_first_in_file_order(mode: str, screening: str, kb: KnowledgeBase) -> None:
+    asked, _, _ = interview(mode, all_no, screening=screening)
+    flags = [q.red_flag_screening for q in asked]
+    order = red_flag_screening(kb)
     n = flags.index(False)
     assert not any(flags[n:]), "every screening question comes before any other"
-    first = asked[:n]
-    assert set(first) <= set(screening)
-    assert first == sorted(first, key=screening.index)
+    first = [f for q in asked[:n] for f in q.findings]
+    assert set(first) <= set(order)
+    assert first == sorted(first, key=order.index)
     assert {"saddle_anesthesia", "fever", "history_of_cancer", "trauma", "rapid_progression"} <= set(first)
+    grouped = [q for q in asked[:n] if q.group is not None]
+    assert bool(grouped) == (screening == "grouped")
+    assert all(len(q.findings) > 1 and q.finding == q.group for q in grouped)
+    assert all(len(q.findings) == 1 for q in asked[n:])
 
 
 def test_screening_questions_say_so(kb: KnowledgeBase) -> None:
     step = next_step({}, mode="clinician")
     assert step.question is not None and step.question.red_flag_screening
-    assert step.question.finding == red_flag_screening(kb)[0]
+    first = kb.red_flags["cauda_equina_syndrome"].when[0].any_present
+    assert step.question.findings == tuple(first) and step.question.group == step.question.finding
+    assert all(kb.findings[f].label in step.question.text for f in first[:1])
     assert "red-flag" in step.question.reason
+    single = next_step({}, mode="clinician", screening="single").question
+    assert single is not None and single.finding == red_flag_screening(kb)[0] and single.group is None
     patient = next_step({}, mode="patient").question
     assert patient is not None and patient.red_flag_screening and "urgent" not in patient.reason
 
 
-def test_flag_that_cannot_fire_is_not_screened_further() -> None:
-    asked, _, _ = run("patient", all_no)
+@pytest.mark.parametrize("screening", ["grouped", "single"])
+def test_flag_that_cannot_fire_is_not_screened_further(screening: str) -> None:
+    asked, _, _ = interview("patient", all_no, screening=screening)
+    position = {f: i for i, q in enumerate(asked) for f in q.findings}
     # urinary_incontinence absent: the incontinence flag cannot fire, so its other
     # clauses are not screened (they may still be asked later, by impact)
-    assert asked.index("low_back_pain") > asked.index("falls")
+    assert position["low_back_pain"] > position["falls"]
 
 
 @pytest.mark.parametrize("mode", ["patient", "clinician"])
@@ -91,7 +112,7 @@ def test_unknown_counts_as_asked() -> None:
 def test_question_limit_stops(kb: KnowledgeBase) -> None:
     _, step, answers = run("clinician", all_no, max_questions=2)
     assert "limit" in step.stop_reason
-    screened = set(red_flag_screening(kb))
+    screened = set(red_flag_screening(kb)) | set(screening_groups(kb))
     assert sum(1 for f in answers if f not in screened) == 2
 
 
@@ -132,7 +153,9 @@ def test_patient_mode_says_nothing_diagnostic(kb: KnowledgeBase) -> None:
             assert not any(o.value in text for o in Origin if o is not Origin.UNDETERMINED), text
         if step.question is None:
             break
-        answers[step.question.finding] = "present" if step.question.finding == "sciatica" else "absent"
+        answers = apply_answer(
+            step, reply(step.question, lambda f: "present" if f == "sciatica" else "absent"), answers
+        )
 
 
 def test_step_is_json_friendly() -> None:
@@ -165,16 +188,88 @@ def test_going_back_restores_the_earlier_step() -> None:
     assert next_step(answers, mode="patient") == before
 
 
+def test_going_back_over_a_grouped_no_unsettles_every_member(kb: KnowledgeBase) -> None:
+    first = next_step({}, mode="patient")
+    assert first.question is not None and first.question.group is not None
+    answers = apply_answer(first, "absent", {})
+    settled, _ = settled_answers(kb, answers)
+    assert all(settled[f] is Status.ABSENT for f in first.question.findings)
+    assert next_step(answers, mode="patient") != first
+    back = dict(list(answers.items())[:-1])  # "go back": drop the last answer
+    assert back == {}
+    restored, _ = settled_answers(kb, back)
+    assert not set(first.question.findings) & set(restored)
+    assert next_step(back, mode="patient") == first
+
+
+def test_grouped_no_settles_all_members_in_one_question(kb: KnowledgeBase) -> None:
+    step = next_step({}, mode="clinician")
+    assert step.question is not None and len(step.question.findings) == 3
+    answers = apply_answer(step, "absent", {})
+    after = next_step(answers, mode="clinician")
+    assert after.asked == 1 and after.question is not None
+    assert not set(after.question.findings) & set(step.question.findings)
+    case = build_case(answers)
+    assert {f: case.findings[f] for f in step.question.findings} == dict.fromkeys(step.question.findings, Status.ABSENT)
+
+
+@pytest.mark.parametrize("status", ["present", "unknown"])
+def test_grouped_yes_or_dont_know_asks_each_member_next(status: str, kb: KnowledgeBase) -> None:
+    step = next_step({}, mode="patient")
+    assert step.question is not None
+    members = step.question.findings
+    answers = apply_answer(step, status, {})
+    asked = []
+    for _ in members:
+        follow = next_step(answers, mode="patient")
+        assert follow.question is not None and follow.question.group is None and follow.question.red_flag_screening
+        assert follow.question.text == kb.findings[follow.question.finding].patient_question
+        asked.append(follow.question.finding)
+        answers = apply_answer(follow, "absent", answers)
+    assert tuple(asked) == members
+    assert next_step(answers, mode="patient").question not in (None, step.question)
+    assert build_case(answers).findings[members[0]] is Status.ABSENT
+
+
+def test_a_present_member_after_a_grouped_yes_fires_the_red_flag() -> None:
+    step = next_step({}, mode="patient")
+    answers = apply_answer(step, "present", {})
+    assert next_step(answers, mode="patient").urgent_advice is None  # a yes alone names no finding
+    member = next_step(answers, mode="patient")
+    assert member.question is not None and member.question.finding == "saddle_anesthesia"
+    answers = apply_answer(member, "present", answers)
+    after = next_step(answers, mode="patient")
+    assert after.urgent_advice and "emergency" in after.urgent_advice
+    assessment = assess(build_case(answers))
+    assert assessment.urgency.value == "emergency"
+    assert any(f.id == "cauda_equina_syndrome" for f in assessment.red_flags)
+
+
+def test_apply_answer_checks_its_input() -> None:
+    step = next_step({}, mode="patient")
+    with pytest.raises(InputError) as error:
+        apply_answer(step, "maybe", {})
+    assert error.value.field == "answer"
+    done = next_step(
+        dict.fromkeys(red_flag_screening(default_model().knowledge), "absent"), mode="patient", max_questions=0
+    )
+    assert done.question is None
+    with pytest.raises(InputError):
+        apply_answer(done, "absent", {})
+    again = apply_answer(step, "unknown", apply_answer(step, "absent", {"fever": "absent"}))
+    assert list(again.items()) == [("fever", "absent"), (step.question.finding, "unknown")]  # type: ignore[union-attr]
+
+
 @pytest.mark.parametrize("value", ["absent", "present", "unknown"])
 def test_patient_mode_asks_only_history(value: str, kb: KnowledgeBase) -> None:
-    asked, step, _ = run("patient", lambda _: value)
-    assert all(kb.findings[f].kind is FindingKind.HISTORY for f in asked)
+    asked, step, _ = interview("patient", lambda _: value)
+    assert all(kb.findings[f].kind is FindingKind.HISTORY for q in asked for f in q.findings)
     assert step.assessment is None
 
 
 def test_clinician_mode_asks_exam_signs_with_elicitation(kb: KnowledgeBase) -> None:
     asked, _, _ = run("clinician", all_no)
-    exams = [f for f in asked if kb.findings[f].kind is FindingKind.EXAM]
+    exams = [f for f in asked if f in kb.findings and kb.findings[f].kind is FindingKind.EXAM]
     assert exams
     answers = {f: "absent" for f in asked[: asked.index(exams[0])]}
     step = next_step(answers, mode="clinician")
@@ -242,6 +337,7 @@ def test_any_answers_give_a_fresh_deterministic_question(data: st.DataObject) ->
     assert not implied & set(answers)
     if step.question is not None:
         assert step.question.finding not in answers and step.question.finding not in implied
-        assert kb.findings[step.question.finding].kind in KINDS[mode]
+        assert all(kb.findings[f].kind in KINDS[mode] for f in step.question.findings)
+        assert not set(step.question.findings) & (set(answers) | implied)
     else:
         assert step.stop is not None and step.stop_reason

@@ -15,6 +15,7 @@ def test_exported_members() -> None:
         "Outcome",
         "Question",
         "Step",
+        "apply_answer",
         "build_case",
         "next_step",
         "sample_cases",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from spinetriage.interview.readability import JARGON, fk_grade, jargon_in, syllables
+from spinetriage.interview.screening import group_text, screening_groups, short_phrase
 from spinetriage.knowledge import KnowledgeBase, default_knowledge
 from spinetriage.vocab import FindingKind
 
@@ -47,9 +48,34 @@ def test_every_patient_question_is_plain(finding: str, question: str) -> None:
 
 
 def test_patient_mode_asks_only_questions_with_plain_text(kb: KnowledgeBase) -> None:
-    from spinetriage.interview import next_step
+    from spinetriage.interview import apply_answer, next_step
 
     answers: dict[str, str] = {}
+    grouped = 0
     while (step := next_step(answers, mode="patient")).question is not None:
-        assert step.question.text == kb.findings[step.question.finding].patient_question
-        answers[step.question.finding] = "present" if len(answers) % 3 == 0 else "absent"
+        question = step.question
+        if question.group is None:
+            assert question.text == kb.findings[question.finding].patient_question
+        else:
+            grouped += 1
+            assert_plain(question.text)
+            assert all(short_phrase(kb, f) in question.text for f in question.findings)
+        answers = apply_answer(step, "present" if len(answers) % 3 == 0 else "absent", answers)
+    assert grouped
+
+
+def assert_plain(text: str) -> None:
+    assert fk_grade(text) <= MAX_GRADE, f"grade {fk_grade(text):.1f}: {text}"
+    assert jargon_in(text) == [], f"jargon {jargon_in(text)}: {text}"
+
+
+def test_every_grouped_screening_question_is_plain(kb: KnowledgeBase) -> None:
+    """Each clause's grouped question, and each shorter group left after some members are answered."""
+    groups = screening_groups(kb).values()
+    assert groups
+    for group in groups:
+        for size in range(2, len(group.members) + 1):
+            for start in range(len(group.members) - size + 1):
+                assert_plain(group_text(kb, group.members[start : start + size], "patient"))
+        for member in group.members:
+            assert_plain(short_phrase(kb, member))

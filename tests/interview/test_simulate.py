@@ -15,6 +15,7 @@ from spinetriage.interview import KnownCase, build_case, next_step, sample_cases
 from spinetriage.interview.engine import red_flag_screening
 from spinetriage.interview.implications import default_rules
 from spinetriage.interview.predictive import finding_models, p_present
+from spinetriage.interview.screening import screening_groups
 from spinetriage.knowledge import KnowledgeBase
 from spinetriage.vocab import FindingKind, Status
 
@@ -61,11 +62,22 @@ def test_bad_sampling_input_is_named() -> None:
     assert setting.value.field == "setting" and "primary_care" in str(setting.value.allowed)
 
 
-def replay(case: KnownCase, mode: str, max_questions: int) -> dict[str, str]:
+def replay(case: KnownCase, mode: str, max_questions: int, screening: str = "grouped") -> dict[str, str]:
+    """The interview by hand: a grouped question is answered yes if the case knows a member present,
+    no if it knows every member absent, else don't know; any other question with what it knows."""
     answers: dict[str, str] = {}
     sex = case.sex.value if case.sex else None
-    while (step := next_step(answers, mode=mode, age=case.age, sex=sex, max_questions=max_questions)).question:  # type: ignore[arg-type]
-        answers[step.question.finding] = case.findings.get(step.question.finding, Status.UNKNOWN).value
+    options = {"mode": mode, "age": case.age, "sex": sex, "max_questions": max_questions, "screening": screening}
+    while (step := next_step(answers, **options)).question:  # type: ignore[arg-type]
+        known = [case.findings.get(f, Status.UNKNOWN) for f in step.question.findings]
+        if Status.PRESENT in known:
+            status = Status.PRESENT
+        elif all(k is Status.ABSENT for k in known):
+            status = Status.ABSENT
+        else:
+            status = Status.UNKNOWN
+        assert len(known) == 1 or step.question.group is not None
+        answers[step.question.finding] = status.value
     return answers
 
 
@@ -74,7 +86,7 @@ def test_simulated_counts_and_matches_are_right(mode: str, kb: KnowledgeBase) ->
     limit = 4
     cases = sample_cases(12, seed=3) + vignette_cases(VIGNETTES)[:3]
     outcomes = simulate(cases, mode=mode, max_questions=limit)  # type: ignore[arg-type]
-    screening = set(red_flag_screening(kb))
+    screening = set(red_flag_screening(kb)) | set(screening_groups(kb))
     assert [o.case for o in outcomes] == [c.id for c in cases]
     for case, outcome in zip(cases, outcomes, strict=True):
         answers = replay(case, mode, limit)
@@ -117,3 +129,24 @@ def test_bad_vignette_files_are_named(tmp_path: Path) -> None:
     bad.write_text("{not: a list}\n", encoding="utf-8")
     with pytest.raises(InputError, match="list"):
         vignette_cases(bad)
+
+
+def test_a_grouped_question_counts_as_one(kb: KnowledgeBase) -> None:
+    screened = set(red_flag_screening(kb)) | set(screening_groups(kb))
+    cases = sample_cases(8, seed=5)
+    grouped = simulate(cases, max_questions=3)
+    single = simulate(cases, max_questions=3, screening="single")
+    for case, g, s in zip(cases, grouped, single, strict=True):
+        answers = replay(case, "clinician", 3)
+        assert g.questions == len(answers)  # one key per question, whatever a grouped "no" settled
+        assert g.screening_questions == sum(1 for f in answers if f in screened)
+        # a grouped "yes" or "don't know" costs one question more than asking its members alone
+        opened = sum(1 for f, v in answers.items() if f in screening_groups(kb) and v != "absent")
+        assert g.screening_questions <= s.screening_questions + opened
+        assert len(replay(case, "clinician", 3, "single")) == s.questions
+
+    # a case that knows every screening finding is absent: one question per grouped clause
+    clear = KnownCase("clear", dict.fromkeys(red_flag_screening(kb), Status.ABSENT))
+    (g,), (s,) = simulate([clear], max_questions=0), simulate([clear], max_questions=0, screening="single")
+    assert s.screening_questions == s.questions > g.questions == g.screening_questions
+    assert g.questions == len(replay(clear, "clinician", 0))

@@ -7,7 +7,7 @@ from starlette.datastructures import FormData
 
 from spinetriage.errors import InputError
 from spinetriage.knowledge import KnowledgeBase
-from spinetriage.web.interview_state import InterviewState, read_state
+from spinetriage.web.interview_state import InterviewState, read_state, summary
 
 
 def test_hidden_fields_round_trip_in_order(kb: KnowledgeBase) -> None:
@@ -67,3 +67,16 @@ def test_answers_the_interview_could_not_have_asked_are_refused(
 def test_a_clinician_interview_may_record_examination_signs(kb: KnowledgeBase) -> None:
     state = read_state(FormData([("a", "hoffmann_sign=present")]), kb, questionnaire=False)
     assert state.answers == {"hoffmann_sign": "present"}
+
+
+def test_a_grouped_screening_answer_is_state_in_both_wordings(kb: KnowledgeBase) -> None:
+    for questionnaire in (True, False):
+        fields = [("a", "screen_cauda_equina_syndrome_1=absent"), ("a", "fever=present")]
+        state = read_state(FormData(fields), kb, questionnaire=questionnaire)
+        assert list(state.answers) == ["screen_cauda_equina_syndrome_1", "fever"]
+        assert read_state(FormData(state.hidden()), kb, questionnaire=questionnaire) == state
+    with pytest.raises(InputError) as error:
+        read_state(FormData([("a", "screen_no_such_flag_1=absent")]), kb, questionnaire=False)
+    assert error.value.field == "answers.screen_no_such_flag_1"
+    rows = summary(kb, {"screen_cauda_equina_syndrome_1": "absent"}, plain=True)
+    assert rows[0][1:] == ("No", "absent") and "bottom" in rows[0][0]

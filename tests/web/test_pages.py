@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from spinetriage import assess
 from spinetriage.case import parse_case
+from spinetriage.interview.engine import question_text
 from spinetriage.knowledge import default_knowledge
 from spinetriage.web.assess_form import examples
 
@@ -135,7 +136,8 @@ def test_unknown_assessment_is_a_404_page(client: TestClient) -> None:
 
 
 def _questionnaire(client: TestClient, first: str, rest: str, label: str) -> Any:
-    """Answer the patient questionnaire to its end through the forms, then send it."""
+    """Answer the patient questionnaire to its end through the forms, then send it: ``first`` to the
+    first two questions (the grouped first red-flag question and, after a yes, its first member)."""
     state: dict[str, Any] = {"csrf_token": csrf(client, "/questionnaire"), "age": "70", "label": label}
     page = client.post("/questionnaire/step", data=state).text
     for turn in range(80):
@@ -144,7 +146,7 @@ def _questionnaire(client: TestClient, first: str, rest: str, label: str) -> Any
         if match is None:
             break
         answers = re.findall(r'name="a" value="([a-z0-9_]+=[a-z]+)"', page)
-        action = first if turn == 0 else rest
+        action = first if turn < 2 else rest
         page = client.post(
             "/questionnaire/step", data={**state, "a": answers, "finding": match.group(1), "action": action}
         ).text
@@ -229,6 +231,35 @@ def test_interview_back_removes_the_last_answer(client: TestClient) -> None:
     assert 'name="a"' not in back
 
 
+def test_a_grouped_no_settles_its_members_and_going_back_unsettles_them(client: TestClient) -> None:
+    token = csrf(client, "/interview")
+    first = client.post("/interview/step", data={"csrf_token": token, "label": "grouped"}).text
+    group = re.search(r'name="finding" value="([a-z0-9_]+)"', first)
+    assert group and group.group(1).startswith("screen_")
+    members = ("saddle_anesthesia", "urinary_retention", "bowel_dysfunction")
+    answered = client.post(
+        "/interview/step", data={"csrf_token": token, "label": "grouped", "finding": group.group(1), "action": "absent"}
+    ).text
+    hidden = re.findall(r'name="a" value="([^"]+)"', answered)
+    assert hidden == [f"{group.group(1)}=absent"]  # one question, one answer
+    assert "Answers so far (1)" in answered and "Saddle anaesthesia" in answered
+    saved = client.post(
+        "/interview/finish", data={"csrf_token": token, "label": "grouped", "a": hidden}, follow_redirects=False
+    )
+    record = stored(client, saved.headers["location"])
+    assert {f: record["case"]["findings"].get(f) for f in members} == dict.fromkeys(members, "absent")
+    back = client.post("/interview/step", data={"csrf_token": token, "a": hidden, "action": "back"}).text
+    assert 'name="a"' not in back and f'name="finding" value="{group.group(1)}"' in back
+    yes = client.post("/interview/step", data={"csrf_token": token, "finding": group.group(1), "action": "present"})
+    assert f'name="finding" value="{members[0]}"' in yes.text  # a yes asks each member in turn
+
+
+def test_an_answer_to_a_question_not_asked_is_refused(client: TestClient) -> None:
+    token = csrf(client, "/interview")
+    wrong = client.post("/interview/step", data={"csrf_token": token, "finding": "fever", "action": "absent"})
+    assert wrong.status_code == 422 and "<strong>finding</strong>" in wrong.text
+
+
 def test_history_search_filters_by_label(client: TestClient) -> None:
     submit(client, {**MYELOPATHY, "label": "alpha case"})
     submit(client, {**MYELOPATHY, "label": "beta case"})
@@ -272,8 +303,9 @@ def test_interview_in_plain_wording_asks_the_patients_questions(client: TestClie
     page = client.post("/interview/step", data={"csrf_token": token, "wording": "patient"}).text
     asked = re.search(r'name="finding" value="([a-z0-9_]+)"', page)
     assert asked
-    question = kb.findings[asked.group(1)].patient_question
-    assert question and question.replace("'", "&#39;") in page
+    question = question_text(kb, asked.group(1), "patient")
+    assert question.startswith("Is any of these") and kb.findings["saddle_anesthesia"].patient_question not in question
+    assert question.replace("'", "&#39;") in page
     assert 'name="wording" value="patient"' in page  # the choice travels with the state
     bad = client.post("/interview/step", data={"csrf_token": token, "wording": "loud"})
     assert bad.status_code == 422 and "<strong>wording</strong>" in bad.text

@@ -1,6 +1,6 @@
 """Adaptive interview: the next best question, one answer at a time, and its simulation."""
 
-from spinetriage.interview.engine import Question, Step, build_case, next_step
+from spinetriage.interview.engine import Question, Step, apply_answer, build_case, next_step
 from spinetriage.interview.implications import Implied
 from spinetriage.interview.simulate import KnownCase, Outcome, sample_cases, simulate, summarize, vignette_cases
 
@@ -10,6 +10,7 @@ __all__ = [
     "Outcome",
     "Question",
     "Step",
+    "apply_answer",
     "build_case",
     "next_step",
     "sample_cases",

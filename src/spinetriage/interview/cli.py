@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from spinetriage.assessment.assess import DEFAULT_SETTING, default_model
-from spinetriage.interview.engine import DEFAULT_MAX_QUESTIONS, Step, build_case, next_step
+from spinetriage.interview.engine import DEFAULT_MAX_QUESTIONS, Step, apply_answer, build_case, next_step
 from spinetriage.interview.implications import Implied
 from spinetriage.interview.simulate import (
     DEFAULT_N,
@@ -43,6 +43,11 @@ class Mode(StrEnum):
 class Order(StrEnum):
     adaptive = "adaptive"
     textbook = "textbook"
+
+
+class Screening(StrEnum):
+    grouped = "grouped"
+    single = "single"
 
 
 def summary(answers: dict[str, Status], implied: tuple[Implied, ...] = ()) -> str:
@@ -108,7 +113,8 @@ def run_interview(
             if answers:
                 answers.pop(next(reversed(answers)))
             continue
-        answers[step.question.finding] = ANSWERS[choice]
+        given = apply_answer(step, ANSWERS[choice], answers)
+        answers = {f: Status(s) for f, s in given.items()}
 
 
 STOP_SHORT = {
@@ -191,6 +197,9 @@ def register(app: typer.Typer) -> None:
         order: Annotated[Order, typer.Option(help="adaptive, or the fixed textbook order to compare.")] = (
             Order.adaptive
         ),
+        screening: Annotated[
+            Screening, typer.Option(help="Red-flag screening: one question per red-flag clause, or per finding.")
+        ] = Screening.grouped,
         vignettes: Annotated[
             Path | None, typer.Option(help="Vignette file (default: the dev vignettes of a source checkout).")
         ] = None,
@@ -227,6 +236,7 @@ def register(app: typer.Typer) -> None:
                         setting=setting,
                         max_questions=max_questions,
                         order=order.value,
+                        screening=screening.value,
                         progress=lambda: bar.advance(task),
                     )
                 )
@@ -235,6 +245,7 @@ def register(app: typer.Typer) -> None:
             document = {
                 "mode": mode.value,
                 "order": order.value,
+                "screening": screening.value,
                 "setting": setting,
                 "seed": seed,
                 "max_questions": max_questions,
@@ -250,7 +261,9 @@ def register(app: typer.Typer) -> None:
         if shown:
             title = "Sampled cases" if show_all else "Sampled cases whose verdict or urgency differs"
             console.print(_outcome_table(shown, title))
-        table = Table(title=f"Summary ({mode.value} mode, {order.value} order, seed {seed})")
+        table = Table(
+            title=f"Summary ({mode.value} mode, {order.value} order, {screening.value} screening, seed {seed})"
+        )
         for column in ("cases", "n", "asked", "+RF", "verdict ok", "urgency ok", "both ok"):
             table.add_column(column, justify="left" if column == "cases" else "right")
         for name, s in summaries.items():

@@ -8,7 +8,10 @@ Order of questions:
    answered and none present) or the clause is already satisfied by a present
    finding: their answers could not change whether that flag fires. Screening is
    a safety step, so it is always completed and is not counted against
-   ``max_questions``.
+   ``max_questions``. By default (``screening="grouped"``) a clause with two or more
+   open findings is asked as one grouped question whose answer key is the group's
+   (:mod:`spinetriage.interview.screening`): "no" settles them all absent, "yes" or
+   "don't know" asks each in turn. ``screening="single"`` asks each finding on its own.
 2. Then the question most likely to change the decision (origin verdict or urgency),
    then most likely to move the origin probabilities meaningfully
    (:mod:`spinetriage.interview.selection`), restricted to history items in patient
@@ -40,6 +43,14 @@ from spinetriage.engine.model import CompiledModel
 from spinetriage.engine.posterior import Patient
 from spinetriage.errors import InputError
 from spinetriage.interview.implications import Implied, apply_implications, default_rules
+from spinetriage.interview.screening import (
+    CLINICIAN_NOTE,
+    Screening,
+    clause_id,
+    group_text,
+    screening_groups,
+    settle_groups,
+)
 from spinetriage.interview.selection import (
     MIN_MOVE,
     MIN_PROBABILITY,
@@ -82,10 +93,19 @@ PATIENT_STOP = {
 
 @dataclass(frozen=True, slots=True)
 class Question:
+    """What to ask. ``finding`` is the answer's key: a finding, or for a grouped screening
+    question the group's key (``group``), whose member findings are ``findings``."""
+
     finding: str
     text: str
     reason: str
     red_flag_screening: bool
+    findings: tuple[str, ...] = ()
+    group: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.findings:
+            object.__setattr__(self, "findings", (self.finding,))
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,25 +148,46 @@ def red_flag_screening(kb: KnowledgeBase) -> list[str]:
     return seen
 
 
-def _screening_needed(kb: KnowledgeBase, answers: Mapping[str, Status]) -> list[tuple[str, str]]:
-    """Unanswered screening findings whose answer could still decide a flag, with that flag."""
-    needed: list[tuple[str, str]] = []
+@dataclass(frozen=True, slots=True)
+class _Needed:
+    """A clause still to screen: its key, its flag's label and its open findings not listed earlier."""
+
+    clause: str
+    flag: str
+    findings: tuple[str, ...]
+
+
+def _screening_needed(kb: KnowledgeBase, answers: Mapping[str, Status]) -> list[_Needed]:
+    """Clauses with unanswered findings whose answers could still decide a flag, in file order."""
+    needed: list[_Needed] = []
     listed: set[str] = set()
     for flag in kb.red_flags.values():
-        for clause in flag.when:
+        for index, clause in enumerate(flag.when):
             if any(answers.get(f) is Status.PRESENT for f in clause.any_present):
                 continue
             history = [f for f in clause.any_present if kb.findings[f].kind is FindingKind.HISTORY]
             open_ = [f for f in history if f not in answers]
-            for finding in open_:
-                if finding not in listed:
-                    listed.add(finding)
-                    needed.append((finding, flag.label))
+            new = tuple(f for f in open_ if f not in listed)
+            listed.update(new)
+            if new:
+                needed.append(_Needed(clause_id(flag.id, index), flag.label, new))
             if not open_ and len(history) == len(clause.any_present):
                 break  # this clause can no longer be met, so the flag cannot fire
-    order = {f: i for i, f in enumerate(red_flag_screening(kb))}
-    needed.sort(key=lambda item: order[item[0]])
     return needed
+
+
+def _single_order(kb: KnowledgeBase, needed: list[_Needed]) -> list[tuple[str, str]]:
+    """One finding at a time, in the order each is first named in ``red_flags.yaml``."""
+    order = {f: i for i, f in enumerate(red_flag_screening(kb))}
+    return sorted(((f, n.flag) for n in needed for f in n.findings), key=lambda item: order[item[0]])
+
+
+def question_text(kb: KnowledgeBase, key: str, mode: Mode) -> str:
+    """The words of the question answered under ``key`` (a finding or a screening group)."""
+    groups = screening_groups(kb)
+    if key in groups:
+        return group_text(kb, groups[key].members, mode)
+    return _question_text(kb, key, mode)
 
 
 def _question_text(kb: KnowledgeBase, finding: str, mode: Mode) -> str:
@@ -166,15 +207,52 @@ def urgent_advice(kb: KnowledgeBase, answers: Mapping[str, Status]) -> str | Non
 
 
 def parse_answers(kb: KnowledgeBase, answers: Mapping[str, str | Status]) -> dict[str, Status]:
+    """Every answer checked: a finding or a screening group's key, and a status."""
+    groups = screening_groups(kb)
     parsed: dict[str, Status] = {}
     for finding, value in answers.items():
-        if finding not in kb.findings:
+        if finding not in kb.findings and finding not in groups:
             raise InputError(f"answers.{_bounded(finding)}", "unknown finding identifier")
         try:
             parsed[finding] = Status(value)
         except ValueError:
             raise InputError(f"answers.{finding}", "status not in the vocabulary", "present, absent, unknown") from None
     return parsed
+
+
+def _settle(
+    kb: KnowledgeBase, parsed: Mapping[str, Status]
+) -> tuple[dict[str, Status], dict[str, Status], list[Implied]]:
+    """The findings given (grouped "no" answers spread over their open members), the evidence with
+    every implied finding added, and the implied findings on their own."""
+    groups = screening_groups(kb)
+    rules = default_rules(kb)
+    given = {f: s for f, s in parsed.items() if f not in groups}
+    evidence, implied = apply_implications(given, rules)
+    spread = settle_groups(evidence, {g: s for g, s in parsed.items() if g in groups}, groups)
+    if spread:
+        given = {**given, **spread}
+        evidence, implied = apply_implications(given, rules)
+    return given, evidence, implied
+
+
+def apply_answer(asked: Step | Question, status: str | Status, answers: Mapping[str, str | Status]) -> dict[str, str]:
+    """The answers with ``status`` given to the question ``asked`` (the one every caller uses).
+
+    The answer is stored under the question's key, last, so "go back" (drop the last answer)
+    undoes it whole: for a grouped screening question a "no" settles all its members absent
+    and going back un-settles them all.
+    """
+    question = asked.question if isinstance(asked, Step) else asked
+    if question is None:
+        raise InputError("question", "the interview has ended, so there is no question to answer")
+    try:
+        value = Status(status)
+    except ValueError:
+        raise InputError("answer", "status not in the vocabulary", "present, absent, unknown") from None
+    out = {k: Status(v).value for k, v in answers.items() if k != question.finding}
+    out[question.finding] = value.value
+    return out
 
 
 def _bounded(key: str, limit: int = 60) -> str:
@@ -185,7 +263,8 @@ def _bounded(key: str, limit: int = 60) -> str:
 
 def settled_answers(kb: KnowledgeBase, answers: Mapping[str, str | Status]) -> tuple[dict[str, Status], list[Implied]]:
     """The answers with every finding they imply added, and the implied findings on their own."""
-    return apply_implications(parse_answers(kb, answers), default_rules(kb))
+    _, evidence, implied = _settle(kb, parse_answers(kb, answers))
+    return evidence, implied
 
 
 def build_case(
@@ -227,41 +306,58 @@ def next_step(
     setting: str = DEFAULT_SETTING,
     max_questions: int = DEFAULT_MAX_QUESTIONS,
     order: Order = "adaptive",
+    screening: Screening = "grouped",
 ) -> Step:
     """The next question given the answers so far, or the end with the reason it stopped.
 
-    ``answers`` maps finding identifiers to ``present``, ``absent`` or ``unknown``.
-    ``order="textbook"`` asks in the fixed textbook order instead (for comparison only).
+    ``answers`` maps finding identifiers (or a grouped question's key) to ``present``,
+    ``absent`` or ``unknown``; :func:`apply_answer` adds one.
+    ``order="textbook"`` asks in the fixed textbook order instead (for comparison only);
+    ``screening="single"`` screens one finding per question.
     """
     if mode not in KINDS:
         raise InputError("mode", "unknown mode", "patient, clinician")
     if order not in ("adaptive", "textbook"):
         raise InputError("order", "unknown order", "adaptive, textbook")
+    if screening not in ("grouped", "single"):
+        raise InputError("screening", "unknown screening", "grouped, single")
     if max_questions < 0:
         raise InputError("max_questions", "must not be negative", "0 or more")
     model = model_for(setting)
     kb = model.knowledge
     patient_sex = _sex(sex)
-    given = parse_answers(kb, answers)
-    evidence, implied = apply_implications(given, default_rules(kb))
+    parsed = parse_answers(kb, answers)
+    _, evidence, implied = _settle(kb, parsed)
     advice = urgent_advice(kb, evidence) if mode == "patient" else None
-    screening = set(red_flag_screening(kb))
-    asked_by_choice = sum(1 for f in given if f not in screening)
+    screened = set(red_flag_screening(kb))
+    groups = screening_groups(kb)
+    asked_by_choice = sum(1 for f in parsed if f not in screened and f not in groups)
 
     def ask(finding: str, reason: str, screening_question: bool) -> Step:
         question = Question(finding, _question_text(kb, finding, mode), reason, screening_question)
-        return Step(question, False, "", len(given), advice, None, None, tuple(implied))
+        return Step(question, False, "", len(parsed), advice, None, None, tuple(implied))
 
     def stop(code: StopCode, reason: str) -> Step:
         assessment = None
         if mode == "clinician":
             assessment = assess(Case(age=age, sex=patient_sex, setting=setting, findings=evidence))
         text = PATIENT_STOP[code] if mode == "patient" else reason
-        return Step(None, True, text, len(given), advice, assessment, code, tuple(implied))
+        return Step(None, True, text, len(parsed), advice, assessment, code, tuple(implied))
 
     needed = _screening_needed(kb, evidence)
     if needed:
-        finding, flag = needed[0]
+        if screening == "single":
+            finding, flag = _single_order(kb, needed)[0]
+        else:
+            first = needed[0]
+            finding, flag = first.findings[0], first.flag
+            if len(first.findings) > 1 and first.clause in groups and first.clause not in parsed:
+                reason = (
+                    PATIENT_SCREENING_REASON if mode == "patient" else f"red-flag screening ({flag}; {CLINICIAN_NOTE})"
+                )
+                text = group_text(kb, first.findings, mode)
+                question = Question(first.clause, text, reason, True, first.findings, first.clause)
+                return Step(question, False, "", len(parsed), advice, None, None, tuple(implied))
         reason = PATIENT_SCREENING_REASON if mode == "patient" else f"red-flag screening ({flag})"
         return ask(finding, reason, True)
 

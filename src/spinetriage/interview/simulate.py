@@ -1,6 +1,10 @@
 """Run the interview against cases whose findings are known, and compare with full information.
 
-Each case answers a question with the status it knows and "don't know" otherwise.
+Each case answers a question with the status it knows and "don't know" otherwise;
+a grouped screening question (:mod:`spinetriage.interview.screening`) is answered
+"yes" when a member is known present, "no" when every member is known absent, and
+"don't know" otherwise (its members are then asked one by one). A grouped question
+counts as one question.
 The interview's final verdict and urgency are compared with ``assess`` on every
 finding of the case the interview could have asked in that mode (history in patient
 mode, history and examination in clinician mode; imaging and tests are never asked),
@@ -37,7 +41,9 @@ from spinetriage.interview.engine import (
     KINDS,
     Mode,
     Order,
+    Question,
     StopCode,
+    apply_answer,
     build_case,
     model_for,
     next_step,
@@ -45,6 +51,7 @@ from spinetriage.interview.engine import (
 )
 from spinetriage.interview.implications import Rule, apply_implications, default_rules
 from spinetriage.interview.predictive import finding_models, p_present_given
+from spinetriage.interview.screening import Screening, group_answer, screening_groups
 from spinetriage.vocab import Origin, Sex, Status, Urgency
 
 DEFAULT_N = 1000
@@ -198,6 +205,13 @@ def full_information(case: KnownCase, mode: Mode, setting: str) -> Case:
     return Case(age=case.age, sex=case.sex, setting=setting, findings=evidence)
 
 
+def case_answer(case: KnownCase, question: Question) -> Status:
+    """What ``case`` answers to ``question``: the status it knows (a group's as in the module docstring)."""
+    if question.group is not None:
+        return group_answer(question.findings, case.findings)
+    return case.findings.get(question.finding, Status.UNKNOWN)
+
+
 def run_case(
     case: KnownCase,
     *,
@@ -205,6 +219,7 @@ def run_case(
     setting: str = DEFAULT_SETTING,
     max_questions: int | None = None,
     order: Order = "adaptive",
+    screening: Screening = "grouped",
 ) -> Outcome:
     """Interview one case to the end and compare with its full-information assessment."""
     kb = default_model().knowledge
@@ -212,18 +227,20 @@ def run_case(
     limit = {} if max_questions is None else {"max_questions": max_questions}
     answers: dict[str, str] = {}
     while True:
-        step = next_step(answers, mode=mode, age=case.age, sex=sex, setting=setting, order=order, **limit)
+        step = next_step(
+            answers, mode=mode, age=case.age, sex=sex, setting=setting, order=order, screening=screening, **limit
+        )
         if step.question is None:
             break
-        answers[step.question.finding] = case.findings.get(step.question.finding, Status.UNKNOWN).value
+        answers = apply_answer(step, case_answer(case, step.question), answers)
     assert step.stop is not None
     final = step.assessment or assess(build_case(answers, age=case.age, sex=sex, setting=setting))
     full = assess(full_information(case, mode, setting))
-    screening = set(red_flag_screening(kb))
+    screened = set(red_flag_screening(kb)) | set(screening_groups(kb))
     return Outcome(
         case=case.id,
         questions=len(answers),
-        screening_questions=sum(1 for f in answers if f in screening),
+        screening_questions=sum(1 for f in answers if f in screened),
         stop=step.stop,
         verdict=final.origin.verdict,
         full_verdict=full.origin.verdict,
@@ -239,12 +256,15 @@ def simulate(
     setting: str = DEFAULT_SETTING,
     max_questions: int | None = None,
     order: Order = "adaptive",
+    screening: Screening = "grouped",
     progress: Callable[[], None] | None = None,
 ) -> list[Outcome]:
     """Interview every case; ``progress`` is called once per case finished."""
     outcomes = []
     for case in cases:
-        outcomes.append(run_case(case, mode=mode, setting=setting, max_questions=max_questions, order=order))
+        outcomes.append(
+            run_case(case, mode=mode, setting=setting, max_questions=max_questions, order=order, screening=screening)
+        )
         if progress is not None:
             progress()
     return outcomes

@@ -16,7 +16,8 @@ from starlette.datastructures import FormData
 from spinetriage.assessment.assess import DEFAULT_SETTING
 from spinetriage.case import MAX_AGE, MIN_AGE
 from spinetriage.errors import InputError
-from spinetriage.interview.engine import KINDS
+from spinetriage.interview.engine import KINDS, question_text
+from spinetriage.interview.screening import screening_groups
 from spinetriage.knowledge.base import KnowledgeBase
 from spinetriage.web.assess_form import STATUS_WORDS
 from spinetriage.web.store import MAX_LABEL
@@ -59,7 +60,10 @@ WORDINGS = ("clinician", "patient")
 
 def check_answerable(kb: KnowledgeBase, finding: str, wording: str) -> None:
     """A finding this interview could have asked: known, and in plain wording (the patient answering)
-    a history item, so a tampered questionnaire cannot record an examination sign or an MRI finding."""
+    a history item, so a tampered questionnaire cannot record an examination sign or an MRI finding.
+    A grouped red-flag screening question's key is answerable too (its members are history items)."""
+    if finding in screening_groups(kb):
+        return
     if finding not in kb.findings:
         raise InputError(f"answers.{finding[:60]}", "unknown finding identifier")
     if kb.findings[finding].kind not in KINDS[wording]:
@@ -103,7 +107,10 @@ def summary(kb: KnowledgeBase, answers: Mapping[str, str], plain: bool) -> list[
     words = PATIENT_WORDS if plain else INTERVIEW_WORDS
     rows = []
     for finding, status in answers.items():
-        f = kb.findings[finding]
-        text = (f.patient_question or f.label) if plain else f.label
+        if finding in screening_groups(kb):  # a grouped screening question: its own words
+            text = question_text(kb, finding, "patient" if plain else "clinician")
+        else:
+            f = kb.findings[finding]
+            text = (f.patient_question or f.label) if plain else f.label
         rows.append((text, words[status], status))
     return rows

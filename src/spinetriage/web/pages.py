@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import replace
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -24,7 +25,7 @@ from spinetriage.assessment.assess import DEFAULT_SETTING
 from spinetriage.assessment.models import Assessment
 from spinetriage.case import MAX_AGE, MIN_AGE, Case, parse_case
 from spinetriage.errors import InputError, InputErrors
-from spinetriage.interview.engine import Step, build_case, next_step, urgent_advice
+from spinetriage.interview.engine import Step, apply_answer, build_case, next_step, urgent_advice
 from spinetriage.knowledge import KnowledgeBase, default_knowledge
 from spinetriage.vocab import Status
 from spinetriage.web.assess_form import (
@@ -370,19 +371,27 @@ async def _advance(request: Request, user: str, questionnaire: bool) -> Response
     answers = dict(state.answers)
     action = _text(form, "action")
     asked = _text(form, "finding")
+    ask = partial(
+        next_step,
+        mode="patient" if state.wording == "patient" else "clinician",
+        age=state.age,
+        sex=state.sex,
+        setting=state.setting,
+    )
     if action == "back" and answers:
-        answers.pop(next(reversed(answers)))
+        answers.pop(next(reversed(answers)))  # one question's answer (a grouped "no" with all it settled)
     elif action in STATUS_WORDS and asked:
         try:
             check_answerable(kb, asked, state.wording)
         except InputError as error:
             return _start_page(request, user, questionnaire, [InputError("finding", error.problem, error.allowed)])
-        answers[asked] = action
+        current = await run_in_threadpool(ask, answers)  # the question this page showed, for these answers
+        if current.question is None or current.question.finding != asked:
+            problem = InputError("finding", "not the question asked after these answers", "the question on the page")
+            return _start_page(request, user, questionnaire, [problem])
+        answers = apply_answer(current, action, answers)  # the same rule as the terminal and the simulation
     state = InterviewState(answers, state.age, state.sex, state.setting, state.label, state.wording)
-    step = await run_in_threadpool(
-        next_step, answers, mode="patient" if state.wording == "patient" else "clinician",
-        age=state.age, sex=state.sex, setting=state.setting,
-    )  # fmt: skip
+    step = await run_in_threadpool(ask, answers)
     if action == "stop" and not questionnaire:
         step = replace(step, question=None, done=True, stop_reason="stopped by the clinician", assessment=None)
     return _interview_page(request, user, questionnaire, state, step)

@@ -28,7 +28,8 @@ def _answer_all(page: Any, first: str, rest: str) -> int:
         assert answered < MAX_STEPS, "the questionnaire did not end"
         before = page.locator("#question").inner_text()
         _assert_no_diagnosis(page.locator("main").inner_text())
-        page.get_by_role("button", name=first if answered == 0 else rest, exact=True).click()
+        # ``first`` to the grouped first red-flag question and, after a yes, to its first member
+        page.get_by_role("button", name=first if answered < 2 else rest, exact=True).click()
         answered += 1
         page.wait_for_function(
             "before => { const q = document.getElementById('question'); return q && q.textContent !== before; }",
