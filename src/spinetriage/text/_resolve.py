@@ -145,7 +145,7 @@ class Resolver:
         with_levels = rules.findings_with_levels
         sentences = self.sentences
         segs, flat, commas = self.seg, doc.flat, doc.commas
-        comma_closes, pure = self._comma_closes, self._pure
+        comma_closes, comma_memo, pure = self._comma_closes, self._comma_memo, self._pure
         header_ends, header_sections = doc.header_ends, doc.header_sections
         n_headers, next_header, section = len(header_ends), 0, Section.OTHER
         family, family_status = Section.FAMILY_HISTORY, MentionStatus.FAMILY
@@ -193,8 +193,17 @@ class Resolver:
                             break
                     if comma_hi:
                         comma_lo = bisect_left(commas, lo)
-                        if comma_lo < comma_hi and any(comma_closes(commas[c]) for c in range(comma_lo, comma_hi)):
-                            break
+                        if comma_lo < comma_hi:
+                            closed = False
+                            for c in commas[comma_lo:comma_hi]:
+                                closes = comma_memo.get(c)
+                                if closes is None:
+                                    closes = comma_closes(c)
+                                if closes:
+                                    closed = True
+                                    break
+                            if closed:
+                                break
                         comma_hi = comma_lo
                     for max_scope, existence, bit in scopes:
                         if max_scope is not None and flat.count(" ", lo, hi) > max_scope:
