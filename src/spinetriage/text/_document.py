@@ -20,7 +20,7 @@ from typing import Any
 from ._model import Section
 from ._rules import LEN_SPAN, LIMB, REGION, SEVERITY, SIDE, CompiledRules, wordify
 
-__all__ = ["Document", "Match", "flatten", "lower"]
+__all__ = ["HARD_BOUNDARY", "Document", "Match", "flatten", "lower", "sentence_ends"]
 
 Match = tuple[int, int, int, Any]
 """(sort key, start, end, rules): a target (rules: a TargetGroup) or a trigger (a TriggerGroup);
@@ -51,10 +51,32 @@ def flatten(low: str) -> str:
 
 
 # A sentence ends after ".!?" before a space, at ";" or "|", at a blank line, or at a line
-# that starts a bullet, a number or a capital. (One leading class: the engine skips to it.)
-_HARD_BOUNDARY = re.compile(
+# that starts a bullet, a number or a capital: at the last character of each match.
+HARD_BOUNDARY = re.compile(
     r"[.!?;|\n](?:(?<=[.!?])(?=\s|$)|(?<=[;|])|(?<=\n)(?:[ \t]*\r?\n|(?=[ \t]*(?:[-*•#>]|\d+[.)]\s|[A-Z]))))"
 )
+# The same, one regex per leading character (:func:`sentence_ends`): a literal first
+# character lets the regex engine jump between its occurrences, where a leading class makes
+# it test every position. Only the newline branch consumes more than its first character,
+# and only spaces, tabs and newlines, so the passes cannot hide each other's matches.
+_STOPS = [(c, re.compile(re.escape(c) + r"(?=\s|$)")) for c in ".!?"]
+_NEWLINE_BOUNDARY = re.compile(r"\n(?:[ \t]*\r?\n|(?=[ \t]*(?:[-*•#>]|\d+[.)]\s|[A-Z])))")
+
+
+def sentence_ends(text: str) -> list[int]:
+    """Where sentences end, in order: ``[m.end() - 1 for m in HARD_BOUNDARY.finditer(text)]``."""
+    ends = [m.end() - 1 for m in _NEWLINE_BOUNDARY.finditer(text)] if "\n" in text else []
+    for c, stop in _STOPS:
+        if c in text:
+            ends += [m.start() for m in stop.finditer(text)]
+    for c in ";|":
+        i = text.find(c)
+        while i >= 0:
+            ends.append(i)
+            i = text.find(c, i + 1)
+    ends.sort()
+    return ends
+
 
 _COMMA = re.compile(",")
 _SORT_KEY = itemgetter(0)
@@ -114,7 +136,7 @@ class Document:
             self.header_sections.append(rules.header_sections[name])
             header_starts.append(m.start(1) - 1)
             header_stops.append(m.end() - 1)
-        hard = [m.end() - 1 for m in _HARD_BOUNDARY.finditer(self.text)]  # increasing, no repeats
+        hard = sentence_ends(self.text)  # increasing, no repeats
         self.hard = sorted({*hard, *header_stops}) if header_stops else hard
         self.commas = [m.start() for m in _COMMA.finditer(self.flat)]
         return self._match(header_starts, header_stops)

@@ -114,7 +114,6 @@ class Resolver:
         self.groups: list[TargetGroup] = [t[3] for t in targets]
         hard, commas = doc.hard, doc.commas
         self.sid = [bisect_left(hard, s) for s in starts]
-        self.seg = [bisect_left(commas, s) for s in starts] if commas else [0] * len(starts)
         sentences: dict[int, _Sentence] = {}
         for _, start, end, (forward, backward, active, terminates) in triggers:
             sid = bisect_left(hard, start)
@@ -144,7 +143,7 @@ class Resolver:
         append = out.append
         with_levels = rules.findings_with_levels
         sentences = self.sentences
-        segs, flat, commas = self.seg, doc.flat, doc.commas
+        flat, commas = doc.flat, doc.commas
         comma_closes, comma_memo, pure = self._comma_closes, self._comma_memo, self._pure
         header_ends, header_sections = doc.header_ends, doc.header_sections
         n_headers, next_header, section = len(header_ends), 0, Section.OTHER
@@ -177,14 +176,15 @@ class Resolver:
                 # item, a clause that is not a list) stays closed for every trigger further away,
                 # so the walk stops there; it also stops once the nearest existence trigger and
                 # every other category are found, and after _MAX_TRIGGERS_EACH_SIDE triggers.
-                t_end, seg_t = ends[ti], segs[ti]
+                t_end = ends[ti]
+                seg_t = bisect_left(commas, start)  # its clause number
                 split = bisect_left(trigger_starts, t_end)
                 best_bit = 0
                 best_far = False
                 best_dist = 0
                 # Forward triggers, before the target: nearest first.
                 hi = start
-                comma_hi = bisect_left(commas, hi) if commas else 0
+                comma_hi = seg_t  # commas before the target
                 for j in range(split - 1, max(split - _MAX_TRIGGERS_EACH_SIDE, 0) - 1, -1):
                     _, lo, scopes, _, s_seg = triggers[j]
                     if term_starts:  # a terminator wholly inside [lo, hi] closes the scope
