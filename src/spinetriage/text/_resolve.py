@@ -115,11 +115,13 @@ class Resolver:
         hard, commas = doc.hard, doc.commas
         self.sid = [bisect_left(hard, s) for s in starts]
         sentences: dict[int, _Sentence] = {}
-        for _, start, end, (forward, backward, active, terminates) in triggers:
-            sid = bisect_left(hard, start)
+        current_sid = -1
+        sentence: _Sentence = ([], [], [], [])
+        for _, start, end, (forward, backward, active, terminates) in triggers:  # in order: sentences too
             if active or terminates:
-                sentence = sentences.get(sid)
-                if sentence is None:
+                sid = bisect_left(hard, start)
+                if sid != current_sid:
+                    current_sid = sid
                     sentence = sentences[sid] = ([], [], [], [])
                 if active:
                     sentence[0].append((start, end, forward, backward, bisect_left(commas, start)))
