@@ -18,11 +18,21 @@ no limit, because the textbook order usually reaches the limit. Both use the sam
 red-flag screening: ``--screening grouped`` (the default, one question per red-flag
 clause) or ``--screening single`` (one question per finding).
 
+A case answers "don't know" to what it does not record, and a grouped question "don't
+know" unless it knows every member absent (or one present). Sampled cases never record
+the red-flag findings the knowledge base has no likelihood for (bowel dysfunction, falls,
+osteoporosis, ...), and the vignettes record only what they mention, so most groups are
+answered "don't know" and then asked member by member. ``--red-flags-known`` is a
+sensitivity analysis, not the headline: every red-flag screening finding a case does not
+record is taken as absent (how a case note that does not mention a red flag is usually
+read), for both orders and both screenings.
+
 With ``--rules``, it also compares the selection and stopping rules that were
 considered (docs/interview.md, "Why expected change in the decision"), on the same
 cases with no limit, by swapping the engine's ranking and stopping functions.
 
-    python benchmarks/interview.py [--n 1000] [--seed 0] [--mode clinician] [--screening grouped] [--rules]
+    python benchmarks/interview.py [--n 1000] [--seed 0] [--mode clinician] [--screening grouped]
+                                   [--red-flags-known] [--rules]
 """
 
 from __future__ import annotations
@@ -36,13 +46,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import spinetriage.interview.engine as engine
+from spinetriage.assessment.assess import default_model
 from spinetriage.assessment.origin import total_variation
 from spinetriage.engine.model import CompiledModel
 from spinetriage.interview import KnownCase, next_step, sample_cases, simulate, summarize, vignette_cases
-from spinetriage.interview.engine import DEFAULT_MAX_QUESTIONS, Mode, apply_answer
+from spinetriage.interview.engine import DEFAULT_MAX_QUESTIONS, Mode, apply_answer, red_flag_screening
 from spinetriage.interview.screening import Screening
 from spinetriage.interview.selection import MIN_PROBABILITY, Option, State, bearing, decide, score
 from spinetriage.interview.simulate import Summary, case_answer
@@ -50,6 +61,12 @@ from spinetriage.vocab import Status
 
 VIGNETTES = Path(__file__).resolve().parents[1] / "tests" / "data" / "dev-vignettes.yaml"
 NO_LIMIT = 1000
+
+
+def with_red_flags_known(cases: list[KnownCase]) -> list[KnownCase]:
+    """The cases with every red-flag screening finding they do not record taken as absent."""
+    absent = dict.fromkeys(red_flag_screening(default_model().knowledge), Status.ABSENT)
+    return [replace(c, findings={**absent, **c.findings}) for c in cases]
 
 
 def choice_latencies(cases: list[KnownCase], mode: Mode, screening: Screening) -> list[float]:
@@ -172,6 +189,9 @@ def main() -> None:
     parser.add_argument(
         "--screening", choices=["grouped", "single"], default="grouped", help="red-flag screening, in both orders"
     )
+    parser.add_argument(
+        "--red-flags-known", action="store_true", help="sensitivity: unrecorded red-flag findings taken as absent"
+    )
     parser.add_argument("--rules", action="store_true", help="also compare the rules that were considered")
     args = parser.parse_args()
     mode: Mode = args.mode
@@ -179,11 +199,14 @@ def main() -> None:
 
     vignettes = vignette_cases(VIGNETTES)
     sampled = sample_cases(args.n, seed=args.seed)
+    if args.red_flags_known:
+        vignettes, sampled = with_red_flags_known(vignettes), with_red_flags_known(sampled)
     next_step({}, mode=mode)  # load and compile once before timing
     latencies = choice_latencies(sampled[:200], mode, screening)
     ms = sorted(x * 1000 for x in latencies)
     print(
-        f"interview benchmark: {args.mode} mode, {screening} red-flag screening, "
+        f"interview benchmark: {args.mode} mode, {screening} red-flag screening"
+        f"{' (unrecorded red-flag findings taken as absent)' if args.red_flags_known else ''}, "
         f"{args.n} sampled cases (seed {args.seed}), {len(vignettes)} vignettes"
     )
     print(
