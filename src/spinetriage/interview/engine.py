@@ -250,7 +250,7 @@ def apply_answer(asked: Step | Question, status: str | Status, answers: Mapping[
         value = Status(status)
     except ValueError:
         raise InputError("answer", "status not in the vocabulary", "present, absent, unknown") from None
-    out = {k: Status(v).value for k, v in answers.items() if k != question.finding}
+    out = {k: v.value if isinstance(v, Status) else v for k, v in answers.items() if k != question.finding}
     out[question.finding] = value.value
     return out
 
