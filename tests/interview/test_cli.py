@@ -119,3 +119,13 @@ def test_interview_shows_implied_answers_and_saves_them(tmp_path: Path, kb: Know
     }
     assert implied
     assert "Implied, not asked" in result.output
+
+
+def test_simulate_screening_option() -> None:
+    single = runner.invoke(app, ["simulate", "--n", "3", "--no-vignettes", "--screening", "single", "--json"])
+    grouped = runner.invoke(app, ["simulate", "--n", "3", "--no-vignettes", "--json"])
+    assert single.exit_code == 0 and grouped.exit_code == 0, single.output + grouped.output
+    one, many = json.loads(single.output), json.loads(grouped.output)
+    assert (one["screening"], many["screening"]) == ("single", "grouped")
+    assert [c["screening_questions"] for c in one["cases"]] != [c["screening_questions"] for c in many["cases"]]
+    assert runner.invoke(app, ["simulate", "--n", "1", "--screening", "some"]).exit_code == 2
