@@ -204,18 +204,18 @@ class Document:
         cands.sort(key=_SORT_KEY)
         targets: list[Match] = []
         triggers: list[Match] = []
+        add_target, add_trigger = targets.append, triggers.append
         last_end = -1
-        if header_starts:  # nothing inside a section header's words is a target or trigger
-            mask = _header_mask(header_starts, header_stops, n)
-            for c in cands:
-                if c[1] >= last_end and mask[c[1]] != "h":
-                    (triggers if c[0] & 1 else targets).append(c)
-                    last_end = c[2]
-        else:
-            for c in cands:
-                if c[1] >= last_end:
-                    (triggers if c[0] & 1 else targets).append(c)
-                    last_end = c[2]
+        mask = _header_mask(header_starts, header_stops, n) if header_starts else None
+        for c in cands:
+            if c[1] >= last_end:
+                if mask is not None and mask[c[1]] == "h":
+                    continue  # nothing inside a section header's words is a target or trigger
+                if c[0] & 1:
+                    add_trigger(c)
+                else:
+                    add_target(c)
+                last_end = c[2]
         return targets, triggers, {kind: _leftmost_longest_cues(items) for kind, items in cues.items()}
 
 
