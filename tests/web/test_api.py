@@ -155,6 +155,16 @@ def test_interview_reports_implied_findings_and_the_stop_code(client: TestClient
     assert body["assessment"] is None
 
 
+def test_a_grouped_screening_question_names_its_findings_and_a_no_settles_them(client: TestClient) -> None:
+    first = client.post("/api/v1/interview/next", json={"answers": {}, "mode": "clinician"}).json()["question"]
+    assert first["group"] is not None and len(first["findings"]) > 1
+    assert first == next_step({}, mode="clinician").to_dict()["question"] | {"findings": first["findings"]}
+    after = client.post(
+        "/api/v1/interview/next", json={"answers": {first["finding"]: "absent"}, "mode": "clinician"}
+    ).json()["question"]
+    assert not set(after["findings"]) & set(first["findings"])
+
+
 def test_interview_errors_do_not_echo_values(client: TestClient) -> None:
     response = client.post("/api/v1/interview/next", json={"answers": {}, "setting": "Quillfeather"})
     assert response.status_code == 422

@@ -328,10 +328,14 @@ class InterviewIn(BaseModel):
 
 
 class QuestionOut(BaseModel):
-    finding: str
+    finding: str = Field(description="the key to answer under: a finding, or a grouped screening question's key")
     text: str
     reason: str
     red_flag_screening: bool
+    findings: list[str] = Field(description="the findings this question covers (several for a grouped screening)")
+    group: str | None = Field(
+        description="grouped red-flag screening: 'absent' settles every finding; 'present' or 'unknown' asks each"
+    )
 
 
 class ImpliedOut(BaseModel):
