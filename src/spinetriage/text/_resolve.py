@@ -149,6 +149,7 @@ class Resolver:
         comma_closes, comma_memo, pure = self._comma_closes, self._comma_memo, self._pure
         header_ends, header_sections = doc.header_ends, doc.header_sections
         n_headers, next_header, section = len(header_ends), 0, Section.OTHER
+        next_header_end = header_ends[0] if n_headers else LEN_SPAN
         family, family_status = Section.FAMILY_HISTORY, MentionStatus.FAMILY
         builder, mention = MentionBuilder, Mention
         current_sid, sentence = -1, None
@@ -158,9 +159,10 @@ class Resolver:
         term_ends: list[int] = []
         for ti in range(n):
             start = starts[ti]
-            while next_header < n_headers and header_ends[next_header] <= start:
+            while next_header_end <= start:
                 section = header_sections[next_header]
                 next_header += 1
+                next_header_end = header_ends[next_header] if next_header < n_headers else LEN_SPAN
             sid = sids[ti]
             if sid != current_sid:
                 current_sid = sid
