@@ -154,17 +154,18 @@ class Document:
 
         for e, (back, verify, tail, group, cue_items, others) in rules.word_automaton.iter(f" {wordify(flat)} "):
             start = e - back
-            if verify is not None and flat[start : e - 1] != verify:
+            end = e - 1
+            if verify is not None and flat[start:end] != verify:
                 for verify, tail, group, cue_items in others:  # noqa: B007 - the one that matches
-                    if flat[start : e - 1] == verify:
+                    if flat[start:end] == verify:
                         break
                 else:
                     continue
             if tail is not None:
-                append((start * span + tail, start, e - 1, group))
+                append((start * span + tail, start, end, group))
             if cue_items:
                 for kind, value in cue_items:
-                    cues[kind].append((start, e - 1, value))
+                    cues[kind].append((start, end, value))
         target_gate: list[int] = []
         trigger_gate: list[int] = []
         level_starts: list[int] = []

@@ -365,7 +365,7 @@ class Resolver:
                     if dist <= 30:
                         best_dist, best_j = (dist if dist > 0 else 0), j
                     break
-                if i < n:
+                if i < n and best_dist != 0:  # a cue within or touching i - 1 stays with it
                     ts, te = starts[i], ends[i]
                     if clause_end >= te - 1:
                         dist = ts - ce if ce <= ts else 0
@@ -377,9 +377,9 @@ class Resolver:
                     else:
                         by_target[best_j] = [(best_dist, value)]
         for j, items in owned[SIDE].items():
-            sides[j] = _pick(items)
+            sides[j] = items[0][1] if len(items) == 1 else _pick(items)
         for j, items in owned[SEVERITY].items():
-            severities[j] = _pick(items)
+            severities[j] = items[0][1] if len(items) == 1 else _pick(items)
         for j, items in owned[LIMB].items():
             limbs[j] = {v for _, v in items}
         return sides, severities, limbs
