@@ -17,10 +17,10 @@ import difflib
 from collections.abc import Mapping
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from spinetriage.errors import InputError, InputErrors
-from spinetriage.instruments import case_instrument_names, score_case_instruments
+from spinetriage.instruments import CaseInstrument, case_instrument_names, score_case_instruments
 from spinetriage.knowledge.base import KnowledgeBase
 from spinetriage.vocab import Sex, Status
 
@@ -42,6 +42,7 @@ class Case(BaseModel):
     instruments: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="instrument id -> item answers (docs/instruments.md)"
     )
+    _scored: dict[str, CaseInstrument] = PrivateAttr(default_factory=dict)
 
     @field_validator("instruments")
     @classmethod
@@ -57,10 +58,14 @@ class Case(BaseModel):
 
     @model_validator(mode="after")
     def _instruments_score(self) -> Case:
-        """A case never holds instrument answers its scorer rejects (raises InputError)."""
+        """A case never holds instrument answers its scorer rejects (raises InputError); the scores are kept."""
         if self.instruments:
-            score_case_instruments(self.instruments)
+            self._scored = score_case_instruments(self.instruments)
         return self
+
+    def scored_instruments(self) -> dict[str, CaseInstrument]:
+        """The instruments scored when the case was read, by entry key."""
+        return dict(self._scored)
 
     def known_findings(self) -> dict[str, Status]:
         """Findings with a status the engine reasons over (present or absent)."""

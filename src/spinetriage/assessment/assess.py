@@ -35,7 +35,7 @@ from spinetriage.case import Case, parse_case
 from spinetriage.engine.model import CompiledModel, compile_model
 from spinetriage.engine.posterior import Patient, condition_state, explain
 from spinetriage.errors import InputError
-from spinetriage.instruments import CaseInstrument, registry, score_case_instruments
+from spinetriage.instruments import CaseInstrument, registry
 from spinetriage.knowledge.base import KnowledgeBase
 from spinetriage.knowledge.loader import default_knowledge
 from spinetriage.knowledge.schema import InstrumentRule
@@ -73,7 +73,7 @@ def assess(
     evidence = case.known_findings()
     from_text, conflicts = _merge_text(case, evidence)
     patient = Patient(evidence=evidence, setting=chosen_setting, age=case.age, sex=case.sex)
-    scored = score_case_instruments(case.instruments) if case.instruments else {}
+    scored = case.scored_instruments()
     result = _assess_patient(model, patient, scored)
     if from_text or conflicts:
         result = result.model_copy(update={"from_text": from_text, "conflicts": conflicts})
