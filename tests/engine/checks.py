@@ -1,0 +1,21 @@
+"""Checks shared by the engine tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from spinetriage.engine.model import CompiledModel
+from spinetriage.engine.posterior import Patient, condition_state, infer, log_odds_if, sigmoid
+from spinetriage.vocab import Status
+
+
+def assert_what_if_equals_full_recomputation(
+    model: CompiledModel, patient: Patient, finding: str, status: Status
+) -> None:
+    """``log_odds_if`` (the interview's shortcut) must give what a full inference with the answer gives."""
+    evidence = {k: v for k, v in patient.evidence.items() if k != finding}
+    base = Patient(evidence, patient.setting, patient.age, patient.sex)
+    full = infer(model, Patient({**evidence, finding: status}, patient.setting, patient.age, patient.sex))
+    for cm, expected in zip(model.conditions, full, strict=True):
+        shortcut = log_odds_if(cm, condition_state(cm, base), base, finding, status)
+        assert sigmoid(shortcut) == pytest.approx(expected.probability, abs=1e-12)
