@@ -2,17 +2,38 @@
 
 from __future__ import annotations
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from spinetriage.web.db import Base, Database
+from spinetriage.web.auth import Accounts
+from spinetriage.web.db import Base, Database, migrations_dir
+from spinetriage.web.sessions import LoginSessions
 
 
 def test_upgrade_creates_every_table_and_is_idempotent(database: Database) -> None:
     database.upgrade()  # a second run changes nothing
     tables = set(inspect(database.engine).get_table_names())
-    assert {"assessments", "users", "api_tokens", "app_secrets", "alembic_version"} <= tables
+    assert {"assessments", "users", "api_tokens", "app_secrets", "login_sessions", "alembic_version"} <= tables
+
+
+def test_a_database_from_the_first_release_gains_login_sessions_and_keeps_its_users(database_url: str) -> None:
+    db = Database(database_url)
+    config = Config()
+    config.set_main_option("script_location", migrations_dir())
+    with db.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "r0001")
+    assert "login_sessions" not in inspect(db.engine).get_table_names()
+    Accounts(db).add_user("ann", "correct horse battery")
+    db.upgrade()
+    assert "login_sessions" in inspect(db.engine).get_table_names()
+    assert Accounts(db).verify_password("ann", "correct horse battery")
+    cookie = LoginSessions(db, b"k" * 32, 60).start("ann")
+    assert LoginSessions(db, b"k" * 32, 60).user(cookie) == "ann"
+    db.dispose()
 
 
 def test_migrations_match_the_orm(database: Database) -> None:

@@ -27,6 +27,7 @@ from spinetriage.web.auth import Accounts, server_secret
 from spinetriage.web.db import Database
 from spinetriage.web.deps import AppState, app_state
 from spinetriage.web.security import SecurityMiddleware
+from spinetriage.web.sessions import LoginSessions
 from spinetriage.web.settings import Settings, check_can_serve
 from spinetriage.web.store import Store
 
@@ -48,12 +49,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings = settings.model_copy(update={"users_configured": accounts.has_users()})
         check_can_serve(settings)
         assess(Case())  # compile the model now, not during the first request
+        secret = server_secret(database, settings.secret_key)
         state = AppState(
             settings=settings,
             database=database,
             store=Store(database),
             accounts=accounts,
-            secret=server_secret(database, settings.secret_key),
+            sessions=LoginSessions(database, secret, settings.session_max_age),
+            secret=secret,
         )
     except BaseException:
         database.dispose()

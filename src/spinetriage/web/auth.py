@@ -1,7 +1,7 @@
-"""Who is asking: users with argon2-hashed passwords, API tokens, signed session cookies.
+"""Who is asking: users with argon2-hashed passwords, API tokens, the server's signing key.
 
-Pages log in with a session cookie (signed with the server secret, HttpOnly,
-SameSite=Lax); integrations send ``Authorization: Bearer TOKEN``. A token is shown
+Pages log in with a session cookie (HttpOnly, SameSite=Lax; see :mod:`spinetriage.web.sessions`);
+integrations send ``Authorization: Bearer TOKEN``. A token is shown
 once when created and stored only as its SHA-256. On loopback with no users the app
 runs in local mode and every request acts as the user ``local``.
 """
@@ -14,7 +14,6 @@ import hmac
 import re
 import secrets
 import time
-from collections.abc import Callable
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -22,13 +21,12 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from spinetriage.errors import InputError, SpinetriageError
-from spinetriage.web.db import ApiTokenRow, Database, SecretRow, UserRow, utcnow
+from spinetriage.web.db import ApiTokenRow, Database, LoginSessionRow, SecretRow, UserRow, utcnow
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 MIN_PASSWORD = 8
 MAX_PASSWORD = 1024
 TOKEN_PREFIX = "st_"
-SESSION_COOKIE = "spinetriage_session"
 LOCAL_USER = "local"
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not a password anyone has")
@@ -135,21 +133,15 @@ class Accounts:
         with self.database.sessions() as session:
             return session.get(UserRow, name) is not None
 
-    def session_binding(self, name: str) -> str | None:
-        """A fingerprint of the user's password hash, signed into session cookies: changing the password
-        (or removing the user) ends every session made before. None when there is no such user."""
-        with self.database.sessions() as session:
-            row = session.get(UserRow, name) if USERNAME.match(name) else None
-            return hashlib.sha256(row.password_hash.encode()).hexdigest()[:32] if row is not None else None
-
     def set_password(self, name: str, password: str) -> None:
-        """Change a password; sessions made with the old one stop working."""
+        """Change a password; every session signed in with the old one ends."""
         _check_password(password)
         with self.database.sessions.begin() as session:
             row = session.get(UserRow, name)
             if row is None:
                 raise InputError("NAME", f"no user '{name}'")
             row.password_hash = _hasher.hash(password)
+            session.execute(delete(LoginSessionRow).where(LoginSessionRow.username == name))
 
     def verify_password(self, name: str, password: str) -> bool:
         """True if the password is right; takes as long for an unknown user as for a known one."""
@@ -172,12 +164,13 @@ class Accounts:
         return token
 
     def remove_user(self, name: str) -> None:
-        """Remove a user and their tokens; their stored assessments stay in the record."""
+        """Remove a user, their tokens and their sessions; their stored assessments stay in the record."""
         with self.database.sessions.begin() as session:
             row = session.get(UserRow, name)
             if row is None:
                 raise InputError("NAME", f"no user '{name}'")
             session.execute(delete(ApiTokenRow).where(ApiTokenRow.username == name))
+            session.execute(delete(LoginSessionRow).where(LoginSessionRow.username == name))
             session.delete(row)
 
     def revoke_token(self, token: str) -> str:
@@ -225,33 +218,6 @@ def server_secret(database: Database, given: str | None) -> bytes:
 def sign(secret: bytes, purpose: str, value: str) -> str:
     mac = hmac.new(secret, f"{purpose}\x00{value}".encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(mac).decode().rstrip("=")
-
-
-def session_cookie(secret: bytes, username: str, binding: str = "", now: float | None = None) -> str:
-    """A signed ``user:issued`` cookie; ``binding`` (see :meth:`Accounts.session_binding`) is signed in, not sent."""
-    issued = int(time.time() if now is None else now)
-    value = f"{username}:{issued}"
-    return f"{value}.{sign(secret, 'session', value + chr(0) + binding)}"
-
-
-def session_user(
-    secret: bytes,
-    cookie: str,
-    max_age: int,
-    binding: Callable[[str], str | None] = lambda _name: "",
-    now: float | None = None,
-) -> str | None:
-    """The user a session cookie names, if its signature holds for the user's current binding and it has
-    not expired. ``binding`` returns None for a user who no longer exists."""
-    value, _, mac = cookie.rpartition(".")
-    username, _, issued = value.rpartition(":")
-    if not value or not issued.isdigit():
-        return None
-    bound = binding(username)
-    if bound is None or not hmac.compare_digest(mac, sign(secret, "session", value + chr(0) + bound)):
-        return None
-    age = (time.time() if now is None else now) - int(issued)
-    return username if 0 <= age <= max_age else None
 
 
 def safe_next(target: str | None) -> str:

@@ -88,6 +88,23 @@ class ApiTokenRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
 
 
+class LoginSessionRow(Base):
+    """A signed-in browser, so that signing out ends the session on the server and not only in that browser.
+
+    Keyed by the SHA-256 of the random session id the cookie carries (a copy of the table opens no
+    session). Rows past ``expires_at`` are refused, and purged at the next sign-in.
+    """
+
+    __tablename__ = "login_sessions"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(
+        String(64), ForeignKey("users.username", ondelete="CASCADE"), nullable=False, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, index=True)
+
+
 class SecretRow(Base):
     """Server secrets generated once (the cookie-signing key) and shared by every worker."""
 

@@ -17,16 +17,9 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
 from spinetriage.errors import SpinetriageError
-from spinetriage.web.auth import (
-    LOCAL_USER,
-    SESSION_COOKIE,
-    Accounts,
-    AuthRequired,
-    LoginThrottle,
-    session_user,
-    sign,
-)
+from spinetriage.web.auth import LOCAL_USER, Accounts, AuthRequired, LoginThrottle, sign
 from spinetriage.web.db import Database
+from spinetriage.web.sessions import SESSION_COOKIE, LoginSessions
 from spinetriage.web.settings import Settings
 from spinetriage.web.store import Store
 
@@ -48,6 +41,7 @@ class AppState:
     database: Database
     store: Store
     accounts: Accounts
+    sessions: LoginSessions
     secret: bytes
     throttle: LoginThrottle = field(default_factory=LoginThrottle)
 
@@ -75,7 +69,7 @@ def current_user(request: Request) -> str:
         return user
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
-        user = session_user(state.secret, cookie, state.settings.session_max_age, state.accounts.session_binding)
+        user = state.sessions.user(cookie)
         if user is not None:
             return user
     raise AuthRequired("log in, or send an API token as `Authorization: Bearer TOKEN`")

@@ -1,4 +1,9 @@
-"""The login and logout pages (the only pages reachable without a session)."""
+"""The login and logout pages (the only pages reachable without a session).
+
+Signing in starts a server-side session (:mod:`spinetriage.web.sessions`) and ends the one
+the browser held before, if any; signing out ends it on the server, so a copy of the cookie
+stops working too.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +13,9 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
-from spinetriage.web.auth import MAX_PASSWORD, SESSION_COOKIE, safe_next, session_cookie
+from spinetriage.web.auth import MAX_PASSWORD, safe_next
 from spinetriage.web.deps import CsrfFailed, app_state, templates, verify_csrf
+from spinetriage.web.sessions import SESSION_COOKIE
 
 router = APIRouter(include_in_schema=False)
 
@@ -46,10 +52,14 @@ async def login(
         context = {"next": safe_next(next), "error": "Wrong user name or password."}
         return templates.TemplateResponse(request, "login.html", context, status_code=401)
     state.throttle.succeeded(keys[:1])
+    previous = request.cookies.get(SESSION_COOKIE)
+    if previous:
+        await run_in_threadpool(state.sessions.end, previous)
+    cookie = await run_in_threadpool(state.sessions.start, username)
     response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
-        session_cookie(state.secret, username, state.accounts.session_binding(username) or ""),
+        cookie,
         max_age=state.settings.session_max_age,
         httponly=True,
         samesite="lax",
@@ -60,7 +70,11 @@ async def login(
 
 
 @router.post("/logout", dependencies=[Depends(verify_csrf)])
-def logout() -> Response:
+def logout(request: Request) -> Response:
+    """End the session on the server (a copied cookie stops working too), then in the browser."""
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        app_state(request).sessions.end(cookie)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
