@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from typing import Any
 
 import pytest
+from fastapi import Depends
 from fastapi.testclient import TestClient
+
+from spinetriage.web.deps import verify_csrf
+from spinetriage.web.sessions import SESSION_COOKIE
+
+from .conftest import PASSWORD
 
 PROBLEM = "application/problem+json"
 
@@ -168,3 +176,70 @@ def test_a_browser_sending_a_malformed_page_address_gets_an_html_page_naming_the
     assert response.headers["content-type"].startswith("text/html")
     assert "page: " in response.text and "Quillfeather" not in response.text
     problem(client.get("/api/v1/assessments?limit=Quillfeather", headers={"Accept": "text/html"}), 422)
+
+
+# A form whose CSRF token no longer matches: one handler, a page for a page and a problem for the API.
+
+
+def _token(client: TestClient, path: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text)
+    assert match, path
+    return match.group(1)
+
+
+def test_a_stale_form_gets_a_page_outside_the_api_and_a_problem_inside(client: TestClient) -> None:
+    app: Any = client.app
+
+    @app.post("/api/v1/probe-csrf", dependencies=[Depends(verify_csrf)])
+    @app.post("/probe-csrf", dependencies=[Depends(verify_csrf)])
+    def probe() -> str:
+        return "done"
+
+    client.get("/assess")  # the browser holds the CSRF cookie
+    api = problem(client.post("/api/v1/probe-csrf", data={"csrf_token": "stale"}), 403)
+    assert fields(api) == {"csrf_token"}
+    page = client.post("/probe-csrf", data={"csrf_token": "stale"}, headers={"Accept": "application/json"})
+    assert page.status_code == 403
+    assert page.headers["content-type"].startswith("text/html")
+    assert 'id="form-expired"' in page.text and "reload the page" in page.text
+    assert client.post("/probe-csrf", data={"csrf_token": _token(client, "/assess")}).json() == "done"
+
+
+def test_a_stale_questionnaire_speaks_to_the_patient(client: TestClient) -> None:
+    client.get("/questionnaire")
+    response = client.post("/questionnaire/step", data={"csrf_token": "stale", "age": "70"})
+    assert response.status_code == 403
+    assert "Start the questions again" in response.text
+    assert 'aria-label="Main"' not in response.text  # no clinician menu on the patient's page
+    clinician = client.post("/interview/step", data={"csrf_token": "stale"})
+    assert "Start the questions again" not in clinician.text and 'aria-label="Main"' in clinician.text
+
+
+def test_a_stale_sign_in_form_comes_back_fresh_and_keeps_where_it_was_going(
+    make_client: Callable[..., TestClient],
+) -> None:
+    browser = make_client(users=("ann",))
+    browser.get("/login")
+    data = {"username": "ann", "password": PASSWORD, "csrf_token": "stale", "next": "/history"}
+    response = browser.post("/login", data=data, follow_redirects=False)
+    assert response.status_code == 403
+    assert "The sign-in form had expired" in response.text
+    assert 'name="next" value="/history"' in response.text
+    assert SESSION_COOKIE not in browser.cookies
+    fresh = re.search(r'name="csrf_token" value="([^"]+)"', response.text)
+    assert fresh and fresh.group(1) != "stale"
+    retried = browser.post("/login", data={**data, "csrf_token": fresh.group(1)}, follow_redirects=False)
+    assert (retried.status_code, retried.headers["location"]) == (303, "/history")
+    for target in ("https://evil.example/", "/x" * 1001):  # never another site; nothing overlong
+        again = browser.post("/login", data={**data, "next": target}, follow_redirects=False)
+        assert 'name="next" value="/"' in again.text
+
+
+def test_a_stale_sign_out_form_gets_the_page_and_the_session_goes_on(make_client: Callable[..., TestClient]) -> None:
+    browser = make_client(users=("ann",))
+    token = _token(browser, "/login")
+    browser.post("/login", data={"username": "ann", "password": PASSWORD, "csrf_token": token})
+    response = browser.post("/logout", data={"csrf_token": "stale"}, follow_redirects=False)
+    assert response.status_code == 403
+    assert 'id="form-expired"' in response.text
+    assert browser.get("/api/v1/knowledge").status_code == 200  # still signed in: reload and sign out again

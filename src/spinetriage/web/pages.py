@@ -9,7 +9,7 @@ and, when an answer is a red flag, general advice to seek care now.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
 from functools import partial
 from typing import Annotated, Any
@@ -17,7 +17,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
-from fastapi.routing import APIRoute
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
@@ -38,7 +37,7 @@ from spinetriage.web.assess_form import (
     mjoa_items,
     read_form,
 )
-from spinetriage.web.deps import CsrfFailed, current_user, get_store, templates, verify_csrf
+from spinetriage.web.deps import current_user, get_store, templates, verify_csrf
 from spinetriage.web.interview_state import (
     INTERVIEW_WORDS,
     PATIENT_WORDS,
@@ -50,25 +49,7 @@ from spinetriage.web.interview_state import (
 from spinetriage.web.report_view import build_report, finding_label, pct
 from spinetriage.web.store import MAX_LABEL, NotFound, Store, StoredAssessment
 
-
-class _PageRoute(APIRoute):
-    """A page route: a form whose CSRF token no longer matches gets a page saying what to do, not JSON."""
-
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handle = super().get_route_handler()
-
-        async def handler(request: Request) -> Response:
-            try:
-                return await handle(request)
-            except CsrfFailed:
-                patient = request.url.path.startswith("/questionnaire")
-                context = {"patient": patient, "active": ""}
-                return templates.TemplateResponse(request, "form_expired.html", context, status_code=403)
-
-        return handler
-
-
-router = APIRouter(include_in_schema=False, route_class=_PageRoute)
+router = APIRouter(include_in_schema=False)  # a form with a stale CSRF token: problems.py answers with a page
 StoreDep = Annotated[Store, Depends(get_store)]
 UserDep = Annotated[str, Depends(current_user)]
 

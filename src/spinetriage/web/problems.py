@@ -6,6 +6,11 @@
 
 Messages name fields and allowed values; they never echo the values sent (which may be
 patient details).
+
+This module is the one place that turns an error into a response. A person in a browser
+gets a page instead of JSON: an unknown address or a malformed one (:func:`_wants_page`),
+and a form whose CSRF token no longer matches (any path outside ``/api/``; only pages
+carry the token), which gets "please try again", or the sign-in form again.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from spinetriage.errors import InputError, InputErrors
-from spinetriage.web.auth import AuthRequired
+from spinetriage.web.auth import AuthRequired, safe_next
 from spinetriage.web.deps import CsrfFailed, templates
 from spinetriage.web.store import NotFound
 
@@ -144,8 +149,10 @@ def install(app: FastAPI) -> None:
         return RedirectResponse(f"/login?next={quote(target, safe='/')}", status_code=303)
 
     @app.exception_handler(CsrfFailed)
-    async def csrf_failed(_request: Request, error: CsrfFailed) -> Response:
-        return problem_response(403, "Forbidden", [FieldError(field="csrf_token", problem=str(error))])
+    async def csrf_failed(request: Request, error: CsrfFailed) -> Response:
+        if _is_api(request):
+            return problem_response(403, "Forbidden", [FieldError(field="csrf_token", problem=str(error))])
+        return await _form_expired_page(request)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
@@ -162,9 +169,13 @@ _PAGE_MESSAGES = {
 }
 
 
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
 def _wants_page(request: Request) -> bool:
     """A person in a browser (not an API client) asked for a page outside the API."""
-    if request.url.path.startswith("/api/"):
+    if _is_api(request):
         return False
     accept = request.headers.get("accept", "")
     return "text/html" in accept and "application/json" not in accept.split(",")[0]
@@ -176,3 +187,20 @@ def _error_page(
     message = message or _PAGE_MESSAGES.get(status, "Something went wrong with this request. Nothing was saved.")
     context = {"title": title, "message": message, "active": ""}
     return templates.TemplateResponse(request, "error.html", context, status_code=status, headers=dict(headers or {}))
+
+
+SIGN_IN_EXPIRED = "The sign-in form had expired. Please sign in again."
+MAX_NEXT = 2000
+
+
+async def _form_expired_page(request: Request) -> Response:
+    """A form posted without this browser's CSRF token (open across a restart or a sign-out): nothing was
+    done; the sign-in form comes back with a fresh token, any other form gets a page saying what to do
+    (in the patient's words on the questionnaire)."""
+    if request.url.path == "/login":
+        target = (await request.form()).get("next")
+        chosen = target if isinstance(target, str) and len(target) <= MAX_NEXT else None
+        context = {"next": safe_next(chosen), "error": SIGN_IN_EXPIRED}
+        return templates.TemplateResponse(request, "login.html", context, status_code=403)
+    patient = request.url.path.startswith("/questionnaire")
+    return templates.TemplateResponse(request, "form_expired.html", {"patient": patient, "active": ""}, status_code=403)
