@@ -96,3 +96,33 @@ def test_only_status_phrase_without_any_trigger_is_dropped() -> None:
         "urinary_incontinence": "absent",
         "urinary_retention": "absent",
     }
+
+
+def _levels(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    return [(m.finding, m.levels) for m in extract(text).mentions]
+
+
+def test_a_line_label_gives_its_level_to_every_sentence_of_its_line() -> None:
+    text = "Findings:\nC3-C4: Mild disc bulge. No canal stenosis.\nC5-C6: Disc bulge. Severe canal stenosis."
+    assert _levels(text) == [("cervical_canal_stenosis", ("C3-C4",)), ("cervical_canal_stenosis", ("C5-C6",))]
+
+
+def test_a_line_label_stops_at_the_end_of_its_line() -> None:
+    text = "Findings:\nC5-C6: Disc bulge.\nThe cord is compressed. No canal stenosis at any level."
+    mentions = extract(text).mentions
+    assert [(m.finding, m.levels) for m in mentions] == [("cervical_cord_compression", ())]
+
+
+def test_a_level_heading_covers_the_lines_below_it_up_to_a_blank_line() -> None:
+    text = "Findings:\nC4-5\nDisc bulge.\nModerate canal stenosis.\n\nNo cord compression."
+    assert _levels(text) == [("cervical_canal_stenosis", ("C4-C5",)), ("cervical_cord_compression", ())]
+
+
+def test_a_label_is_not_carried_into_another_section() -> None:
+    text = "Findings:\nC5-C6\nSevere canal stenosis.\nImpression:\nCord compression."
+    assert _levels(text) == [("cervical_canal_stenosis", ("C5-C6",)), ("cervical_cord_compression", ())]
+
+
+def test_a_level_inside_a_line_is_not_a_label() -> None:
+    text = "Findings:\nDisc bulge at C5-C6: mild. Severe canal stenosis at C6-C7.\nCanal stenosis."
+    assert _levels(text) == [("cervical_canal_stenosis", ("C6-C7",))]

@@ -46,14 +46,22 @@ _SEGMENTS: dict[str, tuple[str, ...]] = {}  # level text ("c5-6") -> segments; b
 _SEGMENTS_CACHE_SIZE = 4096
 
 
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_LABEL_INDENT = 40  # a label opens its line: at most this much indent, bullet or "level" before it
+
+
 class _Runs:
     """Adjacent level mentions read as one ("C4-5 and C5-6", "C3 through C6"), as parallel lists.
 
-    Only the first run can be a label ("C5-6: ..." opening the text): later levels have a
-    level before them on their line, or no "^" at their line start.
+    A run that opens a line and is followed by ":", " -", ". " or the line's end is a
+    *label* ("C5-6: disc bulge. No canal stenosis."): it gives its levels to every
+    sentence of its line, and a label alone on its line (a heading) to the lines below it
+    up to a blank line or the next label. Labels never overlap, so the last one before a
+    target is the only one that can cover it. Separately, the text's first run is a label
+    for the rest of its section when it opens the text ("C5-6: ...").
     """
 
-    __slots__ = ("ends", "first_label", "levels", "sids", "starts")
+    __slots__ = ("_labels", "ends", "first_label", "levels", "low", "sids", "starts")
 
     def __init__(self, doc: Document) -> None:
         flat, low, hard = doc.flat, doc.low, doc.hard
@@ -91,9 +99,45 @@ class _Runs:
             starts.append(start)
             ends.append(end)
             levels.append(segs)
-        self.starts, self.ends, self.levels = starts, ends, levels
+        self.starts, self.ends, self.levels, self.low = starts, ends, levels, low
         self.first_label = first_label and _LABEL_AFTER.match(low, ends[0]) is not None
         self.sids = [bisect_left(hard, s) for s in starts]
+        self._labels: tuple[list[int], list[int], list[tuple[str, ...]]] | None = None
+
+    def labels(self) -> tuple[list[int], list[int], list[tuple[str, ...]]]:
+        """Each label's start, the end of what it covers, and its levels (found on first use)."""
+        if self._labels is None:
+            self._labels = self._find_labels()
+        return self._labels
+
+    def _find_labels(self) -> tuple[list[int], list[int], list[tuple[str, ...]]]:
+        low, ends = self.low, self.ends
+        labels: list[int] = []
+        line_start = scanned = 0
+        if "\n" in low:  # one line: only the text's first level can open it (``first_label``)
+            for k, start in enumerate(self.starts):
+                while (newline := low.find("\n", scanned, start)) != -1:  # each character looked at once
+                    line_start = scanned = newline + 1
+                scanned = max(scanned, start)
+                if (
+                    start - line_start <= _LABEL_INDENT
+                    and _LABEL_BEFORE.match(low, max(line_start - 1, 0), start) is not None
+                    and _LABEL_AFTER.match(low, ends[k]) is not None
+                ):
+                    labels.append(k)
+        starts = [self.starts[k] for k in labels]
+        covers: list[int] = []
+        for n, k in enumerate(labels):
+            limit = starts[n + 1] if n + 1 < len(labels) else len(low)
+            line_end = low.find("\n", ends[k], limit)
+            if line_end == -1:
+                covers.append(limit)
+            elif low[ends[k] : line_end].strip(" \t:-.") == "":  # a heading: down to a blank line
+                blank = _BLANK_LINE.search(low, line_end, limit)
+                covers.append(blank.start() if blank else limit)
+            else:
+                covers.append(line_end)
+        return starts, covers, [self.levels[k] for k in labels]
 
 
 _Sentence = tuple[list[tuple[int, int, Any, Any, int]], list[int], list[int], list[int]]
@@ -402,6 +446,10 @@ class Resolver:
                 break
             if run_ends[j] <= start:
                 return run_levels[j]
+        label_starts, label_ends, label_levels = runs.labels()
+        k = bisect_left(label_starts, start) - 1
+        if k >= 0 and start < label_ends[k] and self.doc.section(label_starts[k]) == section:
+            return label_levels[k]
         if after:
             return run_levels[i]
         if runs.first_label and run_ends[0] <= start:  # only the text's first level can be a label: no scan back
