@@ -44,6 +44,8 @@ from spinetriage.vocab import FindingKind, Origin, OriginFamily, Status, Urgency
 DEFAULT_SETTING = "primary_care"
 MAX_QUESTIONS = 5
 MAX_EXAM_ITEMS = 5
+_ASKED_KINDS = frozenset({FindingKind.HISTORY, FindingKind.EXAM})
+"""The kinds of unknown finding an assessment suggests (as questions and exam items); no others are ranked."""
 DISCLAIMER = (
     "Decision support for clinicians, not a diagnosis. Every probability shows its basis; "
     "check the findings, the sources and the judgements before acting. Red flags are rules and "
@@ -130,7 +132,7 @@ def _assess_patient(
 
     flags = fired_red_flags(kb, patient.evidence)
     flag_ids = {flag.id for flag, _ in flags}
-    ranked = rank_unknown_findings(model, patient, states, probabilities)
+    ranked = rank_unknown_findings(model, patient, states, probabilities, _ASKED_KINDS)
 
     workup_items = applicable(kb, kb.workup.values(), probabilities, patient.evidence, flag_ids, grading)
     recommended_ids = {rec.id for rec, _ in workup_items}

@@ -31,6 +31,8 @@ from spinetriage.knowledge.base import KnowledgeBase
 from spinetriage.vocab import Origin, OriginFamily
 
 VERDICTS = (Origin.CERVICAL, Origin.LUMBAR, Origin.BOTH, Origin.OTHER)
+ORIGINS = (*VERDICTS, Origin.UNDETERMINED)
+"""The order of :func:`origin_values` and of every origin dictionary."""
 
 
 def family_probabilities(kb: KnowledgeBase, probabilities: Mapping[str, float]) -> dict[OriginFamily, float]:
@@ -45,17 +47,28 @@ def origin_probabilities(kb: KnowledgeBase, probabilities: Mapping[str, float]) 
 
 
 def origin_from_families(fam: Mapping[OriginFamily, float]) -> dict[Origin, float]:
-    c = fam[OriginFamily.CERVICAL]
-    s = fam[OriginFamily.LUMBAR_SPECIFIC]
-    n = fam[OriginFamily.LUMBAR_NONSPECIFIC]
-    o = fam[OriginFamily.OTHER]
-    return {
-        Origin.CERVICAL: c * (1 - s),
-        Origin.LUMBAR: (1 - c) * (s + (1 - s) * (1 - o) * n),
-        Origin.BOTH: c * s,
-        Origin.OTHER: (1 - c) * (1 - s) * o,
-        Origin.UNDETERMINED: (1 - c) * (1 - s) * (1 - o) * (1 - n),
-    }
+    values = origin_values(
+        fam[OriginFamily.CERVICAL],
+        fam[OriginFamily.LUMBAR_SPECIFIC],
+        fam[OriginFamily.LUMBAR_NONSPECIFIC],
+        fam[OriginFamily.OTHER],
+    )
+    return dict(zip(ORIGINS, values, strict=True))
+
+
+def origin_values(c: float, s: float, n: float, o: float) -> tuple[float, float, float, float, float]:
+    """The outcomes above from the family probabilities C, S, N, O, as plain floats in ``ORIGINS`` order.
+
+    The one place the formula lives: the ranking of questions evaluates it for every
+    what-if answer, where building a dictionary each time would cost more than the sums.
+    """
+    return (
+        c * (1 - s),
+        (1 - c) * (s + (1 - s) * (1 - o) * n),
+        c * s,
+        (1 - c) * (1 - s) * o,
+        (1 - c) * (1 - s) * (1 - o) * (1 - n),
+    )
 
 
 def verdict(origin: Mapping[Origin, float], confident: float) -> Origin:
@@ -66,3 +79,8 @@ def verdict(origin: Mapping[Origin, float], confident: float) -> Origin:
 def total_variation(a: Mapping[Origin, float], b: Mapping[Origin, float]) -> float:
     """How far apart two origin distributions are (0 = identical, 1 = disjoint)."""
     return 0.5 * sum(abs(a[k] - b[k]) for k in a)
+
+
+def values_distance(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    """:func:`total_variation` of two :func:`origin_values` tuples (the same sums in the same order)."""
+    return 0.5 * sum([abs(x - y) for x, y in zip(a, b, strict=True)])

@@ -237,7 +237,17 @@ def log_odds_if(cm: ConditionModel, state: ConditionState, patient: Patient, fin
         return state.log_odds
     override = (finding, status)
     gate = state.gate_open or (status is Status.PRESENT and not link.imaging and link.ln_present > 0)
-    changed = {cm.slot_of[finding]}
+    slot = cm.slot_of[finding]
+    if gate == state.gate_open or not cm.imaging_slots:  # only the finding's own slot can change
+        if slot in state.absorbed:
+            return state.log_odds
+        if len(cm.slots[slot]) == 1 and status is not Status.UNKNOWN:  # a lone finding: slot_choice, inlined
+            weight = link.ln_present if status is Status.PRESENT else link.ln_absent
+            if status is Status.PRESENT and link.imaging and weight > 0 and not gate:
+                weight = 0.0
+            return state.log_odds + (weight - state.slot_weights[slot])
+        return state.log_odds + (slot_choice(cm, slot, patient.evidence, gate, override)[1] - state.slot_weights[slot])
+    changed = {slot}
     if gate != state.gate_open:
         changed.update(cm.imaging_slots)
     total = state.log_odds
