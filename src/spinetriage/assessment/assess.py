@@ -20,7 +20,7 @@ from spinetriage.assessment.models import (
     ReferenceOut,
     TextFindingOut,
 )
-from spinetriage.assessment.origin import origin_probabilities, verdict
+from spinetriage.assessment.origin import ORIGINS, OriginValues, origin_probabilities, verdict
 from spinetriage.assessment.questions import Impact, rank_unknown_findings
 from spinetriage.assessment.recommend import advised_against, applicable
 from spinetriage.assessment.red_flags import fired_red_flags
@@ -33,7 +33,7 @@ from spinetriage.assessment.severity import (
 )
 from spinetriage.case import Case, parse_case
 from spinetriage.engine.model import CompiledModel, compile_model
-from spinetriage.engine.posterior import Patient, condition_state, explain
+from spinetriage.engine.posterior import Patient, explain_with_state
 from spinetriage.errors import InputError
 from spinetriage.instruments import CaseInstrument, registry
 from spinetriage.knowledge.base import KnowledgeBase
@@ -124,8 +124,9 @@ def _assess_patient(
     scored = scored or {}
     instruments = read_instruments(kb, scored)
     grading = instruments.grading
-    posteriors = [explain(model, cm, patient) for cm in model.conditions]
-    states = tuple(condition_state(cm, patient) for cm in model.conditions)
+    explained = [explain_with_state(model, cm, patient) for cm in model.conditions]
+    posteriors = [p for p, _ in explained]
+    states = tuple(s for _, s in explained)
     probabilities = {p.condition: p.probability for p in posteriors}
     origin = origin_probabilities(kb, probabilities)
     the_verdict = verdict(origin, kb.threshold("verdict_confident"))
@@ -220,9 +221,7 @@ def _assess_patient(
         treatment=treatment,
         next_questions=[_question(kb, imp) for imp in _top(kb, ranked, FindingKind.HISTORY, MAX_QUESTIONS)],
         findings_used={f: s.value for f, s in sorted(patient.evidence.items())},
-        references=[
-            ReferenceOut(id=r, citation=catalogue[r][0], seen=catalogue[r][1]) for r in sorted(cited) if r in catalogue
-        ],
+        references=[catalogue[r] for r in sorted(cited) if r in catalogue],
         disclaimer=DISCLAIMER,
         clusters=clusters,
         instruments=instrument_list,
@@ -231,11 +230,15 @@ def _assess_patient(
     )
 
 
-_CATALOGUES: dict[tuple[str, tuple[str, ...]], dict[str, tuple[str, str]]] = {}
+_CATALOGUES: dict[tuple[str, tuple[str, ...]], dict[str, ReferenceOut]] = {}
 
 
-def _catalogue(model: CompiledModel) -> dict[str, tuple[str, str]]:
-    """Every citable reference as (citation, seen): the knowledge base's first, then the instruments'."""
+def _catalogue(model: CompiledModel) -> dict[str, ReferenceOut]:
+    """Every citable reference; the knowledge base's entry wins over an instrument's of the same id.
+
+    Built once per knowledge version; an assessment cites some forty, and a
+    ``ReferenceOut`` holds only text and is frozen, so the same instances serve every one.
+    """
     key = (model.version, tuple(c.instrument for c in model.clusters))
     if key not in _CATALOGUES:
         refs: dict[str, tuple[str, str]] = {}
@@ -247,7 +250,7 @@ def _catalogue(model: CompiledModel) -> dict[str, tuple[str, str]]:
                 refs[rid] = (citation, seen)
         for rid, ref in model.knowledge.references.items():
             refs[rid] = (ref.citation, ref.seen)
-        _CATALOGUES[key] = refs
+        _CATALOGUES[key] = {rid: ReferenceOut(id=rid, citation=c, seen=seen) for rid, (c, seen) in refs.items()}
     return _CATALOGUES[key]
 
 
@@ -255,8 +258,11 @@ def _top(kb: KnowledgeBase, ranked: list[Impact], kind: FindingKind, limit: int)
     return [imp for imp in ranked if kb.findings[imp.finding].kind is kind and imp.impact > 0][:limit]
 
 
-def _origin_dict(values: Mapping[Origin, float]) -> dict[str, float]:
-    return {k.value: round(v, 4) for k, v in values.items()}
+_ORIGIN_NAMES = tuple(o.value for o in ORIGINS)
+
+
+def _origin_dict(values: OriginValues) -> dict[str, float]:
+    return dict(zip(_ORIGIN_NAMES, [round(v, 4) for v in values], strict=True))
 
 
 def _exam_item(kb: KnowledgeBase, imp: Impact) -> RecommendationOut:
@@ -267,8 +273,21 @@ def _exam_item(kb: KnowledgeBase, imp: Impact) -> RecommendationOut:
         detail=finding.elicitation or "",
         kind="exam",
         reason=f"not yet examined; could move the origin probabilities by up to {imp.impact:.0%}",
-        sources=sorted({s for (c, f), lk in kb.likelihoods.items() if f == finding.id for s in lk.sources}),
+        sources=list(_likelihood_sources(kb).get(finding.id, ())),
     )
+
+
+_LIKELIHOOD_SOURCES: dict[str, dict[str, tuple[str, ...]]] = {}
+
+
+def _likelihood_sources(kb: KnowledgeBase) -> dict[str, tuple[str, ...]]:
+    """Per finding, the sources of its likelihood ratios for any condition, sorted (once per knowledge version)."""
+    if kb.version not in _LIKELIHOOD_SOURCES:
+        found: dict[str, set[str]] = {}
+        for (_, finding), lk in kb.likelihoods.items():
+            found.setdefault(finding, set()).update(lk.sources)
+        _LIKELIHOOD_SOURCES[kb.version] = {f: tuple(sorted(sources)) for f, sources in found.items()}
+    return _LIKELIHOOD_SOURCES[kb.version]
 
 
 def _question(kb: KnowledgeBase, imp: Impact) -> QuestionOut:
@@ -279,8 +298,8 @@ def _question(kb: KnowledgeBase, imp: Impact) -> QuestionOut:
         question=finding.patient_question,
         elicitation=finding.elicitation,
         impact=round(imp.impact, 6),
-        if_present=_origin_dict(imp.if_present),
-        if_absent=_origin_dict(imp.if_absent),
+        if_present=_origin_dict(imp.present),
+        if_absent=_origin_dict(imp.absent),
     )
 
 

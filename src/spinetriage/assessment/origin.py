@@ -33,6 +33,7 @@ from spinetriage.vocab import Origin, OriginFamily
 VERDICTS = (Origin.CERVICAL, Origin.LUMBAR, Origin.BOTH, Origin.OTHER)
 ORIGINS = (*VERDICTS, Origin.UNDETERMINED)
 """The order of :func:`origin_values` and of every origin dictionary."""
+OriginValues = tuple[float, float, float, float, float]
 
 
 def family_probabilities(kb: KnowledgeBase, probabilities: Mapping[str, float]) -> dict[OriginFamily, float]:
@@ -56,7 +57,7 @@ def origin_from_families(fam: Mapping[OriginFamily, float]) -> dict[Origin, floa
     return dict(zip(ORIGINS, values, strict=True))
 
 
-def origin_values(c: float, s: float, n: float, o: float) -> tuple[float, float, float, float, float]:
+def origin_values(c: float, s: float, n: float, o: float) -> OriginValues:
     """The outcomes above from the family probabilities C, S, N, O, as plain floats in ``ORIGINS`` order.
 
     The one place the formula lives: the ranking of questions evaluates it for every
@@ -81,6 +82,8 @@ def total_variation(a: Mapping[Origin, float], b: Mapping[Origin, float]) -> flo
     return 0.5 * sum(abs(a[k] - b[k]) for k in a)
 
 
-def values_distance(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+def values_distance(a: OriginValues, b: OriginValues) -> float:
     """:func:`total_variation` of two :func:`origin_values` tuples (the same sums in the same order)."""
-    return 0.5 * sum([abs(x - y) for x, y in zip(a, b, strict=True)])
+    a0, a1, a2, a3, a4 = a
+    b0, b1, b2, b3, b4 = b
+    return 0.5 * sum((abs(a0 - b0), abs(a1 - b1), abs(a2 - b2), abs(a3 - b3), abs(a4 - b4)))

@@ -21,11 +21,16 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import NamedTuple
 
-from spinetriage.assessment.origin import ORIGINS, family_probabilities, origin_values, values_distance
-from spinetriage.engine.model import CompiledModel
-from spinetriage.engine.posterior import ConditionState, Patient, log_odds_if, sigmoid
+from spinetriage.assessment.origin import (
+    OriginValues,
+    family_probabilities,
+    origin_values,
+    values_distance,
+)
+from spinetriage.engine.model import CompiledModel, ConditionModel
+from spinetriage.engine.posterior import ConditionState, Patient, log_odds_both_ways, sigmoid
 from spinetriage.knowledge.base import KnowledgeBase
-from spinetriage.vocab import FindingKind, Origin, OriginFamily, Status
+from spinetriage.vocab import FindingKind, OriginFamily
 
 _ORIGIN_FAMILIES = (
     OriginFamily.CERVICAL,
@@ -37,21 +42,13 @@ _ORIGIN_FAMILIES = (
 
 
 class Impact(NamedTuple):
-    """One unknown finding's reach; ``present``/``absent`` are origin values in ``ORIGINS`` order."""
+    """One unknown finding's reach; ``present``/``absent`` are the origin values (``ORIGINS`` order) if it were so."""
 
     finding: str
     impact: float
     condition_change: float
-    present: tuple[float, ...]
-    absent: tuple[float, ...]
-
-    @property
-    def if_present(self) -> dict[Origin, float]:
-        return dict(zip(ORIGINS, self.present, strict=True))
-
-    @property
-    def if_absent(self) -> dict[Origin, float]:
-        return dict(zip(ORIGINS, self.absent, strict=True))
+    present: OriginValues
+    absent: OriginValues
 
 
 def rank_unknown_findings(
@@ -63,42 +60,59 @@ def rank_unknown_findings(
 ) -> list[Impact]:
     """Every unknown finding with evidence in the model (of ``kinds``, default all), most impactful first."""
     kb = model.knowledge
-    conditions = model.conditions
-    family_of = _family_index(model)
     families = family_probabilities(kb, probabilities)
     fam = tuple(families[f] for f in _ORIGIN_FAMILIES)
     current = origin_values(*fam)
-    start = tuple(1.0 - p for p in fam)
-    old_of = [probabilities[cm.condition] for cm in conditions]
+    start = [1.0 - p for p in fam]
+    old_of = [probabilities[cm.condition] for cm in model.conditions]
     evidence = patient.evidence
     rows = []
-    for finding, indices in _bearing(model).items():
+    for finding, targets in _targets(model).items():
         if finding in evidence or (kinds is not None and kb.findings[finding].kind not in kinds):
             continue
-        outcomes = []
+        yes = start.copy()
+        no = start.copy()
         biggest = 0.0
-        for status in (Status.PRESENT, Status.ABSENT):
-            absent = list(start)
-            for index in indices:
-                cm = conditions[index]
-                old = old_of[index]
-                new = sigmoid(log_odds_if(cm, states[index], patient, finding, status))
-                change = abs(new - old)
-                if change > biggest:
-                    biggest = change
-                family = family_of[index]
-                if family is None:  # speaks for no origin: only the condition change counts
-                    continue
-                if old < 1.0:
-                    absent[family] = absent[family] / (1.0 - old) * (1.0 - new)
-                else:
-                    absent[family] = _rest_of_family(kb, probabilities, cm.condition) * (1.0 - new)
-            outcomes.append(origin_values(1.0 - absent[0], 1.0 - absent[1], 1.0 - absent[2], 1.0 - absent[3]))
-        present_values, absent_values = outcomes
-        impact = max(values_distance(current, present_values), values_distance(current, absent_values))
-        rows.append(Impact(finding, impact, biggest, present_values, absent_values))
+        for index, cm, family in targets:
+            old = old_of[index]
+            log_odds_yes, log_odds_no = log_odds_both_ways(cm, states[index], patient, finding)
+            new_yes = sigmoid(log_odds_yes)
+            new_no = sigmoid(log_odds_no)
+            biggest = max(biggest, abs(new_yes - old), abs(new_no - old))
+            if family is None:  # speaks for no origin: only the condition change counts
+                continue
+            if old < 1.0:
+                yes[family] = yes[family] / (1.0 - old) * (1.0 - new_yes)
+                no[family] = no[family] / (1.0 - old) * (1.0 - new_no)
+            else:  # no division by 0: the product of the rest of the family
+                rest = _rest_of_family(kb, probabilities, cm.condition)
+                yes[family] = rest * (1.0 - new_yes)
+                no[family] = rest * (1.0 - new_no)
+        if_present = origin_values(1.0 - yes[0], 1.0 - yes[1], 1.0 - yes[2], 1.0 - yes[3])
+        if_absent = origin_values(1.0 - no[0], 1.0 - no[1], 1.0 - no[2], 1.0 - no[3])
+        impact = max(values_distance(current, if_present), values_distance(current, if_absent))
+        rows.append(Impact(finding, impact, biggest, if_present, if_absent))
     rows.sort(key=lambda i: (-round(i.impact, 12), -round(i.condition_change, 12), i.finding))
     return rows
+
+
+_Target = tuple[int, ConditionModel, int | None]
+"""A condition a finding bears on: its index, its model, its family's position in ``_ORIGIN_FAMILIES``."""
+_TARGETS: dict[tuple[str, tuple[str, ...]], dict[str, tuple[_Target, ...]]] = {}
+
+
+def _targets(model: CompiledModel) -> dict[str, tuple[_Target, ...]]:
+    """Per finding, the conditions it bears on (:func:`_bearing`), ready for the what-if loop."""
+    key = (model.version, tuple(c.instrument for c in model.clusters))
+    if key not in _TARGETS:
+        position = {family: i for i, family in enumerate(_ORIGIN_FAMILIES)}
+        kb = model.knowledge
+        family_of = [position.get(kb.conditions[cm.condition].origin_family) for cm in model.conditions]
+        _TARGETS[key] = {
+            finding: tuple((i, model.conditions[i], family_of[i]) for i in indices)
+            for finding, indices in _bearing(model).items()
+        }
+    return _TARGETS[key]
 
 
 _BEARING: dict[tuple[str, tuple[str, ...]], dict[str, tuple[int, ...]]] = {}
@@ -118,20 +132,6 @@ def _bearing(model: CompiledModel) -> dict[str, tuple[int, ...]]:
                         bearing[finding].append(index)
         _BEARING[key] = {f: tuple(ix) for f, ix in bearing.items()}
     return _BEARING[key]
-
-
-_FAMILY_INDEX: dict[str, tuple[int | None, ...]] = {}
-
-
-def _family_index(model: CompiledModel) -> tuple[int | None, ...]:
-    """Per condition (model order), its family's position in ``_ORIGIN_FAMILIES``, or None for no origin."""
-    if model.version not in _FAMILY_INDEX:
-        position = {family: i for i, family in enumerate(_ORIGIN_FAMILIES)}
-        kb = model.knowledge
-        _FAMILY_INDEX[model.version] = tuple(
-            position.get(kb.conditions[cm.condition].origin_family) for cm in model.conditions
-        )
-    return _FAMILY_INDEX[model.version]
 
 
 def _rest_of_family(kb: KnowledgeBase, probabilities: Mapping[str, float], condition: str) -> float:

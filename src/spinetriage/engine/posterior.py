@@ -28,14 +28,21 @@ be lower than the items' product (Cook 2010's 30.9 for >= 3 of 5 can be).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from spinetriage.engine.clusters import ClusterReading, read_cluster
-from spinetriage.engine.model import CompiledModel, ConditionModel
+from spinetriage.engine.model import CompiledModel, ConditionModel, Link
 from spinetriage.vocab import Basis, Sex, Status
 
 Override = tuple[str, Status] | None
+_PRESENT = Status.PRESENT
+_UNKNOWN = Status.UNKNOWN
+_Known = tuple[str, bool, Link]
+"""A finding known for a condition: its id, whether it is present, its link."""
+_Choice = tuple[bool, ClusterReading | None, frozenset[int], list[float], list[str | None], list[_Known]]
+"""What :func:`_choose` decides: gate, cluster reading, absorbed slots, per slot the counted weight and
+member, and the known links it read."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +120,7 @@ def slot_choice(
     best: str | None = None
     best_weight = 0.0
     for finding in cm.slots[slot]:
-        status = _status(evidence, finding, override)
+        status = override[1] if override is not None and override[0] == finding else evidence.get(finding)
         if status is None or status is Status.UNKNOWN:
             continue
         link = cm.links[finding]
@@ -158,34 +165,34 @@ def cluster_reading(cm: ConditionModel, patient: Patient, override: Override = N
     return read_cluster(cm.cluster, patient.evidence, patient.age, override)
 
 
-def _known_pairs(cm: ConditionModel, evidence: Mapping[str, Status]) -> Iterable[tuple[str, Status | None]]:
-    """(finding, status) pairs to look at: walk the condition's links or the evidence, whichever is shorter."""
-    if len(cm.links) <= len(evidence):
-        return ((f, evidence.get(f)) for f in cm.links)
-    return evidence.items()
+def _choose(cm: ConditionModel, patient: Patient, override: Override = None) -> _Choice:
+    """Gate, cluster reading, absorbed slots, per slot the counted weight and member, and the known links.
 
-
-def _choose(
-    cm: ConditionModel, patient: Patient, override: Override = None
-) -> tuple[bool, ClusterReading | None, frozenset[int], list[float], list[str | None]]:
-    """Gate, cluster reading, absorbed slots, and per slot the counted weight and member.
-
-    Walks the known findings rather than every link (a case knows a few findings of
-    many): the same choices as :func:`slot_choice`, ties to the member listed first.
+    Walks the condition's links or the known findings, whichever is shorter (a case
+    knows a few findings of many, a condition links a few of many): the same choices
+    as :func:`slot_choice`, ties to the member listed first.
     """
     evidence: Mapping[str, Status] = patient.evidence
     if override is not None:
         evidence = {**evidence, override[0]: override[1]}
     links = cm.links
-    known = []
+    if len(links) <= len(evidence):
+        known = [
+            (f, s is _PRESENT, link)
+            for f, link in links.items()
+            if (s := evidence.get(f)) is not None and s is not _UNKNOWN
+        ]
+    else:
+        known = [
+            (f, s is _PRESENT, links[f])
+            for f, s in evidence.items()
+            if s is not None and s is not _UNKNOWN and f in links
+        ]
     gate = False
-    for finding, status in _known_pairs(cm, evidence):
-        link = links.get(finding)
-        if link is None or status is None or status is Status.UNKNOWN:
-            continue
-        known.append((finding, status is Status.PRESENT, link))
-        if status is Status.PRESENT and not link.imaging and link.ln_present > 0:
+    for _, is_present, link in known:
+        if is_present and not link.imaging and link.ln_present > 0:
             gate = True
+            break
     reading = None if cm.cluster is None else read_cluster(cm.cluster, evidence, patient.age)
     applied = reading is not None and reading.applied
     absorbed = cm.cluster_slots if applied else frozenset()
@@ -205,11 +212,15 @@ def _choose(
             or (abs(weight) == abs(weights[slot]) and cm.slots[slot].index(finding) < cm.slots[slot].index(current))
         ):
             members[slot], weights[slot] = finding, weight
-    return gate, reading, absorbed, weights, members
+    return gate, reading, absorbed, weights, members, known
 
 
 def _state(cm: ConditionModel, patient: Patient, override: Override = None) -> ConditionState:
-    gate, reading, absorbed, weights, _ = _choose(cm, patient, override)
+    return _state_of(cm, patient, _choose(cm, patient, override))
+
+
+def _state_of(cm: ConditionModel, patient: Patient, choice: _Choice) -> ConditionState:
+    gate, reading, absorbed, weights, _, _ = choice
     applied = reading is not None and reading.applied
     total = demographic_log_odds(cm, patient, without_age=applied and cm.cluster is not None and cm.cluster.uses_age)
     if applied:
@@ -241,12 +252,8 @@ def log_odds_if(cm: ConditionModel, state: ConditionState, patient: Patient, fin
     if gate == state.gate_open or not cm.imaging_slots:  # only the finding's own slot can change
         if slot in state.absorbed:
             return state.log_odds
-        if len(cm.slots[slot]) == 1 and status is not Status.UNKNOWN:  # a lone finding: slot_choice, inlined
-            weight = link.ln_present if status is Status.PRESENT else link.ln_absent
-            if status is Status.PRESENT and link.imaging and weight > 0 and not gate:
-                weight = 0.0
-            return state.log_odds + (weight - state.slot_weights[slot])
-        return state.log_odds + (slot_choice(cm, slot, patient.evidence, gate, override)[1] - state.slot_weights[slot])
+        weight = _slot_weight_if(cm, slot, patient.evidence, gate, link, status)
+        return state.log_odds + (weight - state.slot_weights[slot])
     changed = {slot}
     if gate != state.gate_open:
         changed.update(cm.imaging_slots)
@@ -254,6 +261,52 @@ def log_odds_if(cm: ConditionModel, state: ConditionState, patient: Patient, fin
     for slot in changed - state.absorbed:
         total += slot_choice(cm, slot, patient.evidence, gate, override)[1] - state.slot_weights[slot]
     return total
+
+
+def log_odds_both_ways(
+    cm: ConditionModel, state: ConditionState, patient: Patient, finding: str
+) -> tuple[float, float]:
+    """:func:`log_odds_if` for ``finding`` present and for it absent: the same figures, in one call.
+
+    Ranking questions asks both of every unknown finding. Unless a cluster reads the
+    finding or a present answer lets imaging count, each answer changes only the
+    finding's own slot, and both come from the same few look-ups.
+    """
+    reading = state.cluster
+    link = cm.links.get(finding)
+    if link is None or (reading is not None and finding in reading.cluster.findings):
+        return (
+            log_odds_if(cm, state, patient, finding, Status.PRESENT),
+            log_odds_if(cm, state, patient, finding, Status.ABSENT),
+        )
+    slot = cm.slot_of[finding]
+    absorbed = slot in state.absorbed
+    held = state.slot_weights[slot]
+    evidence = patient.evidence
+    if_absent = state.log_odds
+    if not absorbed:  # an absent answer never changes the gate
+        if_absent += _slot_weight_if(cm, slot, evidence, state.gate_open, link, Status.ABSENT) - held
+    gate = state.gate_open or (not link.imaging and link.ln_present > 0)
+    if gate != state.gate_open and cm.imaging_slots:  # imaging slots change too
+        return log_odds_if(cm, state, patient, finding, Status.PRESENT), if_absent
+    if absorbed:
+        return state.log_odds, if_absent
+    return state.log_odds + (_slot_weight_if(cm, slot, evidence, gate, link, Status.PRESENT) - held), if_absent
+
+
+def _slot_weight_if(
+    cm: ConditionModel, slot: int, evidence: Mapping[str, Status], gate: bool, link: Link, status: Status
+) -> float:
+    """:func:`slot_choice`'s weight for ``link``'s finding's slot if the finding had ``status``.
+
+    A finding alone in its slot (most are) needs no walk over the members.
+    """
+    if len(cm.slots[slot]) > 1 or status is Status.UNKNOWN:
+        return slot_choice(cm, slot, evidence, gate, (link.finding, status))[1]
+    if status is Status.PRESENT:
+        weight = link.ln_present
+        return 0.0 if link.imaging and weight > 0 and not gate else weight
+    return link.ln_absent
 
 
 def _short(reading: ClusterReading) -> str:
@@ -297,16 +350,22 @@ def _cluster_contribution(reading: ClusterReading) -> Contribution | None:
 
 def explain(model: CompiledModel, cm: ConditionModel, patient: Patient) -> Posterior:
     """The posterior of one condition with every piece of evidence and whether it counted."""
+    return _explain(model, cm, patient, _choose(cm, patient))
+
+
+def explain_with_state(model: CompiledModel, cm: ConditionModel, patient: Patient) -> tuple[Posterior, ConditionState]:
+    """:func:`explain` and :func:`condition_state` from one pass over the findings (an assessment needs both)."""
+    choice = _choose(cm, patient)
+    return _explain(model, cm, patient, choice), _state_of(cm, patient, choice)
+
+
+def _explain(model: CompiledModel, cm: ConditionModel, patient: Patient, choice: _Choice) -> Posterior:
     kb = model.knowledge
-    gate, reading, absorbed, _, members = _choose(cm, patient)
+    gate, reading, absorbed, _, members, known = choice
     chosen = {m for m in members if m is not None}
     contributions: list[Contribution] = []
-    for finding, status in _known_pairs(cm, patient.evidence):
-        link = cm.links.get(finding)
-        if link is None or status is None or status is Status.UNKNOWN:
-            continue
+    for finding, present, link in known:
         lk = link.likelihood
-        present = status is Status.PRESENT
         ratio = lk.ratio_present if present else lk.ratio_absent
         weight = link.ln_present if present else link.ln_absent
         group = kb.group_of.get(finding)
@@ -329,7 +388,7 @@ def explain(model: CompiledModel, cm: ConditionModel, patient: Patient) -> Poste
         contributions.append(
             Contribution(
                 evidence=finding,
-                value=status.value,
+                value=Status.PRESENT.value if present else Status.ABSENT.value,
                 likelihood_ratio=ratio,
                 weight=weight if counted else 0.0,
                 counted=counted,
