@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from spinetriage.engine.model import CompiledModel
-from spinetriage.engine.posterior import Patient, Posterior, infer
+from spinetriage.engine.posterior import Patient, Posterior, condition_state, explain, explain_with_state, infer
 from spinetriage.knowledge import KnowledgeBase
 from spinetriage.vocab import Sex, Status
 
@@ -82,6 +82,13 @@ def test_what_if_shortcut_equals_full_recomputation(
     model: CompiledModel, patient: Patient, finding: str, status: Status
 ) -> None:
     assert_what_if_equals_full_recomputation(model, patient, finding, status)
+
+
+@settings(max_examples=100)
+@given(patients())
+def test_explain_with_state_is_explain_and_condition_state(model: CompiledModel, patient: Patient) -> None:
+    for cm in model.conditions:
+        assert explain_with_state(model, cm, patient) == (explain(model, cm, patient), condition_state(cm, patient))
 
 
 def test_a_likelihood_ratio_of_one_changes_nothing(model: CompiledModel) -> None:

@@ -21,7 +21,7 @@ from spinetriage.assessment.models import (
     TextFindingOut,
 )
 from spinetriage.assessment.origin import ORIGINS, OriginValues, origin_probabilities, verdict
-from spinetriage.assessment.questions import Impact, rank_unknown_findings
+from spinetriage.assessment.questions import Impact, top_unknown_findings
 from spinetriage.assessment.recommend import advised_against, applicable
 from spinetriage.assessment.red_flags import fired_red_flags
 from spinetriage.assessment.severity import (
@@ -44,8 +44,8 @@ from spinetriage.vocab import FindingKind, Origin, OriginFamily, Status, Urgency
 DEFAULT_SETTING = "primary_care"
 MAX_QUESTIONS = 5
 MAX_EXAM_ITEMS = 5
-_ASKED_KINDS = frozenset({FindingKind.HISTORY, FindingKind.EXAM})
-"""The kinds of unknown finding an assessment suggests (as questions and exam items); no others are ranked."""
+_SUGGESTED = {FindingKind.EXAM: MAX_EXAM_ITEMS, FindingKind.HISTORY: MAX_QUESTIONS}
+"""How many unknown findings of each kind an assessment suggests: exam items (work-up) and questions."""
 DISCLAIMER = (
     "Decision support for clinicians, not a diagnosis. Every probability shows its basis; "
     "check the findings, the sources and the judgements before acting. Red flags are rules and "
@@ -133,11 +133,11 @@ def _assess_patient(
 
     flags = fired_red_flags(kb, patient.evidence)
     flag_ids = {flag.id for flag, _ in flags}
-    ranked = rank_unknown_findings(model, patient, states, probabilities, _ASKED_KINDS)
+    top = top_unknown_findings(model, patient, states, probabilities, _SUGGESTED)
 
     workup_items = applicable(kb, kb.workup.values(), probabilities, patient.evidence, flag_ids, grading)
     recommended_ids = {rec.id for rec, _ in workup_items}
-    workup = [_exam_item(kb, imp) for imp in _top(kb, ranked, FindingKind.EXAM, MAX_EXAM_ITEMS)]
+    workup = [_exam_item(kb, imp) for imp in top[FindingKind.EXAM]]
     workup += [_recommendation(rec, why, "investigation") for rec, why in workup_items]
     workup += [
         _recommendation(item, why, "not_recommended")
@@ -219,7 +219,7 @@ def _assess_patient(
         urgency_reason=urgency_reason,
         workup=workup,
         treatment=treatment,
-        next_questions=[_question(kb, imp) for imp in _top(kb, ranked, FindingKind.HISTORY, MAX_QUESTIONS)],
+        next_questions=[_question(kb, imp) for imp in top[FindingKind.HISTORY]],
         findings_used={f: s.value for f, s in sorted(patient.evidence.items())},
         references=[catalogue[r] for r in sorted(cited) if r in catalogue],
         disclaimer=DISCLAIMER,
@@ -252,10 +252,6 @@ def _catalogue(model: CompiledModel) -> dict[str, ReferenceOut]:
             refs[rid] = (ref.citation, ref.seen)
         _CATALOGUES[key] = {rid: ReferenceOut(id=rid, citation=c, seen=seen) for rid, (c, seen) in refs.items()}
     return _CATALOGUES[key]
-
-
-def _top(kb: KnowledgeBase, ranked: list[Impact], kind: FindingKind, limit: int) -> list[Impact]:
-    return [imp for imp in ranked if kb.findings[imp.finding].kind is kind and imp.impact > 0][:limit]
 
 
 _ORIGIN_NAMES = tuple(o.value for o in ORIGINS)

@@ -18,7 +18,8 @@ figures are identical to the last bit.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+import bisect
+from collections.abc import Collection, Iterator, Mapping
 from typing import NamedTuple
 
 from spinetriage.assessment.origin import (
@@ -59,41 +60,119 @@ def rank_unknown_findings(
     kinds: Collection[FindingKind] | None = None,
 ) -> list[Impact]:
     """Every unknown finding with evidence in the model (of ``kinds``, default all), most impactful first."""
-    kb = model.knowledge
-    families = family_probabilities(kb, probabilities)
-    fam = tuple(families[f] for f in _ORIGIN_FAMILIES)
-    current = origin_values(*fam)
-    start = [1.0 - p for p in fam]
-    old_of = [probabilities[cm.condition] for cm in model.conditions]
+    origin = _Origin(model.knowledge, probabilities)
+    rows = [origin.impact(answers) for answers in _answers(model, patient, states, probabilities, kinds)]
+    rows.sort(key=_rank_order)
+    return rows
+
+
+def top_unknown_findings(
+    model: CompiledModel,
+    patient: Patient,
+    states: tuple[ConditionState, ...],
+    probabilities: Mapping[str, float],
+    limits: Mapping[FindingKind, int],
+) -> dict[FindingKind, list[Impact]]:
+    """Per kind, its first ``limit`` findings of :func:`rank_unknown_findings` with an impact above 0.
+
+    The same list, without working out the origin of findings that cannot reach it:
+    a finding's impact is at most the sum of its conditions' probability changes
+    (total variation shrinks through the origin formula, and a family's probability
+    moves by no more than its conditions' do), so once the next finding's bound is
+    below the last kept impact, no later finding can enter. The margin keeps the test
+    far above rounding error.
+    """
+    origin = _Origin(model.knowledge, probabilities)
+    waiting: dict[FindingKind, list[_Answers]] = {kind: [] for kind in limits}
+    kind_of = model.knowledge.findings
+    for answers in _answers(model, patient, states, probabilities, limits):
+        waiting[kind_of[answers[0]].kind].append(answers)
+    top: dict[FindingKind, list[Impact]] = {}
+    for kind, limit in limits.items():
+        kept: list[tuple[tuple[float, float, str], Impact]] = []  # (rank order, row), best first
+        for answers in sorted(waiting[kind], key=lambda a: -a[1]):
+            if limit <= 0 or (len(kept) == limit and answers[1] < kept[-1][1].impact - _BOUND_MARGIN):
+                break
+            row = origin.impact(answers)
+            if row.impact > 0:
+                bisect.insort(kept, (_rank_order(row), row))
+                del kept[limit:]
+        top[kind] = [row for _, row in kept]
+    return top
+
+
+_BOUND_MARGIN = 1e-9
+"""How far below the last kept impact a bound must be to stop (rounding error is near 1e-15)."""
+
+
+def _rank_order(row: Impact) -> tuple[float, float, str]:
+    """Largest impact first, then the largest change of one condition, then by identifier."""
+    return (-round(row.impact, 12), -round(row.condition_change, 12), row.finding)
+
+
+_Move = tuple[str, int, float, float, float]
+"""One condition an answer moves: its id, its family's position, p now, p if present, p if absent."""
+_Answers = tuple[str, float, float, list[_Move]]
+"""A finding, the bound on its impact, the largest change of one condition, and its moves."""
+
+
+def _answers(
+    model: CompiledModel,
+    patient: Patient,
+    states: tuple[ConditionState, ...],
+    probabilities: Mapping[str, float],
+    kinds: Collection[FindingKind] | None,
+) -> Iterator[_Answers]:
+    """For every unknown finding of ``kinds`` that bears on a condition: what each answer does to each condition."""
+    kind_of = model.knowledge.findings
     evidence = patient.evidence
-    rows = []
     for finding, targets in _targets(model).items():
-        if finding in evidence or (kinds is not None and kb.findings[finding].kind not in kinds):
+        if finding in evidence or (kinds is not None and kind_of[finding].kind not in kinds):
             continue
-        yes = start.copy()
-        no = start.copy()
-        biggest = 0.0
+        moves: list[_Move] = []
+        biggest = reach_yes = reach_no = 0.0
         for index, cm, family in targets:
-            old = old_of[index]
+            old = probabilities[cm.condition]
             log_odds_yes, log_odds_no = log_odds_both_ways(cm, states[index], patient, finding)
             new_yes = sigmoid(log_odds_yes)
             new_no = sigmoid(log_odds_no)
-            biggest = max(biggest, abs(new_yes - old), abs(new_no - old))
-            if family is None:  # speaks for no origin: only the condition change counts
-                continue
+            change_yes = abs(new_yes - old)
+            change_no = abs(new_no - old)
+            biggest = max(biggest, change_yes, change_no)
+            if family is not None:  # a condition of no origin family changes only ``biggest``
+                moves.append((cm.condition, family, old, new_yes, new_no))
+                reach_yes += change_yes
+                reach_no += change_no
+        yield finding, max(reach_yes, reach_no), biggest, moves
+
+
+class _Origin:
+    """The current origin, and the origin after one finding's answers, from the family products."""
+
+    def __init__(self, kb: KnowledgeBase, probabilities: Mapping[str, float]) -> None:
+        families = family_probabilities(kb, probabilities)
+        fam = tuple(families[f] for f in _ORIGIN_FAMILIES)
+        self.kb = kb
+        self.probabilities = probabilities
+        self.current = origin_values(*fam)
+        self.start = [1.0 - p for p in fam]
+
+    def impact(self, answers: _Answers) -> Impact:
+        finding, _, biggest, moves = answers
+        yes = self.start.copy()
+        no = self.start.copy()
+        for condition, family, old, new_yes, new_no in moves:
             if old < 1.0:
                 yes[family] = yes[family] / (1.0 - old) * (1.0 - new_yes)
                 no[family] = no[family] / (1.0 - old) * (1.0 - new_no)
             else:  # no division by 0: the product of the rest of the family
-                rest = _rest_of_family(kb, probabilities, cm.condition)
+                rest = _rest_of_family(self.kb, self.probabilities, condition)
                 yes[family] = rest * (1.0 - new_yes)
                 no[family] = rest * (1.0 - new_no)
         if_present = origin_values(1.0 - yes[0], 1.0 - yes[1], 1.0 - yes[2], 1.0 - yes[3])
         if_absent = origin_values(1.0 - no[0], 1.0 - no[1], 1.0 - no[2], 1.0 - no[3])
-        impact = max(values_distance(current, if_present), values_distance(current, if_absent))
-        rows.append(Impact(finding, impact, biggest, if_present, if_absent))
-    rows.sort(key=lambda i: (-round(i.impact, 12), -round(i.condition_change, 12), i.finding))
-    return rows
+        impact = max(values_distance(self.current, if_present), values_distance(self.current, if_absent))
+        return Impact(finding, impact, biggest, if_present, if_absent)
 
 
 _Target = tuple[int, ConditionModel, int | None]

@@ -38,6 +38,8 @@ from spinetriage.vocab import Basis, Sex, Status
 Override = tuple[str, Status] | None
 _PRESENT = Status.PRESENT
 _UNKNOWN = Status.UNKNOWN
+_PRESENT_TEXT = Status.PRESENT.value
+_ABSENT_TEXT = Status.ABSENT.value
 _Known = tuple[str, bool, Link]
 """A finding known for a condition: its id, whether it is present, its link."""
 _Choice = tuple[bool, ClusterReading | None, frozenset[int], list[float], list[str | None], list[_Known]]
@@ -236,13 +238,18 @@ def condition_state(cm: ConditionModel, patient: Patient) -> ConditionState:
 def log_odds_if(cm: ConditionModel, state: ConditionState, patient: Patient, finding: str, status: Status) -> float:
     """Log-odds of the condition if ``finding`` had ``status``, recomputing only what changes."""
     reading = state.cluster
-    if reading is not None and finding in reading.cluster.findings:
-        resolvable = reading.cluster.items_of[finding]
-        could_complete = all(item in resolvable for item in reading.unknown)
-        if reading.applied or (
-            could_complete and read_cluster(reading.cluster, patient.evidence, patient.age, (finding, status)).applied
-        ):
-            return _state(cm, patient, (finding, status)).log_odds  # the cluster switches or stays in use
+    if (
+        reading is not None
+        and finding in reading.cluster.findings
+        and (
+            reading.applied
+            or (
+                _could_complete(reading, finding)
+                and read_cluster(reading.cluster, patient.evidence, patient.age, (finding, status)).applied
+            )
+        )
+    ):
+        return _state(cm, patient, (finding, status)).log_odds  # the cluster switches or stays in use
     link = cm.links.get(finding)
     if link is None:
         return state.log_odds
@@ -268,17 +275,23 @@ def log_odds_both_ways(
 ) -> tuple[float, float]:
     """:func:`log_odds_if` for ``finding`` present and for it absent: the same figures, in one call.
 
-    Ranking questions asks both of every unknown finding. Unless a cluster reads the
-    finding or a present answer lets imaging count, each answer changes only the
-    finding's own slot, and both come from the same few look-ups.
+    Ranking questions asks both of every unknown finding. Unless an answer could switch
+    a cluster on or off or a present answer lets imaging count, each answer changes only
+    the finding's own slot, and both come from the same few look-ups.
     """
     reading = state.cluster
-    link = cm.links.get(finding)
-    if link is None or (reading is not None and finding in reading.cluster.findings):
+    if (
+        reading is not None
+        and finding in reading.cluster.findings
+        and (reading.applied or _could_complete(reading, finding))
+    ):  # an answer may switch the cluster on or off: see log_odds_if
         return (
             log_odds_if(cm, state, patient, finding, Status.PRESENT),
             log_odds_if(cm, state, patient, finding, Status.ABSENT),
         )
+    link = cm.links.get(finding)
+    if link is None:
+        return state.log_odds, state.log_odds
     slot = cm.slot_of[finding]
     absorbed = slot in state.absorbed
     held = state.slot_weights[slot]
@@ -292,6 +305,12 @@ def log_odds_both_ways(
     if absorbed:
         return state.log_odds, if_absent
     return state.log_odds + (_slot_weight_if(cm, slot, evidence, gate, link, Status.PRESENT) - held), if_absent
+
+
+def _could_complete(reading: ClusterReading, finding: str) -> bool:
+    """True when answering ``finding`` would leave no item of the cluster unknown."""
+    resolvable = reading.cluster.items_of[finding]
+    return all(item in resolvable for item in reading.unknown)
 
 
 def _slot_weight_if(
@@ -362,7 +381,7 @@ def explain_with_state(model: CompiledModel, cm: ConditionModel, patient: Patien
 def _explain(model: CompiledModel, cm: ConditionModel, patient: Patient, choice: _Choice) -> Posterior:
     kb = model.knowledge
     gate, reading, absorbed, _, members, known = choice
-    chosen = {m for m in members if m is not None}
+    chosen = {m for m in members if m is not None} if known else set()
     contributions: list[Contribution] = []
     for finding, present, link in known:
         lk = link.likelihood
@@ -387,15 +406,15 @@ def _explain(model: CompiledModel, cm: ConditionModel, patient: Patient, choice:
                 note = f"same evidence group as {winner} ({group}), which counts instead"
         contributions.append(
             Contribution(
-                evidence=finding,
-                value=Status.PRESENT.value if present else Status.ABSENT.value,
-                likelihood_ratio=ratio,
-                weight=weight if counted else 0.0,
-                counted=counted,
-                note=note,
-                group=group,
-                basis=lk.basis,
-                sources=tuple(lk.sources),
+                finding,
+                _PRESENT_TEXT if present else _ABSENT_TEXT,
+                ratio,
+                weight if counted else 0.0,
+                counted,
+                note,
+                group,
+                lk.basis,
+                tuple(lk.sources),
             )
         )
     if reading is not None:
@@ -439,10 +458,16 @@ def _explain(model: CompiledModel, cm: ConditionModel, patient: Patient, choice:
                 "sex",
             )
         )
-    contributions.sort(key=lambda c: (not c.counted, -abs(c.weight), -abs(math.log(c.likelihood_ratio)), c.evidence))
+    if len(contributions) > 1:
+        contributions.sort(key=_explanation_order)
     log_odds = cm.prior_log_odds[patient.setting] + sum(c.weight for c in contributions)
     prior = kb.prior(patient.setting, cm.condition).probability
     return Posterior(cm.condition, prior, sigmoid(log_odds), log_odds, tuple(contributions), reading)
+
+
+def _explanation_order(c: Contribution) -> tuple[bool, float, float, str]:
+    """Counted evidence first, the strongest first, then by name."""
+    return (not c.counted, -abs(c.weight), -abs(math.log(c.likelihood_ratio)), c.evidence)
 
 
 def infer(model: CompiledModel, patient: Patient) -> tuple[Posterior, ...]:
