@@ -98,6 +98,23 @@ def group_cpu_seconds(pgid: int) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def postgres_cpu_seconds() -> float:
+    """User+system CPU time of this machine's PostgreSQL: every ``postgres`` process, plus the backends
+    that have ended (the postmaster's reaped children). Other clients' work counts too."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            name, fields = stat.read_text().rsplit(")", 1)
+        except OSError:
+            continue
+        if name.endswith("(postgres"):
+            values = fields.split()
+            total += int(values[11]) + int(values[12])
+            if values[1] == "1":  # the postmaster (its parent is init): add the backends it has reaped
+                total += int(values[13]) + int(values[14])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=2)
@@ -123,9 +140,11 @@ def main() -> None:
             port = int(server.url.rsplit(":", 1)[1])
             asyncio.run(drive(port, bodies, 0, args.warmup, args.clients))
             server_cpu = group_cpu_seconds(server.process.pid)
+            database_cpu = postgres_cpu_seconds()
             client_cpu = time.process_time()
             seconds, latencies, errors = asyncio.run(drive(port, bodies, args.warmup, args.requests, args.clients))
             server_cpu = group_cpu_seconds(server.process.pid) - server_cpu
+            database_cpu = postgres_cpu_seconds() - database_cpu
             client_cpu = time.process_time() - client_cpu
         if errors:
             print(log.read_text()[-3000:], file=sys.stderr)
@@ -149,6 +168,9 @@ def main() -> None:
     per_request = server_cpu / args.requests * 1000
     client_ms = client_cpu / args.requests * 1000
     print(f"  server CPU {per_request:.2f} ms per request (all workers), load generator {client_ms:.2f} ms")
+    if backend.startswith("postgresql") and database_cpu > 0:
+        database_ms = database_cpu / args.requests * 1000
+        print(f"  PostgreSQL on this machine: CPU {database_ms:.2f} ms per request (all its clients' work)")
     print(f"  machine load average before the run: {load[0]:.2f} on {os.cpu_count()} cores")
     print(f"  engine alone (in-process, this script): median {statistics.median(engine_ms):.2f} ms per assessment")
     print("  target: >= 500 requests/s and p99 < 50 ms")

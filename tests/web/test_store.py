@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -46,6 +47,16 @@ def test_get_returns_the_same_record(store: Store) -> None:
     assert again.created_at.utcoffset() == timedelta(0)
     assert again.created_at == stored.created_at and again.created_at.microsecond == stored.created_at.microsecond
     assert store.search(owner="ann")[0].created_at.utcoffset() == timedelta(0)
+
+
+def test_the_api_form_is_the_same_whether_the_result_text_is_spliced_in_or_encoded(store: Store) -> None:
+    """A new record carries its result's JSON text (stored as is, sent as is); a record read back does not."""
+    stored = store.save(parse_case(RAW, store.knowledge), owner="ann", source="api", label="Zimmer 4 – Bett ü")
+    read = store.get(stored.id, owner="ann")
+    assert stored.result_json is not None and read.result_json is None
+    assert json.loads(stored.result_json) == stored.result == read.result
+    assert json.loads(stored.json_bytes()) == json.loads(read.json_bytes()) == stored.to_json() == read.to_json()
+    assert "Zimmer 4 – Bett ü".encode() in stored.json_bytes()  # UTF-8, not \u escapes
 
 
 def test_rerun_on_the_same_versions_is_identical(store: Store) -> None:

@@ -14,7 +14,6 @@ from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
 from fastapi.security import HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -241,7 +240,8 @@ async def create_assessment(
     else:
         stored = await run_in_threadpool(store.save, case, owner=user, source="api", label=label)
     location = {"Location": f"/api/v1/assessments/{stored.id}"}
-    return JSONResponse(stored.to_json(), status_code=201, headers=location)  # already the StoredOut shape
+    # already the StoredOut shape, and the result's JSON text is the one stored: no second encoding
+    return Response(stored.json_bytes(), status_code=201, headers=location, media_type="application/json")
 
 
 @router.get(

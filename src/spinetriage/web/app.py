@@ -7,6 +7,7 @@ and loads the cookie-signing secret.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 from collections.abc import AsyncIterator
@@ -115,10 +116,19 @@ def _pages_module() -> Any:
 
 
 def app_from_env() -> FastAPI:
-    """The app ``spinetriage serve`` starts in each worker (settings from SPINETRIAGE_* variables)."""
-    return create_app(
+    """The app ``spinetriage serve`` starts in each worker (settings from SPINETRIAGE_* variables).
+
+    Everything loaded at start (the knowledge base, the compiled model, the routes) lives as long as
+    the worker, so ``gc.freeze()`` takes it out of the cyclic garbage collector's reach: a full
+    collection then walks only what requests made, instead of stalling every request of the worker
+    for 50 ms or more (seen as 100-200 ms tail latencies under load).
+    """
+    app = create_app(
         Settings(
             host=os.environ.get("SPINETRIAGE_HOST", "127.0.0.1"),
             port=int(os.environ.get("SPINETRIAGE_PORT", "8000")),
         )
     )
+    gc.collect()
+    gc.freeze()
+    return app

@@ -116,7 +116,7 @@ class Accounts:
         self.database = database
 
     def has_users(self) -> bool:
-        with self.database.sessions() as session:
+        with self.database.reads() as session:
             return bool(session.scalar(select(func.count()).select_from(UserRow)))
 
     def add_user(self, name: str, password: str) -> None:
@@ -130,7 +130,7 @@ class Accounts:
             raise InputError("username", f"user '{name}' already exists") from None
 
     def user_exists(self, name: str) -> bool:
-        with self.database.sessions() as session:
+        with self.database.reads() as session:
             return session.get(UserRow, name) is not None
 
     def set_password(self, name: str, password: str) -> None:
@@ -145,7 +145,7 @@ class Accounts:
 
     def verify_password(self, name: str, password: str) -> bool:
         """True if the password is right; takes as long for an unknown user as for a known one."""
-        with self.database.sessions() as session:
+        with self.database.reads() as session:
             row = session.get(UserRow, name) if USERNAME.match(name) else None
             stored = row.password_hash if row is not None else _DUMMY_HASH
         try:
@@ -184,14 +184,14 @@ class Accounts:
 
     def tokens(self, name: str) -> list[tuple[str, str, str]]:
         """(hash prefix, label, created) of each token of ``name``: enough to tell them apart, not to use them."""
-        with self.database.sessions() as session:
+        with self.database.reads() as session:
             rows = session.scalars(select(ApiTokenRow).where(ApiTokenRow.username == name))
             return [(r.token_hash[:12], r.label, r.created_at.isoformat()) for r in rows]
 
     def user_for_token(self, token: str) -> str | None:
         if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
             return None
-        with self.database.sessions() as session:
+        with self.database.reads() as session:
             row = session.get(ApiTokenRow, _sha256(token))
             return row.username if row is not None else None
 
@@ -200,7 +200,7 @@ def server_secret(database: Database, given: str | None) -> bytes:
     """The given secret, else the one kept in the database (generated once, shared by every worker)."""
     if given:
         return given.encode()
-    with database.sessions() as session:
+    with database.reads() as session:
         row = session.get(SecretRow, "cookie_key")
         if row is not None:
             return row.value.encode()
@@ -209,7 +209,7 @@ def server_secret(database: Database, given: str | None) -> bytes:
             session.add(SecretRow(name="cookie_key", value=secrets.token_urlsafe(48)))
     except IntegrityError:
         pass  # another worker made it first; read theirs
-    with database.sessions() as session:
+    with database.reads() as session:
         row = session.get(SecretRow, "cookie_key")
         assert row is not None
         return row.value.encode()

@@ -76,7 +76,7 @@ class LoginSessions:
         session_id = self._session_id(cookie)
         if session_id is None:
             return None
-        with self.database.sessions() as session:
+        with self.database.reads() as session:
             row = session.get(LoginSessionRow, _id_hash(session_id))
             if row is None or row.expires_at <= (now or utcnow()):
                 return None

@@ -8,8 +8,9 @@ id that belongs to someone else is reported exactly like one that does not exist
 
 from __future__ import annotations
 
+import json
 import uuid
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, get_args
 
@@ -19,7 +20,7 @@ from spinetriage.assessment import Assessment, assess
 from spinetriage.case import Case, parse_case
 from spinetriage.errors import InputError, SpinetriageError
 from spinetriage.knowledge import KnowledgeBase, default_knowledge
-from spinetriage.web.db import AssessmentRow, Database, utcnow
+from spinetriage.web.db import AssessmentRow, Database, RawJson, utcnow
 
 Source = Literal["clinician", "api", "interview", "questionnaire"]
 AssessmentStatus = Literal["complete", "awaiting_clinician"]
@@ -50,6 +51,8 @@ class StoredAssessment:
     knowledge_version: str
     engine_version: str
     label: str
+    result_json: str | None = field(default=None, repr=False, compare=False)
+    """``result`` as JSON text, when it was made already (a new assessment): encoded once, used twice."""
 
     def to_json(self) -> dict[str, Any]:
         """The API form: every field, ``created_at`` in ISO 8601 UTC."""
@@ -65,6 +68,19 @@ class StoredAssessment:
             "case": self.case,
             "result": self.result,
         }
+
+    def json_bytes(self) -> bytes:
+        """:meth:`to_json` as compact UTF-8 JSON, with ``result`` spliced in from :attr:`result_json`
+        when there is one rather than encoded again (it is most of the bytes)."""
+        if self.result_json is None:
+            return _dumps(self.to_json()).encode()
+        head = self.to_json()
+        del head["result"]
+        return f'{_dumps(head)[:-1]},"result":{self.result_json}}}'.encode()
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
 
 
 def _stored(row: AssessmentRow) -> StoredAssessment:
@@ -102,13 +118,21 @@ class Store:
     def save(
         self, case: Case, *, owner: str, source: str, label: str = "", status: str = "complete"
     ) -> StoredAssessment:
-        """Assess ``case`` and store the case, the result and the versions in one transaction."""
+        """Assess ``case`` and store the case, the result and the versions (:meth:`prepare`, :meth:`insert`)."""
+        stored = self.prepare(case, owner=owner, source=source, label=label, status=status)
+        self.insert(stored)
+        return stored
+
+    def prepare(
+        self, case: Case, *, owner: str, source: str, label: str = "", status: str = "complete"
+    ) -> StoredAssessment:
+        """Assess ``case`` into the record to store, without touching the database (all CPU, no waiting)."""
         _check_choice("source", source, SOURCES)
         _check_choice("status", status, STATUSES)
         if len(label) > MAX_LABEL:
             raise InputError("label", f"longer than {MAX_LABEL} characters")
         result = assess(case, knowledge=None if self.knowledge is default_knowledge() else self.knowledge)
-        stored = StoredAssessment(
+        return StoredAssessment(
             id=str(uuid.uuid4()),
             created_at=utcnow(),
             owner=owner,
@@ -119,13 +143,28 @@ class Store:
             knowledge_version=result.knowledge_version,
             engine_version=result.engine_version,
             label=label,
+            result_json=result.model_dump_json(),
         )
-        with self.database.engine.begin() as connection:  # a Core insert: a third of the ORM's cost
-            connection.execute(insert(AssessmentRow), [{f.name: getattr(stored, f.name) for f in fields(stored)}])
-        return stored
+
+    def insert(self, stored: StoredAssessment) -> None:
+        """Store a prepared assessment: one INSERT, a transaction of its own (autocommit on PostgreSQL)."""
+        row = {
+            "id": stored.id,
+            "created_at": stored.created_at,
+            "owner": stored.owner,
+            "source": stored.source,
+            "status": stored.status,
+            "label": stored.label,
+            "case": stored.case,
+            "result": stored.result if stored.result_json is None else RawJson(stored.result_json),
+            "knowledge_version": stored.knowledge_version,
+            "engine_version": stored.engine_version,
+        }
+        with self.database.single.begin() as connection:  # a Core insert: a third of the ORM's cost
+            connection.execute(insert(AssessmentRow), [row])
 
     def get(self, assessment_id: str, *, owner: str) -> StoredAssessment:
-        with self.database.sessions() as session:
+        with self.database.reads() as session:
             row = session.get(AssessmentRow, assessment_id) if len(assessment_id) <= 36 else None
             if row is None or row.owner != owner:
                 raise NotFound(assessment_id)
@@ -155,7 +194,7 @@ class Store:
                 )
             )
         stmt = stmt.order_by(AssessmentRow.created_at.desc(), AssessmentRow.id.desc()).limit(limit).offset(offset)
-        with self.database.sessions() as session:
+        with self.database.reads() as session:
             return [_stored(row) for row in session.scalars(stmt)]
 
     def count(self, *, owner: str, status: str | None = None) -> int:
@@ -164,7 +203,7 @@ class Store:
         if status is not None:
             _check_choice("status", status, STATUSES)
             stmt = stmt.where(AssessmentRow.status == status)
-        with self.database.sessions() as session:
+        with self.database.reads() as session:
             return session.scalar(stmt) or 0
 
     def stored_case(self, assessment_id: str, *, owner: str) -> Case:
