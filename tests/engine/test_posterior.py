@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import pytest
@@ -89,6 +90,17 @@ def test_what_if_shortcut_equals_full_recomputation(
 def test_explain_with_state_is_explain_and_condition_state(model: CompiledModel, patient: Patient) -> None:
     for cm in model.conditions:
         assert explain_with_state(model, cm, patient) == (explain(model, cm, patient), condition_state(cm, patient))
+
+
+@settings(max_examples=100)
+@given(patients(max_findings=6), patients(max_findings=6))
+def test_remembered_posteriors_are_the_ones_worked_out_afresh(
+    model: CompiledModel, first: Patient, second: Patient
+) -> None:
+    warm = dataclasses.replace(model)  # a model with its own, empty memo
+    infer(warm, first)
+    assert infer(warm, second) == infer(dataclasses.replace(model), second)
+    assert warm.uninformed  # the first patient left conditions with nothing known
 
 
 def test_a_likelihood_ratio_of_one_changes_nothing(model: CompiledModel) -> None:

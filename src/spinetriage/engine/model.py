@@ -21,12 +21,19 @@ twice.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from spinetriage.engine.clusters import ClusterModel, compile_clusters
 from spinetriage.knowledge.base import KnowledgeBase
 from spinetriage.knowledge.schema import AgeEvidence, Likelihood, SexEvidence
-from spinetriage.vocab import FindingKind
+from spinetriage.vocab import FindingKind, Sex
+
+if TYPE_CHECKING:
+    from spinetriage.engine.posterior import ConditionState, Posterior
+
+Uninformed = tuple[str, str, int | None, Sex | None]
+"""Condition, setting, age (if the condition has age evidence), sex (if it has sex evidence)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +69,11 @@ class CompiledModel:
     conditions: tuple[ConditionModel, ...]
     conditions_of_finding: dict[str, tuple[int, ...]]
     clusters: tuple[ClusterModel, ...] = ()
+    uninformed: dict[Uninformed, tuple[Posterior, ConditionState]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    """Posterior and state of each condition none of whose findings is known, by what they then
+    depend on (see :func:`spinetriage.engine.posterior.explain`): most conditions of most cases."""
 
     @property
     def version(self) -> str:

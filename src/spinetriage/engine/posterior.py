@@ -167,29 +167,37 @@ def cluster_reading(cm: ConditionModel, patient: Patient, override: Override = N
     return read_cluster(cm.cluster, patient.evidence, patient.age, override)
 
 
-def _choose(cm: ConditionModel, patient: Patient, override: Override = None) -> _Choice:
-    """Gate, cluster reading, absorbed slots, per slot the counted weight and member, and the known links.
+def _known(cm: ConditionModel, evidence: Mapping[str, Status]) -> list[_Known]:
+    """The condition's findings that are present or absent, in the order of the case or of the links.
 
     Walks the condition's links or the known findings, whichever is shorter (a case
-    knows a few findings of many, a condition links a few of many): the same choices
-    as :func:`slot_choice`, ties to the member listed first.
+    knows a few findings of many, a condition links a few of many).
     """
-    evidence: Mapping[str, Status] = patient.evidence
-    if override is not None:
-        evidence = {**evidence, override[0]: override[1]}
     links = cm.links
     if len(links) <= len(evidence):
-        known = [
+        return [
             (f, s is _PRESENT, link)
             for f, link in links.items()
             if (s := evidence.get(f)) is not None and s is not _UNKNOWN
         ]
-    else:
-        known = [
-            (f, s is _PRESENT, links[f])
-            for f, s in evidence.items()
-            if s is not None and s is not _UNKNOWN and f in links
-        ]
+    return [
+        (f, s is _PRESENT, links[f]) for f, s in evidence.items() if s is not None and s is not _UNKNOWN and f in links
+    ]
+
+
+def _choose(
+    cm: ConditionModel, patient: Patient, override: Override = None, known: list[_Known] | None = None
+) -> _Choice:
+    """Gate, cluster reading, absorbed slots, per slot the counted weight and member, and the known links.
+
+    The same choices as :func:`slot_choice`, ties to the member listed first.
+    ``known`` is :func:`_known` of the patient's evidence when the caller has it already.
+    """
+    evidence: Mapping[str, Status] = patient.evidence
+    if override is not None:
+        evidence = {**evidence, override[0]: override[1]}
+    if known is None or override is not None:
+        known = _known(cm, evidence)
     gate = False
     for _, is_present, link in known:
         if is_present and not link.imaging and link.ln_present > 0:
@@ -369,13 +377,39 @@ def _cluster_contribution(reading: ClusterReading) -> Contribution | None:
 
 def explain(model: CompiledModel, cm: ConditionModel, patient: Patient) -> Posterior:
     """The posterior of one condition with every piece of evidence and whether it counted."""
-    return _explain(model, cm, patient, _choose(cm, patient))
+    known = _known(cm, patient.evidence)
+    if not known and cm.cluster is None:
+        return _uninformed(model, cm, patient)[0]
+    return _explain(model, cm, patient, _choose(cm, patient, known=known))
 
 
 def explain_with_state(model: CompiledModel, cm: ConditionModel, patient: Patient) -> tuple[Posterior, ConditionState]:
     """:func:`explain` and :func:`condition_state` from one pass over the findings (an assessment needs both)."""
-    choice = _choose(cm, patient)
+    known = _known(cm, patient.evidence)
+    if not known and cm.cluster is None:
+        return _uninformed(model, cm, patient)
+    choice = _choose(cm, patient, known=known)
     return _explain(model, cm, patient, choice), _state_of(cm, patient, choice)
+
+
+def _uninformed(model: CompiledModel, cm: ConditionModel, patient: Patient) -> tuple[Posterior, ConditionState]:
+    """Posterior and state of a condition with no cluster and none of its findings known.
+
+    They depend on the setting, and on age and sex only where the condition has age or
+    sex evidence, so they are worked out once per model and reused (frozen, so shared
+    safely): most conditions of most cases have no finding known.
+    """
+    key = (
+        cm.condition,
+        patient.setting,
+        None if cm.age is None else patient.age,
+        None if cm.sex is None else patient.sex,
+    )
+    found = model.uninformed.get(key)
+    if found is None:
+        choice = _choose(cm, patient, known=[])
+        found = model.uninformed[key] = (_explain(model, cm, patient, choice), _state_of(cm, patient, choice))
+    return found
 
 
 def _explain(model: CompiledModel, cm: ConditionModel, patient: Patient, choice: _Choice) -> Posterior:
