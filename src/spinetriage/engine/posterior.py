@@ -92,6 +92,8 @@ class ConditionState:
     slot_weights: tuple[float, ...]
     cluster: ClusterReading | None = None
     absorbed: frozenset[int] = frozenset()
+    slot_members: tuple[str | None, ...] = ()
+    """The member counted in each slot (None: none), for ties when a what-if answer joins the slot."""
 
 
 def sigmoid(log_odds: float) -> float:
@@ -230,13 +232,13 @@ def _state(cm: ConditionModel, patient: Patient, override: Override = None) -> C
 
 
 def _state_of(cm: ConditionModel, patient: Patient, choice: _Choice) -> ConditionState:
-    gate, reading, absorbed, weights, _, _ = choice
+    gate, reading, absorbed, weights, members, _ = choice
     applied = reading is not None and reading.applied
     total = demographic_log_odds(cm, patient, without_age=applied and cm.cluster is not None and cm.cluster.uses_age)
     if applied:
         assert reading is not None and reading.band is not None
         total += math.log(reading.band.ratio)
-    return ConditionState(total + sum(weights), gate, tuple(weights), reading, absorbed)
+    return ConditionState(total + sum(weights), gate, tuple(weights), reading, absorbed, tuple(members))
 
 
 def condition_state(cm: ConditionModel, patient: Patient) -> ConditionState:
@@ -267,7 +269,7 @@ def log_odds_if(cm: ConditionModel, state: ConditionState, patient: Patient, fin
     if gate == state.gate_open or not cm.imaging_slots:  # only the finding's own slot can change
         if slot in state.absorbed:
             return state.log_odds
-        weight = _slot_weight_if(cm, slot, patient.evidence, gate, link, status)
+        weight = _slot_weight_if(cm, state, slot, patient.evidence, gate, link, status)
         return state.log_odds + (weight - state.slot_weights[slot])
     changed = {slot}
     if gate != state.gate_open:
@@ -306,13 +308,13 @@ def log_odds_both_ways(
     evidence = patient.evidence
     if_absent = state.log_odds
     if not absorbed:  # an absent answer never changes the gate
-        if_absent += _slot_weight_if(cm, slot, evidence, state.gate_open, link, Status.ABSENT) - held
+        if_absent += _slot_weight_if(cm, state, slot, evidence, state.gate_open, link, Status.ABSENT) - held
     gate = state.gate_open or (not link.imaging and link.ln_present > 0)
     if gate != state.gate_open and cm.imaging_slots:  # imaging slots change too
         return log_odds_if(cm, state, patient, finding, Status.PRESENT), if_absent
     if absorbed:
         return state.log_odds, if_absent
-    return state.log_odds + (_slot_weight_if(cm, slot, evidence, gate, link, Status.PRESENT) - held), if_absent
+    return state.log_odds + (_slot_weight_if(cm, state, slot, evidence, gate, link, Status.PRESENT) - held), if_absent
 
 
 def _could_complete(reading: ClusterReading, finding: str) -> bool:
@@ -322,18 +324,42 @@ def _could_complete(reading: ClusterReading, finding: str) -> bool:
 
 
 def _slot_weight_if(
-    cm: ConditionModel, slot: int, evidence: Mapping[str, Status], gate: bool, link: Link, status: Status
+    cm: ConditionModel,
+    state: ConditionState,
+    slot: int,
+    evidence: Mapping[str, Status],
+    gate: bool,
+    link: Link,
+    status: Status,
 ) -> float:
     """:func:`slot_choice`'s weight for ``link``'s finding's slot if the finding had ``status``.
 
-    A finding alone in its slot (most are) needs no walk over the members.
+    Needs no walk over the members when the finding is alone in its slot (most are), or
+    when it is unknown so far: the other members then compete as they did in ``state``
+    (the caller keeps the gate as it was for them), and the finding joins the contest
+    against their winner, ties going to the member listed first.
     """
-    if len(cm.slots[slot]) > 1 or status is Status.UNKNOWN:
-        return slot_choice(cm, slot, evidence, gate, (link.finding, status))[1]
+    members = cm.slots[slot]
     if status is Status.PRESENT:
         weight = link.ln_present
-        return 0.0 if link.imaging and weight > 0 and not gate else weight
-    return link.ln_absent
+        counts = not (link.imaging and weight > 0 and not gate)
+    elif status is Status.ABSENT:
+        weight = link.ln_absent
+        counts = True
+    else:
+        return slot_choice(cm, slot, evidence, gate, (link.finding, status))[1]
+    if len(members) == 1:
+        return weight if counts else 0.0
+    if not state.slot_members or link.finding in evidence:
+        return slot_choice(cm, slot, evidence, gate, (link.finding, status))[1]
+    held, winner = state.slot_weights[slot], state.slot_members[slot]
+    if counts and (
+        winner is None
+        or abs(weight) > abs(held)
+        or (abs(weight) == abs(held) and members.index(link.finding) < members.index(winner))
+    ):
+        return weight
+    return held
 
 
 def _short(reading: ClusterReading) -> str:
