@@ -269,7 +269,12 @@ def log_odds_if(cm: ConditionModel, state: ConditionState, patient: Patient, fin
     if gate == state.gate_open or not cm.imaging_slots:  # only the finding's own slot can change
         if slot in state.absorbed:
             return state.log_odds
-        weight = _slot_weight_if(cm, state, slot, patient.evidence, gate, link, status)
+        if status is Status.PRESENT:
+            weight = _slot_weights_if(cm, state, slot, patient.evidence, gate, link)[0]
+        elif status is Status.ABSENT:
+            weight = _slot_weights_if(cm, state, slot, patient.evidence, gate, link)[1]
+        else:
+            weight = slot_choice(cm, slot, patient.evidence, gate, override)[1]
         return state.log_odds + (weight - state.slot_weights[slot])
     changed = {slot}
     if gate != state.gate_open:
@@ -303,18 +308,17 @@ def log_odds_both_ways(
     if link is None:
         return state.log_odds, state.log_odds
     slot = cm.slot_of[finding]
-    absorbed = slot in state.absorbed
+    gate = state.gate_open or (not link.imaging and link.ln_present > 0)  # as it would be if present
+    opens_imaging = gate != state.gate_open and bool(cm.imaging_slots)  # present: imaging slots change too
+    if slot in state.absorbed:
+        if_present = log_odds_if(cm, state, patient, finding, Status.PRESENT) if opens_imaging else state.log_odds
+        return if_present, state.log_odds
     held = state.slot_weights[slot]
-    evidence = patient.evidence
-    if_absent = state.log_odds
-    if not absorbed:  # an absent answer never changes the gate
-        if_absent += _slot_weight_if(cm, state, slot, evidence, state.gate_open, link, Status.ABSENT) - held
-    gate = state.gate_open or (not link.imaging and link.ln_present > 0)
-    if gate != state.gate_open and cm.imaging_slots:  # imaging slots change too
+    weight_present, weight_absent = _slot_weights_if(cm, state, slot, patient.evidence, gate, link)
+    if_absent = state.log_odds + (weight_absent - held)
+    if opens_imaging:
         return log_odds_if(cm, state, patient, finding, Status.PRESENT), if_absent
-    if absorbed:
-        return state.log_odds, if_absent
-    return state.log_odds + (_slot_weight_if(cm, state, slot, evidence, gate, link, Status.PRESENT) - held), if_absent
+    return state.log_odds + (weight_present - held), if_absent
 
 
 def _could_complete(reading: ClusterReading, finding: str) -> bool:
@@ -323,43 +327,36 @@ def _could_complete(reading: ClusterReading, finding: str) -> bool:
     return all(item in resolvable for item in reading.unknown)
 
 
-def _slot_weight_if(
-    cm: ConditionModel,
-    state: ConditionState,
-    slot: int,
-    evidence: Mapping[str, Status],
-    gate: bool,
-    link: Link,
-    status: Status,
-) -> float:
-    """:func:`slot_choice`'s weight for ``link``'s finding's slot if the finding had ``status``.
+def _slot_weights_if(
+    cm: ConditionModel, state: ConditionState, slot: int, evidence: Mapping[str, Status], gate: bool, link: Link
+) -> tuple[float, float]:
+    """:func:`slot_choice`'s weight for the slot of ``link``'s finding if it were present, and if absent.
 
-    Needs no walk over the members when the finding is alone in its slot (most are), or
-    when it is unknown so far: the other members then compete as they did in ``state``
-    (the caller keeps the gate as it was for them), and the finding joins the contest
-    against their winner, ties going to the member listed first.
+    ``gate`` is the gate if present; the absent answer keeps the state's. The present
+    weight holds only when the gate stays as it was or the condition has no imaging
+    (the callers check). Needs no walk over the members when the finding is alone in
+    its slot (most are), or when it is unknown so far: the other members then compete
+    as they did in ``state``, and the finding joins the contest against their winner,
+    ties going to the member listed first.
     """
+    present, absent = link.ln_present, link.ln_absent
+    present_counts = not (link.imaging and present > 0 and not gate)
     members = cm.slots[slot]
-    if status is Status.PRESENT:
-        weight = link.ln_present
-        counts = not (link.imaging and weight > 0 and not gate)
-    elif status is Status.ABSENT:
-        weight = link.ln_absent
-        counts = True
-    else:
-        return slot_choice(cm, slot, evidence, gate, (link.finding, status))[1]
     if len(members) == 1:
-        return weight if counts else 0.0
-    if not state.slot_members or link.finding in evidence:
-        return slot_choice(cm, slot, evidence, gate, (link.finding, status))[1]
+        return (present if present_counts else 0.0), absent
+    finding = link.finding
+    if not state.slot_members or finding in evidence:
+        return (
+            slot_choice(cm, slot, evidence, gate, (finding, Status.PRESENT))[1],
+            slot_choice(cm, slot, evidence, state.gate_open, (finding, Status.ABSENT))[1],
+        )
     held, winner = state.slot_weights[slot], state.slot_members[slot]
-    if counts and (
-        winner is None
-        or abs(weight) > abs(held)
-        or (abs(weight) == abs(held) and members.index(link.finding) < members.index(winner))
-    ):
-        return weight
-    return held
+    if winner is None:
+        return (present if present_counts else held), absent
+    first = members.index(finding) < members.index(winner)
+    present_wins = present_counts and (abs(present) > abs(held) or (abs(present) == abs(held) and first))
+    absent_wins = abs(absent) > abs(held) or (abs(absent) == abs(held) and first)
+    return (present if present_wins else held), (absent if absent_wins else held)
 
 
 def _short(reading: ClusterReading) -> str:
