@@ -138,7 +138,10 @@ def _answers(
             new_no = sigmoid(log_odds_no)
             change_yes = abs(new_yes - old)
             change_no = abs(new_no - old)
-            biggest = max(biggest, change_yes, change_no)
+            if change_yes > biggest:
+                biggest = change_yes
+            if change_no > biggest:
+                biggest = change_no
             if family is not None:  # a condition of no origin family changes only ``biggest``
                 moves.append((cm.condition, family, old, new_yes, new_no))
                 reach_yes += change_yes
