@@ -85,7 +85,10 @@ def _first_indication(
     red_flags: set[str],
     grading: Grading,
 ) -> Indication | None:
-    return next((i for i in indications if _holds(i, probabilities, evidence, red_flags, grading)), None)
+    for indication in indications:
+        if _holds(indication, probabilities, evidence, red_flags, grading):
+            return indication
+    return None
 
 
 def applicable(

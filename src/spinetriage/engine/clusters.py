@@ -89,10 +89,11 @@ class ClusterReading:
     count: int | None
     present: tuple[str, ...]
     unknown: tuple[str, ...]
+    band: ClusterBand | None = field(init=False, repr=False, compare=False)
+    """The band the count falls in (None when not scored), looked up once: the engine asks often."""
 
-    @property
-    def band(self) -> ClusterBand | None:
-        return None if self.count is None else self.cluster.band_for(self.count)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "band", None if self.count is None else self.cluster.band_for(self.count))
 
     @property
     def applied(self) -> bool:
