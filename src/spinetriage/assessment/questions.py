@@ -8,10 +8,11 @@ no joint predictive model (the engine models each condition separately, so there
 no single predictive probability for a finding). Ties are broken by the largest
 change of any single condition's probability, then by identifier.
 
-Every assessment evaluates two what-ifs for each of some forty findings, so the loop
-works on plain floats (family products indexed by position, origins as tuples) and
-builds dictionaries only for the questions shown. The arithmetic is the same, in the
-same order, as :func:`~spinetriage.assessment.origin.family_probabilities` and
+Every assessment asks both answers of some forty findings, so the loop works on plain
+floats (family products indexed by position, origins as tuples), and an assessment,
+which shows only the first few of each kind, works out the origin only for findings
+that can reach them (:func:`top_unknown_findings`). The arithmetic is the same, in
+the same order, as :func:`~spinetriage.assessment.origin.family_probabilities` and
 :func:`~spinetriage.assessment.origin.origin_from_families` would do it, so the
 figures are identical to the last bit.
 """
