@@ -20,7 +20,7 @@ figures are identical to the last bit.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Mapping
 from typing import NamedTuple
 
 from spinetriage.assessment.origin import (
@@ -62,7 +62,10 @@ def rank_unknown_findings(
 ) -> list[Impact]:
     """Every unknown finding with evidence in the model (of ``kinds``, default all), most impactful first."""
     origin = _Origin(model.knowledge, probabilities)
-    rows = [origin.impact(answers) for answers in _answers(model, patient, states, probabilities, kinds)]
+    rows = []
+    for kind, targets in _targets(model).items():
+        if kinds is None or kind in kinds:
+            rows += [origin.impact(answers) for answers in _answers(targets, patient, states, probabilities)]
     rows.sort(key=_rank_order)
     return rows
 
@@ -84,14 +87,12 @@ def top_unknown_findings(
     far above rounding error.
     """
     origin = _Origin(model.knowledge, probabilities)
-    waiting: dict[FindingKind, list[_Answers]] = {kind: [] for kind in limits}
-    kind_of = model.knowledge.findings
-    for answers in _answers(model, patient, states, probabilities, limits):
-        waiting[kind_of[answers[0]].kind].append(answers)
+    by_kind = _targets(model)
     top: dict[FindingKind, list[Impact]] = {}
     for kind, limit in limits.items():
+        waiting = _answers(by_kind.get(kind, {}), patient, states, probabilities)
         kept: list[tuple[tuple[float, float, str], Impact]] = []  # (rank order, row), best first
-        for answers in sorted(waiting[kind], key=lambda a: -a[1]):
+        for answers in sorted(waiting, key=lambda a: -a[1]):
             if limit <= 0 or (len(kept) == limit and answers[1] < kept[-1][1].impact - _BOUND_MARGIN):
                 break
             row = origin.impact(answers)
@@ -118,21 +119,20 @@ _Answers = tuple[str, float, float, list[_Move]]
 
 
 def _answers(
-    model: CompiledModel,
+    targets: Mapping[str, tuple[_Target, ...]],
     patient: Patient,
     states: tuple[ConditionState, ...],
     probabilities: Mapping[str, float],
-    kinds: Collection[FindingKind] | None,
-) -> Iterator[_Answers]:
-    """For every unknown finding of ``kinds`` that bears on a condition: what each answer does to each condition."""
-    kind_of = model.knowledge.findings
+) -> list[_Answers]:
+    """For each unknown finding of ``targets``: what each answer does to each condition it bears on."""
     evidence = patient.evidence
-    for finding, targets in _targets(model).items():
-        if finding in evidence or (kinds is not None and kind_of[finding].kind not in kinds):
+    found = []
+    for finding, conditions in targets.items():
+        if finding in evidence:
             continue
         moves: list[_Move] = []
         biggest = reach_yes = reach_no = 0.0
-        for index, cm, family in targets:
+        for index, cm, family in conditions:
             old = probabilities[cm.condition]
             log_odds_yes, log_odds_no = log_odds_both_ways(cm, states[index], patient, finding)
             new_yes = sigmoid(log_odds_yes)
@@ -147,7 +147,8 @@ def _answers(
                 moves.append((cm.condition, family, old, new_yes, new_no))
                 reach_yes += change_yes
                 reach_no += change_no
-        yield finding, max(reach_yes, reach_no), biggest, moves
+        found.append((finding, max(reach_yes, reach_no), biggest, moves))
+    return found
 
 
 class _Origin:
@@ -181,20 +182,21 @@ class _Origin:
 
 _Target = tuple[int, ConditionModel, int | None]
 """A condition a finding bears on: its index, its model, its family's position in ``_ORIGIN_FAMILIES``."""
-_TARGETS: dict[tuple[str, tuple[str, ...]], dict[str, tuple[_Target, ...]]] = {}
+_TARGETS: dict[tuple[str, tuple[str, ...]], dict[FindingKind, dict[str, tuple[_Target, ...]]]] = {}
 
 
-def _targets(model: CompiledModel) -> dict[str, tuple[_Target, ...]]:
-    """Per finding, the conditions it bears on (:func:`_bearing`), ready for the what-if loop."""
+def _targets(model: CompiledModel) -> dict[FindingKind, dict[str, tuple[_Target, ...]]]:
+    """By kind, then by finding, the conditions it bears on (:func:`_bearing`), ready for the what-if loop."""
     key = (model.version, tuple(c.instrument for c in model.clusters))
     if key not in _TARGETS:
         position = {family: i for i, family in enumerate(_ORIGIN_FAMILIES)}
         kb = model.knowledge
         family_of = [position.get(kb.conditions[cm.condition].origin_family) for cm in model.conditions]
-        _TARGETS[key] = {
-            finding: tuple((i, model.conditions[i], family_of[i]) for i in indices)
-            for finding, indices in _bearing(model).items()
-        }
+        by_kind: dict[FindingKind, dict[str, tuple[_Target, ...]]] = {}
+        for finding, indices in _bearing(model).items():
+            targets = tuple((i, model.conditions[i], family_of[i]) for i in indices)
+            by_kind.setdefault(kb.findings[finding].kind, {})[finding] = targets
+        _TARGETS[key] = by_kind
     return _TARGETS[key]
 
 
