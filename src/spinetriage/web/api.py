@@ -237,7 +237,11 @@ async def create_assessment(
     if store.database.engine.dialect.name == "sqlite":
         # SQLite takes one writer at a time and a local commit is short: a thread hop would only add CPU.
         stored = store.save(case, owner=user, source="api", label=label)
-    else:
+    elif store.inserts_on_loop():
+        # PostgreSQL: assess here (CPU, as a thread would under the GIL), then await the INSERT on the loop.
+        stored = store.prepare(case, owner=user, source="api", label=label)
+        await store.insert_async(stored)
+    else:  # outside the app's lifespan (a test client without it)
         stored = await run_in_threadpool(store.save, case, owner=user, source="api", label=label)
     location = {"Location": f"/api/v1/assessments/{stored.id}"}
     # already the StoredOut shape, and the result's JSON text is the one stored: no second encoding

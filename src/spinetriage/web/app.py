@@ -13,7 +13,7 @@ import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
@@ -31,6 +31,9 @@ from spinetriage.web.security import SecurityMiddleware
 from spinetriage.web.sessions import LoginSessions
 from spinetriage.web.settings import Settings, check_can_serve
 from spinetriage.web.store import Store
+
+if TYPE_CHECKING:
+    from spinetriage.web.async_statements import AsyncStatements
 
 DESCRIPTION = """Decision support for clinicians, not a diagnosis: is this lower back pain lumbar, or from the neck?
 
@@ -51,10 +54,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         check_can_serve(settings)
         assess(Case())  # compile the model now, not during the first request
         secret = server_secret(database, settings.secret_key)
+        async_statements = _async_statements(database)
         state = AppState(
             settings=settings,
             database=database,
-            store=Store(database),
+            store=Store(database, async_statements=async_statements),
             accounts=accounts,
             sessions=LoginSessions(database, secret, settings.session_max_age),
             secret=secret,
@@ -65,8 +69,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
-        database.dispose()
+        if async_statements is not None:
+            await async_statements.open()
+        try:
+            yield
+        finally:
+            if async_statements is not None:
+                await async_statements.close()
+            database.dispose()
 
     app = FastAPI(
         title="spinetriage",
@@ -98,6 +108,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return {"status": "ok", "version": __version__, "database": database.engine.dialect.name}
 
     return app
+
+
+def _async_statements(database: Database) -> AsyncStatements | None:
+    """On PostgreSQL, connections for the event loop (stored assessments skip the thread hop)."""
+    if database.engine.dialect.name != "postgresql":
+        return None
+    from spinetriage.web.async_statements import AsyncStatements  # psycopg: only with PostgreSQL
+
+    return AsyncStatements(database.engine)
 
 
 def _ping(database: Database) -> None:

@@ -146,6 +146,13 @@ def _sqlite_pragmas(synchronous: str) -> Any:
     return on_connect
 
 
+def socket_readable(fileno: int) -> bool:
+    """Whether a socket has something to read (or was closed by its peer), without waiting."""
+    poller = select.poll()
+    poller.register(fileno, select.POLLIN)
+    return bool(poller.poll(0))
+
+
 def _check_alive(engine: Engine) -> Any:
     """A pool checkout check that costs no round trip while the connection is sound.
 
@@ -156,9 +163,7 @@ def _check_alive(engine: Engine) -> Any:
     """
 
     def on_checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
-        poller = select.poll()
-        poller.register(dbapi_connection.fileno(), select.POLLIN)
-        if not poller.poll(0):
+        if not socket_readable(dbapi_connection.fileno()):
             return
         try:
             engine.dialect.do_ping(dbapi_connection)

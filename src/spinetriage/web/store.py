@@ -12,7 +12,7 @@ import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from sqlalchemy import func, insert, or_, select
 
@@ -21,6 +21,9 @@ from spinetriage.case import Case, parse_case
 from spinetriage.errors import InputError, SpinetriageError
 from spinetriage.knowledge import KnowledgeBase, default_knowledge
 from spinetriage.web.db import AssessmentRow, Database, RawJson, utcnow
+
+if TYPE_CHECKING:  # psycopg is needed only with PostgreSQL
+    from spinetriage.web.async_statements import AsyncStatements
 
 Source = Literal["clinician", "api", "interview", "questionnaire"]
 AssessmentStatus = Literal["complete", "awaiting_clinician"]
@@ -98,6 +101,25 @@ def _stored(row: AssessmentRow) -> StoredAssessment:
     )
 
 
+_INSERT = insert(AssessmentRow)
+
+
+def _row(stored: StoredAssessment) -> dict[str, Any]:
+    """The row for ``stored``; a result already encoded is stored as that text."""
+    return {
+        "id": stored.id,
+        "created_at": stored.created_at,
+        "owner": stored.owner,
+        "source": stored.source,
+        "status": stored.status,
+        "label": stored.label,
+        "case": stored.case,
+        "result": stored.result if stored.result_json is None else RawJson(stored.result_json),
+        "knowledge_version": stored.knowledge_version,
+        "engine_version": stored.engine_version,
+    }
+
+
 def case_as_given(case: Case) -> dict[str, Any]:
     """The case in its JSON form, keeping only the fields that were set."""
     return case.model_dump(mode="json", exclude_unset=True)
@@ -111,9 +133,15 @@ def _check_choice(field: str, value: str, allowed: tuple[str, ...]) -> None:
 class Store:
     """Save, fetch, search and re-run assessments in one database."""
 
-    def __init__(self, database: Database, knowledge: KnowledgeBase | None = None) -> None:
+    def __init__(
+        self,
+        database: Database,
+        knowledge: KnowledgeBase | None = None,
+        async_statements: AsyncStatements | None = None,
+    ) -> None:
         self.database = database
         self.knowledge = knowledge or default_knowledge()
+        self.async_statements = async_statements
 
     def save(
         self, case: Case, *, owner: str, source: str, label: str = "", status: str = "complete"
@@ -148,20 +176,18 @@ class Store:
 
     def insert(self, stored: StoredAssessment) -> None:
         """Store a prepared assessment: one INSERT, a transaction of its own (autocommit on PostgreSQL)."""
-        row = {
-            "id": stored.id,
-            "created_at": stored.created_at,
-            "owner": stored.owner,
-            "source": stored.source,
-            "status": stored.status,
-            "label": stored.label,
-            "case": stored.case,
-            "result": stored.result if stored.result_json is None else RawJson(stored.result_json),
-            "knowledge_version": stored.knowledge_version,
-            "engine_version": stored.engine_version,
-        }
         with self.database.single.begin() as connection:  # a Core insert: a third of the ORM's cost
-            connection.execute(insert(AssessmentRow), [row])
+            connection.execute(_INSERT, [_row(stored)])
+
+    def inserts_on_loop(self) -> bool:
+        """Whether :meth:`insert_async` can run here (PostgreSQL, inside the app's event loop)."""
+        return self.async_statements is not None and self.async_statements.usable()
+
+    async def insert_async(self, stored: StoredAssessment) -> None:
+        """:meth:`insert` sent from the event loop: no thread hop (see :mod:`spinetriage.web.async_statements`)."""
+        if self.async_statements is None:
+            raise RuntimeError("this store has no asynchronous connections")
+        await self.async_statements.execute(_INSERT, _row(stored))
 
     def get(self, assessment_id: str, *, owner: str) -> StoredAssessment:
         with self.database.reads() as session:
