@@ -107,17 +107,14 @@ def _item_status(item: ClusterItemModel, evidence: Mapping[str, Status], age: in
         if age is None:
             return Status.UNKNOWN
         return Status.PRESENT if age > item.age_above else Status.ABSENT
-    statuses = []
+    all_absent = True
     for finding in item.findings:
-        if override is not None and override[0] == finding:
-            statuses.append(override[1])
-        else:
-            statuses.append(evidence.get(finding, Status.UNKNOWN))
-    if Status.PRESENT in statuses:
-        return Status.PRESENT
-    if all(s is Status.ABSENT for s in statuses):
-        return Status.ABSENT
-    return Status.UNKNOWN
+        status = override[1] if override is not None and override[0] == finding else evidence.get(finding)
+        if status == Status.PRESENT:
+            return Status.PRESENT
+        if status is not Status.ABSENT:
+            all_absent = False
+    return Status.ABSENT if all_absent else Status.UNKNOWN
 
 
 def read_cluster(
