@@ -30,7 +30,7 @@ from spinetriage.knowledge.schema import AgeEvidence, Likelihood, SexEvidence
 from spinetriage.vocab import FindingKind, Sex
 
 if TYPE_CHECKING:
-    from spinetriage.engine.posterior import ConditionState, Posterior
+    from spinetriage.engine.posterior import ConditionState, Contribution, Posterior
 
 Uninformed = tuple[str, str, int | None, Sex | None]
 """Condition, setting, age (if the condition has age evidence), sex (if it has sex evidence)."""
@@ -74,6 +74,10 @@ class CompiledModel:
     )
     """Posterior and state of each condition none of whose findings is known, by what they then
     depend on (see :func:`spinetriage.engine.posterior.explain`): most conditions of most cases."""
+    counted_lines: dict[tuple[str, str, bool], Contribution] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    """The explanation line of a finding that counts, by (condition, finding, present): it depends on nothing else."""
 
     @property
     def version(self) -> str:

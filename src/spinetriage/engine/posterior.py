@@ -441,12 +441,14 @@ def _explain(model: CompiledModel, cm: ConditionModel, patient: Patient, choice:
     chosen = {m for m in members if m is not None} if known else set()
     contributions: list[Contribution] = []
     for finding, present, link in known:
+        if finding in chosen:  # counted (so not in an absorbed slot), with no note
+            contributions.append(_counted_line(model, cm.condition, finding, present, link))
+            continue
         lk = link.likelihood
         ratio = lk.ratio_present if present else lk.ratio_absent
         weight = link.ln_present if present else link.ln_absent
         group = kb.group_of.get(finding)
         slot = cm.slot_of[finding]
-        counted = finding in chosen
         note: str | None = None
         if slot in absorbed:
             assert reading is not None and cm.cluster is not None
@@ -455,19 +457,18 @@ def _explain(model: CompiledModel, cm: ConditionModel, patient: Patient, choice:
             else:
                 items = ", ".join(m for m in cm.slots[slot] if m in cm.cluster.findings)
                 note = f"same evidence group as {items} ({group}), which the {_short(reading)} counts"
-        elif not counted:
-            if present and link.imaging and weight > 0 and not gate:
-                note = "imaging without a matching clinical finding: not counted (imaging is evidence, not proof)"
-            else:
-                winner = next(m for m in cm.slots[slot] if m in chosen)
-                note = f"same evidence group as {winner} ({group}), which counts instead"
+        elif present and link.imaging and weight > 0 and not gate:
+            note = "imaging without a matching clinical finding: not counted (imaging is evidence, not proof)"
+        else:
+            winner = next(m for m in cm.slots[slot] if m in chosen)
+            note = f"same evidence group as {winner} ({group}), which counts instead"
         contributions.append(
             Contribution(
                 finding,
                 _PRESENT_TEXT if present else _ABSENT_TEXT,
                 ratio,
-                weight if counted else 0.0,
-                counted,
+                0.0,
+                False,
                 note,
                 group,
                 lk.basis,
@@ -520,6 +521,26 @@ def _explain(model: CompiledModel, cm: ConditionModel, patient: Patient, choice:
     log_odds = cm.prior_log_odds[patient.setting] + sum(c.weight for c in contributions)
     prior = kb.prior(patient.setting, cm.condition).probability
     return Posterior(cm.condition, prior, sigmoid(log_odds), log_odds, tuple(contributions), reading)
+
+
+def _counted_line(model: CompiledModel, condition: str, finding: str, present: bool, link: Link) -> Contribution:
+    """The line of a finding that counts, with no note: built once per model (most lines are these)."""
+    key = (condition, finding, present)
+    line = model.counted_lines.get(key)
+    if line is None:
+        lk = link.likelihood
+        line = model.counted_lines[key] = Contribution(
+            finding,
+            _PRESENT_TEXT if present else _ABSENT_TEXT,
+            lk.ratio_present if present else lk.ratio_absent,
+            link.ln_present if present else link.ln_absent,
+            True,
+            None,
+            model.knowledge.group_of.get(finding),
+            lk.basis,
+            tuple(lk.sources),
+        )
+    return line
 
 
 def _explanation_order(c: Contribution) -> tuple[bool, float, float, str]:
