@@ -74,10 +74,12 @@ class CompiledModel:
     )
     """Posterior and state of each condition none of whose findings is known, by what they then
     depend on (see :func:`spinetriage.engine.posterior.explain`): most conditions of most cases."""
-    counted_lines: dict[tuple[str, str, bool], Contribution] = field(
+    lines: dict[tuple[str, str, str | int | None, bool], Contribution] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
-    """The explanation line of a finding that counts, by (condition, finding, present): it depends on nothing else."""
+    """Explanation lines that depend only on their key, built once: a finding that counts by
+    (condition, finding, None, present); age by (condition, "age", age, counted); sex by
+    (condition, "sex", sex, True)."""
 
     @property
     def version(self) -> str:

@@ -479,43 +479,9 @@ def _explain(model: CompiledModel, cm: ConditionModel, patient: Patient, choice:
         line = _cluster_contribution(reading)
         if line is not None:
             contributions.append(line)
-    age_in_cluster = reading is not None and reading.applied and reading.cluster.uses_age
-    by_age = age_ratio(cm, patient.age)
-    if by_age is not None and cm.age is not None:
-        age_note = None
-        if age_in_cluster:
-            assert reading is not None
-            age_note = f"age is an item of the {_short(reading)}, counted there"
-        contributions.append(
-            Contribution(
-                "age",
-                f"{patient.age} (band {by_age[1]})",
-                by_age[0],
-                0.0 if age_in_cluster else math.log(by_age[0]),
-                not age_in_cluster,
-                age_note,
-                None,
-                cm.age.basis,
-                tuple(cm.age.sources),
-                "age",
-            )
-        )
-    by_sex = sex_ratio(cm, patient.sex)
-    if by_sex is not None and cm.sex is not None and patient.sex is not None:
-        contributions.append(
-            Contribution(
-                "sex",
-                patient.sex.value,
-                by_sex,
-                math.log(by_sex),
-                True,
-                None,
-                None,
-                cm.sex.basis,
-                tuple(cm.sex.sources),
-                "sex",
-            )
-        )
+    for line in (_age_line(model, cm, patient, reading), _sex_line(model, cm, patient)):
+        if line is not None:
+            contributions.append(line)
     if len(contributions) > 1:
         contributions.sort(key=_explanation_order)
     log_odds = cm.prior_log_odds[patient.setting] + sum(c.weight for c in contributions)
@@ -525,11 +491,11 @@ def _explain(model: CompiledModel, cm: ConditionModel, patient: Patient, choice:
 
 def _counted_line(model: CompiledModel, condition: str, finding: str, present: bool, link: Link) -> Contribution:
     """The line of a finding that counts, with no note: built once per model (most lines are these)."""
-    key = (condition, finding, present)
-    line = model.counted_lines.get(key)
+    key = (condition, finding, None, present)
+    line = model.lines.get(key)
     if line is None:
         lk = link.likelihood
-        line = model.counted_lines[key] = Contribution(
+        line = model.lines[key] = Contribution(
             finding,
             _PRESENT_TEXT if present else _ABSENT_TEXT,
             lk.ratio_present if present else lk.ratio_absent,
@@ -539,6 +505,63 @@ def _counted_line(model: CompiledModel, condition: str, finding: str, present: b
             model.knowledge.group_of.get(finding),
             lk.basis,
             tuple(lk.sources),
+        )
+    return line
+
+
+def _age_line(
+    model: CompiledModel, cm: ConditionModel, patient: Patient, reading: ClusterReading | None
+) -> Contribution | None:
+    """The age line, where the condition has age evidence and the age falls in a band (built once per age)."""
+    if cm.age is None or patient.age is None:
+        return None
+    in_cluster = reading is not None and reading.applied and reading.cluster.uses_age
+    key = (cm.condition, "age", patient.age, not in_cluster)
+    line = model.lines.get(key)
+    if line is None:
+        by_age = age_ratio(cm, patient.age)
+        if by_age is None:
+            return None
+        note = None
+        if in_cluster:
+            assert reading is not None
+            note = f"age is an item of the {_short(reading)}, counted there"
+        line = model.lines[key] = Contribution(
+            "age",
+            f"{patient.age} (band {by_age[1]})",
+            by_age[0],
+            0.0 if in_cluster else math.log(by_age[0]),
+            not in_cluster,
+            note,
+            None,
+            cm.age.basis,
+            tuple(cm.age.sources),
+            "age",
+        )
+    return line
+
+
+def _sex_line(model: CompiledModel, cm: ConditionModel, patient: Patient) -> Contribution | None:
+    """The sex line, where the condition has sex evidence for the patient's sex (built once per sex)."""
+    if cm.sex is None or patient.sex is None:
+        return None
+    key = (cm.condition, "sex", patient.sex.value, True)
+    line = model.lines.get(key)
+    if line is None:
+        by_sex = sex_ratio(cm, patient.sex)
+        if by_sex is None:
+            return None
+        line = model.lines[key] = Contribution(
+            "sex",
+            patient.sex.value,
+            by_sex,
+            math.log(by_sex),
+            True,
+            None,
+            None,
+            cm.sex.basis,
+            tuple(cm.sex.sources),
+            "sex",
         )
     return line
 
