@@ -6,7 +6,7 @@ database, then drives ``POST /api/v1/assessments`` from concurrent keep-alive cl
 that every acknowledged request was stored. Target (issue 5): >= 500 requests/s with
 p99 < 50 ms on the 2-core development machine; the client shares those cores.
 
-    python benchmarks/api.py [--workers 2] [--clients 8] [--requests 4000]
+    python benchmarks/api.py [--workers 2] [--clients 8] [--requests 4000] [--token]
                              [--database-url sqlite:///PATH?synchronous=full | postgresql+psycopg://...]
 """
 
@@ -17,6 +17,7 @@ import asyncio
 import json
 import os
 import random
+import secrets
 import statistics
 import sys
 import tempfile
@@ -31,6 +32,7 @@ from tests.web.server import running_server
 
 from spinetriage import assess
 from spinetriage.assessment.assess import default_model
+from spinetriage.web.auth import Accounts
 from spinetriage.web.db import AssessmentRow, Database
 
 RUN = f"bench{uuid.uuid4().hex[:8]}"  # labels of this run, to count its rows in a shared database
@@ -46,7 +48,7 @@ def cases(n: int, seed: int = 5) -> list[bytes]:
     return out
 
 
-async def client(port: int, bodies: list[bytes], jobs: asyncio.Queue[int], latencies: list[float]) -> int:
+async def client(port: int, bodies: list[bytes], jobs: asyncio.Queue[int], latencies: list[float], auth: str) -> int:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     errors = 0
     try:
@@ -58,7 +60,7 @@ async def client(port: int, bodies: list[bytes], jobs: asyncio.Queue[int], laten
             body = bodies[n % len(bodies)]
             head = (
                 f"POST /api/v1/assessments?label={RUN}-{n} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+                f"{auth}Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
             ).encode()
             began = time.perf_counter()
             writer.write(head + body)
@@ -75,13 +77,15 @@ async def client(port: int, bodies: list[bytes], jobs: asyncio.Queue[int], laten
         writer.close()
 
 
-async def drive(port: int, bodies: list[bytes], first: int, count: int, clients: int) -> tuple[float, list[float], int]:
+async def drive(
+    port: int, bodies: list[bytes], first: int, count: int, clients: int, auth: str = ""
+) -> tuple[float, list[float], int]:
     jobs: asyncio.Queue[int] = asyncio.Queue()
     for n in range(first, first + count):
         jobs.put_nowait(n)
     latencies: list[float] = []
     began = time.perf_counter()
-    errors = await asyncio.gather(*(client(port, bodies, jobs, latencies) for _ in range(clients)))
+    errors = await asyncio.gather(*(client(port, bodies, jobs, latencies, auth) for _ in range(clients)))
     return time.perf_counter() - began, latencies, sum(errors)
 
 
@@ -115,6 +119,23 @@ def postgres_cpu_seconds() -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def add_token_user(url: str) -> str:
+    """A user of this run with an API token (the user's presence makes the server require login)."""
+    database = Database(url)
+    database.upgrade()
+    accounts = Accounts(database)
+    accounts.add_user(RUN, secrets.token_urlsafe(16))
+    token = accounts.create_token(RUN, label="benchmark")
+    database.dispose()
+    return token
+
+
+def remove_token_user(url: str) -> None:
+    database = Database(url)
+    Accounts(database).remove_user(RUN)
+    database.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=2)
@@ -123,6 +144,11 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=300)
     parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file (WAL)")
     parser.add_argument("--no-access-log", action="store_true", help="serve without the access log (default: on)")
+    parser.add_argument(
+        "--token",
+        action="store_true",
+        help="send an API token (a user is added for the run, so the server requires login, as beyond loopback)",
+    )
     args = parser.parse_args()
 
     load = os.getloadavg()
@@ -136,16 +162,23 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.db'}"
         log = Path(tmp) / "server.log"
-        with running_server(url, log, workers=args.workers, access_log=not args.no_access_log) as server:
-            port = int(server.url.rsplit(":", 1)[1])
-            asyncio.run(drive(port, bodies, 0, args.warmup, args.clients))
-            server_cpu = group_cpu_seconds(server.process.pid)
-            database_cpu = postgres_cpu_seconds()
-            client_cpu = time.process_time()
-            seconds, latencies, errors = asyncio.run(drive(port, bodies, args.warmup, args.requests, args.clients))
-            server_cpu = group_cpu_seconds(server.process.pid) - server_cpu
-            database_cpu = postgres_cpu_seconds() - database_cpu
-            client_cpu = time.process_time() - client_cpu
+        auth = f"Authorization: Bearer {add_token_user(url)}\r\n" if args.token else ""
+        try:
+            with running_server(url, log, workers=args.workers, access_log=not args.no_access_log) as server:
+                port = int(server.url.rsplit(":", 1)[1])
+                asyncio.run(drive(port, bodies, 0, args.warmup, args.clients, auth))
+                server_cpu = group_cpu_seconds(server.process.pid)
+                database_cpu = postgres_cpu_seconds()
+                client_cpu = time.process_time()
+                seconds, latencies, errors = asyncio.run(
+                    drive(port, bodies, args.warmup, args.requests, args.clients, auth)
+                )
+                server_cpu = group_cpu_seconds(server.process.pid) - server_cpu
+                database_cpu = postgres_cpu_seconds() - database_cpu
+                client_cpu = time.process_time() - client_cpu
+        finally:
+            if args.token:
+                remove_token_user(url)
         if errors:
             print(log.read_text()[-3000:], file=sys.stderr)
         database = Database(url)
@@ -161,7 +194,7 @@ def main() -> None:
     backend = url.split(":", 1)[0]
     logging = "off" if args.no_access_log else "on"
     print(f"POST /api/v1/assessments over loopback: {backend}, {args.workers} worker(s), {args.clients} clients")
-    print(f"  access log {logging}")
+    print(f"  access log {logging}; {'API token (login required)' if args.token else 'local mode (no login)'}")
     print(f"  {args.requests} requests in {seconds:.2f} s: {args.requests / seconds:.0f} requests/s")
     print(f"  latency p50 {p50:.1f} ms, p99 {p99:.1f} ms, max {ms[-1]:.1f} ms; errors {errors}")
     print(f"  stored {stored} of {args.warmup + args.requests} sent (warm-up included)")

@@ -1,13 +1,12 @@
-"""Assessments stored from the event loop on PostgreSQL: the same rows as the engine stores,
-one round trip each, and a connection the server ended is replaced."""
+"""Assessments stored, and API tokens looked up, from the event loop on PostgreSQL: the same rows
+as the engine stores, one round trip each, and a connection the server ended is replaced."""
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
-import time
 import uuid
-from collections.abc import Coroutine, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
@@ -17,13 +16,15 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from psycopg import pq
-from sqlalchemy import create_engine, text
 
 from spinetriage.case import parse_case
 from spinetriage.web.async_statements import AsyncStatements
+from spinetriage.web.auth import TOKEN_PREFIX, Accounts
 from spinetriage.web.db import Database
 from spinetriage.web.deps import AppState
 from spinetriage.web.store import Store, StoredAssessment
+
+from .postgres import end_backend
 
 T = TypeVar("T")
 CASE = {"age": 70, "sex": "female", "findings": {"gait_disturbance": "present", "hoffmann_sign": "present"}}
@@ -172,19 +173,55 @@ def test_the_api_stores_from_the_event_loop_while_the_app_runs(
     assert not store.async_statements.usable() and store.async_statements._idle == []  # closed with the app
 
 
-def end_backend(database_url: str, pid: int) -> None:
-    """Terminate one PostgreSQL backend and wait until it has gone."""
-    admin = create_engine(database_url)
-    try:
-        with admin.connect() as connection:
-            assert connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}).scalar_one()
-            deadline = time.monotonic() + 10
-            alive = text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid")
-            while connection.execute(alive, {"pid": pid}).scalar():
-                assert time.monotonic() < deadline, "the backend did not end"
-                time.sleep(0.05)
-    finally:
-        admin.dispose()
+def test_a_token_is_looked_up_from_the_loop_in_one_round_trip(
+    postgres: Database, statements: AsyncStatements, tmp_path: Path
+) -> None:
+    accounts = Accounts(postgres, async_statements=statements)
+    accounts.add_user("ann", "correct horse battery")
+    token = accounts.create_token("ann")
+    trace = tmp_path / "token.trace"
+
+    async def run() -> list[str | None]:
+        await statements.open()
+        assert accounts.lookups_on_loop()
+        found = [await accounts.user_for_token_async(token)]
+        connection = statements._idle[0]
+        with trace.open("w") as out:
+            connection.pgconn.trace(out.fileno())
+            connection.pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS)
+            found.append(await accounts.user_for_token_async(token))
+            found.append(await accounts.user_for_token_async(TOKEN_PREFIX + "x" * 43))  # well formed, unknown
+            found.append(await accounts.user_for_token_async("not-a-token"))  # refused without asking
+            connection.pgconn.untrace()
+        accounts.revoke_token(token)
+        found.append(await accounts.user_for_token_async(token))  # revoked: refused at once
+        await statements.close()
+        return found
+
+    assert run_in_new_loop(run()) == ["ann", "ann", None, None, None]
+    sent = [line.split("\t")[2].split()[0] for line in trace.read_text().splitlines() if line.startswith("F\t")]
+    assert sent.count("Sync") + sent.count("Query") == 2
+
+
+def test_the_api_checks_a_token_from_the_event_loop(
+    make_client: Callable[..., TestClient], backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if backend != "postgres":
+        pytest.skip("the event-loop path is PostgreSQL's")
+    client = make_client(users=("ann",))
+    state = client.app.state.spinetriage  # type: ignore[attr-defined]
+    token = state.accounts.create_token("ann")
+
+    def no_thread(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("looked up through the engine, in a thread")
+
+    monkeypatch.setattr(state.accounts, "user_for_token", no_thread)
+    bearer = {"Authorization": f"Bearer {token}"}
+    response = client.post("/api/v1/assessments", json=CASE, headers=bearer)
+    assert response.status_code == 201, response.text
+    assert response.json()["owner"] == "ann"
+    assert client.get("/api/v1/assessments", headers={"Authorization": "Bearer st_unknown"}).status_code == 401
+    assert client.get("/api/v1/assessments", headers={"Authorization": f"Basic {token}"}).status_code == 401
 
 
 @pytest.fixture(autouse=True)

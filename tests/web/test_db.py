@@ -3,7 +3,6 @@ and a pooled connection the server closed is replaced before it fails a request.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,13 +10,15 @@ from typing import Any
 
 import pytest
 from psycopg import pq
-from sqlalchemy import create_engine, event, func, select, text
+from sqlalchemy import event, func, select, text
 
 from spinetriage.case import parse_case
 from spinetriage.web.auth import TOKEN_PREFIX, Accounts
 from spinetriage.web.db import AssessmentRow, Database
 from spinetriage.web.sessions import LoginSessions
 from spinetriage.web.store import Store
+
+from .postgres import end_backend
 
 CASE = {"age": 61, "findings": {"hand_clumsiness": "present", "hoffmann_sign": "present", "sciatica": "absent"}}
 
@@ -135,18 +136,7 @@ def test_a_pooled_connection_the_server_ended_is_replaced_without_a_failed_reque
     store.save(case, owner="ann", source="api")
     with store.database.single.connect() as connection:
         pid = connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
-    admin = create_engine(database_url)
-    try:
-        with admin.connect() as connection:
-            assert connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}).scalar_one()
-            deadline = time.monotonic() + 10
-            while connection.execute(
-                text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid"), {"pid": pid}
-            ).scalar():
-                assert time.monotonic() < deadline, "the backend did not end"
-                time.sleep(0.05)
-    finally:
-        admin.dispose()
+    end_backend(database_url, pid)
     store.save(case, owner="ann", source="api")  # would raise OperationalError on the dead connection
     with store.database.single.connect() as connection:
         assert connection.execute(text("SELECT pg_backend_pid()")).scalar_one() != pid

@@ -25,8 +25,7 @@ from spinetriage.interview import next_step
 from spinetriage.interview.engine import DEFAULT_MAX_QUESTIONS, StopCode
 from spinetriage.knowledge.schema import Condition, Finding, Likelihood, Reference
 from spinetriage.text import MAX_TEXT_CHARS, extract
-from spinetriage.web.auth import LOCAL_USER
-from spinetriage.web.deps import app_state, current_user, get_store
+from spinetriage.web.deps import current_user_async, get_store
 from spinetriage.web.problems import FieldError, Problem, ProblemDetails
 from spinetriage.web.store import MAX_LABEL, MAX_LIMIT, MAX_QUERY, Store, StoredAssessment
 
@@ -37,11 +36,9 @@ _bearer = HTTPBearer(
 
 
 async def _user(request: Request, _token: Annotated[object, Depends(_bearer)]) -> str:
-    """:func:`current_user` without a thread hop when no lookup is needed (local mode).
+    """:func:`current_user_async`: no thread hop in local mode, nor for an API token on PostgreSQL.
     ``_token`` only declares the Bearer scheme in the OpenAPI document."""
-    if app_state(request).settings.local_mode:
-        return LOCAL_USER
-    return await run_in_threadpool(current_user, request)
+    return await current_user_async(request)
 
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

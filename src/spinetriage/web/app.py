@@ -49,12 +49,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     try:
         if settings.run_migrations:
             database.upgrade()
-        accounts = Accounts(database)
+        async_statements = _async_statements(database)
+        accounts = Accounts(database, async_statements=async_statements)
         settings = settings.model_copy(update={"users_configured": accounts.has_users()})
         check_can_serve(settings)
         assess(Case())  # compile the model now, not during the first request
         secret = server_secret(database, settings.secret_key)
-        async_statements = _async_statements(database)
         state = AppState(
             settings=settings,
             database=database,

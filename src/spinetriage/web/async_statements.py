@@ -1,6 +1,7 @@
 """PostgreSQL statements run on the server's event loop, for the hot write path.
 
-Storing an assessment through the synchronous engine means a hop to a worker thread and
+Storing an assessment (and, beyond local mode, looking up the API token of every request)
+through the synchronous engine means a hop to a worker thread and
 back, and the GIL handed between the threads around each wait: measured, about 0.4 ms of a
 worker's CPU per request, a fifth of all it spends. Here the INSERT is sent from the event
 loop itself through psycopg's asynchronous connections, and the loop serves other requests
@@ -21,7 +22,8 @@ from typing import Any
 
 import psycopg
 from sqlalchemy.engine import Engine
-from sqlalchemy.sql.dml import Insert
+from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from spinetriage.web.db import socket_readable
 
@@ -41,7 +43,7 @@ class AsyncStatements:
         self._idle: list[psycopg.AsyncConnection[Any]] = []
         self._slots: asyncio.Semaphore | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._compiled: dict[tuple[Insert, tuple[str, ...]], tuple[str, dict[str, Callable[[Any], Any]]]] = {}
+        self._compiled: dict[tuple[ClauseElement, tuple[str, ...]], tuple[str, dict[str, Callable[[Any], Any]]]] = {}
 
     async def open(self) -> None:
         """Serve statements on the running event loop (the app's lifespan calls this at start)."""
@@ -62,8 +64,16 @@ class AsyncStatements:
         except RuntimeError:
             return False
 
-    async def execute(self, statement: Insert, params: dict[str, Any]) -> None:
-        """Run ``statement`` with ``params`` as one autocommitted statement: one round trip."""
+    async def execute(self, statement: ClauseElement, params: dict[str, Any]) -> None:
+        """Run ``statement`` (an INSERT: ``params`` name its columns) as one autocommitted statement: one round trip."""
+        await self._run(statement, params)
+
+    async def scalar(self, statement: ClauseElement, params: dict[str, Any]) -> Any:
+        """The first column of the first row of a SELECT (``params`` name its bind parameters), or None.
+        Values come as psycopg reads them: meant for plain columns (strings, numbers)."""
+        return await self._run(statement, params, fetch=True)
+
+    async def _run(self, statement: ClauseElement, params: dict[str, Any], fetch: bool = False) -> Any:
         sql, processors = self._compile(statement, tuple(params))
         values = {key: processors[key](value) if key in processors else value for key, value in params.items()}
         if self._slots is None or not self.usable():
@@ -71,7 +81,8 @@ class AsyncStatements:
         async with self._slots:
             connection = await self._connection()
             try:
-                await connection.execute(sql, values)
+                cursor = await connection.execute(sql, values)
+                row = await cursor.fetchone() if fetch else None
             except BaseException:
                 await connection.close()  # its state is unknown (an error, a cancellation): never reuse it
                 raise
@@ -79,6 +90,7 @@ class AsyncStatements:
                 await connection.close()
             else:
                 self._idle.append(connection)
+        return None if row is None else row[0]
 
     async def _connection(self) -> psycopg.AsyncConnection[Any]:
         while self._idle:
@@ -88,17 +100,19 @@ class AsyncStatements:
             await connection.close()  # the server closed it (restart, terminated backend, timeout)
         return await psycopg.AsyncConnection.connect(*self._connect_args, autocommit=True, **self._connect_params)
 
-    def _compile(self, statement: Insert, keys: tuple[str, ...]) -> tuple[str, dict[str, Callable[[Any], Any]]]:
+    def _compile(self, statement: ClauseElement, keys: tuple[str, ...]) -> tuple[str, dict[str, Callable[[Any], Any]]]:
         cached = self._compiled.get((statement, keys))
         if cached is None:
             compiled = statement.compile(dialect=self.dialect, column_keys=list(keys))
+            if not isinstance(compiled, SQLCompiler):
+                raise TypeError("not a SQL statement")
             processors: dict[str, Callable[[Any], Any]] = {}
             for name, bind in compiled.binds.items():
                 processor = bind.type.dialect_impl(self.dialect).bind_processor(self.dialect)
                 if processor is not None:
                     processors[name] = processor
             if set(compiled.binds) != set(keys):
-                raise ValueError("every parameter must name a column of the statement")
+                raise ValueError("each parameter must name a column or bind parameter of the statement")
             cached = (compiled.string, processors)
             self._compiled[(statement, keys)] = cached
         return cached

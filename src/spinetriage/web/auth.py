@@ -14,14 +14,18 @@ import hmac
 import re
 import secrets
 import time
+from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from spinetriage.errors import InputError, SpinetriageError
 from spinetriage.web.db import ApiTokenRow, Database, LoginSessionRow, SecretRow, UserRow, utcnow
+
+if TYPE_CHECKING:  # psycopg is needed only with PostgreSQL
+    from spinetriage.web.async_statements import AsyncStatements
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 MIN_PASSWORD = 8
@@ -112,8 +116,9 @@ class LoginThrottle:
 class Accounts:
     """Users and API tokens in the database."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, async_statements: AsyncStatements | None = None) -> None:
         self.database = database
+        self.async_statements = async_statements
 
     def has_users(self) -> bool:
         with self.database.reads() as session:
@@ -189,11 +194,30 @@ class Accounts:
             return [(r.token_hash[:12], r.label, r.created_at.isoformat()) for r in rows]
 
     def user_for_token(self, token: str) -> str | None:
-        if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+        if not _token_shaped(token):
             return None
         with self.database.reads() as session:
-            row = session.get(ApiTokenRow, _sha256(token))
-            return row.username if row is not None else None
+            return session.scalar(_USER_FOR_TOKEN, {"token_hash": _sha256(token)})
+
+    def lookups_on_loop(self) -> bool:
+        """Whether :meth:`user_for_token_async` can run here (PostgreSQL, inside the app's event loop)."""
+        return self.async_statements is not None and self.async_statements.usable()
+
+    async def user_for_token_async(self, token: str) -> str | None:
+        """:meth:`user_for_token` from the event loop: no thread hop on every authenticated request."""
+        if self.async_statements is None:
+            raise RuntimeError("these accounts have no asynchronous connections")
+        if not _token_shaped(token):
+            return None
+        user = await self.async_statements.scalar(_USER_FOR_TOKEN, {"token_hash": _sha256(token)})
+        return None if user is None else str(user)
+
+
+_USER_FOR_TOKEN = select(ApiTokenRow.username).where(ApiTokenRow.token_hash == bindparam("token_hash"))
+
+
+def _token_shaped(token: str) -> bool:
+    return token.startswith(TOKEN_PREFIX) and len(token) <= 200
 
 
 def server_secret(database: Database, given: str | None) -> bytes:

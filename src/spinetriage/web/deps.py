@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 
 from fastapi import Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.templating import Jinja2Templates
 
 from spinetriage.errors import SpinetriageError
@@ -23,6 +24,7 @@ from spinetriage.web.sessions import SESSION_COOKIE, LoginSessions
 from spinetriage.web.settings import Settings
 from spinetriage.web.store import Store
 
+BAD_TOKEN = "invalid or unknown API token"
 CSRF_COOKIE = "spinetriage_csrf"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
@@ -62,10 +64,10 @@ def current_user(request: Request) -> str:
         return LOCAL_USER
     authorization = request.headers.get("authorization")
     if authorization is not None:
-        scheme, _, token = authorization.partition(" ")
-        user = state.accounts.user_for_token(token.strip()) if scheme.lower() == "bearer" else None
+        token = _bearer_token(authorization)
+        user = state.accounts.user_for_token(token) if token is not None else None
         if user is None:
-            raise AuthRequired("invalid or unknown API token")
+            raise AuthRequired(BAD_TOKEN)
         return user
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
@@ -73,6 +75,27 @@ def current_user(request: Request) -> str:
         if user is not None:
             return user
     raise AuthRequired("log in, or send an API token as `Authorization: Bearer TOKEN`")
+
+
+async def current_user_async(request: Request) -> str:
+    """:func:`current_user` for a handler on the event loop: an API token is looked up from the loop
+    itself on PostgreSQL (no thread hop per request); anything else runs in a worker thread."""
+    state = app_state(request)
+    if state.settings.local_mode:
+        return LOCAL_USER
+    authorization = request.headers.get("authorization")
+    if authorization is None or not state.accounts.lookups_on_loop():
+        return await run_in_threadpool(current_user, request)
+    token = _bearer_token(authorization)
+    user = await state.accounts.user_for_token_async(token) if token is not None else None
+    if user is None:
+        raise AuthRequired(BAD_TOKEN)
+    return user
+
+
+def _bearer_token(authorization: str) -> str | None:
+    scheme, _, token = authorization.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else None
 
 
 def _seed(request: Request) -> str:
