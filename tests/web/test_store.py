@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -57,6 +58,22 @@ def test_the_api_form_is_the_same_whether_the_result_text_is_spliced_in_or_encod
     assert json.loads(stored.result_json) == stored.result == read.result
     assert json.loads(stored.json_bytes()) == json.loads(read.json_bytes()) == stored.to_json() == read.to_json()
     assert "Zimmer 4 – Bett ü".encode() in stored.json_bytes()  # UTF-8, not \u escapes
+
+
+def test_the_result_text_stored_is_the_result(store: Store) -> None:
+    """The row gets pydantic's JSON of the result, not ``json.dumps`` of its dict: the same values,
+    over cases with every kind of finding, age and sex."""
+    rnd = random.Random(11)
+    findings = sorted(store.knowledge.findings)
+    for _ in range(40):
+        raw = {
+            "age": rnd.randint(18, 95),
+            "sex": rnd.choice(["female", "male"]),
+            "findings": {f: rnd.choice(["present", "absent", "unknown"]) for f in rnd.sample(findings, 12)},
+        }
+        stored = store.prepare(parse_case(raw, store.knowledge), owner="ann", source="api")
+        assert stored.result_json is not None
+        assert json.loads(stored.result_json) == stored.result
 
 
 def test_rerun_on_the_same_versions_is_identical(store: Store) -> None:

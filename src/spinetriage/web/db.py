@@ -148,7 +148,9 @@ def _sqlite_pragmas(synchronous: str) -> Any:
 
 def socket_readable(fileno: int) -> bool:
     """Whether a socket has something to read (or was closed by its peer), without waiting."""
-    poller = select.poll()
+    if not hasattr(select, "poll"):  # Windows; select() there has no limit on descriptor numbers
+        return bool(select.select([fileno], [], [], 0)[0])
+    poller = select.poll()  # unlike select(), any descriptor number (a busy server has more than 1024)
     poller.register(fileno, select.POLLIN)
     return bool(poller.poll(0))
 
