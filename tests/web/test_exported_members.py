@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -15,5 +16,6 @@ def test_exported_members() -> None:
 
 def test_import_has_no_side_effects(tmp_path: object) -> None:
     code = "import spinetriage.web, logging, os; print(logging.getLogger().handlers, os.listdir('.'))"
-    out = subprocess.run([sys.executable, "-c", code], cwd=str(tmp_path), capture_output=True, text=True, check=True)
+    python = os.path.abspath(sys.executable)  # relative when PATH holds a relative .venv/bin; cwd changes below
+    out = subprocess.run([python, "-c", code], cwd=str(tmp_path), capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[] []"  # no logging set up, no database file created
