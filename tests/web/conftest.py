@@ -3,7 +3,9 @@
 PostgreSQL comes from ``SPINETRIAGE_TEST_POSTGRES_URL`` (``.ci/run`` starts a server and
 sets it). Each test gets its own schema there, and its own SQLite file. Without the
 variable the PostgreSQL variants are skipped locally, but fail in CI (``CI`` set), so
-they cannot silently stop running.
+they cannot silently stop running. A test of PostgreSQL's own behaviour is marked
+``only_postgres`` (tests/web/postgres.py): it has no SQLite variant, rather than one that
+is skipped, so a CI run skips nothing.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
-"""PostgreSQL itself, for tests of what happens when the server ends a connection."""
+"""PostgreSQL itself: tests that run on it only, and ending a connection as the server would."""
 
 from __future__ import annotations
 
 import time
 
+import pytest
 from sqlalchemy import create_engine, text
 
 
@@ -20,3 +21,10 @@ def end_backend(database_url: str, pid: int) -> None:
                 time.sleep(0.05)
     finally:
         admin.dispose()
+
+
+only_postgres = pytest.mark.parametrize("backend", ["postgres"])
+"""For a test of PostgreSQL's own behaviour: collected for PostgreSQL only, rather than skipped on SQLite.
+
+It overrides the ``backend`` fixture of conftest, so ``database``, ``app`` and the clients are PostgreSQL's;
+without ``SPINETRIAGE_TEST_POSTGRES_URL`` it is skipped (a developer machine) or fails (CI), as they are."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import logging
 import uuid
 from collections.abc import Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -16,6 +17,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from psycopg import pq
+from psycopg_pool import AsyncConnectionPool
 
 from spinetriage.case import parse_case
 from spinetriage.web.async_statements import AsyncStatements
@@ -24,27 +26,23 @@ from spinetriage.web.db import Database
 from spinetriage.web.deps import AppState
 from spinetriage.web.store import Store, StoredAssessment
 
-from .postgres import end_backend
+from .postgres import end_backend, only_postgres
+
+pytestmark = only_postgres  # the event-loop path is PostgreSQL's (SQLite stores on the loop already)
 
 T = TypeVar("T")
+Pool = AsyncConnectionPool[psycopg.AsyncConnection[Any]]
 CASE = {"age": 70, "sex": "female", "findings": {"gait_disturbance": "present", "hoffmann_sign": "present"}}
 
 
 @pytest.fixture
-def postgres(database: Database, backend: str) -> Database:
-    if backend != "postgres":
-        pytest.skip("the event-loop path is PostgreSQL's (SQLite stores on the loop already)")
-    return database
+def statements(database: Database) -> AsyncStatements:
+    return AsyncStatements(database.engine)
 
 
 @pytest.fixture
-def statements(postgres: Database) -> AsyncStatements:
-    return AsyncStatements(postgres.engine)
-
-
-@pytest.fixture
-def store(postgres: Database, statements: AsyncStatements) -> Store:
-    return Store(postgres, async_statements=statements)
+def store(database: Database, statements: AsyncStatements) -> Store:
+    return Store(database, async_statements=statements)
 
 
 def run_in_new_loop(coroutine: Coroutine[Any, Any, T]) -> T:
@@ -54,8 +52,21 @@ def run_in_new_loop(coroutine: Coroutine[Any, Any, T]) -> T:
         return pool.submit(asyncio.run, coroutine).result()
 
 
+async def opened(statements: AsyncStatements) -> Pool:
+    """Open ``statements`` and wait for the pool's first connection (so that no request makes it grow)."""
+    await statements.open()
+    assert statements.pool is not None
+    await statements.pool.wait()
+    return statements.pool
+
+
 def prepared(store: Store, label: str = "") -> StoredAssessment:
     return store.prepare(parse_case(CASE, store.knowledge), owner="ann", source="api", label=label)
+
+
+def sent_messages(trace: Path) -> list[str]:
+    """The frontend's messages in a libpq trace: each Sync (extended protocol) or Query is one round trip."""
+    return [line.split("\t")[2].split()[0] for line in trace.read_text().splitlines() if line.startswith("F\t")]
 
 
 def test_a_row_stored_from_the_loop_is_the_row_the_engine_stores(store: Store, statements: AsyncStatements) -> None:
@@ -81,24 +92,24 @@ def test_each_insert_is_one_round_trip_and_a_connection_is_reused(
 ) -> None:
     trace = tmp_path / "async.trace"
 
-    async def run() -> set[int]:
-        await statements.open()
+    async def run() -> tuple[bool, dict[str, int]]:
+        pool = await opened(statements)
         await store.insert_async(prepared(store))
-        connection = statements._idle[0]
         with trace.open("w") as out:
-            connection.pgconn.trace(out.fileno())
-            connection.pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS)
-            pids = set()
+            async with pool.connection() as connection:
+                connection.pgconn.trace(out.fileno())
+                connection.pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS)
             for _ in range(3):
                 await store.insert_async(prepared(store))
-                pids.add(statements._idle[0].info.backend_pid)
-            connection.pgconn.untrace()
+            async with pool.connection() as again:
+                again.pgconn.untrace()
+        stats = pool.get_stats()
         await statements.close()
-        return pids
+        return again is connection, stats
 
-    pids = run_in_new_loop(run())
-    assert len(pids) == 1
-    sent = [line.split("\t")[2].split()[0] for line in trace.read_text().splitlines() if line.startswith("F\t")]
+    same, stats = run_in_new_loop(run())
+    assert same and stats["connections_num"] == 1  # one connection served every statement
+    sent = sent_messages(trace)
     assert sent.count("Sync") + sent.count("Query") == 3
     assert store.count(owner="ann") == 4
 
@@ -106,59 +117,96 @@ def test_each_insert_is_one_round_trip_and_a_connection_is_reused(
 def test_a_connection_the_server_ended_is_replaced(
     store: Store, statements: AsyncStatements, database_url: str
 ) -> None:
-    async def insert_then_end_backend_then_insert() -> tuple[int, int]:
-        await statements.open()
+    async def insert_then_end_backend_then_insert() -> tuple[int, int, dict[str, int]]:
+        pool = await opened(statements)
         await store.insert_async(prepared(store))
-        first = statements._idle[0].info.backend_pid
+        async with pool.connection() as connection:
+            first = connection.info.backend_pid
         end_backend(database_url, first)
         await store.insert_async(prepared(store))  # would fail on the ended connection
-        second = statements._idle[0].info.backend_pid
+        async with pool.connection() as connection:
+            second = connection.info.backend_pid
+        stats = pool.get_stats()
         await statements.close()
-        return first, second
+        return first, second, stats
 
-    first, second = run_in_new_loop(insert_then_end_backend_then_insert())
+    first, second, stats = run_in_new_loop(insert_then_end_backend_then_insert())
     assert first != second
+    assert stats.get("connections_lost") == 1 and stats.get("requests_errors", 0) == 0
     assert store.count(owner="ann") == 2
 
 
-def test_a_failed_statement_closes_its_connection_and_the_next_one_succeeds(
+def test_after_a_restart_one_failed_check_replaces_every_idle_connection(
+    store: Store, statements: AsyncStatements, database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """After a second failed check in a row the pool waits 1 s, then 2, 4...: with every idle connection
+    dead, one check each would add up to its timeout (a failed request)."""
+    caplog.set_level(logging.INFO, logger="psycopg.pool")
+
+    async def run() -> tuple[set[int], set[int]]:
+        pool = await opened(statements)
+        async with pool.connection() as a, pool.connection() as b, pool.connection() as c:  # three at once
+            ended = {a.info.backend_pid, b.info.backend_pid, c.info.backend_pid}
+        for pid in ended:
+            end_backend(database_url, pid)
+        await store.insert_async(prepared(store))
+        async with pool.connection() as a, pool.connection() as b, pool.connection() as c:
+            now = {a.info.backend_pid, b.info.backend_pid, c.info.backend_pid}
+        await statements.close()
+        return ended, now
+
+    ended, now = run_in_new_loop(run())
+    assert len(ended) == 3 and not ended & now
+    assert sum("connection failed check" in record.getMessage() for record in caplog.records) == 1
+    assert store.count(owner="ann") == 1
+
+
+def test_a_failed_statement_leaves_its_connection_idle_and_the_next_one_succeeds(
     store: Store, statements: AsyncStatements
 ) -> None:
     record = prepared(store)
 
-    async def run() -> None:
-        await statements.open()
+    async def run() -> tuple[int, int, pq.TransactionStatus]:
+        pool = await opened(statements)
         await store.insert_async(record)
+        async with pool.connection() as connection:
+            before = connection.info.backend_pid
         with pytest.raises(psycopg.errors.UniqueViolation):
             await store.insert_async(record)
-        assert statements._idle == []
+        async with pool.connection() as connection:
+            after, status = connection.info.backend_pid, connection.info.transaction_status
         await store.insert_async(dataclasses.replace(record, id=str(uuid.uuid4())))
         await statements.close()
+        return before, after, status
 
-    run_in_new_loop(run())
+    before, after, status = run_in_new_loop(run())
+    assert status == pq.TransactionStatus.IDLE  # autocommit: the failed statement took its transaction with it
+    assert before == after
     assert store.count(owner="ann") == 2
 
 
 def test_outside_its_event_loop_the_pool_is_not_usable(store: Store, statements: AsyncStatements) -> None:
     assert not statements.usable() and not store.inserts_on_loop()
 
-    async def not_opened() -> None:
-        assert not statements.usable()
+    async def elsewhere() -> None:
+        assert not statements.usable() and not store.inserts_on_loop()
         with pytest.raises(RuntimeError, match="outside the event loop"):
             await store.insert_async(prepared(store))
 
-    run_in_new_loop(not_opened())
-    run_in_new_loop(statements.open())
-    assert not statements.usable()  # that loop has ended
-    run_in_new_loop(not_opened())
+    async def open_here_use_elsewhere() -> None:
+        await statements.open()
+        assert statements.usable()
+        run_in_new_loop(elsewhere())  # another event loop, while this one holds the open pool
+        await statements.close()
+        assert not statements.usable()
+
+    run_in_new_loop(elsewhere())  # not opened
+    run_in_new_loop(open_here_use_elsewhere())
+    assert not statements.usable()
     assert store.count(owner="ann") == 0
 
 
-def test_the_api_stores_from_the_event_loop_while_the_app_runs(
-    app: FastAPI, backend: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    if backend != "postgres":
-        pytest.skip("the event-loop path is PostgreSQL's")
+def test_the_api_stores_from_the_event_loop_while_the_app_runs(app: FastAPI, monkeypatch: pytest.MonkeyPatch) -> None:
     store = app.state.spinetriage.store
     assert isinstance(app.state.spinetriage, AppState) and store.async_statements is not None
 
@@ -167,47 +215,51 @@ def test_the_api_stores_from_the_event_loop_while_the_app_runs(
 
     monkeypatch.setattr(store, "save", no_thread)
     with TestClient(app, base_url="http://127.0.0.1") as client:
+        pool = store.async_statements.pool
+        assert pool is not None and not pool.closed
         response = client.post("/api/v1/assessments", json=CASE)
         assert response.status_code == 201, response.text
         assert client.get(f"/api/v1/assessments/{response.json()['id']}").json() == response.json()
-    assert not store.async_statements.usable() and store.async_statements._idle == []  # closed with the app
+        assert pool.get_stats()["requests_num"] >= 1
+    assert pool.closed and pool.get_stats()["pool_available"] == 0  # closed with the app, its connections too
+    assert not store.async_statements.usable() and store.async_statements.pool is None
 
 
 def test_a_token_is_looked_up_from_the_loop_in_one_round_trip(
-    postgres: Database, statements: AsyncStatements, tmp_path: Path
+    database: Database, statements: AsyncStatements, tmp_path: Path
 ) -> None:
-    accounts = Accounts(postgres, async_statements=statements)
+    accounts = Accounts(database, async_statements=statements)
     accounts.add_user("ann", "correct horse battery")
     token = accounts.create_token("ann")
     trace = tmp_path / "token.trace"
 
     async def run() -> list[str | None]:
-        await statements.open()
+        pool = await opened(statements)
         assert accounts.lookups_on_loop()
         found = [await accounts.user_for_token_async(token)]
-        connection = statements._idle[0]
         with trace.open("w") as out:
-            connection.pgconn.trace(out.fileno())
-            connection.pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS)
+            async with pool.connection() as connection:
+                connection.pgconn.trace(out.fileno())
+                connection.pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS)
             found.append(await accounts.user_for_token_async(token))
             found.append(await accounts.user_for_token_async(TOKEN_PREFIX + "x" * 43))  # well formed, unknown
             found.append(await accounts.user_for_token_async("not-a-token"))  # refused without asking
-            connection.pgconn.untrace()
+            async with pool.connection() as again:
+                again.pgconn.untrace()
+        assert again is connection
         accounts.revoke_token(token)
         found.append(await accounts.user_for_token_async(token))  # revoked: refused at once
         await statements.close()
         return found
 
     assert run_in_new_loop(run()) == ["ann", "ann", None, None, None]
-    sent = [line.split("\t")[2].split()[0] for line in trace.read_text().splitlines() if line.startswith("F\t")]
+    sent = sent_messages(trace)
     assert sent.count("Sync") + sent.count("Query") == 2
 
 
 def test_the_api_checks_a_token_from_the_event_loop(
-    make_client: Callable[..., TestClient], backend: str, monkeypatch: pytest.MonkeyPatch
+    make_client: Callable[..., TestClient], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if backend != "postgres":
-        pytest.skip("the event-loop path is PostgreSQL's")
     client = make_client(users=("ann",))
     state = client.app.state.spinetriage  # type: ignore[attr-defined]
     token = state.accounts.create_token("ann")
@@ -229,4 +281,4 @@ def _no_leaked_connections(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
     statements = request.node.funcargs.get("statements")
     if isinstance(statements, AsyncStatements):
-        assert statements._idle == []
+        assert statements.pool is None  # closed, and with it every connection it held

@@ -18,7 +18,7 @@ from spinetriage.web.db import AssessmentRow, Database
 from spinetriage.web.sessions import LoginSessions
 from spinetriage.web.store import Store
 
-from .postgres import end_backend
+from .postgres import end_backend, only_postgres
 
 CASE = {"age": 61, "findings": {"hand_clumsiness": "present", "hoffmann_sign": "present", "sciatica": "absent"}}
 
@@ -80,10 +80,9 @@ def test_storing_an_assessment_sends_one_statement(store: Store) -> None:
     assert len(sent) == 1 and sent[0].startswith("INSERT INTO assessments")
 
 
-def test_on_postgresql_storing_an_assessment_is_one_round_trip(store: Store, backend: str, tmp_path: Path) -> None:
+@only_postgres  # round trips are a PostgreSQL cost
+def test_on_postgresql_storing_an_assessment_is_one_round_trip(store: Store, tmp_path: Path) -> None:
     """No BEGIN, COMMIT or ping around the INSERT: autocommit makes it its own durable transaction."""
-    if backend != "postgres":
-        pytest.skip("round trips are a PostgreSQL cost")
     case = parse_case(CASE, store.knowledge)
     with round_trips(store.database, tmp_path / "first.trace") as first:
         store.save(case, owner="ann", source="api")  # the pool's first connection
@@ -98,12 +97,9 @@ def test_on_postgresql_storing_an_assessment_is_one_round_trip(store: Store, bac
         assert session.scalar(select(func.count()).select_from(AssessmentRow)) == 9
 
 
-def test_on_postgresql_each_lookup_a_request_makes_is_one_round_trip(
-    store: Store, backend: str, tmp_path: Path
-) -> None:
+@only_postgres
+def test_on_postgresql_each_lookup_a_request_makes_is_one_round_trip(store: Store, tmp_path: Path) -> None:
     """The token and session checks run on every authenticated request; the record's reads on most pages."""
-    if backend != "postgres":
-        pytest.skip("round trips are a PostgreSQL cost")
     database = store.database
     accounts = Accounts(database)
     accounts.add_user("ann", "correct horse battery")
@@ -126,12 +122,11 @@ def test_on_postgresql_each_lookup_a_request_makes_is_one_round_trip(
         assert len(ends) == 1, name
 
 
+@only_postgres  # SQLite has no server to end a connection
 def test_a_pooled_connection_the_server_ended_is_replaced_without_a_failed_request(
-    store: Store, backend: str, database_url: str
+    store: Store, database_url: str
 ) -> None:
     """What ``pool_pre_ping`` was for (a restarted server), without its round trip on every checkout."""
-    if backend != "postgres":
-        pytest.skip("SQLite has no server to end a connection")
     case = parse_case(CASE, store.knowledge)
     store.save(case, owner="ann", source="api")
     with store.database.single.connect() as connection:

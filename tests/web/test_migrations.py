@@ -14,6 +14,8 @@ from spinetriage.web.db import Base, Database, migrations_dir
 from spinetriage.web.migrations.versions.r0003_lz4_json import lz4_available
 from spinetriage.web.sessions import LoginSessions
 
+from .postgres import only_postgres
+
 
 def test_upgrade_creates_every_table_and_is_idempotent(database: Database) -> None:
     database.upgrade()  # a second run changes nothing
@@ -59,10 +61,9 @@ def test_sqlite_runs_in_wal_mode(tmp_path: object) -> None:
     full.dispose()
 
 
-def test_on_postgresql_the_stored_json_is_compressed_with_lz4(database: Database, backend: str) -> None:
+@only_postgres  # TOAST compression is PostgreSQL's
+def test_on_postgresql_the_stored_json_is_compressed_with_lz4(database: Database) -> None:
     """lz4 halves the CPU PostgreSQL spends compressing each ~18 kB result (r0003); downgrading restores the default."""
-    if backend != "postgres":
-        pytest.skip("TOAST compression is PostgreSQL's")
 
     def compression() -> dict[str, str]:
         with database.engine.connect() as connection:

@@ -8,10 +8,18 @@ loop itself through psycopg's asynchronous connections, and the loop serves othe
 while PostgreSQL commits. The statement is the same SQLAlchemy statement, compiled for the
 same dialect with the same bind processors, so both paths store identical rows.
 
-The connections live in a small pool opened and closed with the app (its lifespan), so
-they belong to one event loop; outside it (:meth:`AsyncStatements.usable` false) callers use
-the synchronous engine. Like the engine's pool, a connection the server has closed is
-noticed without a round trip and replaced (see :func:`spinetriage.web.db.socket_readable`).
+The connections come from psycopg's own pool (:class:`psycopg_pool.AsyncConnectionPool`, in
+autocommit), opened and closed with the app (its lifespan), so they belong to one event loop;
+outside it (:meth:`AsyncStatements.usable` false) callers use the synchronous engine. The pool
+hands a connection out only after a check that costs no round trip while it is sound, like the
+engine's pool: a connection the server has closed (restart, terminated backend, idle timeout)
+has a readable socket (:func:`spinetriage.web.db.socket_readable`), is pinged then, and is
+replaced if the ping fails. After a failed check the pool tries another connection at once, but
+waits 1, 2, 4... seconds before each further try (measured: 3 s with three dead connections; ten,
+after a restart, would exceed its 30 s timeout and fail the request). So on the first failure every
+idle connection is checked (:meth:`~psycopg_pool.AsyncConnectionPool.check`) and the dead ones
+replaced. With autocommit, a statement that failed leaves its connection idle and reusable; one left
+mid-statement or broken is discarded by the pool when it comes back.
 """
 
 from __future__ import annotations
@@ -21,6 +29,7 @@ from collections.abc import Callable
 from typing import Any
 
 import psycopg
+from psycopg_pool import AsyncConnectionPool
 from sqlalchemy.engine import Engine
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -28,6 +37,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from spinetriage.web.db import socket_readable
 
 POOL_SIZE = 10
+MIN_IDLE = 1  # connections kept open while idle; the pool grows to ``size`` under load
 
 
 class AsyncStatements:
@@ -37,25 +47,42 @@ class AsyncStatements:
         if engine.dialect.name != "postgresql":
             raise ValueError("asynchronous statements are for PostgreSQL")
         self.dialect = engine.dialect
-        args, self._connect_params = engine.dialect.create_connect_args(engine.url)
-        self._connect_args = list(args)
+        args, params = engine.dialect.create_connect_args(engine.url)
+        self._conninfo = str(args[0]) if args else ""
+        self._connect_params = {**params, "autocommit": True}
         self._size = size
-        self._idle: list[psycopg.AsyncConnection[Any]] = []
-        self._slots: asyncio.Semaphore | None = None
+        self._pool: AsyncConnectionPool[psycopg.AsyncConnection[Any]] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._compiled: dict[tuple[ClauseElement, tuple[str, ...]], tuple[str, dict[str, Callable[[Any], Any]]]] = {}
 
+    @property
+    def pool(self) -> AsyncConnectionPool[psycopg.AsyncConnection[Any]] | None:
+        """The open pool (None while closed)."""
+        return self._pool
+
     async def open(self) -> None:
-        """Serve statements on the running event loop (the app's lifespan calls this at start)."""
-        self._loop = asyncio.get_running_loop()
-        self._slots = asyncio.Semaphore(self._size)
+        """Serve statements on the running event loop (the app's lifespan calls this at start).
+
+        A fresh pool each time: a closed psycopg pool cannot be reopened, and an app may start again."""
+        if self._pool is not None:
+            raise RuntimeError("AsyncStatements is already open: close it first")
+        pool: AsyncConnectionPool[psycopg.AsyncConnection[Any]] = AsyncConnectionPool(
+            self._conninfo,
+            kwargs=self._connect_params,
+            min_size=min(MIN_IDLE, self._size),
+            max_size=self._size,
+            open=False,
+            check=self._check,
+            name="spinetriage-async",
+        )
+        await pool.open()
+        self._pool, self._loop = pool, asyncio.get_running_loop()
 
     async def close(self) -> None:
-        """Close the idle connections; the app's lifespan calls this at shutdown."""
-        self._loop = None
-        idle, self._idle = self._idle, []
-        for connection in idle:
-            await connection.close()
+        """Close the pool and its connections; the app's lifespan calls this at shutdown."""
+        pool, self._pool, self._loop = self._pool, None, None
+        if pool is not None:
+            await pool.close()
 
     def usable(self) -> bool:
         """True inside the event loop the pool was opened on."""
@@ -76,29 +103,27 @@ class AsyncStatements:
     async def _run(self, statement: ClauseElement, params: dict[str, Any], fetch: bool = False) -> Any:
         sql, processors = self._compile(statement, tuple(params))
         values = {key: processors[key](value) if key in processors else value for key, value in params.items()}
-        if self._slots is None or not self.usable():
+        if self._pool is None or not self.usable():
             raise RuntimeError("AsyncStatements used outside the event loop it was opened on")
-        async with self._slots:
-            connection = await self._connection()
-            try:
-                cursor = await connection.execute(sql, values)
-                row = await cursor.fetchone() if fetch else None
-            except BaseException:
-                await connection.close()  # its state is unknown (an error, a cancellation): never reuse it
-                raise
-            if self._loop is None:  # closed meanwhile
-                await connection.close()
-            else:
-                self._idle.append(connection)
+        async with self._pool.connection() as connection:
+            cursor = await connection.execute(sql, values)
+            row = await cursor.fetchone() if fetch else None
         return None if row is None else row[0]
 
-    async def _connection(self) -> psycopg.AsyncConnection[Any]:
-        while self._idle:
-            connection = self._idle.pop()
-            if not (connection.closed or connection.broken or socket_readable(connection.fileno())):
-                return connection
-            await connection.close()  # the server closed it (restart, terminated backend, timeout)
-        return await psycopg.AsyncConnection.connect(*self._connect_args, autocommit=True, **self._connect_params)
+    async def _check(self, connection: psycopg.AsyncConnection[Any]) -> None:
+        """The pool's check before it hands ``connection`` out: raises if the server has closed it."""
+        if not (connection.closed or connection.broken):
+            if not socket_readable(connection.fileno()):
+                return  # sound: nothing arrives on an idle connection unless the server is closing it
+            try:
+                await AsyncConnectionPool.check_connection(connection)  # readable: ping it
+                return
+            except psycopg.Error:
+                pass
+        await connection.close()  # so the pool discards it (a closed connection) and opens another
+        if self._pool is not None:
+            await self._pool.check()  # the others likely went with it (a restart): replace them now
+        raise psycopg.OperationalError("the server closed the pooled connection")
 
     def _compile(self, statement: ClauseElement, keys: tuple[str, ...]) -> tuple[str, dict[str, Callable[[Any], Any]]]:
         cached = self._compiled.get((statement, keys))
