@@ -18,6 +18,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from psycopg import pq
 from psycopg_pool import AsyncConnectionPool
+from sqlalchemy import bindparam, func, select
 
 from spinetriage.case import parse_case
 from spinetriage.web.async_statements import AsyncStatements
@@ -183,6 +184,23 @@ def test_a_failed_statement_leaves_its_connection_idle_and_the_next_one_succeeds
     assert status == pq.TransactionStatus.IDLE  # autocommit: the failed statement took its transaction with it
     assert before == after
     assert store.count(owner="ann") == 2
+
+
+def test_a_cancelled_statement_leaves_no_connection_mid_statement(statements: AsyncStatements) -> None:
+    """A request cancelled while PostgreSQL works (a client gone, a timeout): the next statement is served."""
+    sleep = select(func.pg_sleep(bindparam("seconds")))
+
+    async def run() -> tuple[Any, pq.TransactionStatus]:
+        pool = await opened(statements)
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(statements.scalar(sleep, {"seconds": 60}), 0.2)
+        value = await statements.scalar(select(bindparam("x")), {"x": "next"})
+        async with pool.connection() as connection:
+            status = connection.info.transaction_status
+        await statements.close()
+        return value, status
+
+    assert run_in_new_loop(run()) == ("next", pq.TransactionStatus.IDLE)
 
 
 def test_outside_its_event_loop_the_pool_is_not_usable(store: Store, statements: AsyncStatements) -> None:

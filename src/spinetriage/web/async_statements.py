@@ -18,8 +18,9 @@ replaced if the ping fails. After a failed check the pool tries another connecti
 waits 1, 2, 4... seconds before each further try (measured: 3 s with three dead connections; ten,
 after a restart, would exceed its 30 s timeout and fail the request). So on the first failure every
 idle connection is checked (:meth:`~psycopg_pool.AsyncConnectionPool.check`) and the dead ones
-replaced. With autocommit, a statement that failed leaves its connection idle and reusable; one left
-mid-statement or broken is discarded by the pool when it comes back.
+replaced. With autocommit, a statement that failed leaves its connection idle and reusable; when a
+request is cancelled psycopg cancels its statement on the server first; a connection that comes back
+broken, or still mid-statement, is discarded by the pool.
 """
 
 from __future__ import annotations
