@@ -113,15 +113,14 @@ class _Runs:
     def _find_labels(self) -> tuple[list[int], list[int], list[tuple[str, ...]]]:
         low, ends = self.low, self.ends
         labels: list[int] = []
-        line_start = scanned = 0
         if "\n" in low:  # one line: only the text's first level can open it (``first_label``)
+            reach = _LABEL_INDENT + 1
             for k, start in enumerate(self.starts):
-                while (newline := low.find("\n", scanned, start)) != -1:  # each character looked at once
-                    line_start = scanned = newline + 1
-                scanned = max(scanned, start)
+                newline = low.rfind("\n", max(0, start - reach), start)  # a bounded look back
+                if newline == -1 and start >= reach:
+                    continue
                 if (
-                    start - line_start <= _LABEL_INDENT
-                    and _LABEL_BEFORE.match(low, max(line_start - 1, 0), start) is not None
+                    _LABEL_BEFORE.match(low, max(newline, 0), start) is not None
                     and _LABEL_AFTER.match(low, ends[k]) is not None
                 ):
                     labels.append(k)
@@ -447,9 +446,10 @@ class Resolver:
             if run_ends[j] <= start:
                 return run_levels[j]
         label_starts, label_ends, label_levels = runs.labels()
-        k = bisect_left(label_starts, start) - 1
-        if k >= 0 and start < label_ends[k] and self.doc.section(label_starts[k]) == section:
-            return label_levels[k]
+        if label_starts:
+            k = bisect_left(label_starts, start) - 1
+            if k >= 0 and start < label_ends[k] and self.doc.section(label_starts[k]) == section:
+                return label_levels[k]
         if after:
             return run_levels[i]
         if runs.first_label and run_ends[0] <= start:  # only the text's first level can be a label: no scan back
