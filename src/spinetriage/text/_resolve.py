@@ -452,7 +452,7 @@ class Resolver:
                 return label_levels[k]
         if after:
             return run_levels[i]
-        if runs.first_label and run_ends[0] <= start:  # only the text's first level can be a label: no scan back
+        if runs.first_label and run_ends[0] <= start:  # the level opening the text labels the rest of its section
             return run_levels[0] if self.doc.section(run_starts[0]) == section else ()
         return ()
 
