@@ -55,7 +55,7 @@ from spinetriage.engine.model import CompiledModel
 from spinetriage.interview import KnownCase, next_step, sample_cases, simulate, summarize, vignette_cases
 from spinetriage.interview.engine import DEFAULT_MAX_QUESTIONS, Mode, apply_answer, red_flag_screening
 from spinetriage.interview.screening import Screening
-from spinetriage.interview.selection import MIN_PROBABILITY, Option, State, bearing, decide, score
+from spinetriage.interview.selection import MIN_PROBABILITY, Option, State, decide, score
 from spinetriage.interview.simulate import Summary, case_answer
 from spinetriage.vocab import Status
 
@@ -103,7 +103,7 @@ def _reach(model: CompiledModel, state: State, option: Option) -> float:
     worst = 0.0
     for status in (Status.PRESENT, Status.ABSENT):
         probabilities = list(state.probabilities)
-        for index in bearing(model)[option.finding]:
+        for index in model.bearing[option.finding]:
             cm = model.conditions[index]
             probabilities[index] = sigmoid(log_odds_if(cm, state.states[index], state.patient, option.finding, status))
         origin, _ = decide(model, state.patient.evidence, tuple(probabilities))

@@ -7,7 +7,7 @@ import pytest
 from spinetriage.assessment import assess
 from spinetriage.engine.model import CompiledModel
 from spinetriage.engine.posterior import Patient
-from spinetriage.interview.selection import MIN_PROBABILITY, bearing, candidates, evaluate, rank, textbook_order
+from spinetriage.interview.selection import MIN_PROBABILITY, candidates, evaluate, rank, textbook_order
 from spinetriage.knowledge import KnowledgeBase
 from spinetriage.vocab import FindingKind, Status
 
@@ -64,7 +64,7 @@ def test_candidates_skip_answered_unlinked_and_other_kinds(model: CompiledModel,
     evidence = {"sciatica": Status.UNKNOWN}
     found = candidates(model, evidence, {FindingKind.HISTORY})
     assert found and "sciatica" not in found
-    assert all(kb.findings[f].kind is FindingKind.HISTORY and f in bearing(model) for f in found)
+    assert all(kb.findings[f].kind is FindingKind.HISTORY and f in model.bearing for f in found)
 
 
 def test_findings_read_only_by_a_cluster_are_asked(model: CompiledModel) -> None:
@@ -74,7 +74,7 @@ def test_findings_read_only_by_a_cluster_are_asked(model: CompiledModel) -> None
         assert finding in candidates(model, {}, set(FindingKind))
         assert any(
             cm.cluster and finding in cm.cluster.findings
-            for cm in (model.conditions[i] for i in bearing(model)[finding])
+            for cm in (model.conditions[i] for i in model.bearing[finding])
         )
 
 

@@ -186,37 +186,18 @@ _TARGETS: dict[tuple[str, tuple[str, ...]], dict[FindingKind, dict[str, tuple[_T
 
 
 def _targets(model: CompiledModel) -> dict[FindingKind, dict[str, tuple[_Target, ...]]]:
-    """By kind, then by finding, the conditions it bears on (:func:`_bearing`), ready for the what-if loop."""
+    """By kind, then by finding, the conditions it bears on (``model.bearing``), ready for the what-if loop."""
     key = (model.version, tuple(c.instrument for c in model.clusters))
     if key not in _TARGETS:
         position = {family: i for i, family in enumerate(_ORIGIN_FAMILIES)}
         kb = model.knowledge
         family_of = [position.get(kb.conditions[cm.condition].origin_family) for cm in model.conditions]
         by_kind: dict[FindingKind, dict[str, tuple[_Target, ...]]] = {}
-        for finding, indices in _bearing(model).items():
+        for finding, indices in model.bearing.items():
             targets = tuple((i, model.conditions[i], family_of[i]) for i in indices)
             by_kind.setdefault(kb.findings[finding].kind, {})[finding] = targets
         _TARGETS[key] = by_kind
     return _TARGETS[key]
-
-
-_BEARING: dict[tuple[str, tuple[str, ...]], dict[str, tuple[int, ...]]] = {}
-
-
-def _bearing(model: CompiledModel) -> dict[str, tuple[int, ...]]:
-    """Conditions each finding bears on: its links, plus the condition of any cluster that reads it."""
-    if not model.clusters:
-        return model.conditions_of_finding
-    key = (model.version, tuple(c.instrument for c in model.clusters))
-    if key not in _BEARING:
-        bearing = {f: list(ix) for f, ix in model.conditions_of_finding.items()}
-        for index, cm in enumerate(model.conditions):
-            if cm.cluster is not None:
-                for finding in sorted(cm.cluster.findings):
-                    if index not in bearing.setdefault(finding, []):
-                        bearing[finding].append(index)
-        _BEARING[key] = {f: tuple(ix) for f, ix in bearing.items()}
-    return _BEARING[key]
 
 
 def _rest_of_family(kb: KnowledgeBase, probabilities: Mapping[str, float], condition: str) -> float:

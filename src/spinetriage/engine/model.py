@@ -69,6 +69,10 @@ class CompiledModel:
     conditions: tuple[ConditionModel, ...]
     conditions_of_finding: dict[str, tuple[int, ...]]
     clusters: tuple[ClusterModel, ...] = ()
+    bearing: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    """The conditions each finding can change: its links, then the condition of any cluster that
+    reads it (Cook 2011's "leg pain worse than back pain" has no link of its own). What-ifs,
+    question ranking and the interview walk this."""
     uninformed: dict[Uninformed, tuple[Posterior, ConditionState]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
@@ -150,9 +154,16 @@ def compile_model(kb: KnowledgeBase, clusters: tuple[ClusterModel, ...] | None =
                 cluster_sensitive=sensitive,
             )
         )
+    bearing = {f: list(ix) for f, ix in conditions_of.items()}
+    for index, cm in enumerate(models):
+        if cm.cluster is not None:
+            for finding in sorted(cm.cluster.findings):
+                if index not in bearing.setdefault(finding, []):
+                    bearing[finding].append(index)
     return CompiledModel(
         knowledge=kb,
         conditions=tuple(models),
         conditions_of_finding={f: tuple(ix) for f, ix in conditions_of.items()},
         clusters=tuple(clusters),
+        bearing={f: tuple(ix) for f, ix in bearing.items()},
     )

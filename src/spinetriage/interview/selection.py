@@ -31,7 +31,7 @@ from spinetriage.assessment import decide_urgency
 from spinetriage.assessment.origin import family_probabilities, origin_from_families, total_variation, verdict
 from spinetriage.assessment.red_flags import fired_red_flags
 from spinetriage.engine.model import CompiledModel
-from spinetriage.engine.posterior import ConditionState, Patient, condition_state, log_odds_if, sigmoid
+from spinetriage.engine.posterior import ConditionState, Patient, condition_state, log_odds_both_ways, sigmoid
 from spinetriage.interview.predictive import finding_models, p_present
 from spinetriage.knowledge.base import KnowledgeBase
 from spinetriage.vocab import FindingKind, Origin, Status, Urgency
@@ -94,28 +94,11 @@ def decide(
     return origin, Decision(verdict(origin, kb.threshold("verdict_confident")), urgency)
 
 
-_BEARING: dict[tuple[str, tuple[str, ...]], dict[str, tuple[int, ...]]] = {}
-
-
-def bearing(model: CompiledModel) -> dict[str, tuple[int, ...]]:
-    """The conditions each finding can change: its links, plus the condition of any cluster that reads it."""
-    key = (model.version, tuple(c.instrument for c in model.clusters))
-    if key not in _BEARING:
-        found = {f: list(ix) for f, ix in model.conditions_of_finding.items()}
-        for index, cm in enumerate(model.conditions):
-            if cm.cluster is not None:
-                for finding in sorted(cm.cluster.findings):
-                    if index not in found.setdefault(finding, []):
-                        found[finding].append(index)
-        _BEARING[key] = {f: tuple(ix) for f, ix in found.items()}
-    return _BEARING[key]
-
-
 def candidates(model: CompiledModel, evidence: Mapping[str, Status], kinds: Iterable[FindingKind]) -> list[str]:
     """Findings the model uses, of the allowed kinds, neither answered nor implied; in file order."""
     kb = model.knowledge
     allowed = set(kinds)
-    used = bearing(model)
+    used = model.bearing
     return [f for f, finding in kb.findings.items() if f in used and f not in evidence and finding.kind in allowed]
 
 
@@ -123,17 +106,15 @@ def score(model: CompiledModel, state: State, finding: str) -> Option:
     """The decision and origin if ``finding`` were present or absent, weighted by their chance."""
     fm = finding_models(model).get(finding)
     p = UNMODELLED_P_PRESENT if fm is None else p_present(fm, state.probabilities)
-    outcomes: list[tuple[dict[Origin, float], Decision]] = []
-    for status in (Status.PRESENT, Status.ABSENT):
-        probabilities = list(state.probabilities)
-        for index in bearing(model)[finding]:
-            cm = model.conditions[index]
-            probabilities[index] = sigmoid(log_odds_if(cm, state.states[index], state.patient, finding, status))
-        evidence: Mapping[str, Status] = state.patient.evidence
-        if status is Status.PRESENT:  # only a present finding can fire a red flag
-            evidence = {**evidence, finding: status}
-        outcomes.append(decide(model, evidence, tuple(probabilities)))
-    (origin_yes, yes), (origin_no, no) = outcomes
+    if_yes, if_no = list(state.probabilities), list(state.probabilities)
+    for index in model.bearing[finding]:
+        log_odds_yes, log_odds_no = log_odds_both_ways(
+            model.conditions[index], state.states[index], state.patient, finding
+        )
+        if_yes[index], if_no[index] = sigmoid(log_odds_yes), sigmoid(log_odds_no)
+    evidence = state.patient.evidence
+    origin_yes, yes = decide(model, {**evidence, finding: Status.PRESENT}, tuple(if_yes))  # may fire a red flag
+    origin_no, no = decide(model, evidence, tuple(if_no))  # an absent finding fires none
     tv_yes = total_variation(state.origin, origin_yes)
     tv_no = total_variation(state.origin, origin_no)
     changes_yes, changes_no = yes != state.decision, no != state.decision
