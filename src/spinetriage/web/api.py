@@ -283,7 +283,7 @@ def rerun_assessment(assessment_id: AssessmentId, user: User, store: StoreDep) -
     """Assess the stored case again with the running engine and knowledge. On the same versions the
     result is identical; on newer versions the difference is the change the update made."""
     stored = store.get(assessment_id, owner=user)
-    result = store.rerun(assessment_id, owner=user).model_dump(mode="json")
+    result = store.reassess(stored).model_dump(mode="json")
     current = Versions(knowledge_version=result["knowledge_version"], engine_version=result["engine_version"])
     before = Versions(knowledge_version=stored.knowledge_version, engine_version=stored.engine_version)
     return RerunOut(

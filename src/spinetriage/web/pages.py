@@ -203,9 +203,9 @@ async def rerun(request: Request, assessment_id: str, store: StoreDep, user: Use
     """Assess the stored case again and show whether the result is identical to the stored one."""
     try:
         stored = await run_in_threadpool(store.get, assessment_id, owner=user)
-        again = await run_in_threadpool(store.rerun, assessment_id, owner=user)
     except NotFound:
         return _not_found(request, user)
+    again = await run_in_threadpool(store.reassess, stored)
     fresh = again.model_dump(mode="json")
     old = stored.result or {}
     differing = sorted(k for k in set(fresh) | set(old) if fresh.get(k) != old.get(k))

@@ -232,13 +232,14 @@ class Store:
         with self.database.reads() as session:
             return session.scalar(stmt) or 0
 
-    def stored_case(self, assessment_id: str, *, owner: str) -> Case:
-        """The stored case, parsed again exactly as the API parses a new one."""
-        return parse_case(self.get(assessment_id, owner=owner).case, self.knowledge)
-
     def rerun(self, assessment_id: str, *, owner: str) -> Assessment:
         """Assess the stored case again with the current engine and knowledge."""
-        case = self.stored_case(assessment_id, owner=owner)
+        return self.reassess(self.get(assessment_id, owner=owner))
+
+    def reassess(self, stored: StoredAssessment) -> Assessment:
+        """:meth:`rerun` for a record already fetched (to compare with it), without reading it again.
+        The stored case is parsed again exactly as the API parses a new one."""
+        case = parse_case(stored.case, self.knowledge)
         return assess(case, knowledge=None if self.knowledge is default_knowledge() else self.knowledge)
 
     def mark_reviewed(self, assessment_id: str, *, owner: str) -> StoredAssessment:
