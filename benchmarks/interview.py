@@ -51,7 +51,7 @@ from dataclasses import dataclass, replace
 import spinetriage.interview.engine as engine
 from spinetriage.assessment.assess import default_model
 from spinetriage.assessment.origin import total_variation
-from spinetriage.engine.model import CompiledModel
+from spinetriage.engine.network import Network
 from spinetriage.interview import KnownCase, next_step, sample_cases, simulate, summarize, vignette_cases
 from spinetriage.interview.engine import DEFAULT_MAX_QUESTIONS, Mode, apply_answer, red_flag_screening
 from spinetriage.interview.screening import Screening
@@ -97,7 +97,7 @@ class Scored:
         return getattr(self.option, name)
 
 
-def _reach(model: CompiledModel, state: State, option: Option) -> float:
+def _reach(model: Network, state: State, option: Option) -> float:
     from spinetriage.engine.posterior import log_odds_if, sigmoid
 
     worst = 0.0
@@ -111,12 +111,12 @@ def _reach(model: CompiledModel, state: State, option: Option) -> float:
     return worst
 
 
-Rank = Callable[[CompiledModel, State, Iterable[str]], list[Option]]
+Rank = Callable[[Network, State, Iterable[str]], list[Option]]
 Settled = Callable[[Iterable[Option]], bool]
 
 
 def _ranker(key: Callable[[Scored], tuple[float, ...]]) -> Rank:
-    def rank(model: CompiledModel, state: State, findings: Iterable[str]) -> list[Option]:
+    def rank(model: Network, state: State, findings: Iterable[str]) -> list[Option]:
         scored = [Scored(o, _reach(model, state, o)) for o in (score(model, state, f) for f in findings)]
         scored.sort(key=lambda x: (*key(x), x.option.finding))
         return scored  # type: ignore[return-value]  # Scored stands in for Option

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from spinetriage.assessment.assess import default_model
-from spinetriage.engine.model import CompiledModel
+from spinetriage.engine.network import Network
 from spinetriage.knowledge import KnowledgeBase, default_knowledge
 
 VIGNETTES = Path(__file__).resolve().parent / "data" / "dev-vignettes.yaml"
@@ -20,7 +20,7 @@ def kb() -> KnowledgeBase:
 
 
 @pytest.fixture(scope="session")
-def model() -> CompiledModel:
+def model() -> Network:
     return default_model()
 
 

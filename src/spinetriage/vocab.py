@@ -105,4 +105,5 @@ class OriginFamily(StrEnum):
     LUMBAR_SPECIFIC = "lumbar_specific"
     LUMBAR_NONSPECIFIC = "lumbar_nonspecific"
     OTHER = "other"
+    SERIOUS = "serious"
     NONE = "none"

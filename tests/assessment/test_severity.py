@@ -182,7 +182,7 @@ def test_worsening_with_likely_dcm_recommends_surgery(tmp_path: Path, kb: Knowle
 def test_cluster_and_instruments_appear_in_the_assessment_and_round_trip() -> None:
     result = assess({**LIKELY_DCM, "instruments": {"mjoa": mjoa(14), "nurick": {"grade": 2}}})
     cook = next(c for c in result.clusters if c.instrument == "cook2010_dcm_cluster")
-    assert (cook.status, cook.count, cook.likelihood_ratio, cook.published) == ("applied", 4, 30.9, True)
+    assert (cook.status, cook.count, cook.likelihood_ratio, cook.published) == ("not_applied", 4, 30.9, True)
     dcm = next(c for c in result.conditions if c.id == "degenerative_cervical_myelopathy")
     assert dcm.contributions[0].finding == "cook2010_dcm_cluster" and dcm.contributions[0].kind == "cluster"
     assert {"cook2010", "tetreault2017", "nurick1972"} <= {r.id for r in result.references}

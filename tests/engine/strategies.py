@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from spinetriage.engine.posterior import Patient
+from spinetriage.engine.reasoner import Patient
 from spinetriage.instruments import clusters, get
 from spinetriage.knowledge import default_knowledge
 from spinetriage.vocab import Sex, Status

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from spinetriage.assessment import assess
 from spinetriage.assessment.assess import default_model
-from spinetriage.engine.posterior import Patient
+from spinetriage.engine.reasoner import Patient
 from spinetriage.errors import InputError
 from spinetriage.interview import Question, Step, apply_answer, next_step
 from spinetriage.interview.engine import KINDS, build_case, red_flag_screening, settled_answers

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from spinetriage.assessment import assess
-from spinetriage.engine.model import CompiledModel
-from spinetriage.engine.posterior import Patient
+from spinetriage.engine.network import Network
+from spinetriage.engine.reasoner import Patient
 from spinetriage.interview.selection import MIN_PROBABILITY, candidates, evaluate, rank, textbook_order
 from spinetriage.knowledge import KnowledgeBase
 from spinetriage.vocab import FindingKind, Status
@@ -33,7 +33,7 @@ KINDS = {FindingKind.HISTORY, FindingKind.EXAM}
 
 
 @pytest.mark.parametrize("evidence", STATES)
-def test_what_if_decisions_equal_assess(model: CompiledModel, evidence: dict[str, Status]) -> None:
+def test_what_if_decisions_equal_assess(model: Network, evidence: dict[str, Status]) -> None:
     state = evaluate(model, Patient(evidence, "primary_care", age=70, sex=None))
     now = assess({"age": 70, "findings": evidence})
     assert (state.decision.verdict, state.decision.urgency) == (now.origin.verdict, now.urgency)
@@ -46,7 +46,7 @@ def test_what_if_decisions_equal_assess(model: CompiledModel, evidence: dict[str
 
 
 @pytest.mark.parametrize("evidence", STATES)
-def test_scores_are_probabilities_in_the_documented_order(model: CompiledModel, evidence: dict[str, Status]) -> None:
+def test_scores_are_probabilities_in_the_documented_order(model: Network, evidence: dict[str, Status]) -> None:
     state = evaluate(model, Patient(evidence, "primary_care"))
     options = rank(model, state, candidates(model, evidence, KINDS))
     assert len(options) > 1, "enough candidates to have an order"
@@ -60,14 +60,14 @@ def test_scores_are_probabilities_in_the_documented_order(model: CompiledModel, 
     assert keys == sorted(keys, key=lambda k: (-k[0], -k[1], -k[2]))
 
 
-def test_candidates_skip_answered_unlinked_and_other_kinds(model: CompiledModel, kb: KnowledgeBase) -> None:
+def test_candidates_skip_answered_unlinked_and_other_kinds(model: Network, kb: KnowledgeBase) -> None:
     evidence = {"sciatica": Status.UNKNOWN}
     found = candidates(model, evidence, {FindingKind.HISTORY})
     assert found and "sciatica" not in found
     assert all(kb.findings[f].kind is FindingKind.HISTORY and f in model.bearing for f in found)
 
 
-def test_findings_read_only_by_a_cluster_are_asked(model: CompiledModel) -> None:
+def test_findings_read_only_by_a_cluster_are_asked(model: Network) -> None:
     cluster_only = {f for c in model.clusters for f in c.findings} - set(model.conditions_of_finding)
     assert cluster_only, "some cluster item has no likelihood ratio of its own (leg pain worse than back pain)"
     for finding in cluster_only:

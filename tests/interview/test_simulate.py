@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import math
+
+import numpy as np
 import statistics
 from pathlib import Path
 
 import pytest
 
 from spinetriage.assessment import assess
-from spinetriage.engine.model import CompiledModel
+from spinetriage.engine.network import Network
 from spinetriage.errors import InputError
 from spinetriage.interview import KnownCase, build_case, next_step, sample_cases, simulate, summarize, vignette_cases
 from spinetriage.interview.engine import red_flag_screening
 from spinetriage.interview.implications import default_rules
-from spinetriage.interview.predictive import finding_models, p_present
+from spinetriage.engine.inference import Prepared
 from spinetriage.interview.screening import screening_groups
 from spinetriage.knowledge import KnowledgeBase
 from spinetriage.vocab import FindingKind, Status
@@ -31,11 +33,11 @@ def test_sampling_is_deterministic_for_a_seed() -> None:
 
 
 def test_sampled_cases_hold_linked_history_and_exam_findings_and_obey_the_rules(
-    model: CompiledModel, kb: KnowledgeBase
+    model: Network, kb: KnowledgeBase
 ) -> None:
     rules = default_rules(kb)
     for case in sample_cases(50, seed=2):
-        assert set(case.findings) <= set(model.conditions_of_finding)
+        assert all(model.parents.get(f) for f in case.findings)
         assert all(kb.findings[f].kind in ASKABLE["clinician"] for f in case.findings)
         assert all(s in (Status.PRESENT, Status.ABSENT) for s in case.findings.values())
         for r in rules:
@@ -43,11 +45,12 @@ def test_sampled_cases_hold_linked_history_and_exam_findings_and_obey_the_rules(
                 assert case.findings[r.then.finding] is r.then.status
 
 
-def test_sampled_rates_follow_the_model(model: CompiledModel, kb: KnowledgeBase) -> None:
+def test_sampled_rates_follow_the_model(model: Network, kb: KnowledgeBase) -> None:
     cases = sample_cases(600, seed=11)
-    priors = [kb.prior("primary_care", cm.condition).probability for cm in model.conditions]
+    target = model.targets["primary_care"]
+    log_odds = np.log(target / (1.0 - target))
     for finding in ("low_back_pain", "sciatica", "hoffmann_sign"):
-        expected = p_present(finding_models(model)[finding], priors)
+        _, _, expected = Prepared.of(model, {}, None).what_if(log_odds, finding)
         rate = sum(c.findings[finding] is Status.PRESENT for c in cases) / len(cases)
         tolerance = 4 * math.sqrt(expected * (1 - expected) / len(cases)) + 0.01
         assert abs(rate - expected) <= tolerance, finding

@@ -20,7 +20,7 @@ from spinetriage.assessment.models import (
     ReferenceOut,
     TextFindingOut,
 )
-from spinetriage.assessment.origin import ORIGINS, OriginValues, origin_probabilities, verdict
+from spinetriage.assessment.origin import ORIGINS, OriginValues
 from spinetriage.assessment.questions import Impact, top_unknown_findings
 from spinetriage.assessment.recommend import advised_against, applicable
 from spinetriage.assessment.red_flags import fired_red_flags
@@ -32,8 +32,8 @@ from spinetriage.assessment.severity import (
     severity_output,
 )
 from spinetriage.case import Case, parse_case
-from spinetriage.engine.model import CompiledModel, compile_model
-from spinetriage.engine.posterior import Patient, explain_with_state
+from spinetriage.engine.network import Network
+from spinetriage.engine.reasoner import Patient, contributions, explained_by, network_for, reason, verdict
 from spinetriage.errors import InputError
 from spinetriage.instruments import CaseInstrument, registry
 from spinetriage.knowledge.base import KnowledgeBase
@@ -54,8 +54,8 @@ DISCLAIMER = (
 
 
 @cache
-def default_model() -> CompiledModel:
-    return compile_model(default_knowledge())
+def default_model() -> Network:
+    return network_for(default_knowledge())
 
 
 def assess(
@@ -65,7 +65,7 @@ def assess(
     knowledge: KnowledgeBase | None = None,
 ) -> Assessment:
     """Assess one case. ``setting`` overrides the case's own; the default is primary care."""
-    model = default_model() if knowledge is None else compile_model(knowledge)
+    model = default_model() if knowledge is None else network_for(knowledge)
     kb = model.knowledge
     if not isinstance(case, Case):
         case = parse_case(case, kb)
@@ -117,23 +117,19 @@ def _merge_text(case: Case, evidence: dict[str, Status]) -> tuple[list[TextFindi
     return from_text, conflicts
 
 
-def _assess_patient(
-    model: CompiledModel, patient: Patient, scored: Mapping[str, CaseInstrument] | None = None
-) -> Assessment:
+def _assess_patient(model: Network, patient: Patient, scored: Mapping[str, CaseInstrument] | None = None) -> Assessment:
     kb = model.knowledge
     scored = scored or {}
     instruments = read_instruments(kb, scored)
     grading = instruments.grading
-    explained = [explain_with_state(model, cm, patient) for cm in model.conditions]
-    posteriors = [p for p, _ in explained]
-    states = tuple(s for _, s in explained)
-    probabilities = {p.condition: p.probability for p in posteriors}
-    origin = origin_probabilities(kb, probabilities)
-    the_verdict = verdict(origin, kb.threshold("verdict_confident"))
+    reasoning = reason(model, patient)
+    probabilities = reasoning.probabilities
+    origin = reasoning.origin
+    the_verdict = verdict(reasoning, kb.threshold("verdict_confident"))
 
     flags = fired_red_flags(kb, patient.evidence)
     flag_ids = {flag.id for flag, _ in flags}
-    top = top_unknown_findings(model, patient, states, probabilities, _SUGGESTED)
+    top = top_unknown_findings(reasoning, _SUGGESTED)
 
     workup_items = applicable(kb, kb.workup.values(), probabilities, patient.evidence, flag_ids, grading)
     recommended_ids = {rec.id for rec, _ in workup_items}
@@ -158,15 +154,15 @@ def _assess_patient(
     )
     mjoa_trend = change_output(instruments)
     instrument_list = instrument_outputs(scored)
-    clusters = cluster_outputs(kb, posteriors)
-
+    clusters = cluster_outputs(kb, patient.evidence, patient.age)
+    explained = contributions(reasoning)
     conditions = sorted(
         (
             ConditionOut(
-                id=p.condition,
-                label=kb.conditions[p.condition].label,
-                prior=p.prior,
-                probability=p.probability,
+                id=condition,
+                label=kb.conditions[condition].label,
+                prior=kb.prior(patient.setting, condition).probability,
+                probability=probabilities[condition],
                 contributions=[
                     ContributionOut(
                         finding=c.evidence,
@@ -180,10 +176,10 @@ def _assess_patient(
                         sources=list(c.sources),
                         kind=c.kind,
                     )
-                    for c in p.contributions
+                    for c in explained[condition]
                 ],
             )
-            for p in posteriors
+            for condition in kb.conditions
         ),
         key=lambda c: (-c.probability, c.id),
     )
@@ -200,7 +196,9 @@ def _assess_patient(
         origin=OriginOut(
             verdict=the_verdict,
             probabilities={k.value: v for k, v in origin.items()},
-            explanation=_origin_explanation(the_verdict, origin, probabilities, kb),
+            explanation=_origin_explanation(the_verdict, origin, probabilities, kb, reasoning.complaint),
+            complaint=reasoning.complaint,
+            sources={family: round(_share(reasoning.sources, family), 6) for family in _SOURCE_NAMES},
         ),
         conditions=conditions,
         red_flags=[
@@ -227,27 +225,32 @@ def _assess_patient(
         instruments=instrument_list,
         severity=severity,
         mjoa_change=mjoa_trend,
+        explained_by={f: {k: round(v, 6) for k, v in shares} for f, shares in explained_by(reasoning).items()},
     )
 
 
 _CATALOGUES: dict[tuple[str, tuple[str, ...]], dict[str, ReferenceOut]] = {}
 
 
-def _catalogue(model: CompiledModel) -> dict[str, ReferenceOut]:
+def _share(sources: Mapping[frozenset[str], float], family: str) -> float:
+    return sum(p for k, p in sources.items() if family in k)
+
+
+_SOURCE_NAMES = ("cervical", "lumbar", "mechanical", "serious", "other", "unexplained")
+
+
+def _catalogue(model: Network) -> dict[str, ReferenceOut]:
     """Every citable reference; the knowledge base's entry wins over an instrument's of the same id.
 
     Built once per knowledge version; an assessment cites some forty, and a
     ``ReferenceOut`` holds only text and is frozen, so the same instances serve every one.
     """
-    key = (model.version, tuple(c.instrument for c in model.clusters))
+    key = (model.version, ())
     if key not in _CATALOGUES:
         refs: dict[str, tuple[str, str]] = {}
         for spec in registry().values():
             for r in spec.references:
                 refs[r.id] = (r.citation, r.seen)
-        for cluster in model.clusters:
-            for rid, citation, seen in cluster.references:
-                refs[rid] = (citation, seen)
         for rid, ref in model.knowledge.references.items():
             refs[rid] = (ref.citation, ref.seen)
         _CATALOGUES[key] = {rid: ReferenceOut(id=rid, citation=c, seen=seen) for rid, (c, seen) in refs.items()}
@@ -333,14 +336,26 @@ def decide_urgency(
 _FAMILIES_OF = {
     Origin.CERVICAL: {OriginFamily.CERVICAL},
     Origin.BOTH: {OriginFamily.CERVICAL, OriginFamily.LUMBAR_SPECIFIC},
-    Origin.LUMBAR: {OriginFamily.LUMBAR_SPECIFIC, OriginFamily.LUMBAR_NONSPECIFIC},
+    Origin.LUMBAR: {OriginFamily.LUMBAR_SPECIFIC, OriginFamily.LUMBAR_NONSPECIFIC, OriginFamily.SERIOUS},
     Origin.OTHER: {OriginFamily.OTHER},
 }
 
 
 def _origin_explanation(
-    v: Origin, origin: Mapping[Origin, float], probabilities: Mapping[str, float], kb: KnowledgeBase
+    v: Origin,
+    origin: Mapping[Origin, float],
+    probabilities: Mapping[str, float],
+    kb: KnowledgeBase,
+    complaint: str | None,
 ) -> str:
+    if complaint is None:
+        return "No presenting complaint is known: say what brought the patient (back pain, leg, gait or arm symptoms)."
+    known_label = kb.findings[complaint].label.lower()
+    if v is Origin.UNDETERMINED and max(origin[o] for o in ORIGINS[:4]) >= kb.threshold("verdict_confident"):
+        return (
+            f"Too little is known beyond the complaint ({known_label}) to name its origin: "
+            "examine first (see the work-up) and ask the next questions."
+        )
     if v is Origin.UNDETERMINED:
         best = max((o for o in origin if o is not Origin.UNDETERMINED), key=lambda o: origin[o])
         return (
@@ -352,7 +367,7 @@ def _origin_explanation(
         key=lambda c: -probabilities[c.id],
     )
     named = ", ".join(f"{c.label} {probabilities[c.id]:.0%}" for c in behind[:2])
-    return f"{v.value.capitalize()} origin is most likely ({origin[v]:.0%}): {named}."
+    return f"{v.value.capitalize()} origin of the {known_label} is most likely ({origin[v]:.0%}): {named}."
 
 
 def _cited(

@@ -1,50 +1,61 @@
-"""Which validated cluster the engine used for which condition, and why (or why not)."""
+"""Validated clusters (Cook 2010, Cook 2011) shown beside the network, as instruments.
+
+The network counts each finding itself; a cluster is the published way of reading
+the same items, with its band and likelihood ratio, so that a clinician can compare.
+A cluster whose items are partly known is read as the range of counts it can still
+reach.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Mapping
 from typing import Literal
 
 from spinetriage.assessment.models import ClusterOut
-from spinetriage.engine.posterior import Posterior
+from spinetriage.engine.clusters import ClusterModel, compile_clusters, read_cluster
 from spinetriage.knowledge.base import KnowledgeBase
+from spinetriage.vocab import Status
 
 
-def cluster_outputs(kb: KnowledgeBase, posteriors: Iterable[Posterior]) -> list[ClusterOut]:
+_COMPILED: dict[str, tuple[ClusterModel, ...]] = {}
+
+
+def _clusters(kb: KnowledgeBase) -> tuple[ClusterModel, ...]:
+    if kb.version not in _COMPILED:
+        _COMPILED[kb.version] = compile_clusters(kb)
+    return _COMPILED[kb.version]
+
+
+def cluster_outputs(kb: KnowledgeBase, evidence: Mapping[str, Status], age: int | None) -> list[ClusterOut]:
     out = []
-    for p in posteriors:
-        reading = p.cluster
-        if reading is None:
-            continue
-        cluster = reading.cluster
+    for cluster in _clusters(kb):
+        reading = read_cluster(cluster, evidence, age)
         n = len(cluster.items)
-        label = kb.conditions[p.condition].label
+        label = kb.conditions[cluster.condition].label
         band = reading.band
         status: Literal["applied", "not_applied", "not_scored"]
         if reading.count is None or band is None:
+            low, high = len(reading.present), len(reading.present) + len(reading.unknown)
+            reachable = sorted({cluster.band_for(k).label for k in range(low, high + 1)})
             labels = {i.id: i.label for i in cluster.items}
             status = "not_scored"
             text = (
-                f"Not scored: unknown item(s) {', '.join(labels[i].lower() for i in reading.unknown)}. "
-                f"Every item must be known to use the cluster; the known items count one by one for {label}."
-            )
-        elif reading.applied:
-            status = "applied"
-            text = (
-                f"{reading.count} of {n} positive, in the band '{band.label}': published likelihood ratio "
-                f"{band.ratio:g} used for {label} instead of counting its {n} items one by one."
+                f"{low} of {n} positive so far; unknown: {', '.join(labels[i].lower() for i in reading.unknown)}. "
+                f"It can still reach {low}-{high} of {n} (bands: {'; '.join(reachable)}). Shown beside the "
+                f"network, which counts each finding for {label} itself."
             )
         else:
             status = "not_applied"
+            ratio = f"published likelihood ratio {band.ratio:g}" if band.published else "no published ratio"
             text = (
-                f"{reading.count} of {n} positive has no published likelihood ratio, so the cluster is not "
-                f"applied; its items count one by one for {label}."
+                f"{reading.count} of {n} positive, in the band '{band.label}' ({ratio}). Shown beside the "
+                f"network, which counts each finding for {label} itself."
             )
         out.append(
             ClusterOut(
                 instrument=cluster.instrument,
                 name=cluster.name,
-                condition=p.condition,
+                condition=cluster.condition,
                 status=status,
                 count=reading.count,
                 of=n,

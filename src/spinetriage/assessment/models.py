@@ -42,6 +42,11 @@ class OriginOut(_Out):
     verdict: Origin
     probabilities: dict[str, float]
     explanation: str
+    complaint: str | None = None
+    """The presenting complaint the origin attributes (low back pain unless it is denied)."""
+    sources: dict[str, float] = {}
+    """P(each family of sources is among those that produced the complaint): cervical, lumbar,
+    mechanical, serious, other, unexplained."""
 
 
 class RedFlagOut(_Out):
@@ -185,3 +190,5 @@ class Assessment(_Out):
     instruments: list[InstrumentOut] = []
     severity: SeverityOut | None = None
     mjoa_change: ChangeOut | None = None
+    explained_by: dict[str, dict[str, float]] = {}
+    """For every present finding: P(each family of sources produced it), with 'unexplained'."""

@@ -1,6 +1,32 @@
-"""Pure, deterministic reasoning over the compiled knowledge base: no I/O, no globals."""
+"""Pure, deterministic reasoning over the knowledge base: a causal network solved exactly.
 
-from spinetriage.engine.model import CompiledModel, compile_model
-from spinetriage.engine.posterior import Contribution, Patient, Posterior, infer
+The public boundary is :mod:`spinetriage.engine.reasoner`; no I/O, no globals beyond a
+cache of compiled networks keyed by knowledge version.
+"""
 
-__all__ = ["CompiledModel", "Contribution", "Patient", "Posterior", "compile_model", "infer"]
+from spinetriage.engine.network import Network, compile_network
+from spinetriage.engine.reasoner import (
+    Contribution,
+    Patient,
+    Reasoning,
+    contributions,
+    explained_by,
+    network_for,
+    reason,
+    verdict,
+    what_if,
+)
+
+__all__ = [
+    "Contribution",
+    "Network",
+    "Patient",
+    "Reasoning",
+    "compile_network",
+    "contributions",
+    "explained_by",
+    "network_for",
+    "reason",
+    "verdict",
+    "what_if",
+]

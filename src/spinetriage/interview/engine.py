@@ -39,8 +39,8 @@ from spinetriage.assessment.assess import DEFAULT_SETTING, assess, default_model
 from spinetriage.assessment.models import Assessment
 from spinetriage.assessment.red_flags import fired_red_flags
 from spinetriage.case import Case
-from spinetriage.engine.model import CompiledModel
-from spinetriage.engine.posterior import Patient
+from spinetriage.engine.network import Network
+from spinetriage.engine.reasoner import Patient
 from spinetriage.errors import InputError
 from spinetriage.interview.implications import Implied, apply_implications, default_rules
 from spinetriage.interview.screening import (
@@ -289,7 +289,7 @@ def _sex(sex: str | None) -> Sex | None:
         raise InputError("sex", "unknown sex", ", ".join(s.value for s in Sex)) from None
 
 
-def model_for(setting: str) -> CompiledModel:
+def model_for(setting: str) -> Network:
     """The compiled model, once ``setting`` is known to be one of its pre-test populations."""
     model = default_model()
     if setting not in model.knowledge.settings:

@@ -3,9 +3,9 @@
 What matters is the *decision*: the origin verdict and the urgency. For each
 candidate finding (linked to a condition, or read by a validated cluster) the
 verdict, the urgency and the origin distribution are recomputed as if it were
-present and as if it were absent (the engine's cheap what-if, clusters included),
-and each answer is weighted by how likely it is
-(:mod:`spinetriage.interview.predictive`). Three numbers follow:
+present and as if it were absent (the engine's exact what-if), and each answer is
+weighted by its probability given the answers so far, which the causal network gives
+exactly. Three numbers follow:
 
 * ``flip``: the probability that the answer changes the verdict or the urgency,
   the expected change in the decision;
@@ -28,19 +28,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from spinetriage.assessment import decide_urgency
-from spinetriage.assessment.origin import family_probabilities, origin_from_families, total_variation, verdict
+from spinetriage.assessment.origin import total_variation
+from spinetriage.assessment.questions import usable_findings
 from spinetriage.assessment.red_flags import fired_red_flags
-from spinetriage.engine.model import CompiledModel
-from spinetriage.engine.posterior import ConditionState, Patient, condition_state, log_odds_both_ways, sigmoid
-from spinetriage.interview.predictive import finding_models, p_present
+from spinetriage.engine.network import Network
+from spinetriage.engine.reasoner import Patient, Reasoning, reason, verdict, what_if
 from spinetriage.knowledge.base import KnowledgeBase
 from spinetriage.vocab import FindingKind, Origin, Status, Urgency
 
 MIN_PROBABILITY = 0.02
 MIN_MOVE = 0.02
-UNMODELLED_P_PRESENT = 0.5
-"""Judgement: a finding read only by a validated cluster (Cook 2011's "leg pain worse than
-back pain") has no sensitivity in the knowledge base, so its two answers are weighted equally."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,54 +66,37 @@ class State:
     """The reasoning state for the answers so far (known findings only)."""
 
     patient: Patient
-    states: tuple[ConditionState, ...]
-    probabilities: tuple[float, ...]
+    reasoning: Reasoning
     origin: dict[Origin, float]
     decision: Decision
 
 
-def evaluate(model: CompiledModel, patient: Patient) -> State:
-    states = tuple(condition_state(cm, patient) for cm in model.conditions)
-    probabilities = tuple(sigmoid(s.log_odds) for s in states)
-    origin, decision = decide(model, patient.evidence, probabilities)
-    return State(patient, states, probabilities, origin, decision)
+def evaluate(model: Network, patient: Patient) -> State:
+    reasoning = reason(model, patient)
+    return State(patient, reasoning, reasoning.origin, decide(model, reasoning))
 
 
-def decide(
-    model: CompiledModel, evidence: Mapping[str, Status], probabilities: tuple[float, ...]
-) -> tuple[dict[Origin, float], Decision]:
-    """The origin distribution and the decision (verdict, urgency) for these condition probabilities,
-    by the same rules as ``assess`` (the benchmark's alternative ranking rules call it too)."""
+def decide(model: Network, reasoning: Reasoning) -> Decision:
+    """The decision (verdict, urgency) for a reasoning, by the same rules as ``assess``."""
     kb = model.knowledge
-    by_id = {cm.condition: p for cm, p in zip(model.conditions, probabilities, strict=True)}
-    origin = origin_from_families(family_probabilities(kb, by_id))
-    urgency, _ = decide_urgency(kb, fired_red_flags(kb, evidence), by_id)
-    return origin, Decision(verdict(origin, kb.threshold("verdict_confident")), urgency)
+    urgency, _ = decide_urgency(kb, fired_red_flags(kb, reasoning.patient.evidence), reasoning.probabilities)
+    return Decision(verdict(reasoning, kb.threshold("verdict_confident")), urgency)
 
 
-def candidates(model: CompiledModel, evidence: Mapping[str, Status], kinds: Iterable[FindingKind]) -> list[str]:
-    """Findings the model uses, of the allowed kinds, neither answered nor implied; in file order."""
+def candidates(model: Network, evidence: Mapping[str, Status], kinds: Iterable[FindingKind]) -> list[str]:
+    """Findings the network uses, of the allowed kinds, neither answered nor implied; in file order."""
     kb = model.knowledge
     allowed = set(kinds)
-    used = model.bearing
+    used = set(usable_findings(model))
     return [f for f, finding in kb.findings.items() if f in used and f not in evidence and finding.kind in allowed]
 
 
-def score(model: CompiledModel, state: State, finding: str) -> Option:
-    """The decision and origin if ``finding`` were present or absent, weighted by their chance."""
-    fm = finding_models(model).get(finding)
-    p = UNMODELLED_P_PRESENT if fm is None else p_present(fm, state.probabilities)
-    if_yes, if_no = list(state.probabilities), list(state.probabilities)
-    for index in model.bearing[finding]:
-        log_odds_yes, log_odds_no = log_odds_both_ways(
-            model.conditions[index], state.states[index], state.patient, finding
-        )
-        if_yes[index], if_no[index] = sigmoid(log_odds_yes), sigmoid(log_odds_no)
-    evidence = state.patient.evidence
-    origin_yes, yes = decide(model, {**evidence, finding: Status.PRESENT}, tuple(if_yes))  # may fire a red flag
-    origin_no, no = decide(model, evidence, tuple(if_no))  # an absent finding fires none
-    tv_yes = total_variation(state.origin, origin_yes)
-    tv_no = total_variation(state.origin, origin_no)
+def score(model: Network, state: State, finding: str) -> Option:
+    """The decision and origin if ``finding`` were present or absent, weighted by their probability."""
+    yes_reasoning, no_reasoning, p = what_if(state.reasoning, finding)
+    yes, no = decide(model, yes_reasoning), decide(model, no_reasoning)
+    tv_yes = total_variation(state.origin, yes_reasoning.origin)
+    tv_no = total_variation(state.origin, no_reasoning.origin)
     changes_yes, changes_no = yes != state.decision, no != state.decision
     return Option(
         finding=finding,
@@ -129,7 +109,7 @@ def score(model: CompiledModel, state: State, finding: str) -> Option:
     )
 
 
-def rank(model: CompiledModel, state: State, findings: Iterable[str]) -> list[Option]:
+def rank(model: Network, state: State, findings: Iterable[str]) -> list[Option]:
     """Candidates best first (see the module docstring for the order)."""
     options = [score(model, state, f) for f in findings]
     options.sort(

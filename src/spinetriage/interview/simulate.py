@@ -14,12 +14,12 @@ Cases come from two places:
 
 * the dev vignettes (``tests/data/dev-vignettes.yaml``): history and examination
   findings plus age and sex;
-* the model itself (:func:`sample_cases`): each condition present with its prior for
-  the setting, independently; then every finding the model links to a condition,
-  present with the noisy-OR probability of :mod:`spinetriage.interview.predictive`
-  given the conditions drawn. The implication rules are then enforced (a sampled
-  clonus makes the leg reflexes brisk). Findings with no link have no number in the
-  knowledge base, so they are left unknown; age and sex are left out for the same
+* the causal network itself (:func:`sample_cases`): each condition present with its
+  prevalence for the setting, independently; then every finding the network links to a
+  condition, drawn from its noisy-OR given the conditions drawn
+  (:mod:`spinetriage.engine.sampling`). The implication rules are then enforced (a
+  sampled clonus makes the leg reflexes brisk). Findings with no link have no number in
+  the knowledge base, so they are left unknown; age and sex are left out for the same
   reason. The same seed gives the same cases.
 """
 
@@ -50,7 +50,7 @@ from spinetriage.interview.engine import (
     red_flag_screening,
 )
 from spinetriage.interview.implications import Rule, apply_implications, default_rules
-from spinetriage.interview.predictive import finding_models, p_present_given
+from spinetriage.engine.sampling import sample_conditions, sample_findings
 from spinetriage.interview.screening import Screening, group_answer, screening_groups
 from spinetriage.vocab import Origin, Sex, Status, Urgency
 
@@ -167,17 +167,14 @@ def sample_cases(n: int = DEFAULT_N, *, seed: int = DEFAULT_SEED, setting: str =
         raise InputError("n", "must not be negative", "0 or more")
     model = model_for(setting)
     kb = model.knowledge
-    priors = [kb.prior(setting, cm.condition).probability for cm in model.conditions]
-    models = finding_models(model)
-    askable = [f for f, x in kb.findings.items() if x.kind in KINDS["clinician"] and f in models]
+    askable = [f for f, x in kb.findings.items() if x.kind in KINDS["clinician"] and model.parents.get(f)]
     rules = default_rules(kb)
     rng = random.Random(seed)
     cases = []
     for number in range(n):
-        present = {i for i, p in enumerate(priors) if rng.random() < p}
-        findings = {
-            f: Status.PRESENT if rng.random() < p_present_given(models[f], present) else Status.ABSENT for f in askable
-        }
+        present = sample_conditions(model, setting, rng)
+        drawn = sample_findings(model, present, askable, rng)
+        findings = {f: Status.PRESENT if is_present else Status.ABSENT for f, is_present in drawn.items()}
         cases.append(KnownCase(id=f"sample{number + 1:04d}", findings=enforce_implications(findings, rules)))
     return cases
 

@@ -11,6 +11,7 @@ from spinetriage.knowledge.schema import (
     Finding,
     InstrumentRule,
     Likelihood,
+    NetworkStructure,
     NotRecommended,
     Prior,
     Recommendation,
@@ -47,6 +48,8 @@ class KnowledgeBase:
     thresholds: dict[str, Threshold]
     group_of: dict[str, str] = field(default_factory=dict)
     instrument_rules: dict[str, InstrumentRule] = field(default_factory=dict)
+    structure: NetworkStructure = field(default_factory=lambda: NetworkStructure(complaints=['low_back_pain']))
+    """The causal network's structure beyond the likelihood table (network.yaml)."""
 
     def prior(self, setting: str, condition: str) -> Prior:
         return self.priors[(setting, condition)]

@@ -30,6 +30,7 @@ from spinetriage.knowledge.schema import (
     Indication,
     InstrumentRule,
     Likelihood,
+    NetworkStructure,
     NotRecommended,
     Prior,
     Recommendation,
@@ -51,6 +52,7 @@ FILES = (
     "groups.yaml",
     "red_flags.yaml",
     "recommendations.yaml",
+    "network.yaml",
 )
 ADULT_AGE_START = 18
 AGE_END = 131
@@ -146,6 +148,19 @@ def _by_link(item: dict[str, Any]) -> str:
     return f"{item.get('condition', '?')}/{item.get('finding', item.get('setting', '?'))}"
 
 
+def _parse_structure(check: _Collector, documents: dict[str, Any]) -> NetworkStructure | None:
+    raw = documents.get("network.yaml")
+    if raw is None:
+        return None
+    try:
+        return NetworkStructure.model_validate(raw)
+    except ValidationError as error:
+        for detail in error.errors():
+            loc = ".".join(str(p) for p in detail["loc"])
+            check.add(f"network.yaml: {loc}: {detail['msg']}")
+        return None
+
+
 def build_knowledge(texts: dict[str, str]) -> KnowledgeBase:
     """Parse and validate knowledge files given as text; raise with every problem found."""
     check = _Collector()
@@ -179,6 +194,7 @@ def build_knowledge(texts: dict[str, str]) -> KnowledgeBase:
     workup = check.parse("recommendations.yaml", documents, "workup", Recommendation, _by_id)
     treatment = check.parse("recommendations.yaml", documents, "treatment", Recommendation, _by_id)
     avoid = check.parse("recommendations.yaml", documents, "not_recommended", NotRecommended, _by_id)
+    structure = _parse_structure(check, documents)
 
     for file, what, items in (
         ("references.yaml", "reference", references),
@@ -278,6 +294,22 @@ def build_knowledge(texts: dict[str, str]) -> KnowledgeBase:
             for member in clause.any_present:
                 known("red_flags.yaml", label, "finding", member, finding_ids)
 
+    if structure is not None:
+        where = "network.yaml"
+        for rf in structure.risk_factors:
+            known(where, f"risk factor {rf.finding}", "finding", rf.finding, finding_ids)
+        for complaint in structure.complaints:
+            known(where, "complaints", "finding", complaint, finding_ids)
+        for bg in structure.backgrounds:
+            known(where, f"background {bg.finding}", "finding", bg.finding, finding_ids)
+            cited(where, f"background {bg.finding}", bg)
+        for cl in structure.complaint_links:
+            label = f"complaint link {cl.condition}/{cl.finding}"
+            known(where, label, "condition", cl.condition, condition_ids)
+            known(where, label, "finding", cl.finding, finding_ids)
+            known(where, label, "group", cl.through_group, {g.id for g in groups})
+            cited(where, label, cl)
+
     for rule in instrument_rules:
         known("red_flags.yaml", f"instrument rule {rule.id}", "condition", rule.condition, condition_ids)
         cited("red_flags.yaml", f"instrument rule {rule.id}", rule)
@@ -318,6 +350,7 @@ def build_knowledge(texts: dict[str, str]) -> KnowledgeBase:
 
     return KnowledgeBase(
         version=knowledge_version(texts),
+        structure=structure or NetworkStructure(complaints=["low_back_pain"]),
         references={r.id: r for r in references},
         settings={s.id: s for s in settings},
         conditions={c.id: c for c in conditions},

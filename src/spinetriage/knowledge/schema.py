@@ -292,3 +292,35 @@ class Threshold(Cited):
     id: Identifier
     value: Probability
     meaning: Text
+
+
+class RiskFactor(_Strict):
+    """A finding that causes conditions (a parent in the network), not an effect of one."""
+
+    finding: Identifier
+    reason: Text
+
+
+class Background(Cited):
+    """How often a complaint is present with none of the modelled conditions (its leak)."""
+
+    finding: Identifier
+    probability: Probability
+
+
+class ComplaintLink(Cited):
+    """How strongly a condition, present, produces a complaint by itself (a causal strength)."""
+
+    condition: Identifier
+    finding: Identifier
+    probability: Probability
+    through_group: Identifier | None = None
+
+
+class NetworkStructure(_Strict):
+    """What the likelihood table cannot say about the causal network (network.yaml)."""
+
+    risk_factors: list[RiskFactor] = Field(default_factory=list)
+    complaints: list[Identifier] = Field(min_length=1)
+    backgrounds: list[Background] = Field(default_factory=list)
+    complaint_links: list[ComplaintLink] = Field(default_factory=list)

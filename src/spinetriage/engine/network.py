@@ -1,0 +1,276 @@
+"""The knowledge base compiled into a causal network of conditions and findings.
+
+Conditions are the parents and are not mutually exclusive (tandem stenosis is real).
+Each finding is their effect through a *noisy-OR*: every present condition that can
+produce it does so independently with its causal strength, and a *leak* produces it
+with none of them, as in QMR-DT and in Richens, Lee and Johri (Nat Commun 2020).
+
+One mapping turns the knowledge base's published figures into the network's
+parameters (:func:`link_parameters`, docs/reasoning.md):
+
+* **leak** of a finding: the lowest false-positive rate (1 - specificity) among the
+  conditions it argues for, i.e. the control group with the fewest other causes; a
+  complaint's leak is its cited background rate (network.yaml).
+* **causal strength** of a condition for a finding: ``1 - (1 - sensitivity) / (1 - leak)``,
+  so that the condition acting alone reproduces the published sensitivity.
+* **inhibition**: a finding that is *less* common with the condition (LR+ below 1:
+  sensory loss in motor neuron disease, pain on sitting in stenosis) has its
+  probability multiplied by that LR+ when the condition is present.
+* **corroboration**: findings of one evidence group (groups.yaml) reach a condition
+  through that condition's *expression* of the group, a hidden node private to the
+  condition: expressed with the probability that at least one member would appear were
+  they independent, and given expression each member appears with its strength divided
+  by that (so each alone keeps its published sensitivity). Three signs of
+  one lesion then corroborate one another instead of multiplying as independent
+  tests (and are never reduced to the strongest one alone).
+* **risk factors** and **age and sex** are causes of conditions: known, they scale a
+  condition's prior odds by their likelihood ratio.
+* **priors**: the knowledge base gives each condition's prevalence among patients who
+  present with back pain. The network's priors are the population-level ones that give
+  back those prevalences when back pain is the only thing known (:func:`fit_priors`),
+  so that back pain can be explained away: a condition that explains it lowers the
+  others, and non-specific back pain is what is left when nothing specific explains it.
+
+Non-specific low back pain is therefore not a node: it is the probability that the
+complaint was produced by its mechanical background alone (see
+:mod:`spinetriage.engine.inference`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from spinetriage.knowledge.base import KnowledgeBase
+from spinetriage.knowledge.schema import Likelihood
+from spinetriage.vocab import OriginFamily, Sex
+
+Array = npt.NDArray[np.float64]
+
+MIN_LEAK = 0.005
+"""Floor on a leak (judgement): no finding is rarer than 1 in 200 back-pain presenters without a
+modelled cause (misreported symptoms, unmodelled causes, chart errors). It also bounds the digits
+that the signed term sums lose to cancellation (docs/reasoning.md)."""
+MAX_STRENGTH = 0.999
+"""Ceiling on a causal strength: no condition produces a finding with certainty."""
+
+
+@dataclass(frozen=True, slots=True)
+class LinkParameters:
+    """One condition's effect on one finding, and the figures it was derived from."""
+
+    condition: str
+    finding: str
+    kind: str
+    """``cause`` (noisy-OR strength), ``inhibitor`` (multiplier) or ``complaint`` (network.yaml)."""
+    value: float
+    group: str | None
+    likelihood: Likelihood | None
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Network:
+    """Arrays indexed [finding, condition]; a 0 strength or a 1 inhibitor means no link."""
+
+    knowledge: KnowledgeBase
+    conditions: tuple[str, ...]
+    derived: str
+    """The condition that is not a node: non-specific back pain, the complaint left unexplained."""
+    families: tuple[OriginFamily, ...]
+    findings: tuple[str, ...]
+    index: dict[str, int]
+    leak: Array
+    strength: Array
+    """Noisy-OR strength p[f, d] (direct, or given expression for grouped findings)."""
+    inhibit: Array
+    """Multiplier r[f, d] <= 1 on P(finding present) when the condition is present."""
+    via: npt.NDArray[np.int64]
+    """via[f, d]: the group through whose expression condition d produces finding f (-1: directly)."""
+    groups: tuple[str, ...]
+    expression: Array
+    """e[g, d]: probability that condition d expresses group g."""
+    links: dict[tuple[str, str], LinkParameters]
+    risk_factors: frozenset[str]
+    complaints: tuple[str, ...]
+    log_odds: dict[str, Array]
+    """Per setting, the fitted population prior log-odds of each condition."""
+    targets: dict[str, Array]
+    """Per setting, the cited prevalence among back-pain presenters that the fit reproduces."""
+    parents: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    """Per finding, the conditions with a link to it (cause or inhibitor)."""
+
+    @property
+    def version(self) -> str:
+        return self.knowledge.version
+
+    def prior_log_odds(self, setting: str, age: int | None, sex: Sex | None, known: Mapping[str, bool]) -> Array:
+        """The conditions' prior log-odds for this patient: population prior, age, sex, risk factors."""
+        out = self.log_odds[setting].copy()
+        kb = self.knowledge
+        for d, condition in enumerate(self.conditions):
+            ratio = demographic_ratio(kb, condition, age, sex)
+            for finding, present in known.items():
+                lk = kb.likelihoods.get((condition, finding))
+                if lk is not None and finding in self.risk_factors:
+                    ratio *= lk.ratio_present if present else lk.ratio_absent
+            out[d] += math.log(ratio)
+        return out
+
+
+def demographic_ratio(kb: KnowledgeBase, condition: str, age: int | None, sex: Sex | None) -> float:
+    """The product of the condition's age and sex likelihood ratios for this patient (1 if unknown)."""
+    ratio = 1.0
+    by_age = kb.age.get(condition)
+    if by_age is not None and age is not None:
+        for band in by_age.bands:
+            if band.min_age <= age < band.max_age:
+                ratio *= band.lr
+    by_sex = kb.sex.get(condition)
+    if by_sex is not None and sex is not None:
+        ratio *= by_sex.lr.get(sex, 1.0)
+    return ratio
+
+
+def finding_leak(likelihoods: list[Likelihood]) -> float:
+    """The lowest false-positive rate among the links that argue for the finding (LR+ > 1)."""
+    rates = [lk.p_present_without_condition for lk in likelihoods if lk.ratio_present > 1.0]
+    if not rates:
+        rates = [lk.p_present_without_condition for lk in likelihoods]
+    return max(MIN_LEAK, min(rates)) if rates else MIN_LEAK
+
+
+def link_parameters(lk: Likelihood, leak: float) -> tuple[str, float]:
+    """The one mapping from a published accuracy figure to a network parameter.
+
+    A finding more common with the condition becomes a noisy-OR cause whose strength
+    reproduces the sensitivity when the condition acts alone; one less common with
+    it becomes an inhibitor that multiplies its probability by the LR+.
+    """
+    if lk.ratio_present >= 1.0:
+        sensitivity = lk.p_present_given_condition
+        strength = 1.0 - (1.0 - sensitivity) / (1.0 - leak)
+        return "cause", min(MAX_STRENGTH, max(0.0, strength))
+    return "inhibitor", lk.ratio_present
+
+
+def compile_network(kb: KnowledgeBase) -> Network:
+    """Arrange the knowledge base into the network's arrays and fit its priors."""
+    structure = kb.structure
+    derived = next(c for c, cond in kb.conditions.items() if cond.origin_family is OriginFamily.LUMBAR_NONSPECIFIC)
+    conditions = tuple(c for c in kb.conditions if c != derived)
+    risk = frozenset(rf.finding for rf in structure.risk_factors)
+    findings = tuple(f for f in kb.findings if f not in risk)
+    index = {f: i for i, f in enumerate(findings)}
+    col = {c: i for i, c in enumerate(conditions)}
+    n_f, n_d = len(findings), len(conditions)
+
+    by_finding: dict[str, list[Likelihood]] = {}
+    for (condition, finding), lk in kb.likelihoods.items():
+        if condition != derived and finding in index:
+            by_finding.setdefault(finding, []).append(lk)
+    backgrounds = {bg.finding: bg.probability for bg in structure.backgrounds}
+
+    leak = np.full(n_f, MIN_LEAK)
+    strength = np.zeros((n_f, n_d))
+    inhibit = np.ones((n_f, n_d))
+    links: dict[tuple[str, str], LinkParameters] = {}
+    for finding, lks in by_finding.items():
+        f = index[finding]
+        leak[f] = backgrounds.get(finding, finding_leak(lks))
+        for lk in lks:
+            kind, value = link_parameters(lk, float(leak[f]))
+            d = col[lk.condition]
+            if kind == "cause":
+                strength[f, d] = value
+            else:
+                inhibit[f, d] = value
+            links[(lk.condition, finding)] = LinkParameters(
+                lk.condition, finding, kind, value, kb.group_of.get(finding), lk, tuple(lk.sources)
+            )
+    for finding, probability in backgrounds.items():
+        if finding in index:
+            leak[index[finding]] = probability
+
+    # Expression groups: a condition expresses a group with the probability that at least one
+    # member would appear were they independent; given expression, each member appears with its
+    # strength divided by that, so each alone keeps its published sensitivity.
+    groups = tuple(kb.groups)
+    group_index = {g: i for i, g in enumerate(groups)}
+    group_of = [group_index.get(kb.group_of.get(f, ""), -1) for f in findings]
+    via = np.full((n_f, n_d), -1, dtype=np.int64)
+    silent = np.ones((len(groups), n_d))
+    for f, g in enumerate(group_of):
+        if g >= 0:
+            silent[g] *= 1.0 - strength[f]
+    expression = 1.0 - silent
+    for f, g in enumerate(group_of):
+        if g >= 0:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                strength[f] = np.where(expression[g] > 0, strength[f] / expression[g], 0.0)
+            via[f] = np.where(strength[f] > 0, g, -1)
+
+    # Complaint links (network.yaml): a causal strength, optionally through a group's expression.
+    for cl in structure.complaint_links:
+        f, d = index[cl.finding], col[cl.condition]
+        strength[f, d] = min(MAX_STRENGTH, cl.probability)
+        if cl.through_group is not None:
+            via[f, d] = group_index[cl.through_group]
+        links[(cl.condition, cl.finding)] = LinkParameters(
+            cl.condition, cl.finding, "complaint", cl.probability, cl.through_group, None, tuple(cl.sources)
+        )
+    parents = {
+        finding: tuple(int(d) for d in np.flatnonzero((strength[index[finding]] > 0) | (inhibit[index[finding]] < 1)))
+        for finding in findings
+    }
+    network = Network(
+        knowledge=kb,
+        conditions=conditions,
+        derived=derived,
+        families=tuple(kb.conditions[c].origin_family for c in conditions),
+        findings=findings,
+        index=index,
+        leak=leak,
+        strength=strength,
+        inhibit=inhibit,
+        via=via,
+        groups=groups,
+        expression=expression,
+        links=links,
+        risk_factors=risk,
+        complaints=tuple(c for c in structure.complaints if c in index),
+        log_odds={},
+        targets={},
+        parents=parents,
+    )
+    for setting in kb.settings:
+        target = np.array([kb.prior(setting, c).probability for c in conditions])
+        network.targets[setting] = target
+        network.log_odds[setting] = fit_priors(network, target)
+    return network
+
+
+def fit_priors(network: Network, target: Array, iterations: int = 200, tolerance: float = 1e-12) -> Array:
+    """Population prior log-odds that give back ``target`` when back pain is all that is known.
+
+    Fixed-point iteration on the log-odds: each step adds the gap between the target's
+    and the current posterior's log-odds. Conditions that do not produce back pain are
+    independent of it, so their prior is the target itself.
+    """
+    from spinetriage.engine.inference import Evidence, posterior_log_odds
+
+    complaint = network.complaints[0]
+    evidence = Evidence.of(network, {complaint: True})
+    goal = np.log(target / (1.0 - target))
+    log_odds = goal.copy()
+    for _ in range(iterations):
+        current = posterior_log_odds(network, evidence, log_odds)
+        gap = goal - current
+        log_odds = log_odds + gap
+        if float(np.max(np.abs(gap))) < tolerance:
+            break
+    return log_odds

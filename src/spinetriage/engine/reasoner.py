@@ -1,0 +1,362 @@
+"""The one boundary in front of the engine: posteriors, origin, what-ifs and explanations.
+
+Assessment, the "worth asking next" list, the interview and the web see only this
+module. Everything in it is exact (see :mod:`spinetriage.engine.inference`).
+
+The presenting complaint is low back pain when it is present or not stated (every
+setting is a population of back-pain presenters); when back pain is denied, the first
+present complaint of ``network.yaml`` (leg, gait or arm). The origin answers "which
+sources produced the complaint", i.e. would it go if that source were treated:
+
+* ``cervical``: only cervical sources (myelopathy through its gait, a cervical root);
+* ``lumbar``: only lumbar sources (specific lesions, mechanical pain, serious pathology
+  of the lumbar spine);
+* ``both``: cervical and lumbar sources together;
+* ``other``: only a mimic (neuropathy, NPH, MS, MND, vascular, hip, a non-cervical cord lesion);
+* ``undetermined``: the complaint's leak when it is not back pain (nothing modelled explains it),
+  and the whole verdict when no complaint is known or nothing beyond it is known.
+
+A mimic beside a spinal source does not change the spinal answer (the spinal source
+still has to be treated).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from spinetriage.engine.inference import UNEXPLAINED, Inference, Prepared
+from spinetriage.engine.network import Array, Network, compile_network, demographic_ratio
+from spinetriage.knowledge.base import KnowledgeBase
+from spinetriage.vocab import Basis, Origin, Sex, Status
+
+ORIGINS = (Origin.CERVICAL, Origin.LUMBAR, Origin.BOTH, Origin.OTHER, Origin.UNDETERMINED)
+_LUMBAR = frozenset({"lumbar", "mechanical", "serious"})
+
+
+@dataclass(frozen=True, slots=True)
+class Patient:
+    """What the engine reasons over: known findings and demographics."""
+
+    evidence: Mapping[str, Status]
+    setting: str
+    age: int | None = None
+    sex: Sex | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    """One piece of evidence for one condition: its exact effect on the condition's log-odds.
+
+    ``weight`` is log-odds with all the evidence minus log-odds without this piece (the rest
+    kept); for a risk factor, age or sex it is the log of the ratio that scales the prior.
+    """
+
+    evidence: str
+    value: str
+    likelihood_ratio: float
+    weight: float
+    counted: bool
+    note: str | None
+    group: str | None
+    basis: Basis
+    sources: tuple[str, ...]
+    kind: str = "finding"
+
+
+@dataclass(frozen=True)
+class Reasoning:
+    """The engine's answer for one patient."""
+
+    network: Network
+    patient: Patient
+    probabilities: dict[str, float]
+    """Every condition, the derived non-specific back pain included."""
+    origin: dict[Origin, float]
+    sources: dict[frozenset[str], float]
+    complaint: str | None
+    informative: bool
+    """Something beyond the complaint and demographics is known."""
+    prepared: Prepared
+    log_odds: Array
+    inference: Inference
+
+    def priors(self) -> dict[str, float]:
+        kb = self.network.knowledge
+        return {c: kb.prior(self.patient.setting, c).probability for c in kb.conditions}
+
+
+_COMPILED: dict[str, Network] = {}
+
+
+def network_for(kb: KnowledgeBase) -> Network:
+    """The compiled network of a knowledge base, built once per knowledge version."""
+    if kb.version not in _COMPILED:
+        _COMPILED[kb.version] = compile_network(kb)
+    return _COMPILED[kb.version]
+
+
+def complaint_of(network: Network, evidence: Mapping[str, Status]) -> str | None:
+    first = network.complaints[0]
+    if evidence.get(first, Status.UNKNOWN) is not Status.ABSENT:
+        return first
+    return next((c for c in network.complaints[1:] if evidence.get(c) is Status.PRESENT), None)
+
+
+def _known(network: Network, patient: Patient, complaint: str | None) -> dict[str, bool]:
+    known = {f: s is Status.PRESENT for f, s in patient.evidence.items() if s is not Status.UNKNOWN}
+    if complaint is not None:
+        known[complaint] = True
+    return known
+
+
+def reason(network: Network, patient: Patient) -> Reasoning:
+    """Posterior of every condition and the origin of the complaint."""
+    complaint = complaint_of(network, patient.evidence)
+    known = _known(network, patient, complaint)
+    log_odds = network.prior_log_odds(patient.setting, patient.age, patient.sex, known)
+    prepared = Prepared.of(network, known, complaint)
+    return _reasoning(network, patient, prepared, log_odds, prepared.infer(log_odds))
+
+
+def _reasoning(
+    network: Network, patient: Patient, prepared: Prepared, log_odds: Array, inference: Inference
+) -> Reasoning:
+    complaint = prepared.complaint
+    probabilities = dict(zip(network.conditions, (float(p) for p in inference.probabilities), strict=True))
+    probabilities[network.derived] = inference.derived if complaint == network.complaints[0] else 0.0
+    informative = any(
+        s is not Status.UNKNOWN and f != complaint for f, s in patient.evidence.items() if f in network.knowledge.findings
+    )
+    origin = origin_of(inference.sources) if complaint is not None else dict.fromkeys(ORIGINS, 0.0)
+    if complaint is None:
+        origin[Origin.UNDETERMINED] = 1.0
+    return Reasoning(
+        network=network,
+        patient=patient,
+        probabilities=probabilities,
+        origin=origin,
+        sources=inference.sources,
+        complaint=complaint,
+        informative=informative,
+        prepared=prepared,
+        log_odds=log_odds,
+        inference=inference,
+    )
+
+
+def origin_of(sources: Mapping[frozenset[str], float]) -> dict[Origin, float]:
+    """The origin distribution from the probability of each exact set of source families."""
+    out = dict.fromkeys(ORIGINS, 0.0)
+    for families, p in sources.items():
+        spinal = families - {"other", UNEXPLAINED}
+        cervical = "cervical" in spinal
+        lumbar = bool(spinal & _LUMBAR)
+        if cervical and lumbar:
+            out[Origin.BOTH] += p
+        elif cervical:
+            out[Origin.CERVICAL] += p
+        elif lumbar:
+            out[Origin.LUMBAR] += p
+        elif "other" in families:
+            out[Origin.OTHER] += p
+        else:
+            out[Origin.UNDETERMINED] += p
+    return out
+
+
+def verdict(reasoning: Reasoning, confident: float) -> Origin:
+    """The most probable origin if it reaches ``confident`` and something beyond the complaint is known."""
+    if reasoning.complaint is None or not reasoning.informative:
+        return Origin.UNDETERMINED
+    origin = reasoning.origin
+    best = max(ORIGINS[:4], key=lambda o: (origin[o], -ORIGINS.index(o)))
+    return best if origin[best] >= confident else Origin.UNDETERMINED
+
+
+def what_if(reasoning: Reasoning, finding: str) -> tuple[Reasoning, Reasoning, float]:
+    """The reasoning if ``finding`` (not yet known) were present, and if absent, and P(present | evidence)."""
+    network, patient = reasoning.network, reasoning.patient
+    yes_patient = Patient({**patient.evidence, finding: Status.PRESENT}, patient.setting, patient.age, patient.sex)
+    no_patient = Patient({**patient.evidence, finding: Status.ABSENT}, patient.setting, patient.age, patient.sex)
+    simple = (
+        finding in network.index
+        and bool(network.parents.get(finding))
+        and finding not in network.complaints[:1]
+        and complaint_of(network, yes_patient.evidence) == reasoning.complaint
+        and complaint_of(network, no_patient.evidence) == reasoning.complaint
+    )
+    if not simple:  # a risk factor (changes priors) or a complaint: reason afresh
+        yes, no = reason(network, yes_patient), reason(network, no_patient)
+        p = _p_risk_factor(reasoning, finding) if finding in network.risk_factors else _p_direct(reasoning, finding)
+        return yes, no, p
+    if_present, if_absent, p = reasoning.prepared.what_if(reasoning.log_odds, finding)
+    yes_prep = reasoning.prepared  # the terms are not needed again for a what-if's own what-ifs
+    return (
+        _reasoning(network, yes_patient, yes_prep, reasoning.log_odds, if_present),
+        _reasoning(network, no_patient, yes_prep, reasoning.log_odds, if_absent),
+        p,
+    )
+
+
+def _p_direct(reasoning: Reasoning, finding: str) -> float:
+    """P(present | evidence) for a finding the network models (0.5 for one it does not)."""
+    network = reasoning.network
+    if finding not in network.index or not network.parents.get(finding):
+        return 0.5
+    _, _, p = reasoning.prepared.what_if(reasoning.log_odds, finding)
+    return p
+
+
+def _p_risk_factor(reasoning: Reasoning, finding: str) -> float:
+    """P(risk factor present | evidence), from its ratios with the conditions it raises.
+
+    The network does not model how common a risk factor is, only what it does; the
+    chance of a yes is taken from the first linked condition's figures: P(rf | d) p(d) +
+    P(rf | not d) (1 - p(d)). With no linked figure, 0.5.
+    """
+    kb = reasoning.network.knowledge
+    for (condition, f), lk in kb.likelihoods.items():
+        if f == finding and condition in reasoning.probabilities:
+            p_d = reasoning.probabilities[condition]
+            return lk.p_present_given_condition * p_d + lk.p_present_without_condition * (1.0 - p_d)
+    return 0.5
+
+
+def contributions(reasoning: Reasoning) -> dict[str, list[Contribution]]:
+    """Per condition, every known piece of evidence with its exact effect on the condition's log-odds.
+
+    A finding's weight is leave-one-out: log-odds with everything minus log-odds with
+    this finding unknown and the rest kept. Weights of correlated findings need not
+    add up to the total (they share what they show); each says what that finding adds.
+    """
+    network, patient = reasoning.network, reasoning.patient
+    kb = network.knowledge
+    now = _log_odds_all(reasoning)
+    out: dict[str, list[Contribution]] = {c: [] for c in kb.conditions}
+    for condition in kb.conditions:
+        if condition == network.derived:
+            continue
+        ratio = demographic_ratio(kb, condition, patient.age, None)
+        if ratio != 1.0:
+            by_age = kb.age[condition]
+            out[condition].append(_demographic("age", str(patient.age), ratio, by_age.basis, by_age.sources))
+        ratio = demographic_ratio(kb, condition, None, patient.sex)
+        if ratio != 1.0 and patient.sex is not None:
+            by_sex = kb.sex[condition]
+            out[condition].append(_demographic("sex", patient.sex.value, ratio, by_sex.basis, by_sex.sources))
+    for finding, status in patient.evidence.items():
+        if status is Status.UNKNOWN or finding not in kb.findings:
+            continue
+        rest = {f: s for f, s in patient.evidence.items() if f != finding}
+        without = reason(network, Patient(rest, patient.setting, patient.age, patient.sex))
+        before = _log_odds_all(without)
+        for condition in kb.conditions:
+            delta = now[condition] - before[condition]
+            link = network.links.get((condition, finding))
+            lk = kb.likelihoods.get((condition, finding))
+            if abs(delta) < 1e-12 and link is None:
+                continue
+            note = _note(network, condition, finding, link)
+            out[condition].append(
+                Contribution(
+                    evidence=finding,
+                    value=status.value,
+                    likelihood_ratio=math.exp(delta),
+                    weight=delta,
+                    counted=True,
+                    note=note,
+                    group=kb.group_of.get(finding),
+                    basis=lk.basis if lk is not None else Basis.CALCULATED,
+                    sources=tuple(lk.sources) if lk is not None else (link.sources if link else ()),
+                    kind="risk_factor" if finding in network.risk_factors else "finding",
+                )
+            )
+    for items in out.values():
+        items.sort(key=lambda c: -abs(c.weight))
+    return out
+
+
+def _log_odds_all(reasoning: Reasoning) -> dict[str, float]:
+    out = {}
+    for condition, p in reasoning.probabilities.items():
+        p = min(max(p, 1e-300), 1.0 - 1e-16)
+        out[condition] = math.log(p) - math.log1p(-p)
+    return out
+
+
+def _demographic(kind: str, value: str, ratio: float, basis: Basis, sources: list[str]) -> Contribution:
+    return Contribution(
+        evidence=kind,
+        value=value,
+        likelihood_ratio=ratio,
+        weight=math.log(ratio),
+        counted=True,
+        note=None,
+        group=None,
+        basis=basis,
+        sources=tuple(sources),
+        kind=kind,
+    )
+
+
+def _note(network: Network, condition: str, finding: str, link: object) -> str | None:
+    from spinetriage.engine.network import LinkParameters
+
+    if condition == network.derived:
+        return "non-specific back pain is the complaint left unexplained: this finding changes what explains it"
+    if not isinstance(link, LinkParameters):
+        return "no direct link: it changes this condition by explaining (or not) findings they share"
+    if link.kind == "inhibitor":
+        return f"less common with this condition: its probability is multiplied by {link.value:.2f}"
+    if link.kind == "complaint":
+        return f"produces the complaint with strength {link.value:.2f}" + (
+            f" through its {link.group.replace('_', ' ')}" if link.group else ""
+        )
+    if link.kind == "risk_factor" or finding in network.risk_factors:
+        return "a cause of the condition: scales its prior odds"
+    return f"noisy-OR cause, strength {link.value:.2f}" + (
+        f" (through the condition's {link.group.replace('_', ' ')})" if link.group else ""
+    )
+
+
+def explained_by(reasoning: Reasoning) -> dict[str, list[tuple[str, float]]]:
+    """For every present finding the network models: P(each parent produced it | evidence), and unexplained.
+
+    A parent produced the finding when it is present and its link fired; several can
+    fire at once, so the shares need not add up to 1.
+    """
+    network, patient = reasoning.network, reasoning.patient
+    known = _known(network, patient, reasoning.complaint)
+    out: dict[str, list[tuple[str, float]]] = {}
+    for finding, present in known.items():
+        if not present or finding not in network.index or not network.parents.get(finding):
+            continue
+        if finding == reasoning.complaint:
+            continue
+        shares = _shares(network, known, reasoning.log_odds, finding)
+        out[finding] = sorted(shares.items(), key=lambda kv: -kv[1])
+    return out
+
+
+def _shares(network: Network, known: Mapping[str, bool], log_odds: Array, finding: str) -> dict[str, float]:
+    """Attribute one present finding among its parents by treating it as the complaint, parent by parent."""
+    result: dict[str, float] = {}
+    prepared = Prepared.of(network, known, finding)
+    base = prepared.infer(log_odds)
+    for family, p in base.sources.items():
+        for name in family:
+            result[name] = result.get(name, 0.0) + p
+    return {("unexplained" if k in ("mechanical", UNEXPLAINED) else k): v for k, v in result.items()}
+
+
+def prior_probabilities(network: Network, setting: str) -> dict[str, float]:
+    kb = network.knowledge
+    return {c: kb.prior(setting, c).probability for c in kb.conditions}
+
+
+def to_array(values: Mapping[str, float], network: Network) -> Array:
+    return np.array([values[c] for c in network.conditions])
