@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from spinetriage.assessment.origin import OriginValues, values_distance, values_of
 from spinetriage.engine.network import Network
-from spinetriage.engine.reasoner import Reasoning, what_if
+from spinetriage.engine.reasoner import Reasoning, what_if, what_ifs
 from spinetriage.vocab import FindingKind, Status
 
 
@@ -39,7 +39,10 @@ def usable_findings(network: Network) -> list[str]:
 
 
 def impact_of(reasoning: Reasoning, finding: str) -> Impact:
-    yes, no, p = what_if(reasoning, finding)
+    return _impact(reasoning, finding, *what_if(reasoning, finding))
+
+
+def _impact(reasoning: Reasoning, finding: str, yes: Reasoning, no: Reasoning, p: float) -> Impact:
     now = values_of(reasoning.origin)
     if_present, if_absent = values_of(yes.origin), values_of(no.origin)
     change = max(
@@ -53,11 +56,12 @@ def rank_unknown_findings(reasoning: Reasoning, kinds: Collection[FindingKind] |
     """Every unknown usable finding (of ``kinds``, default all), most impactful first."""
     kb = reasoning.network.knowledge
     evidence = reasoning.patient.evidence
-    rows = [
-        impact_of(reasoning, f)
+    open_ = [
+        f
         for f in usable_findings(reasoning.network)
         if evidence.get(f, Status.UNKNOWN) is Status.UNKNOWN and (kinds is None or kb.findings[f].kind in kinds)
     ]
+    rows = [_impact(reasoning, f, *answers) for f, answers in zip(open_, what_ifs(reasoning, open_), strict=True)]
     rows.sort(key=_rank_order)
     return rows
 

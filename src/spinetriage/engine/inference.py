@@ -175,44 +175,91 @@ def _expand(network: Network, evidence: Evidence) -> _Terms:
     )
 
 
-def _log_h(network: Network, terms: _Terms, extra_q: Sequence[int] = (), extra_r: Sequence[int] = ()) -> Array:
-    """log h[t, d]: each condition's factor in each term, given that it is present.
+_MOBIUS: dict[tuple[frozenset[str], ...], Array] = {}
 
-    ``extra_q`` adds findings whose Q factor is in every term (a complaint held out of the
-    expansion, a what-if answer); ``extra_r`` likewise for R factors.
+
+def _mobius(subsets: tuple[frozenset[str], ...]) -> Array:
+    """M[K, J] = (-1)^(|K| - |J|) for J within K: P(exactly K fired) = sum_J M[K, J] W_J."""
+    if subsets not in _MOBIUS:
+        _MOBIUS[subsets] = np.array(
+            [[(-1.0) ** (len(k) - len(j)) if j <= k else 0.0 for j in subsets] for k in subsets]
+        )
+    return _MOBIUS[subsets]
+
+
+class _Factors:
+    """log h[t, d] for a set of terms, with what-if findings added cheaply.
+
+    The per-group sums (inside each condition's expression bracket) are kept, so adding a
+    finding's Q or R factor to every term touches only its own links and groups.
     """
-    extra = list(dict.fromkeys([*extra_q, *extra_r]))
-    cols = list(terms.findings) + extra
-    t, n = terms.q.shape[0], len(network.conditions)
-    if not cols:
-        return np.zeros((t, n))
-    q, fired, r = terms.q, terms.f, terms.r
-    if extra:
-        q = np.concatenate([q, np.broadcast_to(np.array([1.0 if e in extra_q else 0.0 for e in extra])[None, :, None], (t, len(extra), n))], axis=1)
-        fired = np.concatenate([fired, np.zeros((t, len(extra), n))], axis=1)
-        r = np.concatenate([r, np.broadcast_to(np.array([1.0 if e in extra_r else 0.0 for e in extra])[None, :], (t, len(extra)))], axis=1)
-    strength = network.strength[cols]
+
+    def __init__(self, network: Network, terms: _Terms) -> None:
+        self.network = network
+        cols = list(terms.findings)
+        t, n = terms.q.shape[0], len(network.conditions)
+        self.base = np.zeros((t, n))
+        self.inner: dict[int, Array] = {}
+        self.must: dict[int, Array] = {}
+        self.bracket: dict[int, Array] = {}
+        if not cols:
+            return
+        log_q, log_p, log_r = _logs(network, cols)
+        via = network.via[cols]
+        direct = via < 0
+        self.base = terms.r @ log_r + np.einsum("tkd,kd->td", terms.q, np.where(direct, log_q, 0.0))
+        self.base += np.einsum("tkd,kd->td", terms.f, np.where(direct, log_p, 0.0))
+        for g in np.unique(via[via >= 0]):
+            member = via == g
+            inner = np.einsum("tkd,kd->td", terms.q, np.where(member, log_q, 0.0))
+            inner += np.einsum("tkd,kd->td", terms.f, np.where(member, log_p, 0.0))
+            self.inner[int(g)] = inner
+            self.must[int(g)] = np.einsum("tkd,kd->td", terms.f, member.astype(float)) > 0
+            self.bracket[int(g)] = self._bracket(int(g), inner)
+        self.total = self.base + sum(self.bracket.values(), np.zeros_like(self.base))
+
+    def _bracket(self, g: int, inner: Array) -> Array:
+        e = self.network.expression[g]
+        with np.errstate(divide="ignore"):
+            expressed = np.log(e) + inner
+            return np.where(self.must.get(g, False), expressed, np.logaddexp(np.log1p(-e), expressed))
+
+    def log_h(self, extra_q: Sequence[int] = (), extra_r: Sequence[int] = ()) -> Array:
+        """``extra_q``: findings whose Q factor is in every term (a held-out complaint, a what-if
+        answer); ``extra_r`` likewise for R factors."""
+        if not self.inner and not extra_q and not extra_r:
+            return getattr(self, "total", self.base)
+        out = getattr(self, "total", self.base).copy()
+        network = self.network
+        if not extra_q and not extra_r:
+            return out
+        log_q, _, log_r = _logs(network, [*extra_q, *extra_r])
+        for row, x in enumerate(extra_q):
+            via = network.via[x]
+            out += np.where(via < 0, log_q[row], 0.0)
+            for g in np.unique(via[via >= 0]):
+                g = int(g)
+                inner = self.inner.get(g, np.zeros_like(out)) + np.where(via == g, log_q[row], 0.0)
+                out += self._bracket(g, inner) - self.bracket.get(g, 0.0)
+        for row, _x in enumerate(extra_r):
+            out += log_r[len(extra_q) + row]
+        return out
+
+
+def _logs(network: Network, cols: Sequence[int]) -> tuple[Array, Array, Array]:
+    strength = network.strength[list(cols)]
     with np.errstate(divide="ignore"):
         # A member that always appears once its group is expressed has log(1 - 1) = -inf; a floor
         # keeps 0 * -inf out of the products and changes nothing (exp(-700) is 0 to double precision).
-        log_q = np.maximum(np.log1p(-strength), _LOG_FLOOR)  # [k, D]
+        log_q = np.maximum(np.log1p(-strength), _LOG_FLOOR)
         log_p = np.maximum(np.log(strength), _LOG_FLOOR)
-        log_r = np.log(network.inhibit[cols])
-    via = network.via[cols]
-    direct = via < 0
-    out = r @ log_r + np.einsum("tkd,kd->td", q, np.where(direct, log_q, 0.0))
-    out += np.einsum("tkd,kd->td", fired, np.where(direct, log_p, 0.0))
-    for g in np.unique(via[via >= 0]):
-        member = via == g
-        inner = np.einsum("tkd,kd->td", q, np.where(member, log_q, 0.0))
-        inner += np.einsum("tkd,kd->td", fired, np.where(member, log_p, 0.0))
-        must = np.einsum("tkd,kd->td", fired, member.astype(float)) > 0
-        e = network.expression[g]
-        with np.errstate(divide="ignore"):
-            log_e = np.log(e)
-        expressed = log_e + inner
-        out += np.where(must, expressed, np.logaddexp(np.log1p(-e), expressed))
-    return out
+        log_r = np.log(network.inhibit[list(cols)])
+    return log_q, log_p, log_r
+
+
+def _log_h(network: Network, terms: _Terms, extra_q: Sequence[int] = (), extra_r: Sequence[int] = ()) -> Array:
+    """log h[t, d]: each condition's factor in each term, given that it is present."""
+    return _Factors(network, terms).log_h(extra_q, extra_r)
 
 
 @dataclass(frozen=True)
@@ -296,18 +343,22 @@ class Prepared:
     """[J, D]: whether condition d's source is outside subset J (its complaint link must not fire)."""
     closed: Array
     """[J]: log(1 - leak) of the complaint when its leak family is outside J, else 0."""
+    factors: _Factors
 
     @classmethod
     def of(cls, network: Network, known: Mapping[str, bool], complaint: str | None) -> Prepared:
         evidence = Evidence.of(network, known)
         if complaint is None or complaint not in network.index or not network.parents.get(complaint):
             terms = _expand(network, evidence)
-            h = _log_h(network, terms)
+            factors = _Factors(network, terms)
+            h = factors.log_h()
             everything = frozenset({UNEXPLAINED})
-            return cls(network, known, evidence, terms, None, h, h, (everything,), np.zeros((1, h.shape[1]), bool), np.zeros(1))
+            blocked = np.zeros((1, h.shape[1]), bool)
+            return cls(network, known, evidence, terms, None, h, h, (everything,), blocked, np.zeros(1), factors)
         f0 = network.index[complaint]
         rest = evidence.without(f0)
         terms = _expand(network, rest)
+        factors = _Factors(network, terms)
         source_of = [source_family(fam) for fam in network.families]
         leak_family = "mechanical" if complaint == network.complaints[0] else UNEXPLAINED
         families = sorted({source_of[d] for d in network.parents[complaint]} | {leak_family})
@@ -323,11 +374,12 @@ class Prepared:
             rest,
             terms,
             complaint,
-            _log_h(network, terms),
-            _log_h(network, terms, extra_q=(f0,)),
+            factors.log_h(),
+            factors.log_h(extra_q=(f0,)),
             subsets,
             blocked,
             closed,
+            factors,
         )
 
     def _w(self, log_odds: Array, h_without: Array, h_with: Array, terms: _Terms) -> _Sums:
@@ -350,21 +402,48 @@ class Prepared:
             shift = base.shift
         if self.complaint is None:
             p_evidence = max(float(total[0]), _TINY)
-            return Inference(np.clip(present[0] / p_evidence, 0.0, 1.0), None, {}, math.log(p_evidence) + shift)
-        index = {sub: j for j, sub in enumerate(self.subsets)}
-        everything = self.subsets[-1]
-        p_evidence = max(float(total[index[everything]] - total[0]), _TINY)
-        probabilities = (present[index[everything]] - present[0]) / p_evidence
-        sources: dict[frozenset[str], float] = {}
-        for k in self.subsets[1:]:
-            mass = 0.0
-            for size in range(len(k) + 1):
-                for sub in itertools.combinations(sorted(k), size):
-                    mass += (-1) ** (len(k) - size) * float(total[index[frozenset(sub)]])
-            sources[k] = max(0.0, mass / p_evidence)
-        norm = sum(sources.values())
-        sources = {k: v / norm for k, v in sources.items()}
-        return Inference(np.clip(probabilities, 0.0, 1.0), self.complaint, sources, math.log(p_evidence) + shift)
+            return Inference(np.minimum(np.maximum(present[0] / p_evidence, 0.0), 1.0), None, {}, math.log(p_evidence) + shift)
+        p_evidence = max(float(total[-1] - total[0]), _TINY)
+        probabilities = (present[-1] - present[0]) / p_evidence
+        masses = np.maximum(_mobius(self.subsets) @ total, 0.0)[1:]
+        norm = float(masses.sum())
+        sources = {k: float(m) / norm for k, m in zip(self.subsets[1:], masses, strict=True)}
+        return Inference(np.minimum(np.maximum(probabilities, 0.0), 1.0), self.complaint, sources, math.log(p_evidence) + shift)
+
+    def what_ifs(self, log_odds: Array, findings: Sequence[str]) -> list[tuple[Inference, Inference, float]]:
+        """:meth:`what_if` for many findings, in one batched sum for those without inhibitors."""
+        network = self.network
+        simple = [x for x in findings if np.all(network.inhibit[network.index[x]] == 1.0)]
+        out: dict[str, tuple[Inference, Inference, float]] = {}
+        if simple:
+            base = self._w(log_odds, self.h_without, self.h_with, self.terms)
+            base_inference = self._combine(base)
+            c0 = () if self.complaint is None else (network.index[self.complaint],)
+            idx = [network.index[x] for x in simple]
+            without = np.stack([self.factors.log_h(extra_q=(f,)) for f in idx])  # [U, T, D]
+            with_ = without if not c0 else np.stack([self.factors.log_h(extra_q=(f, *c0)) for f in idx])
+            log_open = np.log1p(-network.leak[idx])  # [U]
+            j = self.blocked.shape[0]
+            log_h = np.where(self.blocked[None, :, None, :], with_[:, None], without[:, None])  # [U, J, T, D]
+            log_h = log_h.reshape(len(idx) * j, *log_h.shape[2:])
+            log_const = (
+                self.terms.log_const[None, None, :] + self.closed[None, :, None] + log_open[:, None, None]
+            ).reshape(len(idx) * j, -1)
+            sums = _sums(log_odds, log_h, self.terms.sign, log_const, self.terms.must)
+            for u, finding in enumerate(simple):
+                part = slice(u * j, (u + 1) * j)
+                absent = _Sums(sums.total[part], sums.present[part], sums.absent[part], sums.shift)
+                if_absent = self._combine(absent)
+                p_present = -math.expm1(if_absent.log_evidence - base_inference.log_evidence)
+                if p_present < _CANCELLATION:
+                    if_present = Prepared.of(network, {**self.known, finding: True}, self.complaint).infer(log_odds)
+                else:
+                    if_present = self._combine(absent, base=base)
+                out[finding] = (if_present, if_absent, min(1.0, max(0.0, p_present)))
+        for finding in findings:
+            if finding not in out:
+                out[finding] = self.what_if(log_odds, finding)
+        return [out[x] for x in findings]
 
     def what_if(self, log_odds: Array, finding: str) -> tuple[Inference, Inference, float]:
         """The inference if ``finding`` (unknown) were present, and if absent, and P(present | evidence).
@@ -377,10 +456,10 @@ class Prepared:
         base = self._w(log_odds, self.h_without, self.h_with, self.terms)
         log_open = math.log1p(-network.leak[f])
         extra = (f,) if self.complaint is None else (f,)
-        h_without_q = _log_h(network, self.terms, extra_q=extra)
+        h_without_q = self.factors.log_h(extra_q=extra)
         h_with_q = (
             h_without_q if self.complaint is None
-            else _log_h(network, self.terms, extra_q=(f, network.index[self.complaint]))
+            else self.factors.log_h(extra_q=(f, network.index[self.complaint]))
         )
         shifted = _Terms(
             self.terms.q, self.terms.f, self.terms.r, self.terms.sign, self.terms.log_const + log_open, self.terms.findings
@@ -388,11 +467,11 @@ class Prepared:
         if np.all(network.inhibit[f] == 1.0):
             absent = self._w(log_odds, h_without_q, h_with_q, shifted)
         else:  # P(absent) = 1 - R + R Q: three sums
-            h_r = _log_h(network, self.terms, extra_r=(f,))
+            h_r = self.factors.log_h(extra_r=(f,))
             h_r_with = h_r if self.complaint is None else _log_h(
                 network, self.terms, extra_q=(network.index[self.complaint],), extra_r=(f,)
             )
-            h_rq = _log_h(network, self.terms, extra_q=extra, extra_r=(f,))
+            h_rq = self.factors.log_h(extra_q=extra, extra_r=(f,))
             h_rq_with = h_rq if self.complaint is None else _log_h(
                 network, self.terms, extra_q=(f, network.index[self.complaint]), extra_r=(f,)
             )

@@ -32,7 +32,7 @@ from spinetriage.assessment.origin import total_variation
 from spinetriage.assessment.questions import usable_findings
 from spinetriage.assessment.red_flags import fired_red_flags
 from spinetriage.engine.network import Network
-from spinetriage.engine.reasoner import Patient, Reasoning, reason, verdict, what_if
+from spinetriage.engine.reasoner import Patient, Reasoning, reason, verdict, what_if, what_ifs
 from spinetriage.knowledge.base import KnowledgeBase
 from spinetriage.vocab import FindingKind, Origin, Status, Urgency
 
@@ -93,7 +93,10 @@ def candidates(model: Network, evidence: Mapping[str, Status], kinds: Iterable[F
 
 def score(model: Network, state: State, finding: str) -> Option:
     """The decision and origin if ``finding`` were present or absent, weighted by their probability."""
-    yes_reasoning, no_reasoning, p = what_if(state.reasoning, finding)
+    return _score(model, state, finding, *what_if(state.reasoning, finding))
+
+
+def _score(model: Network, state: State, finding: str, yes_reasoning: Reasoning, no_reasoning: Reasoning, p: float) -> Option:
     yes, no = decide(model, yes_reasoning), decide(model, no_reasoning)
     tv_yes = total_variation(state.origin, yes_reasoning.origin)
     tv_no = total_variation(state.origin, no_reasoning.origin)
@@ -111,7 +114,8 @@ def score(model: Network, state: State, finding: str) -> Option:
 
 def rank(model: Network, state: State, findings: Iterable[str]) -> list[Option]:
     """Candidates best first (see the module docstring for the order)."""
-    options = [score(model, state, f) for f in findings]
+    wanted = list(findings)
+    options = [_score(model, state, f, *a) for f, a in zip(wanted, what_ifs(state.reasoning, wanted), strict=True)]
     options.sort(
         key=lambda o: (
             -(round(o.flip, 12) if o.flip >= MIN_PROBABILITY else 0.0),
