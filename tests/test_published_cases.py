@@ -99,7 +99,8 @@ def test_case_fields_and_source(case: dict[str, Any]) -> None:
     missing = [key for key in REQUIRED if key not in case]
     assert not missing, f"{case.get('id')}: missing {missing}"
     assert isinstance(case["source_title"], str) and case["source_title"].strip()
-    assert any(str(case.get(key) or "").strip() for key in ("source_url", "source_doi", "source_pmid"))
+    locators = [key for key in case if key.startswith("source_") and key != "source_title"]
+    assert any(str(case[key] or "").strip() for key in locators), f"{case['id']}: no URL, DOI, PMID or other locator"
     assert case["setting"] in SETTINGS
     assert case["sex"] in SEXES
     assert case["age"] is None or (isinstance(case["age"], int) and 18 <= case["age"] <= 110)
