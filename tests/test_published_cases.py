@@ -150,3 +150,47 @@ def test_header_says_the_test_part_is_frozen() -> None:
     header = CASES.read_text(encoding="utf-8").split("\n- id:", 1)[0]
     assert "FROZEN" in header
     assert "sha256" in header
+
+
+SCENARIOS = Path(__file__).resolve().parent / "data" / "guideline-scenarios.yaml"
+URGENCIES = {"emergency", "urgent", "soon", "routine"}
+SCENARIO_KEYS = (
+    "id",
+    "title",
+    "source",
+    "rationale",
+    "age",
+    "sex",
+    "setting",
+    "findings",
+    "imaging_findings",
+    "expected_origin",
+    "expected_leading_condition",
+    "expected_red_flags",
+    "expected_urgency",
+    "expected_first_workup",
+    "expected_treatment_direction",
+)
+
+
+def test_guideline_scenarios_are_well_formed(kb: KnowledgeBase) -> None:
+    """The scenario file (issue 12 list plus issue 11's patient and its variant) uses real ids."""
+    scenarios = yaml.safe_load(SCENARIOS.read_text(encoding="utf-8"))
+    assert isinstance(scenarios, list) and len(scenarios) >= 19
+    ids = [s["id"] for s in scenarios]
+    assert len(ids) == len(set(ids))
+    for s in scenarios:
+        missing = [key for key in SCENARIO_KEYS if key not in s]
+        assert not missing, f"{s.get('id')}: missing {missing}"
+        assert s["source"] and all(src.get("name") for src in s["source"])
+        assert s["setting"] in SETTINGS
+        assert s["expected_origin"] in ORIGINS
+        assert s["expected_urgency"] in URGENCIES
+        for fid, status in {**(s["findings"] or {}), **(s["imaging_findings"] or {})}.items():
+            assert fid in kb.findings, f"{s['id']}: unknown finding {fid}"
+            assert status in STATUSES
+        leading = s["expected_leading_condition"]
+        assert leading is None or leading in kb.conditions, f"{s['id']}: unknown condition {leading}"
+        if leading is None:
+            assert s.get("expected_leading_condition_proposed"), f"{s['id']}: say which condition is missing"
+        assert set(s["expected_red_flags"]) <= RED_FLAGS
