@@ -88,7 +88,7 @@ class TargetRule(_Strict):
     polarity: Literal["affirmed", "negated"] = "affirmed"
     only_status: list[MentionStatus] | None = None
     ignore: list[Category] = Field(default_factory=list)
-    present_as: Literal["historical"] | None = None
+    present_as: Literal["historical", "possible"] | None = None
     """The status a mention gets where ConText finds nothing else ("ex-IVDU" is historical)."""
 
 
