@@ -337,11 +337,14 @@ def _automata(payloads: dict[str, list[tuple[int, Any]]], group: Any) -> tuple[A
     return automaton, punct
 
 
-def _flat_automaton(punct: dict[str, Hit], gates: list[tuple[str, ...]], level_starts: tuple[str, ...]) -> Any:
+def _flat_automaton(
+    punct: dict[str, Hit], gates: list[tuple[tuple[str, Any], ...]], level_starts: tuple[str, ...]
+) -> Any:
     """One Aho-Corasick pass over the text for everything not matched as whole words.
 
-    Payload: (length, punctuation literal Hit or None, one flag per gated pattern (its gate
-    keys), whether a spinal level can start here)."""
+    Payload: (length, punctuation literal Hit or None, one value per gated pattern (for its
+    gate keys: the alternatives that can begin there, or True), whether a spinal level can
+    start here)."""
     keys: dict[str, list[Any]] = {}
 
     def role(key: str, i: int, value: Any) -> None:
@@ -350,8 +353,8 @@ def _flat_automaton(punct: dict[str, Hit], gates: list[tuple[str, ...]], level_s
     for key, hit in punct.items():
         role(key, 1, hit)
     for g, gate_keys in enumerate(gates):
-        for key in gate_keys:
-            role(key, 2 + g, True)
+        for key, value in gate_keys:
+            role(key, 2 + g, value)
     for key in level_starts:
         role(key, 2 + len(gates), True)
     automaton = ahocorasick.Automaton()
@@ -549,16 +552,24 @@ def load_rules() -> CompiledRules:
         GatedPattern(
             re.compile(guard(target_sources) + r"(?<![a-z0-9])(?:" + "|".join(target_alts) + r")(?![a-z0-9])"),
             target_sources,
+            split=(r"(?<![a-z0-9])", target_alts, r"(?![a-z0-9])"),
         )
         if target_alts
         else None
     )
     trigger_patterns = (
-        GatedPattern(re.compile(guard(trigger_sources) + "(?:" + "|".join(trigger_alts) + ")"), trigger_sources)
+        GatedPattern(
+            re.compile(guard(trigger_sources) + "(?:" + "|".join(trigger_alts) + ")"),
+            trigger_sources,
+            split=("", trigger_alts, ""),
+        )
         if trigger_alts
         else None
     )
-    gates = [p.gate_keys if p is not None else () for p in (target_patterns, trigger_patterns)]
+    gates = [
+        tuple((key, (p.gate_alts.get(key) or True)) for key in p.gate_keys) if p is not None else ()
+        for p in (target_patterns, trigger_patterns)
+    ]
     return CompiledRules(
         targets=targets,
         triggers=triggers,
