@@ -33,7 +33,6 @@ import venv
 from collections.abc import Callable
 from pathlib import Path
 
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "text"))
 from scoring import load_jsonl, score_sentences  # noqa: E402

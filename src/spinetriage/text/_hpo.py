@@ -94,7 +94,7 @@ def read_obo(lines: Iterable[str]) -> tuple[str, dict[str, tuple[str, list[tuple
 
 def _usable(phrase: str) -> bool:
     """Phrases that can stand as target words: no punctuation that marks a list or gloss, few words."""
-    return not any(c in phrase for c in ",;()/:") and 4 <= len(phrase) and len(phrase.split()) <= _MAX_WORDS
+    return not any(c in phrase for c in ",;()/:") and len(phrase) >= 4 and len(phrase.split()) <= _MAX_WORDS
 
 
 def build_table(hpo_map: HpoMap, obo_lines: Iterable[str], built_from: str) -> HpoTable:
@@ -114,7 +114,7 @@ def build_table(hpo_map: HpoMap, obo_lines: Iterable[str], built_from: str) -> H
                 if key in seen or key in excluded or not _usable(key):
                     continue
                 seen.add(key)
-                rows.append(HpoSynonym(phrase=key, term=term, label=name, type=kind))  # type: ignore[arg-type]
+                rows.append(HpoSynonym(phrase=key, term=term, label=name, type=kind))  # type: ignore[arg-type,unused-ignore]
         out[entry.key] = rows
     return HpoTable(hpo_release=release, built_from=built_from, synonyms=out)
 

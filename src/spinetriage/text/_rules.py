@@ -377,7 +377,7 @@ def _finding_kinds() -> dict[str, str]:
     return {str(f["id"]): str(f["kind"]) for f in raw["findings"]}
 
 
-def _parse(model: type[_Strict], name: str, problems: list[str]) -> Any:
+def _parse(model: type[BaseModel], name: str, problems: list[str]) -> Any:
     try:
         return model.model_validate(_read_yaml(name))
     except ValidationError as exc:
@@ -413,7 +413,9 @@ def _extra_targets(base: list[TargetRule], problems: list[str]) -> tuple[TargetR
     if hpo_map is None or table is None:
         return tuple(out)
     if not table.hpo_release:
-        problems.append("text/data/hpo_synonyms.yaml: hpo_release: missing (rebuild with python -m spinetriage.text._hpo)")
+        problems.append(
+            "text/data/hpo_synonyms.yaml: hpo_release: missing (rebuild with python -m spinetriage.text._hpo)"
+        )
     entries = {e.key: e for e in hpo_map.entries}
     if len(entries) != len(hpo_map.entries):
         problems.append("text/data/hpo_map.yaml: entries: duplicate key")
@@ -430,7 +432,8 @@ def _extra_targets(base: list[TargetRule], problems: list[str]) -> tuple[TargetR
         fresh = [s.phrase for s in rows if _key(s.phrase) not in taken]
         taken |= {_key(p) for p in fresh}
         if fresh:
-            out.append(TargetRule(findings=entry.findings, by_limb=entry.by_limb, by_region=entry.by_region, phrases=fresh))
+            rule = TargetRule(findings=entry.findings, by_limb=entry.by_limb, by_region=entry.by_region, phrases=fresh)
+            out.append(rule)
     return tuple(out)
 
 
@@ -455,7 +458,8 @@ def load_rules() -> CompiledRules:
             ids += group
         for group in (t.by_limb or {}).values():
             ids += group
-        problems += [f"text/data targets (targets.yaml, lexicon.yaml, hpo_map.yaml): rule {i}: unknown finding id {f!r}" for f in ids if f not in kinds]
+        where = "text/data targets (targets.yaml, lexicon.yaml, hpo_map.yaml)"
+        problems += [f"{where}: rule {i}: unknown finding id {f!r}" for f in ids if f not in kinds]
         if not t.phrases and not t.patterns:
             problems.append(f"text/data/targets.yaml: targets.{i}: needs phrases or patterns")
         for p in t.patterns:

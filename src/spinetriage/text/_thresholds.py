@@ -32,7 +32,12 @@ from ._model import Mention, MentionStatus
 __all__ = ["ThresholdRule", "apply_thresholds", "load_thresholds"]
 
 _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
-_OPS: dict[str, Callable[[float, float], bool]] = {"gt": operator.gt, "ge": operator.ge, "lt": operator.lt, "le": operator.le}
+_OPS: dict[str, Callable[[float, float], bool]] = {
+    "gt": operator.gt,
+    "ge": operator.ge,
+    "lt": operator.lt,
+    "le": operator.le,
+}
 _NUDGE = 1e-6  # "> 3" is read as a little over 3, "< 5" as a little under 5
 
 
@@ -87,7 +92,8 @@ def _number(m: re.Match[str]) -> float:
 
 @lru_cache(maxsize=1)
 def load_thresholds() -> tuple[_Compiled, ...]:
-    """Parse and check thresholds.yaml: known finding ids, regexes with a `value` group, cut-offs that do not overlap."""
+    """Parse and check thresholds.yaml: known finding ids, regexes with a `value` group, cut-offs that
+    do not overlap (every problem listed at once)."""
     raw = yaml.safe_load(
         resources.files("spinetriage.text").joinpath("data").joinpath("thresholds.yaml").read_text(encoding="utf-8")
     )
