@@ -4,7 +4,8 @@
 
 medspaCy 1.3.1 needs spaCy 3.7 and numpy<2, so it runs in its own virtual
 environment (benchmarks/.venv-medspacy, created on first run with pip) through a
-subprocess. medspaCy is configured with the same target phrases (targets.yaml), its
+subprocess. medspaCy is configured with the same target phrases (targets.yaml, lexicon.yaml and the
+HPO synonyms), its
 default ConText rules, and spaCy's `sentencizer` in place of PyRuSH (its fastest
 faithful configuration).
 
@@ -32,13 +33,12 @@ import venv
 from collections.abc import Callable
 from pathlib import Path
 
-import yaml
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "text"))
 from scoring import load_jsonl, score_sentences  # noqa: E402
 
 from spinetriage.text import extract  # noqa: E402
+from spinetriage.text._rules import load_rules  # noqa: E402
 from spinetriage.text.batch import run_batch  # noqa: E402
 
 VENV = ROOT / "benchmarks" / ".venv-medspacy"
@@ -81,12 +81,13 @@ def ensure_venv() -> Path:
 
 
 def target_rules() -> list[tuple[str, str]]:
-    data = yaml.safe_load((ROOT / "src/spinetriage/text/data/targets.yaml").read_text(encoding="utf-8"))
+    """Our target phrases for medspaCy's TargetMatcher: targets.yaml, lexicon.yaml and the HPO synonyms
+    (as loaded by spinetriage; regex patterns, negated phrases and blockers have no medspaCy equivalent)."""
     rules = []
-    for t in data["targets"]:
-        ids = t["findings"] or [v[0] for v in (t.get("by_region") or {}).values() if v][:1]
-        if ids and t.get("polarity", "affirmed") == "affirmed":
-            rules += [(p, ids[0]) for p in t.get("phrases", [])]
+    for t in load_rules().targets:
+        ids = t.findings or [v[0] for v in (t.by_region or {}).values() if v][:1]
+        if ids and t.polarity == "affirmed":
+            rules += [(p, ids[0]) for p in t.phrases]
     return rules
 
 

@@ -67,6 +67,10 @@ HOSTILE: dict[str, Callable[[int], str]] = {
     "header lines": _repeat("Exam:\nImpression:\n"),
     "control characters": _repeat("\x00\x01\x1b[31m hoffmann \x7f"),
     "whitespace before colons": _repeat("a" + " " * 300 + ":"),
+    # issue 16: numbers that decide presence, and the lay and abbreviation patterns of lexicon.yaml
+    "numbers in one sentence": _repeat("clonus 3 beats, slr 80 deg, pvr 450 ml, t 38.4, crp 120, esr 9 "),
+    "numbers in many sentences": _repeat("Clonus 5 beats. SLR 40 deg. "),
+    "lay patterns": _repeat("pain down the leg, walk before legs heavy on walking, numb hands, kj 3+ "),
 }
 
 

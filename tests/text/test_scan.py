@@ -33,6 +33,22 @@ _PIECES = [
     "[x]",
     "(+)",
     "(-)",
+    # pieces of the lexicon patterns (issue 16), so that per-anchor dispatch is exercised too
+    "pain ",
+    "down ",
+    "the ",
+    "leg",
+    "legs ",
+    "numb ",
+    "hands",
+    "kj ",
+    "aj ",
+    "walk ",
+    "before ",
+    "heavy ",
+    "on walking",
+    "worse ",
+    "over the last few days",
 ]
 _TEXT = st.lists(st.sampled_from(_PIECES), max_size=40).map("".join)
 

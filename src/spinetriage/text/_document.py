@@ -166,17 +166,17 @@ class Document:
             if cue_items:
                 for kind, value in cue_items:
                     cues[kind].append((start, end, value))
-        target_gate: list[int] = []
-        trigger_gate: list[int] = []
+        target_gate: list[tuple[int, Any]] = []
+        trigger_gate: list[tuple[int, Any]] = []
         level_starts: list[int] = []
         for e, (length, hit, target_key, trigger_key, level_key) in rules.flat_automaton.iter(flat):
             start = e - length + 1
             if level_key:
                 level_starts.append(start)
             if target_key:
-                target_gate.append(start)
+                target_gate.append((start, target_key))
             if trigger_key:
-                trigger_gate.append(start)
+                trigger_gate.append((start, trigger_key))
             if hit is None:
                 continue
             end = e + 1
@@ -193,12 +193,12 @@ class Document:
         self.level_starts = level_starts
         groups = rules.pattern_groups
         if rules.target_patterns is not None:
-            for m in rules.target_patterns.finditer_at(flat, target_gate):
+            for m in rules.target_patterns.finditer_keyed(flat, target_gate):
                 start, end = m.span()
                 if m.lastgroup:
                     append((start * span + (span - (end - start)) * 2, start, end, groups[m.lastgroup]))
         if rules.trigger_patterns is not None:
-            for m in rules.trigger_patterns.finditer_at(flat, trigger_gate):
+            for m in rules.trigger_patterns.finditer_keyed(flat, trigger_gate):
                 start, end = m.span()
                 if m.lastgroup and end > start:
                     append((start * span + (span - (end - start)) * 2 + 1, start, end, groups[m.lastgroup]))

@@ -2,7 +2,8 @@
 
 The text is read in two steps: :class:`._document.Document` finds sections, sentence
 ends, clause commas and every target, trigger and cue word; :class:`._resolve.Resolver`
-decides each target's status (ConText scope), side, severity, levels and finding ids.
+decides each target's status (ConText scope), side, severity, levels and finding ids;
+:func:`._thresholds.apply_thresholds` then lets numbers decide ("3 beats of clonus").
 Both are linear in the length of the text, or in the number of matches within one
 sentence.
 """
@@ -15,6 +16,7 @@ from ._document import Document, flatten, lower
 from ._model import Extraction
 from ._resolve import Resolver
 from ._rules import load_rules
+from ._thresholds import apply_thresholds
 
 __all__ = ["MAX_TEXT_CHARS", "extract"]
 
@@ -38,6 +40,5 @@ def extract(text: str) -> Extraction:
     low = lower(text)
     doc = Document(text, low, flatten(low), rules)
     targets, triggers, cues = doc.scan()
-    return Extraction(
-        mentions=Resolver(doc, targets, triggers, cues).mentions(), imaging_findings=rules.imaging_findings
-    )
+    mentions = apply_thresholds(doc, Resolver(doc, targets, triggers, cues).mentions())
+    return Extraction(mentions=mentions, imaging_findings=rules.imaging_findings)

@@ -1,6 +1,10 @@
 """The rule files under ``text/data`` parsed into strict schemas and compiled once.
 
     targets.yaml   phrases that name findings (TargetRule)
+    lexicon.yaml   more of them, each group with its source: lay words, note abbreviations,
+                   word-order and anatomical variants (LexiconRule)
+    hpo_map.yaml + hpo_synonyms.yaml
+                   names and exact synonyms of Human Phenotype Ontology terms (see _hpo.py)
     context.yaml   ConText triggers: negation, hedging, history, family... (ContextRule)
     sections.yaml  section headers (SectionRule)
     cues.yaml      side, limb, severity and region words (Cues)
@@ -84,6 +88,18 @@ class TargetRule(_Strict):
     polarity: Literal["affirmed", "negated"] = "affirmed"
     only_status: list[MentionStatus] | None = None
     ignore: list[Category] = Field(default_factory=list)
+    present_as: Literal["historical", "possible"] | None = None
+    """The status a mention gets where ConText finds nothing else ("ex-IVDU" is historical)."""
+
+
+class LexiconRule(TargetRule):
+    """Target phrases added beside targets.yaml, with where they come from."""
+
+    source: str = Field(min_length=3)
+
+
+class _LexiconFile(_Strict):
+    targets: list[LexiconRule]
 
 
 class ContextRule(_Strict):
@@ -230,7 +246,10 @@ class TargetPlan:
             family=family,
             hypothetical=hypothetical,
             historical=historical,
-            statuses=tuple(_status(bits, negated, family, hypothetical, historical) for bits in range(64)),
+            statuses=tuple(
+                MentionStatus(rule.present_as) if rule.present_as and s is MentionStatus.PRESENT else s
+                for s in (_status(bits, negated, family, hypothetical, historical) for bits in range(64))
+            ),
         )
 
 
@@ -318,11 +337,14 @@ def _automata(payloads: dict[str, list[tuple[int, Any]]], group: Any) -> tuple[A
     return automaton, punct
 
 
-def _flat_automaton(punct: dict[str, Hit], gates: list[tuple[str, ...]], level_starts: tuple[str, ...]) -> Any:
+def _flat_automaton(
+    punct: dict[str, Hit], gates: list[tuple[tuple[str, Any], ...]], level_starts: tuple[str, ...]
+) -> Any:
     """One Aho-Corasick pass over the text for everything not matched as whole words.
 
-    Payload: (length, punctuation literal Hit or None, one flag per gated pattern (its gate
-    keys), whether a spinal level can start here)."""
+    Payload: (length, punctuation literal Hit or None, one value per gated pattern (for its
+    gate keys: the alternatives that can begin there, or True), whether a spinal level can
+    start here)."""
     keys: dict[str, list[Any]] = {}
 
     def role(key: str, i: int, value: Any) -> None:
@@ -331,8 +353,8 @@ def _flat_automaton(punct: dict[str, Hit], gates: list[tuple[str, ...]], level_s
     for key, hit in punct.items():
         role(key, 1, hit)
     for g, gate_keys in enumerate(gates):
-        for key in gate_keys:
-            role(key, 2 + g, True)
+        for key, value in gate_keys:
+            role(key, 2 + g, value)
     for key in level_starts:
         role(key, 2 + len(gates), True)
     automaton = ahocorasick.Automaton()
@@ -355,7 +377,7 @@ def _finding_kinds() -> dict[str, str]:
     return {str(f["id"]): str(f["kind"]) for f in raw["findings"]}
 
 
-def _parse(model: type[_Strict], name: str, problems: list[str]) -> Any:
+def _parse(model: type[BaseModel], name: str, problems: list[str]) -> Any:
     try:
         return model.model_validate(_read_yaml(name))
     except ValidationError as exc:
@@ -363,6 +385,56 @@ def _parse(model: type[_Strict], name: str, problems: list[str]) -> Any:
             loc = ".".join(str(p) for p in err["loc"])
             problems.append(f"text/data/{name}: {loc}: {err['msg']}")
         return None
+
+
+def _key(phrase: str) -> str:
+    return " ".join(phrase.lower().split())
+
+
+def _extra_targets(base: list[TargetRule], problems: list[str]) -> tuple[TargetRule, ...]:
+    """Rules from lexicon.yaml and the HPO synonym table, less phrases targets.yaml already has.
+
+    targets.yaml stays authoritative: a phrase it names (including its blockers) keeps its
+    meaning there; the other sources only add words it does not know. A phrase is taken from
+    the first source that has it (lexicon, then HPO)."""
+    from ._hpo import HpoMap, HpoTable
+
+    taken = {_key(p) for t in base for p in t.phrases}
+    out: list[TargetRule] = []
+    lexicon = _parse(_LexiconFile, "lexicon.yaml", problems)
+    hpo_map = _parse(HpoMap, "hpo_map.yaml", problems)
+    table = _parse(HpoTable, "hpo_synonyms.yaml", problems)
+    if lexicon is not None:
+        for rule in lexicon.targets:
+            fresh = [p for p in rule.phrases if _key(p) not in taken]
+            taken |= {_key(p) for p in fresh}
+            if fresh or rule.patterns:
+                out.append(rule.model_copy(update={"phrases": fresh}))
+    if hpo_map is None or table is None:
+        return tuple(out)
+    if not table.hpo_release:
+        problems.append(
+            "text/data/hpo_synonyms.yaml: hpo_release: missing (rebuild with python -m spinetriage.text._hpo)"
+        )
+    entries = {e.key: e for e in hpo_map.entries}
+    if len(entries) != len(hpo_map.entries):
+        problems.append("text/data/hpo_map.yaml: entries: duplicate key")
+    for key in sorted(set(table.synonyms) ^ set(entries)):
+        problems.append(
+            f"text/data/hpo_synonyms.yaml: synonyms.{key}: not the same entries as hpo_map.yaml "
+            "(rebuild with python -m spinetriage.text._hpo)"
+        )
+    for key, entry in entries.items():
+        rows = table.synonyms.get(key, [])
+        for s in rows:
+            if s.term not in entry.terms:
+                problems.append(f"text/data/hpo_synonyms.yaml: synonyms.{key}: {s.term} is not a term of this entry")
+        fresh = [s.phrase for s in rows if _key(s.phrase) not in taken]
+        taken |= {_key(p) for p in fresh}
+        if fresh:
+            rule = TargetRule(findings=entry.findings, by_limb=entry.by_limb, by_region=entry.by_region, phrases=fresh)
+            out.append(rule)
+    return tuple(out)
 
 
 @lru_cache(maxsize=1)
@@ -378,7 +450,7 @@ def load_rules() -> CompiledRules:
         raise KnowledgeError(problems)
     assert targets_file and context_file and sections_file and cues
 
-    targets: tuple[TargetRule, ...] = tuple(targets_file.targets)
+    targets: tuple[TargetRule, ...] = tuple(targets_file.targets) + _extra_targets(targets_file.targets, problems)
     triggers: tuple[ContextRule, ...] = tuple(context_file.rules)
     for i, t in enumerate(targets):
         ids = list(t.findings)
@@ -386,7 +458,8 @@ def load_rules() -> CompiledRules:
             ids += group
         for group in (t.by_limb or {}).values():
             ids += group
-        problems += [f"text/data/targets.yaml: targets.{i}: unknown finding id {f!r}" for f in ids if f not in kinds]
+        where = "text/data targets (targets.yaml, lexicon.yaml, hpo_map.yaml)"
+        problems += [f"{where}: rule {i}: unknown finding id {f!r}" for f in ids if f not in kinds]
         if not t.phrases and not t.patterns:
             problems.append(f"text/data/targets.yaml: targets.{i}: needs phrases or patterns")
         for p in t.patterns:
@@ -483,16 +556,24 @@ def load_rules() -> CompiledRules:
         GatedPattern(
             re.compile(guard(target_sources) + r"(?<![a-z0-9])(?:" + "|".join(target_alts) + r")(?![a-z0-9])"),
             target_sources,
+            split=(r"(?<![a-z0-9])", target_alts, r"(?![a-z0-9])"),
         )
         if target_alts
         else None
     )
     trigger_patterns = (
-        GatedPattern(re.compile(guard(trigger_sources) + "(?:" + "|".join(trigger_alts) + ")"), trigger_sources)
+        GatedPattern(
+            re.compile(guard(trigger_sources) + "(?:" + "|".join(trigger_alts) + ")"),
+            trigger_sources,
+            split=("", trigger_alts, ""),
+        )
         if trigger_alts
         else None
     )
-    gates = [p.gate_keys if p is not None else () for p in (target_patterns, trigger_patterns)]
+    gates = [
+        tuple((key, (p.gate_alts.get(key) or True)) for key in p.gate_keys) if p is not None else ()
+        for p in (target_patterns, trigger_patterns)
+    ]
     return CompiledRules(
         targets=targets,
         triggers=triggers,

@@ -201,13 +201,22 @@ def guard(patterns: list[str]) -> str:
 class GatedPattern:
     """``pattern.finditer`` for an alternation of rule patterns, tried only where a match can begin."""
 
-    def __init__(self, pattern: re.Pattern[str], sources: list[str]) -> None:
+    def __init__(
+        self, pattern: re.Pattern[str], sources: list[str], split: tuple[str, list[str], str] | None = None
+    ) -> None:
+        """``pattern`` is ``guard + head + "(?:" + "|".join(alternatives) + ")" + tail``, one
+        alternative per source; ``split`` = (head, alternatives, tail) lets each anchor try only
+        the alternatives that can begin with it (same result: the first alternative, in order,
+        that matches there)."""
         self.pattern = pattern
         self._anchors: Any = None
         self._starts: re.Pattern[str] | None = None
+        self._alts: tuple[re.Pattern[str], ...] = ()
         self.gate_keys: tuple[str, ...] = ()
         """Strings every match begins with (anchors), or its start characters: whoever scans the
         text for them (one shared automaton) passes their positions to :meth:`finditer_at`."""
+        self.gate_alts: dict[str, tuple[int, ...]] = {}
+        """Anchor -> the alternatives that can begin with it (with ``split``)."""
         parsed = [_parser.parse(s) for s in sources]
         if not sources or any(p.state.flags & re.IGNORECASE for p in parsed):
             return
@@ -215,8 +224,12 @@ class GatedPattern:
         if all(p is not None for p in prefixes):
             automaton = ahocorasick.Automaton()
             words = sorted({w for p in prefixes if p for w in p})
+            if split is not None and len(split[1]) == len(sources):
+                head, alternatives, tail = split
+                self._alts = tuple(re.compile(f"{head}(?:{alt}){tail}") for alt in alternatives)
+                self.gate_alts = {w: tuple(i for i, p in enumerate(prefixes) if p and w in p) for w in words}
             for word in words:
-                automaton.add_word(word, len(word))
+                automaton.add_word(word, (len(word), self.gate_alts.get(word, ())))
             automaton.make_automaton()
             self._anchors = automaton
             self.gate_keys = tuple(words)
@@ -232,7 +245,9 @@ class GatedPattern:
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         """The matches ``self.pattern.finditer(text)`` gives, in the same order."""
         if self._anchors is not None:
-            return self._at(sorted({e - n + 1 for e, n in self._anchors.iter(text)}), text)
+            if self._alts:
+                return self.finditer_keyed(text, [(e - n + 1, alts) for e, (n, alts) in self._anchors.iter(text)])
+            return self._at(sorted({e - n + 1 for e, (n, _) in self._anchors.iter(text)}), text)
         if self._starts is not None:
             return self._after_spaces(text, [q.start() for q in self._starts.finditer(text)])
         return self.pattern.finditer(text)
@@ -245,6 +260,29 @@ class GatedPattern:
         if self._anchors is not None:
             return self._at(sorted(set(positions)), text)
         return self._after_spaces(text, positions)
+
+    def finditer_keyed(self, text: str, hits: list[tuple[int, tuple[int, ...]]]) -> Iterator[re.Match[str]]:
+        """:meth:`finditer`, given each anchor's start and its ``gate_alts`` (as the shared pass finds them)."""
+        if not self._alts:
+            return self.finditer_at(text, [pos for pos, _ in hits])
+        at: dict[int, set[int]] = {}
+        for pos, alts in hits:
+            at.setdefault(pos, set()).update(alts)
+        return self._at_keyed(text, at)
+
+    def _at_keyed(self, text: str, at: dict[int, set[int]]) -> Iterator[re.Match[str]]:
+        """Like :meth:`_at`, trying at each place only the alternatives whose anchor is there, in order."""
+        alts = self._alts
+        last_end = 0
+        for pos in sorted(at):
+            if pos < last_end:
+                continue
+            for i in sorted(at[pos]):
+                m = alts[i].match(text, pos)
+                if m is not None:
+                    yield m
+                    last_end = m.end() if m.end() > pos else pos + 1
+                    break
 
     def _at(self, positions: list[int], text: str) -> Iterator[re.Match[str]]:
         """Try the pattern at each anchor position, skipping those inside the previous match."""

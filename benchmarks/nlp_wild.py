@@ -1,0 +1,115 @@
+"""Scores on the gold set written apart from the rules (tests/text/data/wild_*.jsonl).
+
+    python benchmarks/nlp_wild.py                 # development part: scores and every error
+    python benchmarks/nlp_wild.py --medspacy      # the same, with medspaCy side by side
+    python benchmarks/nlp_wild.py --part test     # the frozen test part: scores only, no errors
+
+The set (631 sentences in six styles: MRI reports, clinic letters, physiotherapy notes,
+discharge summaries, terse notes with abbreviations, patients' own words) was split by a
+hash of each sentence into a development part (339) and a frozen test part (292) before
+any rule was written against it. Rules are tuned on the development part only; the test
+part is scored once, at the end of a round, and its errors are not printed (so that they
+cannot be tuned against).
+
+Scored as (finding, status) pairs per sentence, overall and per status; side and level are
+not annotated in this set. medspaCy (1.3.1, its default ConText rules, our target phrases,
+untuned) runs in its own virtual environment, as in benchmarks/nlp.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "text"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from scoring import PRF, load_jsonl, score_sentences  # noqa: E402
+
+from spinetriage.text import extract  # noqa: E402
+
+STATUSES = ("present", "absent", "possible", "historical", "family", "hypothetical")
+
+
+def medspacy_predictions(texts: list[str]) -> list[list[dict[str, Any]]]:
+    from nlp import WORKER, ensure_venv, target_rules
+
+    py = ensure_venv()
+    payload = json.dumps({"rules": target_rules(), "sentences": texts, "notes": texts[:1], "repeats": 1})
+    proc = subprocess.run([str(py), "-c", WORKER], input=payload, capture_output=True, text=True, check=True)
+    preds: list[list[dict[str, Any]]] = json.loads(proc.stdout.strip().splitlines()[-1])["preds"]
+    return preds
+
+
+def by_style(items: list[dict[str, Any]], preds: list[list[dict[str, Any]]]) -> dict[str, PRF]:
+    out: dict[str, PRF] = defaultdict(PRF)
+    for item, pred in zip(items, preds, strict=True):
+        out[item["style"]].add(
+            {(e["finding"], e["status"]) for e in item["expected"]}, {(m["finding"], m["status"]) for m in pred}
+        )
+    return dict(out)
+
+
+def by_finding(items: list[dict[str, Any]], preds: list[list[dict[str, Any]]]) -> dict[str, PRF]:
+    out: dict[str, PRF] = defaultdict(PRF)
+    for item, pred in zip(items, preds, strict=True):
+        gold = {(e["finding"], e["status"]) for e in item["expected"]}
+        got = {(m["finding"], m["status"]) for m in pred}
+        for f in {g[0] for g in gold | got}:
+            out[f].add({g for g in gold if g[0] == f}, {g for g in got if g[0] == f})
+    return dict(out)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--part", choices=("dev", "test"), default="dev")
+    ap.add_argument("--medspacy", action="store_true")
+    ap.add_argument("--findings", action="store_true", help="recall per finding")
+    args = ap.parse_args()
+    items = load_jsonl(f"wild_{args.part}.jsonl")
+    ours = [[m.to_dict() for m in extract(r["text"]).mentions] for r in items]
+    theirs = medspacy_predictions([r["text"] for r in items]) if args.medspacy else None
+    it = iter(ours)
+    s_ours = score_sentences(items, lambda _t: next(it))
+    s_theirs: dict[str, PRF] = {}
+    if theirs is not None:
+        it2 = iter(theirs)
+        s_theirs = score_sentences(items, lambda _t: next(it2))
+    print(f"part: {args.part}, {len(items)} sentences")
+    head = f"{'':22}{'spinetriage P/R/F1':>24}"
+    print(head + (f"{'medspaCy P/R/F1':>24}" if theirs is not None else ""))
+    for key in ("overall", *(f"status:{s}" for s in STATUSES)):
+        prf = s_ours.get(key, PRF())
+        n = prf.tp + prf.fn
+        line = f"{key + f' (n={n})':22}{prf.precision:>8.3f}{prf.recall:>8.3f}{prf.f1:>8.3f}"
+        if theirs is not None:
+            t = s_theirs.get(key, PRF())
+            line += f"{t.precision:>8.3f}{t.recall:>8.3f}{t.f1:>8.3f}"
+        print(line)
+    print("by style (spinetriage F1):")
+    for style, prf in sorted(by_style(items, ours).items()):
+        print(f"  {style:22}{prf.f1:.3f}  {prf}")
+    if args.findings:
+        print("recall by finding (spinetriage):")
+        for f, prf in sorted(by_finding(items, ours).items()):
+            print(f"  {f:32} R={prf.recall:.2f} P={prf.precision:.2f} (gold {prf.tp + prf.fn})")
+    if args.part == "dev":
+        print("errors:")
+        for item, pred in zip(items, ours, strict=True):
+            gold = {(e["finding"], e["status"]) for e in item["expected"]}
+            got = {(m["finding"], m["status"]) for m in pred}
+            if gold != got:
+                print(f"  {item['id']} {item['text']}")
+                for g in sorted(gold - got):
+                    print(f"      missed {g[0]}:{g[1]}")
+                for g in sorted(got - gold):
+                    print(f"      extra  {g[0]}:{g[1]}")
+
+
+if __name__ == "__main__":
+    main()

