@@ -3,10 +3,12 @@
 Assessment, the "worth asking next" list, the interview and the web see only this
 module. Everything in it is exact (see :mod:`spinetriage.engine.inference`).
 
-The presenting complaint is low back pain when it is present or not stated (every
-setting is a population of back-pain presenters); when back pain is denied, the first
-present complaint of ``network.yaml`` (leg, gait or arm). The origin answers "which
-sources produced the complaint", i.e. would it go if that source were treated:
+Every setting is a population of back-pain presenters, so back pain that is not stated
+is taken as present. The presenting complaint whose origin is asked is low back pain
+when it is stated present; otherwise the first present complaint of ``network.yaml``
+(leg, gait or arm: what brought the patient); otherwise the assumed back pain. The
+origin answers "which sources produced the complaint", i.e. would it go if that source
+were treated:
 
 * ``cervical``: only cervical sources (myelopathy through its gait, a cervical root);
 * ``lumbar``: only lumbar sources (specific lesions, mechanical pain, serious pathology
@@ -101,13 +103,21 @@ def network_for(kb: KnowledgeBase) -> Network:
 
 def complaint_of(network: Network, evidence: Mapping[str, Status]) -> str | None:
     first = network.complaints[0]
-    if evidence.get(first, Status.UNKNOWN) is not Status.ABSENT:
+    back_pain = evidence.get(first, Status.UNKNOWN)
+    if back_pain is Status.PRESENT:
         return first
-    return next((c for c in network.complaints[1:] if evidence.get(c) is Status.PRESENT), None)
+    other = next(
+        (c for c in network.complaints[1:] if evidence.get(c) is Status.PRESENT and network.parents.get(c)), None
+    )
+    if other is not None or back_pain is Status.ABSENT:
+        return other
+    return first
 
 
 def _known(network: Network, patient: Patient, complaint: str | None) -> dict[str, bool]:
+    """The findings' statuses, with back pain present unless denied (the setting's population)."""
     known = {f: s is Status.PRESENT for f, s in patient.evidence.items() if s is not Status.UNKNOWN}
+    known.setdefault(network.complaints[0], True)
     if complaint is not None:
         known[complaint] = True
     return known
