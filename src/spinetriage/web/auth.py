@@ -13,8 +13,13 @@ import hashlib
 import hmac
 import re
 import secrets
+import threading
 import time
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
+
+import anyio
+import anyio.to_thread
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -59,8 +64,11 @@ class LoginThrottle:
     """Slow password guessing: after ``limit`` failures within ``window`` seconds for one user
     name or one client address, refuse further attempts until the oldest failure ages out.
 
-    Kept in memory per server process (a restart or another worker starts afresh); argon2
-    already makes each guess cost tens of milliseconds.
+    :meth:`attempt` counts an attempt as a failure *before* the password is checked, in one
+    step under a lock, so simultaneous attempts cannot all pass the check while the first
+    ones are still being verified; a right password then takes its count back
+    (:meth:`succeeded`). Kept in memory per server process (a restart or another worker
+    starts afresh); argon2 already makes each guess cost tens of milliseconds.
     """
 
     def __init__(self, limit: int = 10, window: float = 900.0, max_keys: int = 10_000) -> None:
@@ -68,6 +76,7 @@ class LoginThrottle:
         self.window = window
         self.max_keys = max_keys
         self._failures: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
 
     def __len__(self) -> int:
         """How many names and addresses are being tracked (bounded by ``max_keys``)."""
@@ -84,11 +93,30 @@ class LoginThrottle:
     def retry_after(self, keys: list[str], now: float | None = None) -> int:
         """Seconds to wait before another attempt may be made (0: go ahead)."""
         now = time.monotonic() if now is None else now
+        with self._lock:
+            return self._retry_after(keys, now)
+
+    def _retry_after(self, keys: list[str], now: float) -> int:
         waits = [self.window - (now - times[0]) for k in keys if len(times := self._recent(k, now)) >= self.limit]
         return int(max(waits, default=0) + 0.999)
 
+    def attempt(self, keys: list[str], now: float | None = None) -> tuple[int, float]:
+        """Check and count an attempt in one step: ``(seconds to wait, 0.0)`` when refused, else
+        ``(0, stamp)`` with the attempt already counted as a failure (``stamp`` takes it back)."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            wait = self._retry_after(keys, now)
+            if wait:
+                return wait, 0.0
+            self._failed(keys, now)
+            return 0, now
+
     def failed(self, keys: list[str], now: float | None = None) -> None:
         now = time.monotonic() if now is None else now
+        with self._lock:
+            self._failed(keys, now)
+
+    def _failed(self, keys: list[str], now: float) -> None:
         if len(self._failures) + len(keys) > self.max_keys:
             self._make_room(len(keys), now)
         for key in keys:
@@ -108,9 +136,36 @@ class LoginThrottle:
             for key in stale:
                 del self._failures[key]
 
-    def succeeded(self, keys: list[str]) -> None:
-        for key in keys:
-            self._failures.pop(key, None)
+    def succeeded(self, keys: list[str], stamp: float | None = None) -> None:
+        """A right password: forget the failures of ``keys[0]`` (the user name); of the other keys
+        (the address, shared with other names) take back only the attempt counted at ``stamp``."""
+        with self._lock:
+            self._failures.pop(keys[0], None)
+            for key in keys[1:]:
+                times = self._failures.get(key, [])
+                if stamp is not None and stamp in times:
+                    times.remove(stamp)
+                    if not times:
+                        del self._failures[key]
+
+
+T = TypeVar("T")
+
+
+class VerificationLimit:
+    """At most ``total`` password checks at once in this process: each argon2 check holds about
+    64 MiB for its duration, so a burst of logins (from any number of names and addresses)
+    queues here instead of taking the server's memory. The throttle decides *whether* a check
+    happens; this decides how many run together."""
+
+    def __init__(self, total: int = 2) -> None:
+        self.total = total
+        self._limiter: anyio.CapacityLimiter | None = None
+
+    async def run(self, function: Callable[..., T], *args: object) -> T:
+        if self._limiter is None:  # made inside the event loop that uses it
+            self._limiter = anyio.CapacityLimiter(self.total)
+        return await anyio.to_thread.run_sync(function, *args, limiter=self._limiter)
 
 
 class Accounts:
