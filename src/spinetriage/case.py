@@ -78,7 +78,8 @@ _ALLOWED = {
     "status": ", ".join(s.value for s in Status),
     "instruments": "a mapping of instrument id -> item answers: " + ", ".join(case_instrument_names()),
 }
-_FIELDS = "age, sex, setting, findings, text, instruments"
+CASE_FIELDS = ("age", "sex", "setting", "findings", "text", "instruments")
+_FIELDS = ", ".join(CASE_FIELDS)
 
 
 def parse_case(data: Any, kb: KnowledgeBase) -> Case:

@@ -61,7 +61,7 @@ def test_stdin_and_setting_option() -> None:
         ('{"sex": "x", "findings": {}}', "allowed: female, male"),
         ('{"findings": {}, "colour": "red"}', "colour"),
         ('{"findings": {"a": 1,}', "line 1, column"),
-        ("findings:\n  a: [1\n", "line 3, column"),
+        ("findings:\n  a: [1\n", "at the end (line 2)"),  # issue 13: the last line, not the one after
         ("", "is empty"),
         ("   \n", "is empty"),
         ("[1, 2]", "must be a mapping"),

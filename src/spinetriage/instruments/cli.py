@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-import yaml
 from rich.console import Console
 from rich.prompt import IntPrompt, Prompt
 from rich.table import Table
 
+from spinetriage.documents import load_yaml
 from spinetriage.errors import InputError, InputErrors
 from spinetriage.instruments._answers import Answer
 from spinetriage.instruments._registry import get, registry
@@ -41,18 +41,19 @@ def _read_answers(path: Path, instrument: Instrument) -> dict[str, Answer]:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise InputError(field, f"cannot read the file ({exc.strerror})", "a readable YAML or JSON file") from None
-    try:
-        data: Any = yaml.safe_load(text)
-    except yaml.YAMLError:
-        raise InputError(field, "not valid YAML or JSON", "a mapping of item id to answer") from None
-    ids = ", ".join(item.id for item in instrument.items)
+    item_ids = [item.id for item in instrument.items]
+    data: Any = load_yaml(text, field, "the answers", known=item_ids)  # JSON is YAML too
+    ids = ", ".join(item_ids)
     if not isinstance(data, dict) or not all(isinstance(k, str) for k in data):
         example = instrument.items[0].id
         raise InputError(field, "must be a mapping of item id to answer", f"e.g. {{{example}: ...}}; items: {ids}")
     answers: dict[str, Answer] = {}
     for key, value in data.items():
         if value is not None and not isinstance(value, int | str | bool):
-            raise InputError(f"{key}", f"{value!r} is not a single answer", "a number, yes/no, or unknown")
+            where = key if key in item_ids else "an item"
+            raise InputError(
+                f"{field}: {where}", f"a {type(value).__name__} is not a single answer", "a number, yes/no, or unknown"
+            )
         answers[key] = value
     return answers
 

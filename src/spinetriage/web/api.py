@@ -7,18 +7,23 @@ is a problem document naming the field (:mod:`spinetriage.web.problems`).
 
 from __future__ import annotations
 
-import json
+import functools
+from collections.abc import Callable, Coroutine
 from datetime import datetime
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from spinetriage.assessment.assess import DEFAULT_SETTING
-from spinetriage.case import MAX_AGE, MIN_AGE, Case, parse_case
+from spinetriage.case import CASE_FIELDS, MAX_AGE, MIN_AGE, Case, parse_case
+from spinetriage.documents import NotParsable, load_json
+from spinetriage.errors import InputError
 from spinetriage.instruments import Instrument, Score, registry, score
 from spinetriage.instruments import get as get_instrument
 from spinetriage.interview import next_step
@@ -26,7 +31,7 @@ from spinetriage.interview.engine import DEFAULT_MAX_QUESTIONS, StopCode
 from spinetriage.knowledge.schema import Condition, Finding, Likelihood, Reference
 from spinetriage.text import MAX_TEXT_CHARS, extract
 from spinetriage.web.deps import current_user_async, get_store
-from spinetriage.web.problems import FieldError, Problem, ProblemDetails
+from spinetriage.web.problems import BodyRefused, FieldError, Problem, ProblemDetails
 from spinetriage.web.store import MAX_LABEL, MAX_LIMIT, MAX_QUERY, Store, StoredAssessment
 
 _bearer = HTTPBearer(
@@ -82,7 +87,33 @@ BAD_BODY: dict[int | str, dict[str, Any]] = {
     415: {"description": "The body is not application/json", **_PROBLEM},
 }
 
-router = APIRouter(responses=ERRORS, dependencies=[Depends(_same_origin)])
+
+class _StrictJsonRequest(Request):
+    """JSON bodies read by :func:`spinetriage.documents.load_json`: a repeated key or deep nesting is refused."""
+
+    async def json(self) -> Any:
+        if not hasattr(self, "_json"):
+            try:
+                known = _body_keys() | _case_keys(self.app.state.spinetriage.store)
+                self._json = load_json(await self.body(), "body", "the body", known=known)
+            except NotParsable as error:
+                raise StarletteHTTPException(400, error.problem.removeprefix("the body: ")) from None
+            except InputError as error:
+                raise BodyRefused(error) from None
+        return self._json
+
+
+class _StrictJsonRoute(APIRoute):
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def strict(request: Request) -> Response:
+            return await handler(_StrictJsonRequest(request.scope, request.receive))
+
+        return strict
+
+
+router = APIRouter(responses=ERRORS, dependencies=[Depends(_same_origin)], route_class=_StrictJsonRoute)
 
 EXAMPLE_CASE = {
     "age": 67,
@@ -140,10 +171,15 @@ async def _case_body(request: Request, store: Store) -> Case:
         )
     raw = await request.body()
     try:
-        data = json.loads(raw)
-    except (ValueError, RecursionError):
-        raise Problem(400, "Bad request", [FieldError(field="body", problem="the body is not valid JSON")]) from None
+        data = load_json(raw, "body", "the body", known=_case_keys(store))
+    except NotParsable as error:
+        problem = error.problem.removeprefix("the body: ")
+        raise Problem(400, "Bad request", [FieldError(field="body", problem=problem)]) from None
     return parse_case(data, store.knowledge)
+
+
+def _case_keys(store: Store) -> frozenset[str]:
+    return frozenset(CASE_FIELDS) | frozenset(store.knowledge.findings)
 
 
 class StoredOut(BaseModel):
@@ -538,3 +574,15 @@ def knowledge_reference(reference: Annotated[str, Path(max_length=64)], user: Us
     if reference not in kb.references:
         raise _unknown("reference", "see GET /api/v1/knowledge/references")
     return kb.references[reference]
+
+
+@functools.cache
+def _body_keys() -> frozenset[str]:
+    """Words a JSON body may use as keys besides a case's: safe to name in an error."""
+    items = {item.id for instrument in registry().values() for item in instrument.items}
+    return (
+        frozenset(InterviewIn.model_fields)
+        | frozenset(ExtractIn.model_fields)
+        | frozenset(ScoreIn.model_fields)
+        | items
+    )

@@ -51,6 +51,14 @@ class ProblemDetails(BaseModel):
     errors: list[FieldError] = []
 
 
+class BodyRefused(StarletteHTTPException):
+    """A JSON body that parsed but is refused (a key given twice, nesting too deep): 422 naming it."""
+
+    def __init__(self, error: InputError) -> None:
+        super().__init__(422, error.problem)
+        self.error = error
+
+
 class Problem(Exception):
     """Raise to answer with a problem document."""
 
@@ -153,6 +161,10 @@ def install(app: FastAPI) -> None:
         if _is_api(request):
             return problem_response(403, "Forbidden", [FieldError(field="csrf_token", problem=str(error))])
         return await _form_expired_page(request)
+
+    @app.exception_handler(BodyRefused)
+    async def body_refused(_request: Request, error: BodyRefused) -> Response:
+        return problem_response(422, "Invalid input", _input_errors(error.error))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
