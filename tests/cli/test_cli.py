@@ -59,7 +59,7 @@ def test_stdin_and_setting_option() -> None:
         ('{"age": 250, "findings": {}}', "age"),
         ('{"age": "old", "findings": {}}', "age"),
         ('{"sex": "x", "findings": {}}', "allowed: female, male"),
-        ('{"findings": {}, "colour": "red"}', "colour"),
+        ('{"findings": {}, "colour": "red"}', "case.<key>: is not a case field"),  # issue 13: keys not echoed
         ('{"findings": {"a": 1,}', "line 1, column"),
         ("findings:\n  a: [1\n", "at the end (line 2)"),  # issue 13: the last line, not the one after
         ("", "is empty"),

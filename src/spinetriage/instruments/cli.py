@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.prompt import IntPrompt, Prompt
 from rich.table import Table
 
-from spinetriage.documents import load_yaml
+from spinetriage.documents import load_json, load_yaml
 from spinetriage.errors import InputError, InputErrors
 from spinetriage.instruments._answers import Answer
 from spinetriage.instruments._registry import get, registry
@@ -42,7 +42,8 @@ def _read_answers(path: Path, instrument: Instrument) -> dict[str, Answer]:
     except OSError as exc:
         raise InputError(field, f"cannot read the file ({exc.strerror})", "a readable YAML or JSON file") from None
     item_ids = [item.id for item in instrument.items]
-    data: Any = load_yaml(text, field, "the answers", known=item_ids)  # JSON is YAML too
+    load = load_json if text.lstrip().startswith("{") or path.suffix == ".json" else load_yaml
+    data: Any = load(text, field, "the answers", known=item_ids)
     ids = ", ".join(item_ids)
     if not isinstance(data, dict) or not all(isinstance(k, str) for k in data):
         example = instrument.items[0].id

@@ -47,7 +47,7 @@ from spinetriage.web.interview_state import (
     summary,
 )
 from spinetriage.web.report_view import build_report, finding_label, pct
-from spinetriage.web.store import MAX_LABEL, NotFound, Store, StoredAssessment
+from spinetriage.web.store import MAX_LABEL, NotFound, Store, StoredAssessment, check_label
 
 router = APIRouter(include_in_schema=False)  # a form with a stale CSRF token: problems.py answers with a page
 StoreDep = Annotated[Store, Depends(get_store)]
@@ -144,8 +144,10 @@ async def assess_submit(request: Request, store: StoreDep, user: UserDep) -> Res
     form = await request.form()
     data, values, errors = read_form(form, kb)
     case: Case | None = None
-    if len(values["label"]) > MAX_LABEL:
-        errors.append(InputError("label", f"longer than {MAX_LABEL} characters"))
+    try:
+        check_label(values["label"])
+    except InputError as error:
+        errors.append(error)
     try:  # the case's own checks run even when the form had problems, so every problem shows at once
         case = parse_case(data, kb)
     except InputError as error:

@@ -178,6 +178,8 @@ def install(app: FastAPI) -> None:
 _PAGE_MESSAGES = {
     404: "There is no page at this address. The link may be incomplete.",
     405: "This page cannot be used that way. Open it from the menu instead.",
+    413: "What was sent is larger than this server accepts, so nothing was saved. Go back with your browser "
+    "(it usually keeps what you entered), shorten the longest text and send it again.",
 }
 
 

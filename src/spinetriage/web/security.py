@@ -8,6 +8,7 @@ only, because exception messages can quote the input.
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import time
@@ -54,6 +55,37 @@ def _problem(status: int, title: str, detail: str) -> tuple[dict[str, Any], byte
     return {"type": "http.response.start", "status": status, "headers": headers}, body.encode()
 
 
+_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} · spinetriage</title><link rel="stylesheet" href="/static/app.css"></head>
+<body><main id="main"><h1>{title}</h1><p>{message}</p>
+<p><a href="/">Back to the start page</a></p></main></body></html>
+"""
+_PAGE_MESSAGES = {
+    413: "What was sent is larger than this server accepts (a very long note, or a file pasted in), "
+    "so nothing was saved. Go back with your browser: it usually keeps what you entered. Shorten the "
+    "longest text and send it again.",
+    500: "Something went wrong on the server and nothing was saved. The error was logged without "
+    "anything you entered. Go back with your browser and try again.",
+}
+
+
+def _page(status: int, title: str, detail: str) -> tuple[dict[str, Any], bytes]:
+    """The same answer as :func:`_problem`, as a page for a person in a browser."""
+    message = _PAGE_MESSAGES.get(status, html.escape(detail))
+    body = _PAGE.format(title=html.escape(title), message=message).encode()
+    headers = [(b"content-type", b"text/html; charset=utf-8"), (b"content-length", str(len(body)).encode())]
+    return {"type": "http.response.start", "status": status, "headers": headers}, body
+
+
+def _wants_page(scope: Scope) -> bool:
+    """A browser asking for a page outside the API (as problems.py decides for the app's own errors)."""
+    if str(scope.get("path", "")).startswith("/api/"):
+        return False
+    accept = dict(scope.get("headers", [])).get(b"accept", b"").decode("latin-1")
+    return "text/html" in accept and "application/json" not in accept.split(",")[0]
+
+
 class SecurityMiddleware:
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
@@ -73,7 +105,7 @@ class SecurityMiddleware:
 
         async def reply(code: int, title: str, detail: str) -> None:
             nonlocal status, started
-            start, body = _problem(code, title, detail)
+            start, body = (_page if _wants_page(scope) else _problem)(code, title, detail)
             await send_with_headers(start)
             await send({"type": "http.response.body", "body": body})
 
