@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 
 from spinetriage.errors import InputError
-from spinetriage.web.settings import ENV_DATABASE_URL, Settings, check_can_serve
+from spinetriage.web.settings import (
+    ENV_ALLOWED_HOSTS,
+    ENV_DATABASE_URL,
+    ENV_HOST,
+    ENV_PORT,
+    ENV_SECURE_COOKIES,
+    Settings,
+    check_can_serve,
+)
 
 if TYPE_CHECKING:
     from spinetriage.web.auth import Accounts
@@ -26,8 +34,6 @@ DatabaseUrl = Annotated[
         "else spinetriage.db in the current directory).",
     ),
 ]
-ENV_HOST = "SPINETRIAGE_HOST"
-ENV_PORT = "SPINETRIAGE_PORT"
 
 users_app = typer.Typer(help="Users who may log in (required to serve beyond loopback).", no_args_is_help=True)
 tokens_app = typer.Typer(
@@ -90,12 +96,38 @@ def serve_command(
     database_url: DatabaseUrl = None,
     workers: Annotated[int, typer.Option(min=1, max=64, help="Server processes (they share the database).")] = 1,
     access_log: Annotated[bool, typer.Option(help="Log method, path, status and time of each request.")] = True,
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(
+            help="Addresses of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed "
+            "(comma-separated, e.g. 127.0.0.1). Default: none; every request is taken from the address it came from.",
+        ),
+    ] = None,
+    secure_cookies: Annotated[
+        bool | None,
+        typer.Option(
+            "--secure-cookies/--no-secure-cookies",
+            help="Send cookies with Secure and set Strict-Transport-Security (behind a TLS proxy, also on this "
+            "machine). Default: on unless bound to loopback.",
+        ),
+    ] = None,
+    allowed_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="A host name the server answers to (repeat for several; name or name:port). Requests naming "
+            "another host are refused. Default: any (only loopback names in local mode).",
+        ),
+    ] = None,
 ) -> None:
     """Run the web app and REST API (http://127.0.0.1:8000; API under /api/v1)."""
     from spinetriage.cli import guarded
 
+    hosts = tuple(allowed_host or ())
+
     def prepare() -> Settings:
-        settings = _settings(database_url, host=host, port=port)
+        if any(not h or "," in h or any(c.isspace() for c in h) for h in hosts):
+            raise InputError("--allowed-host", "not a host name", "a name or name:port, one per option")
+        settings = _settings(database_url, host=host, port=port, secure_cookies=secure_cookies, allowed_hosts=hosts)
         users = _with_accounts(database_url, lambda accounts: accounts.has_users())
         settings = settings.model_copy(update={"users_configured": users})
         check_can_serve(settings)
@@ -107,6 +139,8 @@ def serve_command(
     os.environ[ENV_HOST] = settings.host
     os.environ[ENV_PORT] = str(settings.port)
     os.environ[ENV_DATABASE_URL] = settings.database_url
+    os.environ[ENV_SECURE_COOKIES] = "" if secure_cookies is None else str(int(secure_cookies))
+    os.environ[ENV_ALLOWED_HOSTS] = ",".join(hosts)
     mode = "local mode, no login" if settings.local_mode else "login required"
     typer.echo(f"spinetriage on http://{settings.host}:{settings.port} ({mode}); API under /api/v1", err=True)
     uvicorn.run(
@@ -117,6 +151,8 @@ def serve_command(
         workers=workers,
         access_log=False,
         server_header=False,
+        proxy_headers=forwarded_allow_ips is not None,  # uvicorn would believe 127.0.0.1 by default
+        forwarded_allow_ips=forwarded_allow_ips or "",
         log_config=log_config(access_log),
     )
 

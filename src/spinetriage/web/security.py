@@ -18,7 +18,7 @@ from typing import Any
 from starlette.exceptions import HTTPException
 
 from spinetriage.web.deps import CSRF_COOKIE, NEW_CSRF_SEED
-from spinetriage.web.settings import Settings, is_loopback
+from spinetriage.web.settings import Settings, host_allowed, is_loopback
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -130,8 +130,12 @@ class SecurityMiddleware:
 
         try:
             request_headers = dict(scope.get("headers", []))
-            if self.settings.local_mode and not _loopback_host(request_headers.get(b"host", b"")):
+            host = request_headers.get(b"host", b"")
+            if self.settings.local_mode and not _loopback_host(host):
                 await reply(421, "Misdirected request", "in local mode the server answers only to localhost")
+                return
+            if not host_allowed(self.settings, host.decode("latin-1")):
+                await reply(421, "Misdirected request", "this server does not answer to that host name")
                 return
             length = request_headers.get(b"content-length")
             if length is not None and (not length.isdigit() or int(length) > self.limit):
@@ -150,13 +154,34 @@ class SecurityMiddleware:
 
             await self.app(scope, limited_receive, send_with_headers)
         except Exception as error:  # never a traceback (it may quote the input) to the client or the log
-            error_log.error("unhandled %s on %s %s", type(error).__name__, scope.get("method"), scope.get("path"))
+            error_log.error(
+                "unhandled %s on %s %s",
+                type(error).__name__,
+                _loggable(scope.get("method")),
+                _loggable(scope.get("path")),
+            )
             if not started:
                 await reply(500, "Internal server error", "the server failed; the error was logged without its input")
         finally:
             ms = (time.perf_counter() - began) * 1000
             client = scope.get("client") or ("-", 0)
-            access_log.info('%s "%s %s" %d %.1fms', client[0], scope.get("method"), scope.get("path"), status, ms)
+            method, path = _loggable(scope.get("method")), _loggable(scope.get("path"))
+            access_log.info('%s "%s %s" %d %.1fms', _loggable(client[0]), method, path, status, ms)
+
+
+_CONTROL = {i: f"\\x{i:02x}" for i in (*range(0x20), 0x7F, *range(0x80, 0xA0))}
+_CONTROL[ord("\\")] = "\\\\"
+_CONTROL[ord('"')] = "\\x22"
+MAX_LOGGED = 2000
+
+
+def _loggable(value: object) -> str:
+    """A request detail as one safe log field: control characters (CR, LF, NUL, ESC...), backslashes and
+    quotes escaped, so a crafted path cannot forge a log line or break the quoting; bounded in length."""
+    text = str(value if value is not None else "-")
+    if len(text) > MAX_LOGGED:
+        text = text[:MAX_LOGGED] + "..."
+    return text.translate(_CONTROL).replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 def _loopback_host(host: bytes) -> bool:
