@@ -35,6 +35,7 @@ USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 MIN_PASSWORD = 8
 MAX_PASSWORD = 1024
 TOKEN_PREFIX = "st_"
+TOKEN_ID = re.compile(r"[0-9a-f]{12}")  # the start of a token's SHA-256, as `tokens list` shows it
 LOCAL_USER = "local"
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not a password anyone has")
@@ -57,6 +58,8 @@ def check_username(name: str) -> str:
 def _check_password(password: str) -> None:
     if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
         raise InputError("password", f"must be {MIN_PASSWORD} to {MAX_PASSWORD} characters long")
+    if len(password.strip()) < MIN_PASSWORD:
+        raise InputError("password", f"needs at least {MIN_PASSWORD} characters that are not spaces")
 
 
 class LoginThrottle:
@@ -192,8 +195,10 @@ class Accounts:
         with self.database.reads() as session:
             return session.get(UserRow, name) is not None
 
-    def set_password(self, name: str, password: str) -> None:
-        """Change a password; every session signed in with the old one ends."""
+    def set_password(self, name: str, password: str, *, revoke_tokens: bool = False) -> int:
+        """Change a password; every session signed in with the old one ends. API tokens are kept (an
+        integration should not break on a routine change) unless ``revoke_tokens``; returns how many
+        tokens the user still has."""
         _check_password(password)
         with self.database.sessions.begin() as session:
             row = session.get(UserRow, name)
@@ -201,6 +206,9 @@ class Accounts:
                 raise InputError("NAME", f"no user '{name}'")
             row.password_hash = _hasher.hash(password)
             session.execute(delete(LoginSessionRow).where(LoginSessionRow.username == name))
+            if revoke_tokens:
+                session.execute(delete(ApiTokenRow).where(ApiTokenRow.username == name))
+            return int(session.scalar(select(func.count()).where(ApiTokenRow.username == name)) or 0)
 
     def verify_password(self, name: str, password: str) -> bool:
         """True if the password is right; takes as long for an unknown user as for a known one."""
@@ -233,11 +241,20 @@ class Accounts:
             session.delete(row)
 
     def revoke_token(self, token: str) -> str:
-        """Revoke a token; returns the user it belonged to."""
+        """Revoke a token, given in full or by the id ``tokens list`` shows; returns the user it belonged to."""
+        token = token.strip()
         with self.database.sessions.begin() as session:
-            row = session.get(ApiTokenRow, _sha256(token.strip()))
+            if TOKEN_ID.fullmatch(token):
+                rows = list(session.scalars(select(ApiTokenRow).where(ApiTokenRow.token_hash.startswith(token))))
+                if len(rows) > 1:
+                    raise InputError("TOKEN", "this id matches several tokens", "the token in full")
+                row = rows[0] if rows else None
+            else:
+                row = session.get(ApiTokenRow, _sha256(token))
             if row is None:
-                raise InputError("TOKEN", "no such token (it may already be revoked)")
+                raise InputError(
+                    "TOKEN", "no such token (it may already be revoked)", "the token, or its id from `tokens list`"
+                )
             session.delete(row)
             return row.username
 

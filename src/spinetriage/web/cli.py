@@ -174,6 +174,11 @@ def users_add(
 
     guarded(lambda: _with_accounts(database_url, lambda accounts: accounts.add_user(name, password)))
     typer.echo(f"user '{name}' added", err=True)
+    typer.echo(
+        "note: a server already running in local mode (no login) goes on answering without login "
+        "until it is restarted; restart it now",
+        err=True,
+    )
 
 
 @tokens_app.command("create")
@@ -201,15 +206,27 @@ def users_password(
     password_stdin: Annotated[
         bool, typer.Option("--password-stdin", help="Read the password from standard input instead of prompting.")
     ] = False,
+    revoke_tokens: Annotated[
+        bool, typer.Option("--revoke-tokens", help="Also revoke the user's API tokens (after a suspected leak).")
+    ] = False,
     database_url: DatabaseUrl = None,
 ) -> None:
-    """Change a user's password; their existing sessions end."""
+    """Change a user's password; their sessions end. API tokens are kept unless --revoke-tokens."""
     from spinetriage.cli import guarded
 
     password = _read_password(password_stdin)
 
-    guarded(lambda: _with_accounts(database_url, lambda accounts: accounts.set_password(name, password)))
-    typer.echo(f"password of '{name}' changed", err=True)
+    def change(accounts: Accounts) -> int:
+        return accounts.set_password(name, password, revoke_tokens=revoke_tokens)
+
+    kept = guarded(lambda: _with_accounts(database_url, change))
+    typer.echo(f"password of '{name}' changed; their sessions ended", err=True)
+    if kept:
+        typer.echo(
+            f"{kept} API token(s) of '{name}' still work; `spinetriage tokens list {name}` shows them, "
+            "`--revoke-tokens` revokes them with the password",
+            err=True,
+        )
 
 
 @users_app.command("remove")
@@ -226,7 +243,7 @@ def users_remove(
 
 @tokens_app.command("revoke")
 def tokens_revoke(
-    token: Annotated[str, typer.Argument(help="The token to revoke, as it was shown.")],
+    token: Annotated[str, typer.Argument(help="The token to revoke: in full, or its id from `tokens list`.")],
     database_url: DatabaseUrl = None,
 ) -> None:
     """Revoke an API token at once."""
@@ -241,7 +258,7 @@ def tokens_list(
     user: Annotated[str, typer.Argument(help="Whose tokens.")],
     database_url: DatabaseUrl = None,
 ) -> None:
-    """List a user's tokens (hash prefix, label, created); tokens themselves cannot be shown again."""
+    """List a user's tokens (id, created, label); `tokens revoke ID` revokes one. Tokens cannot be shown again."""
     from spinetriage.cli import guarded
 
     for prefix, label, created in guarded(lambda: _with_accounts(database_url, lambda a: a.tokens(user))):
