@@ -157,7 +157,10 @@ def register(app: typer.Typer) -> None:
         mode: Annotated[Mode, typer.Option(help="patient: plain questions, no diagnosis; clinician: exam too.")] = (
             Mode.clinician
         ),
-        save: Annotated[Path | None, typer.Option("--save", help="Write the answers as a case file (YAML).")] = None,
+        save: Annotated[
+            Path | None,
+            typer.Option("--save", help="Write the answers as a case file (YAML); without it they are printed."),
+        ] = None,
         setting: Annotated[str, typer.Option(help="Pre-test population.")] = DEFAULT_SETTING,
         age: Annotated[int | None, typer.Option(help="Age in years.")] = None,
         sex: Annotated[str | None, typer.Option(help="female or male.")] = None,
@@ -171,9 +174,10 @@ def register(app: typer.Typer) -> None:
         console.print("Answer y (yes), n (no), ? (don't know) or b (back: change the last answer).")
         answers, step = guarded(lambda: run_interview(console, mode, setting, age, sex, max_questions))
         console.print(Text(summary(answers, step.implied), style="dim"))
+        document = guarded(lambda: case_document(answers, age, sex, setting))
+        saved = yaml.safe_dump(document, sort_keys=False)
         if save is not None:
-            document = guarded(lambda: case_document(answers, age, sex, setting))
-            save.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+            save.write_text(saved, encoding="utf-8")
         if mode is Mode.clinician:
             console.print(Text(f"Interview finished: {step.stop_reason}.", style="dim"))
             assert step.assessment is not None
@@ -184,6 +188,9 @@ def register(app: typer.Typer) -> None:
                 console.print(Text(step.urgent_advice, style="bold red"))
         if save is not None:
             console.print(f"Answers saved to {save}")
+        else:  # never thrown away: printed as a case file (`spinetriage assess` reads it back)
+            console.print(Text("Your answers, as a case file (keep them with --save FILE next time):", style="bold"))
+            typer.echo(saved, nl=False)
 
     @app.command("simulate")
     def simulate_command(
