@@ -7,9 +7,10 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from importlib import resources
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
+import typer.main
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -113,8 +114,19 @@ def examples_command() -> None:
     """List the example cases shipped with spinetriage."""
     console = Console()
     for name, text in sorted(_examples().items()):
-        first = text.splitlines()[0].lstrip("# ")
-        console.print(f"[cyan]{name}[/]  {first}")
+        console.print(Text.assemble((name, "cyan"), "  ", example_description(text)))
+
+
+def example_description(text: str) -> str:
+    """An example's first sentence, from the comment lines it opens with (which may wrap a sentence)."""
+    lines: list[str] = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        lines.append(line.lstrip("#").strip())
+    joined = " ".join(lines)
+    end = joined.find(". ")
+    return joined if end < 0 else joined[: end + 1]
 
 
 class Topic(StrEnum):
@@ -212,5 +224,31 @@ def _register_subcommands() -> None:
 _register_subcommands()
 
 
+def command() -> Any:
+    """The click command ``spinetriage`` runs: the Typer app, with on/off flags shown without a type in
+    ``--help`` (Typer would print ``<bool>`` after ``--json``, which takes no value)."""
+    root_command = typer.main.get_command(app)
+    _plain_flags(root_command)
+    return root_command
+
+
+def _plain_flags(cmd: Any) -> None:
+    """Typer's click commands (duck-typed: Typer ships its own copy of click)."""
+    for param in cmd.params:
+        if getattr(param, "is_flag", False) and param.metavar is None:
+            param.metavar = ""
+    make_help = cmd.get_help_option
+
+    def help_option(ctx: Any) -> Any:
+        option = make_help(ctx)
+        if option is not None:
+            option.metavar = ""
+        return option
+
+    cmd.get_help_option = help_option
+    for sub in getattr(cmd, "commands", {}).values():
+        _plain_flags(sub)
+
+
 def main() -> None:
-    app()
+    command()(prog_name="spinetriage")

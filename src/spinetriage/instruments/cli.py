@@ -18,6 +18,7 @@ import typer
 from rich.console import Console
 from rich.prompt import IntPrompt, Prompt
 from rich.table import Table
+from rich.text import Text
 
 from spinetriage.documents import load_json, load_yaml
 from spinetriage.errors import InputError, InputErrors
@@ -120,19 +121,32 @@ def _list(out: Console, as_json: bool) -> None:
         ]
         typer.echo(json.dumps(payload, indent=2))
         return
-    table = Table(title="Instruments")
+    table = Table(title="Instruments", caption="`spinetriage score ID --list`: purpose, items and references")
     table.add_column("Id", no_wrap=True)
-    for column in ("Instrument", "Purpose", "References"):
-        table.add_column(column)
+    table.add_column("Instrument")
+    table.add_column("Items", justify="right")
     for spec in instruments.values():
-        refs = "\n".join(ref.citation for ref in spec.references)
-        table.add_row(spec.id, spec.name, spec.purpose, refs)
+        table.add_row(spec.id, spec.name, str(len(spec.items)))
     out.print(table)
+
+
+def _details(out: Console, spec: Instrument) -> None:
+    """One instrument in full: what it is for, its items, its references."""
+    out.print(Text(f"{spec.name} ({spec.id}, {spec.version})", style="bold"))
+    out.print(spec.purpose, markup=False, highlight=False)
+    out.print(Text("Items", style="bold"))
+    for item in spec.items:
+        out.print(f"  {item.id}: {item.label}", markup=False, highlight=False)
+    out.print(Text("References", style="bold"))
+    for ref in spec.references:
+        out.print(f"  [{ref.id}] {ref.citation}" + (f" PMID {ref.pmid}" if ref.pmid else ""), markup=False)
 
 
 def score_command(
     name: Annotated[str | None, typer.Argument(help="Instrument id, e.g. mjoa (see --list).")] = None,
-    list_: Annotated[bool, typer.Option("--list", help="List available instruments with references.")] = False,
+    list_: Annotated[
+        bool, typer.Option("--list", help="List the instruments; with NAME, one instrument's items and references.")
+    ] = False,
     answers: Annotated[
         Path | None, typer.Option("--answers", help="YAML or JSON file mapping item id to answer.")
     ] = None,
@@ -141,6 +155,13 @@ def score_command(
     """Score a validated instrument (mJOA, Nurick, Cook clusters, Konno SSHQ, grip and release)."""
     out = Console()
     err = Console(stderr=True)
+    if list_ and name is not None and not as_json:
+        try:
+            spec = get(name)
+        except InputError as exc:
+            raise _fail(err, str(exc)) from None
+        _details(out, spec)
+        return
     if list_:
         _list(out, as_json)
         return
