@@ -76,8 +76,16 @@ _ALLOWED = {
     "age": f"a whole number of years from {MIN_AGE} to {MAX_AGE}",
     "sex": ", ".join(s.value for s in Sex),
     "status": ", ".join(s.value for s in Status),
-    "instruments": "a mapping of instrument id -> item answers: " + ", ".join(case_instrument_names()),
 }
+
+
+def _allowed(field: str) -> str:
+    """What a field allows; the instrument names are read when first needed (they load instrument files)."""
+    if field == "instruments":
+        return "a mapping of instrument id -> item answers: " + ", ".join(case_instrument_names())
+    return _ALLOWED[field]
+
+
 CASE_FIELDS = ("age", "sex", "setting", "findings", "text", "instruments")
 _FIELDS = ", ".join(CASE_FIELDS)
 
@@ -144,8 +152,8 @@ def _from_pydantic(detail: Mapping[str, Any], findings: Mapping[str, Any]) -> In
         return InputError(field, "status not in the vocabulary", _ALLOWED["status"])
     if loc and loc[0] == "age":
         return InputError(field, _AGE_PROBLEMS.get(kind, "not a whole number of years"), _ALLOWED["age"])
-    if loc and loc[0] in _ALLOWED:
-        return InputError(field, str(detail["msg"]), _ALLOWED[loc[0]])
+    if loc and (loc[0] in _ALLOWED or loc[0] == "instruments"):
+        return InputError(field, str(detail["msg"]), _allowed(loc[0]))
     return InputError(field, str(detail["msg"]))
 
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
 from enum import StrEnum
 from importlib import resources
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
 import typer.main
@@ -16,12 +15,13 @@ from rich.table import Table
 from rich.text import Text
 
 from spinetriage._version import __version__
-from spinetriage.assessment import assess
-from spinetriage.case import parse_case
-from spinetriage.case_io import load_case, parse_document, read_case_text
-from spinetriage.cli.report import render
-from spinetriage.errors import InputError, KnowledgeError, SpinetriageError
-from spinetriage.knowledge import default_knowledge
+from spinetriage.cli._guard import EXIT_BAD_INPUT as EXIT_BAD_INPUT
+from spinetriage.cli._guard import guarded
+from spinetriage.errors import InputError
+
+# The knowledge base, the reasoning and the web app are imported inside the commands that use
+# them, so that `spinetriage --help` and every command's --help start in a fraction of a second
+# (benchmarks/startup.py).
 
 app = typer.Typer(
     name="spinetriage",
@@ -30,8 +30,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-EXIT_BAD_INPUT = 2
-T = TypeVar("T")
 
 
 class Setting(StrEnum):
@@ -44,19 +42,6 @@ def _examples() -> dict[str, str]:
     return {
         p.name.removesuffix(".yaml"): p.read_text(encoding="utf-8") for p in root.iterdir() if p.name.endswith(".yaml")
     }
-
-
-def guarded(action: Callable[[], T]) -> T:
-    """Run ``action``; our errors become a clear message and exit code 2, never a traceback."""
-    err = Console(stderr=True, soft_wrap=True, highlight=False)
-    try:
-        return action()
-    except KnowledgeError as error:
-        err.print(Text.assemble(("knowledge base invalid: ", "bold red"), str(error)))
-        raise typer.Exit(EXIT_BAD_INPUT) from None
-    except SpinetriageError as error:
-        err.print(Text.assemble(("error: ", "bold red"), str(error)))
-        raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
 @app.command("assess")
@@ -76,6 +61,12 @@ def assess_command(
     ] = None,
 ) -> None:
     """Assess a case: origin of the pain, condition probabilities and why, red flags, work-up, treatment."""
+    from spinetriage.assessment import assess
+    from spinetriage.case import parse_case
+    from spinetriage.case_io import load_case, parse_document, read_case_text
+    from spinetriage.cli.report import render
+    from spinetriage.knowledge import default_knowledge
+
     kb = guarded(default_knowledge)
     if (case is None) == (example is None):
         guarded(lambda: _raise(InputError("CASE", "give a case file (or -) or --example NAME, not both or neither")))
@@ -144,6 +135,8 @@ def knowledge_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """Browse the knowledge base: findings, conditions, references, priors, red flags."""
+    from spinetriage.knowledge import default_knowledge
+
     kb = guarded(default_knowledge)
     console = Console()
     rows: list[dict[str, object]]
@@ -195,6 +188,8 @@ def knowledge_command(
 
 def version_callback(value: bool) -> None:
     if value:
+        from spinetriage.knowledge import default_knowledge
+
         typer.echo(f"spinetriage {__version__} (knowledge {default_knowledge().version})")
         raise typer.Exit()
 
@@ -210,10 +205,10 @@ def root(
 
 def _register_subcommands() -> None:
     """Commands that live with their own package (one concept per module)."""
-    from spinetriage.instruments.cli import register as register_instruments
-    from spinetriage.interview.cli import register as register_interview
-    from spinetriage.text.cli import register as register_text
-    from spinetriage.web.cli import register as register_web
+    from spinetriage.cli.instruments import register as register_instruments
+    from spinetriage.cli.interview import register as register_interview
+    from spinetriage.cli.text import register as register_text
+    from spinetriage.cli.web import register as register_web
 
     register_instruments(app)
     register_interview(app)

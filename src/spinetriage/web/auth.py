@@ -9,6 +9,7 @@ runs in local mode and every request acts as the user ``local``.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import re
@@ -38,7 +39,13 @@ TOKEN_PREFIX = "st_"
 TOKEN_ID = re.compile(r"[0-9a-f]{12}")  # the start of a token's SHA-256, as `tokens list` shows it
 LOCAL_USER = "local"
 _hasher = PasswordHasher()
-_DUMMY_HASH = _hasher.hash("not a password anyone has")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash to verify against for an unknown user (same time as a known one); made on first use, not
+    at import, where it cost every command 0.3 s."""
+    return _hasher.hash("not a password anyone has")
 
 
 class AuthRequired(SpinetriageError):
@@ -214,7 +221,7 @@ class Accounts:
         """True if the password is right; takes as long for an unknown user as for a known one."""
         with self.database.reads() as session:
             row = session.get(UserRow, name) if USERNAME.match(name) else None
-            stored = row.password_hash if row is not None else _DUMMY_HASH
+            stored = row.password_hash if row is not None else _dummy_hash()
         try:
             _hasher.verify(stored, password)
         except (VerificationError, InvalidHashError):

@@ -14,13 +14,25 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from spinetriage.errors import InputError
+from spinetriage.web.environment import (
+    ENV_ALLOWED_HOSTS as ENV_ALLOWED_HOSTS,
+)
+from spinetriage.web.environment import (
+    ENV_DATABASE_URL as ENV_DATABASE_URL,
+)
+from spinetriage.web.environment import (
+    ENV_HOST as ENV_HOST,
+)
+from spinetriage.web.environment import (
+    ENV_PORT as ENV_PORT,
+)
+from spinetriage.web.environment import (
+    ENV_SECRET_KEY as ENV_SECRET_KEY,
+)
+from spinetriage.web.environment import (
+    ENV_SECURE_COOKIES as ENV_SECURE_COOKIES,
+)
 
-ENV_DATABASE_URL = "SPINETRIAGE_DATABASE_URL"
-ENV_SECRET_KEY = "SPINETRIAGE_SECRET_KEY"
-ENV_HOST = "SPINETRIAGE_HOST"
-ENV_PORT = "SPINETRIAGE_PORT"
-ENV_SECURE_COOKIES = "SPINETRIAGE_SECURE_COOKIES"
-ENV_ALLOWED_HOSTS = "SPINETRIAGE_ALLOWED_HOSTS"
 DEFAULT_DATABASE_FILE = "spinetriage.db"
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
 

@@ -10,19 +10,19 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
+from spinetriage.cli._guard import guarded
 from spinetriage.errors import InputError
-from spinetriage.web.settings import (
+from spinetriage.web.environment import (
     ENV_ALLOWED_HOSTS,
     ENV_DATABASE_URL,
     ENV_HOST,
     ENV_PORT,
     ENV_SECURE_COOKIES,
-    Settings,
-    check_can_serve,
 )
 
 if TYPE_CHECKING:
     from spinetriage.web.auth import Accounts
+    from spinetriage.web.settings import Settings
 
 T = TypeVar("T")
 
@@ -43,6 +43,8 @@ db_app = typer.Typer(help="The assessment record's database.", no_args_is_help=T
 
 
 def _settings(database_url: str | None, **extra: Any) -> Settings:
+    from spinetriage.web.settings import Settings
+
     if database_url:
         extra["database_url"] = database_url
     return Settings(**extra)
@@ -120,7 +122,6 @@ def serve_command(
     ] = None,
 ) -> None:
     """Run the web app and REST API (http://127.0.0.1:8000; API under /api/v1)."""
-    from spinetriage.cli import guarded
 
     hosts = tuple(allowed_host or ())
 
@@ -130,6 +131,8 @@ def serve_command(
         settings = _settings(database_url, host=host, port=port, secure_cookies=secure_cookies, allowed_hosts=hosts)
         users = _with_accounts(database_url, lambda accounts: accounts.has_users())
         settings = settings.model_copy(update={"users_configured": users})
+        from spinetriage.web.settings import check_can_serve
+
         check_can_serve(settings)
         return settings
 
@@ -166,7 +169,6 @@ def users_add(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Add a user (the password is stored as an argon2 hash)."""
-    from spinetriage.cli import guarded
     from spinetriage.web.auth import check_username
 
     guarded(lambda: check_username(name))
@@ -188,7 +190,6 @@ def tokens_create(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Create an API token and print it once (only its hash is stored)."""
-    from spinetriage.cli import guarded
 
     def create() -> str:
         if len(label) > 200:
@@ -212,7 +213,6 @@ def users_password(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Change a user's password; their sessions end. API tokens are kept unless --revoke-tokens."""
-    from spinetriage.cli import guarded
 
     password = _read_password(password_stdin)
 
@@ -235,7 +235,6 @@ def users_remove(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Remove a user: they can no longer log in, and their API tokens stop working."""
-    from spinetriage.cli import guarded
 
     guarded(lambda: _with_accounts(database_url, lambda accounts: accounts.remove_user(name)))
     typer.echo(f"user '{name}' removed", err=True)
@@ -247,7 +246,6 @@ def tokens_revoke(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Revoke an API token at once."""
-    from spinetriage.cli import guarded
 
     user = guarded(lambda: _with_accounts(database_url, lambda accounts: accounts.revoke_token(token)))
     typer.echo(f"token of '{user}' revoked", err=True)
@@ -259,7 +257,6 @@ def tokens_list(
     database_url: DatabaseUrl = None,
 ) -> None:
     """List a user's tokens (id, created, label); `tokens revoke ID` revokes one. Tokens cannot be shown again."""
-    from spinetriage.cli import guarded
 
     for prefix, label, created in guarded(lambda: _with_accounts(database_url, lambda a: a.tokens(user))):
         typer.echo(f"{prefix}  {created}  {label}")
@@ -268,7 +265,6 @@ def tokens_list(
 @db_app.command("upgrade")
 def db_upgrade(database_url: DatabaseUrl = None) -> None:
     """Create the database or bring it to the newest schema (also done at every start)."""
-    from spinetriage.cli import guarded
 
     database = guarded(lambda: _database(database_url))
     database.dispose()

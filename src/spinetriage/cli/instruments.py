@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -22,10 +22,11 @@ from rich.text import Text
 
 from spinetriage.documents import load_json, load_yaml
 from spinetriage.errors import InputError, InputErrors
-from spinetriage.instruments._answers import Answer
-from spinetriage.instruments._registry import get, registry
-from spinetriage.instruments._schema import Instrument, Item
-from spinetriage.instruments._score import Score, score_instrument
+
+if TYPE_CHECKING:  # the instruments load when a command runs, not for --help
+    from spinetriage.instruments._answers import Answer
+    from spinetriage.instruments._schema import Instrument, Item
+    from spinetriage.instruments._score import Score
 
 EXIT_BAD_INPUT = 2
 
@@ -107,6 +108,8 @@ def _render(out: Console, result: Score) -> None:
 
 
 def _list(out: Console, as_json: bool) -> None:
+    from spinetriage.instruments import registry
+
     instruments = registry()
     if as_json:
         payload = [
@@ -153,6 +156,9 @@ def score_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Score a validated instrument (mJOA, Nurick, Cook clusters, Konno SSHQ, grip and release)."""
+    from spinetriage.instruments import get, registry
+    from spinetriage.instruments._score import score_instrument
+
     out = Console()
     err = Console(stderr=True)
     if list_ and name is not None and not as_json:
