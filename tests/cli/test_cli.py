@@ -140,3 +140,17 @@ def test_score_list_is_a_compact_table_with_details_per_instrument_issue_13(
     assert "mjoa" in listing
     details = _run(["score", "mjoa", "--list"], capsys, monkeypatch)
     assert "upper_limb_motor" in details and "benzel1991" in details
+
+
+def test_knowledge_item_shows_the_evidence_beside_every_number_issue_13() -> None:
+    shown = runner.invoke(app, ["knowledge", "findings", "hoffmann_sign"], env={"COLUMNS": "160"})
+    assert shown.exit_code == 0, shown.output
+    assert not shown.output.lstrip().startswith(("{", "["))  # a readable panel, not raw JSON
+    for text in ("Hoffmann sign", "LR+", "2.2", "0.63", "Sens", "52%", "reported: fogarty2018", "Fogarty A"):
+        assert text in shown.output
+    condition = runner.invoke(
+        app, ["knowledge", "conditions", "degenerative_cervical_myelopathy"], env={"COLUMNS": "160"}
+    )
+    assert "hoffmann_sign" in condition.output and "fogarty2018" in condition.output
+    as_json = runner.invoke(app, ["knowledge", "findings", "hoffmann_sign", "--json"])
+    assert json.loads(as_json.output)[0]["evidence"][0]["lr_present"] == 2.2

@@ -391,3 +391,13 @@ def test_ids_are_unique_and_every_label_and_in_page_link_resolves(client: TestCl
         assert len(ids) == len(set(ids)), f"duplicate id on {path}"
         assert set(re.findall(r'\sfor="([^"]+)"', html)) <= set(ids), f"label for a missing control on {path}"
         assert {h[1:] for h in re.findall(r'href="(#[^"]+)"', html)} <= set(ids), f"dangling #link on {path}"
+
+
+def test_the_knowledge_page_shows_the_evidence_beside_every_finding_issue_13(client: TestClient) -> None:
+    page = client.get("/knowledge")
+    assert page.status_code == 200
+    row = page.text[page.text.index(">hoffmann_sign<") :]
+    row = row[: row.index("</tr>")]
+    expected = ("LR+ 2.2", "LR&minus; 0.63", "sensitivity 52%", "specificity 76%", "reported", "#ref-fogarty2018")
+    for text in expected:
+        assert text in row, text

@@ -132,9 +132,14 @@ class Topic(StrEnum):
 def knowledge_command(
     topic: Annotated[Topic, typer.Argument(help="What to list.")] = Topic.conditions,
     identifier: Annotated[str | None, typer.Argument(help="Show one item (and its evidence) in detail.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print as JSON (with ID: the item and its evidence).")
+    ] = False,
 ) -> None:
-    """Browse the knowledge base: findings, conditions, references, priors, red flags."""
+    """Browse the knowledge base: findings, conditions, references, priors, red flags.
+
+    With an ID, a finding or condition is shown with the strength of its evidence: likelihood
+    ratios, sensitivity and specificity, basis and source."""
     from spinetriage.knowledge import default_knowledge
 
     kb = guarded(default_knowledge)
@@ -169,7 +174,12 @@ def knowledge_command(
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")
         return
     if identifier is not None:
-        console.print_json(json.dumps(rows[0]))
+        if topic in (Topic.findings, Topic.conditions):
+            from spinetriage.cli.evidence import evidence_panel
+
+            console.print(evidence_panel(kb, topic.value, identifier))
+        else:
+            console.print_json(json.dumps(rows[0]))
         return
     table = Table(title=f"{topic.value} (knowledge {kb.version})")
     columns = {

@@ -26,6 +26,7 @@ from spinetriage.case import MAX_AGE, MIN_AGE, Case, parse_case
 from spinetriage.errors import InputError, InputErrors
 from spinetriage.interview.engine import Step, apply_answer, build_case, next_step, urgent_advice
 from spinetriage.knowledge import KnowledgeBase, default_knowledge
+from spinetriage.strength import strength
 from spinetriage.vocab import Status
 from spinetriage.web.assess_form import (
     SECTIONS,
@@ -468,6 +469,11 @@ async def knowledge_page(request: Request, user: UserDep) -> Response:
         for c in kb.conditions.values()
     ]
     refs = sorted(kb.references.values(), key=lambda r: r.id)
+    evidence: dict[str, list[dict[str, Any]]] = {}
+    for link in kb.likelihoods.values():
+        evidence.setdefault(link.finding, []).append(
+            {"condition": kb.conditions[link.condition].label, "strength": strength(link), "link": link}
+        )
     return _page(
         request,
         "knowledge.html",
@@ -476,6 +482,7 @@ async def knowledge_page(request: Request, user: UserDep) -> Response:
             "active": "knowledge",
             "kb": kb,
             "sections": sections,
+            "evidence": evidence,
             "conditions": conditions,
             "red_flags": [
                 {"flag": f, "clauses": [[finding_label(kb, x) for x in c.any_present] for c in f.when]}
