@@ -401,3 +401,18 @@ def test_the_knowledge_page_shows_the_evidence_beside_every_finding_issue_13(cli
     expected = ("LR+ 2.2", "LR&minus; 0.63", "sensitivity 52%", "specificity 76%", "reported", "#ref-fogarty2018")
     for text in expected:
         assert text in row, text
+
+
+def test_unknown_is_worded_by_how_a_finding_is_obtained_issue_13(client: TestClient) -> None:
+    page = client.get("/assess").text
+    assert re.search(r'for="f-hand_clumsiness-unknown">Not asked<', page)  # history: asked
+    assert re.search(r'for="f-hoffmann_sign-unknown">Not examined<', page)  # a sign: examined
+    assert re.search(r'for="f-cervical_cord_compression-unknown">Not done<', page)  # imaging: done
+
+
+def test_a_field_in_error_is_marked_and_the_message_is_plain_issue_13(client: TestClient) -> None:
+    response = submit(client, {**MYELOPATHY, "age": "130", "f.fever": "maybe"})
+    assert response.status_code == 422
+    assert re.search(r'id="age"[^>]*aria-invalid="true"', response.text)
+    assert re.search(r'<fieldset class="finding" aria-invalid="true"[^>]*>\s*<legend>Fever', response.text)
+    assert "older than 120" in response.text and "less than or equal" not in response.text

@@ -25,6 +25,9 @@ from spinetriage.vocab import ExamSection, FindingKind
 
 FINDING_FIELD = "f."
 STATUS_WORDS = {"present": "Present", "absent": "Absent", "unknown": "Not examined"}
+# "Unknown" in the words of how a finding is obtained: a history item is asked, a sign examined,
+# a test or an image done.
+UNKNOWN_WORDS = {"history": "Not asked", "exam": "Not examined", "imaging": "Not done", "test": "Not done"}
 MJOA = "mjoa"
 MJOA_PREVIOUS = "mjoa_previous"
 SECTIONS: list[tuple[str, str, str, tuple[ExamSection, ...]]] = [

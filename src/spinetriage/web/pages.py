@@ -31,6 +31,7 @@ from spinetriage.vocab import Status
 from spinetriage.web.assess_form import (
     SECTIONS,
     STATUS_WORDS,
+    UNKNOWN_WORDS,
     case_values,
     example_values,
     examples,
@@ -99,7 +100,9 @@ def _form_context(request: Request, user: str, values: Mapping[str, Any], errors
         "settings": [(s.id, s.label) for s in kb.settings.values()],
         "default_setting": DEFAULT_SETTING,
         "errors": errors,
+        "error_fields": {e.field for e in errors},
         "status_words": STATUS_WORDS,
+        "unknown_words": UNKNOWN_WORDS,
         "min_age": MIN_AGE,
         "max_age": MAX_AGE,
         "max_label": MAX_LABEL,
