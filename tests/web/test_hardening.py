@@ -3,6 +3,7 @@ values that must not come back in the answer."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any
 from urllib.parse import urlencode
@@ -133,3 +134,30 @@ def test_values_and_unknown_keys_are_never_echoed(client: TestClient, case: dict
 def test_a_typo_of_a_finding_is_still_named(client: TestClient) -> None:
     response = client.post("/api/v1/assessments", json={"findings": {"hofman_sign": "present"}})
     assert problem(response, 422)["errors"][0]["field"] == "findings.hofman_sign"
+
+
+def _on_event_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize(("text", "on_loop"), [("Positive Hoffmann.", True), ("No clonus. " * 90_000, False)])
+def test_a_long_note_is_read_off_the_event_loop(client: TestClient, text: str, on_loop: bool) -> None:
+    """Issue 13, item 9: reading a 1,000,000-character note on the event loop stalled every other request
+    (the health check waited 0.8 s); a short case is still assessed there, which is cheaper than a thread hop."""
+    store = client.app.state.spinetriage.store  # type: ignore[attr-defined]
+    seen: list[bool] = []
+    for name in ("save", "prepare"):
+        original = getattr(store, name)
+
+        def recorded(*args: Any, _original: Any = original, **kwargs: Any) -> Any:
+            seen.append(_on_event_loop())
+            return _original(*args, **kwargs)
+
+        setattr(store, name, recorded)
+    response = client.post("/api/v1/assessments", json={"findings": {}, "text": text})
+    assert response.status_code == 201
+    assert seen[0] is on_loop

@@ -113,6 +113,11 @@ class _StrictJsonRoute(APIRoute):
         return strict
 
 
+# On SQLite a case is assessed on the event loop (cheaper than a thread hop) unless its note is
+# longer than this: reading a 1,000,000-character note took 0.4 s, during which every other
+# request, the health check included, waited.
+LONG_TEXT_ON_LOOP = 20_000
+
 router = APIRouter(responses=ERRORS, dependencies=[Depends(_same_origin)], route_class=_StrictJsonRoute)
 
 EXAMPLE_CASE = {
@@ -267,14 +272,18 @@ async def create_assessment(
     """Body: a case (`{"age", "sex", "setting", "findings", "text"}`). The result is stored with the
     case as given, the knowledge and engine versions, the owner and the time."""
     case = await _case_body(request, store)
-    if store.database.engine.dialect.name == "sqlite":
+    long_note = len(case.text or "") > LONG_TEXT_ON_LOOP
+    if store.database.engine.dialect.name == "sqlite" and not long_note:
         # SQLite takes one writer at a time and a local commit is short: a thread hop would only add CPU.
         stored = store.save(case, owner=user, source="api", label=label)
     elif store.inserts_on_loop():
         # PostgreSQL: assess here (CPU, as a thread would under the GIL), then await the INSERT on the loop.
-        stored = store.prepare(case, owner=user, source="api", label=label)
+        if long_note:
+            stored = await run_in_threadpool(store.prepare, case, owner=user, source="api", label=label)
+        else:
+            stored = store.prepare(case, owner=user, source="api", label=label)
         await store.insert_async(stored)
-    else:  # outside the app's lifespan (a test client without it)
+    else:  # a long note (reading it takes long enough to stall every other request), or no lifespan
         stored = await run_in_threadpool(store.save, case, owner=user, source="api", label=label)
     location = {"Location": f"/api/v1/assessments/{stored.id}"}
     # already the StoredOut shape, and the result's JSON text is the one stored: no second encoding
