@@ -416,3 +416,16 @@ def test_a_field_in_error_is_marked_and_the_message_is_plain_issue_13(client: Te
     assert re.search(r'id="age"[^>]*aria-invalid="true"', response.text)
     assert re.search(r'<fieldset class="finding" aria-invalid="true"[^>]*>\s*<legend>Fever', response.text)
     assert "older than 120" in response.text and "less than or equal" not in response.text
+
+
+def test_history_shows_age_and_leading_condition_issue_13(client: TestClient) -> None:
+    assert submit(client, MYELOPATHY).status_code == 303
+    page = client.get("/history").text
+    row = page[page.index("<tbody>") : page.index("</tbody>")]
+    assert "<td>64</td>" in row
+    stored_id = re.search(r'data-id="([^"]+)"', row)
+    assert stored_id
+    result = client.get(f"/api/v1/assessments/{stored_id.group(1)}").json()["result"]
+    top = max(result["conditions"], key=lambda c: c["probability"])
+    label = default_knowledge().conditions[top["id"]].label
+    assert re.search(rf"<td>{re.escape(label)} \d+(\.\d)?%</td>", row)

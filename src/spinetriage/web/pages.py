@@ -236,10 +236,23 @@ async def mark_reviewed(request: Request, assessment_id: str, store: StoreDep, u
 # ---------------------------------------------------------------- history
 
 
+def _leading(result: Mapping[str, Any]) -> str:
+    """The most probable condition of a stored result, with its probability ("" when there is none)."""
+    conditions = [c for c in result.get("conditions", []) or [] if isinstance(c, dict) and "probability" in c]
+    if not conditions:
+        return ""
+    top = max(conditions, key=lambda c: c["probability"])
+    known = _kb().conditions.get(str(top.get("id")))
+    return f"{known.label if known else top.get('id')} {pct(float(top['probability']))}"
+
+
 def _row(s: StoredAssessment) -> dict[str, Any]:
     result = s.result or {}
     origin = result.get("origin", {}) if isinstance(result.get("origin"), dict) else {}
+    age = s.case.get("age")
     return {
+        "age": age if isinstance(age, int) else None,
+        "leading": _leading(result),
         "id": s.id,
         "short_id": s.id[:8],
         "when": s.created_at.strftime("%Y-%m-%d %H:%M"),
