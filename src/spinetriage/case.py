@@ -119,11 +119,6 @@ def parse_case(data: Any, kb: KnowledgeBase) -> Case:
     return case
 
 
-def check_case(case: Case, kb: KnowledgeBase) -> list[InputError]:
-    """Problems that need the knowledge base: unknown finding ids and settings."""
-    return [*_unknown_findings(list(case.findings), kb), *check_setting(case, kb)]
-
-
 def check_setting(case: Case, kb: KnowledgeBase) -> list[InputError]:
     if case.setting is not None and case.setting not in kb.settings:
         return [InputError("setting", "unknown setting", ", ".join(kb.settings))]

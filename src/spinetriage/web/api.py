@@ -373,7 +373,9 @@ class InterviewIn(BaseModel):
     max_questions: Annotated[int, Field(ge=1, le=200)] = DEFAULT_MAX_QUESTIONS
 
 
-class QuestionOut(BaseModel):
+class InterviewQuestionOut(BaseModel):
+    """The interview's next question (not an assessment's suggested question, ``assessment.models.QuestionOut``)."""
+
     finding: str = Field(description="the key to answer under: a finding, or a grouped screening question's key")
     text: str
     reason: str
@@ -398,7 +400,7 @@ class InterviewOut(BaseModel):
     stop: StopCode | None = Field(description="why the interview ended, as a code (null while it goes on)")
     stop_reason: str
     asked: int
-    question: QuestionOut | None
+    question: InterviewQuestionOut | None
     implied: list[ImpliedOut] = Field(description="findings settled by the answers, applied and never asked")
     urgent_advice: str | None = Field(
         description="patient mode: general advice to seek care when an answer is a red flag"
