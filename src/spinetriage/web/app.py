@@ -95,6 +95,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     pages = _pages_module()
     if pages is not None:
         app.include_router(pages.router)
+    app.mount("/cds-services", _cds_app(state))
     app.mount(
         "/static",
         StaticFiles(directory=str(resources.files("spinetriage.web") / "static"), check_dir=False),
@@ -117,6 +118,16 @@ def _async_statements(database: Database) -> AsyncStatements | None:
     from spinetriage.web.async_statements import AsyncStatements  # psycopg: only with PostgreSQL
 
     return AsyncStatements(database.engine)
+
+
+def _cds_app(state: AppState) -> FastAPI:
+    """CDS Hooks at /cds-services: assessments it makes are stored for the local user and linked from the card."""
+    from spinetriage.cds import CdsState, create_cds_app
+    from spinetriage.web.auth import LOCAL_USER
+
+    settings = state.settings
+    cds = CdsState(database=state.database, store=state.store, owner=LOCAL_USER, open_access=settings.local_mode)
+    return create_cds_app(cds)
 
 
 def _ping(database: Database) -> None:

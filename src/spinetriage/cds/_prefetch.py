@@ -1,0 +1,108 @@
+"""Prefetch: the FHIR data each hook needs, from the request or from the EHR's FHIR server.
+
+A key the EHR sent is used as it is. A key that is absent, or ``null`` (the EHR tried and
+could not, or chose not to), is fetched from ``fhirServer`` with the ``fhirAuthorization``
+bearer token when one was given, and without an Authorization header when none was. When a
+key can be neither read nor fetched, :class:`PrefetchUnavailable` names it (the service
+answers 412, as the specification asks).
+
+Search results are Bundles; ``next`` pages are followed up to :data:`MAX_PAGES`, and only
+on the same server (a link elsewhere is not followed).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from spinetriage.cds._shapes import FhirAuthorization
+
+PATIENT = "{{context.patientId}}"
+PREFETCH: dict[str, str] = {
+    "patient": f"Patient/{PATIENT}",
+    "conditions": f"Condition?patient={PATIENT}",
+    "observations": f"Observation?patient={PATIENT}",
+    "questionnaireResponses": f"QuestionnaireResponse?patient={PATIENT}",
+    "diagnosticReports": f"DiagnosticReport?patient={PATIENT}",
+    "documentReferences": f"DocumentReference?patient={PATIENT}&status=current",
+}
+"""The prefetch templates every service declares (the same data serves each hook)."""
+MAX_PAGES = 5
+FETCH_TIMEOUT_SECONDS = 5.0
+FHIR_JSON = "application/fhir+json"
+
+
+class PrefetchUnavailable(Exception):
+    """A prefetch key that was neither sent nor could be fetched; ``reason`` holds no patient data."""
+
+    def __init__(self, key: str, reason: str) -> None:
+        self.key = key
+        self.reason = reason
+        super().__init__(f"prefetch.{key}: {reason}")
+
+
+def render(template: str, patient_id: str) -> str:
+    return template.replace(PATIENT, quote(patient_id, safe=""))
+
+
+async def resolve(
+    prefetch: Mapping[str, Any] | None,
+    *,
+    patient_id: str,
+    fhir_server: str | None,
+    authorization: FhirAuthorization | None,
+    timeout: float = FETCH_TIMEOUT_SECONDS,
+) -> dict[str, Any]:
+    """Every key of :data:`PREFETCH`: as sent, or fetched (raises PrefetchUnavailable)."""
+    given = dict(prefetch or {})
+    out = {key: given[key] for key in PREFETCH if given.get(key) is not None}
+    missing = [key for key in PREFETCH if key not in out]
+    if not missing:
+        return out
+    if not fhir_server:
+        raise PrefetchUnavailable(missing[0], "absent or null, and the request has no fhirServer to fetch it from")
+    if not fhir_server.startswith(("https://", "http://")):
+        raise PrefetchUnavailable(missing[0], "fhirServer is not an http(s) URL")
+    base = fhir_server.rstrip("/") + "/"
+    headers = {"Accept": FHIR_JSON}
+    if authorization is not None:
+        headers["Authorization"] = f"Bearer {authorization.access_token}"
+    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=timeout, follow_redirects=False) as client:
+        fetched = await asyncio.gather(
+            *(_fetch(client, base, key, render(PREFETCH[key], patient_id)) for key in missing)
+        )
+    out.update(zip(missing, fetched, strict=True))
+    return out
+
+
+async def _fetch(client: httpx.AsyncClient, base: str, key: str, path: str) -> Any:
+    body = await _get(client, key, path)
+    if not (isinstance(body, dict) and body.get("resourceType") == "Bundle"):
+        return body
+    entries = list(body.get("entry") or [])
+    for _ in range(MAX_PAGES - 1):
+        link = next((x.get("url") for x in body.get("link") or [] if x.get("relation") == "next"), None)
+        if not isinstance(link, str) or not link.startswith(base):
+            break
+        body = await _get(client, key, link)
+        if not isinstance(body, dict):
+            break
+        entries += body.get("entry") or []
+    return {"resourceType": "Bundle", "type": "searchset", "entry": entries}
+
+
+async def _get(client: httpx.AsyncClient, key: str, path: str) -> Any:
+    try:
+        response = await client.get(path)
+    except httpx.HTTPError as error:
+        raise PrefetchUnavailable(key, f"fetching it from fhirServer failed ({type(error).__name__})") from None
+    if response.status_code != 200:
+        raise PrefetchUnavailable(key, f"fhirServer answered HTTP {response.status_code}")
+    try:
+        return response.json()
+    except ValueError:
+        raise PrefetchUnavailable(key, "fhirServer answered with something that is not JSON") from None
