@@ -198,11 +198,13 @@ def root(
 
 def _register_subcommands() -> None:
     """Commands that live with their own package (one concept per module)."""
+    from spinetriage.cds.cli import register as register_cds
     from spinetriage.instruments.cli import register as register_instruments
     from spinetriage.interview.cli import register as register_interview
     from spinetriage.text.cli import register as register_text
     from spinetriage.web.cli import register as register_web
 
+    register_cds(app)
     register_instruments(app)
     register_interview(app)
     register_text(app)
