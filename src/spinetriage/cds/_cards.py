@@ -56,14 +56,20 @@ def percent(probability: float) -> str:
 
 
 def summary(assessment: Assessment, concern: Concern) -> str:
-    """Under 140 characters; the red flag first when there is one, else the origin."""
+    """Under 140 characters: the origin when the neck is in question (with a red flag after it), else the red flag."""
     dcm = f"cervical myelopathy {percent(concern.dcm_probability)}"
-    if concern.red_flags:
-        text = f"Red flag: {concern.red_flags[0].label}" + (f"; {dcm}" if concern.cervical else "")
+    if not concern.cervical:
+        text = f"Red flag: {concern.red_flags[0].label}"
     elif assessment.origin.verdict.value == "both":
         text = f"Back pain may come from the neck and the lower back: {dcm}"
     else:
         text = f"Back pain may come from the neck: {dcm}"
+    if concern.cervical and concern.red_flags:
+        text += f"; red flag: {concern.red_flags[0].label.lower()}"
+    return _bounded(text)
+
+
+def _bounded(text: str) -> str:
     return text if len(text) <= SUMMARY_MAX else text[: SUMMARY_MAX - 1] + "…"
 
 
@@ -183,7 +189,7 @@ def _order_summary(concern: Concern, order: DraftOrder) -> str:
         f"Before a {_STUDY_WORDS[order.study]}: back pain may come from the neck "
         f"(cervical myelopathy {percent(concern.dcm_probability)})"
     )
-    return text if len(text) <= SUMMARY_MAX else text[: SUMMARY_MAX - 1] + "…"
+    return _bounded(text)
 
 
 def _card(
