@@ -31,6 +31,7 @@ import base64
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Literal
 
 from fhir.resources.R4B import get_fhir_model_class
@@ -40,7 +41,7 @@ from spinetriage.case import MAX_AGE, MIN_AGE, Case
 from spinetriage.errors import InputError, InputErrors
 from spinetriage.fhir._codes import CodeTable, code_table
 from spinetriage.knowledge.loader import default_knowledge
-from spinetriage.text import extract
+from spinetriage.text import Extraction, extract
 from spinetriage.vocab import Status
 
 READ_TYPES = (
@@ -57,6 +58,9 @@ _NOT_READ_CONDITION = {"inactive", "resolved", "remission"}
 _OBSERVATION_READ = {"final", "amended", "corrected", "preliminary"}
 _REPORT_READ = {"final", "amended", "corrected", "appended", "preliminary"}
 _ANSWER_WORDS = {"present": Status.PRESENT, "yes": Status.PRESENT, "absent": Status.ABSENT, "no": Status.ABSENT}
+
+SHORT_TEXT = 200
+"""Texts up to this long (code texts, short values) are cached once read; notes are not."""
 
 How = Literal["code", "text", "answer"]
 
@@ -263,9 +267,15 @@ def _mapped(concept: Any, table: CodeTable) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
+def _extract_short(text: str) -> Extraction:
+    """Code texts repeat across a chart ("Systolic BP" forty times): each is read once."""
+    return extract(text)
+
+
 def _read_text(text: str, ref: str, reading: _Reading, flip: bool = False) -> None:
     """Findings read from ``text``; ``flip`` turns present into absent (a "No" answer to a named sign)."""
-    extraction = extract(text)
+    extraction = _extract_short(text) if len(text) <= SHORT_TEXT else extract(text)
     for finding, status_text in extraction.findings.items():
         status = Status(status_text)
         if flip and status is Status.PRESENT:
