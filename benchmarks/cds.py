@@ -1,7 +1,7 @@
 """CDS Hooks latency over loopback: p50 and p99 of patient-view and order-select against the
 specification's half-second budget (and the issue's aim of 50 ms).
 
-Starts the service as a real process (``spinetriage cds-hooks serve``, or the web app with
+Starts the service as a real process (``spinetriage cds serve``, or the web app with
 ``--target web``, which also stores the assessment it links to) on a fresh SQLite database,
 then sends calls one at a time over one keep-alive connection, as an EHR does while a
 clinician waits. The prefetch is a realistic chart: the myelopathy record of the tests plus
@@ -73,7 +73,7 @@ def chart(pid: str = "p1") -> list[dict[str, Any]]:
 def serving(target: str, database_url: str, log: Path) -> Iterator[str]:
     port = free_port()
     command = [sys.executable, "-c", SERVE]
-    command += ["cds-hooks", "serve"] if target == "cds" else ["serve"]
+    command += ["cds", "serve"] if target == "cds" else ["serve"]
     command += ["--port", str(port), "--database-url", database_url, "--no-access-log"]
     env = {k: v for k, v in os.environ.items() if not k.startswith("SPINETRIAGE_")}
     with log.open("wb") as out:

@@ -1,4 +1,4 @@
-"""The service alone: ``create_standalone_app``, ``spinetriage cds-hooks serve`` as a real process, the CLI."""
+"""The service alone: ``create_standalone_app``, ``spinetriage cds serve`` as a real process, the CLI."""
 
 from __future__ import annotations
 
@@ -42,13 +42,13 @@ def test_the_standalone_app_answers_hooks_and_stores_feedback(database_url: str)
 
 
 def test_serve_refuses_an_address_other_machines_can_reach() -> None:
-    result = runner.invoke(app, ["cds-hooks", "serve", "--host", "0.0.0.0"])
+    result = runner.invoke(app, ["cds", "serve", "--host", "0.0.0.0"])
     assert result.exit_code == 2
     assert "--host" in result.output and "loopback" in result.output
 
 
 def test_services_prints_the_discovery_document() -> None:
-    result = runner.invoke(app, ["cds-hooks", "services"])
+    result = runner.invoke(app, ["cds", "services"])
     assert result.exit_code == 0
     services = json.loads(result.output)["services"]
     assert [s["hook"] for s in services] == ["patient-view", "order-select", "order-sign"]
@@ -59,7 +59,7 @@ def test_a_real_server_fetches_from_a_real_fhir_server(
 ) -> None:
     """End to end over sockets: the CDS service as a process, the record in a FHIR server, nothing prefetched."""
     port = free_port()
-    command = [sys.executable, "-c", SERVE, "cds-hooks", "serve", "--port", str(port), "--database-url", database_url]
+    command = [sys.executable, "-c", SERVE, "cds", "serve", "--port", str(port), "--database-url", database_url]
     env = {k: v for k, v in os.environ.items() if not k.startswith("SPINETRIAGE_")}
     log = tmp_path / "cds.log"
     with log.open("wb") as out:

@@ -2,7 +2,7 @@
 
 ``create_cds_app`` is the service (discovery, ``patient-view``, ``order-select``,
 ``order-sign``, feedback), mounted by the web app at ``/cds-services``;
-``create_standalone_app`` serves it alone (``spinetriage cds-hooks serve``).
+``create_standalone_app`` serves it alone (``spinetriage cds serve``).
 
 Names are loaded on first use, so that ``spinetriage --help`` does not load FHIR models.
 """

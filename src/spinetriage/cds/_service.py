@@ -1,6 +1,6 @@
 """The CDS Hooks 2.0 service: discovery, patient-view, order-select, order-sign and feedback.
 
-Mounted by the web app at ``/cds-services`` and runnable alone (``spinetriage cds-hooks
+Mounted by the web app at ``/cds-services`` and runnable alone (``spinetriage cds
 serve``). Each call reads the FHIR data (prefetch, else the EHR's FHIR server), builds a
 case whose findings name their resources, assesses it, and answers with a card only when the
 assessment supports a concern (:mod:`spinetriage.cds._concern`).

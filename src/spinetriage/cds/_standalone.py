@@ -43,7 +43,7 @@ def create_standalone_app(settings: Settings | None = None) -> FastAPI:
 
 
 def standalone_from_env() -> FastAPI:
-    """The app ``spinetriage cds-hooks serve`` starts in each worker (SPINETRIAGE_* variables)."""
+    """The app ``spinetriage cds serve`` starts in each worker (SPINETRIAGE_* variables)."""
     return create_standalone_app(
         Settings(
             host=os.environ.get("SPINETRIAGE_HOST", "127.0.0.1"),

@@ -1,4 +1,4 @@
-"""``spinetriage cds-hooks serve`` (the CDS Hooks service alone) and ``spinetriage cds-hooks services``."""
+"""``spinetriage cds serve`` (the CDS Hooks service alone) and ``spinetriage cds services``."""
 
 from __future__ import annotations
 
@@ -63,4 +63,4 @@ def services_command() -> None:
 
 
 def register(app: typer.Typer) -> None:
-    app.add_typer(cds_app, name="cds-hooks")
+    app.add_typer(cds_app, name="cds")
