@@ -8,9 +8,9 @@ assessment supports a concern (:mod:`spinetriage.cds._concern`).
 Errors are RFC 9457 problem details naming the field (``prefetch.observations``,
 ``context.patientId``); nothing from the record is logged.
 
-Calls are answered only where the server is in local mode (loopback, no users): verifying
-the EHR's signed JWT on every call is not built yet, and until it is, a service that
-fetches patient data on a caller's behalf must not be reachable from other machines.
+Who may call (:mod:`spinetriage.cds._trust`): with trusted issuers configured, every hook and
+feedback call must carry a JWT signed by one of them; without, calls are answered only in
+local mode (loopback, no users), as a development and sandbox convenience.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
@@ -41,6 +41,7 @@ from spinetriage.cds._shapes import (
     PatientViewContext,
     Service,
 )
+from spinetriage.cds._trust import Untrusted, Verifier
 from spinetriage.errors import InputError, InputErrors
 from spinetriage.fhir import FhirCase, code_table, read_resources
 from spinetriage.fhir._input import READ_TYPES
@@ -86,7 +87,8 @@ _CONTEXTS: dict[str, type[PatientViewContext]] = {
     "order-sign": OrderSignContext,
 }
 NOT_VERIFIED = (
-    "CDS Hooks calls are answered only in local mode (loopback, no users) until JWT verification is configured"
+    "no trusted CDS Hooks issuers are configured, so calls are answered only in local mode (loopback, no users); "
+    "configure them with --cds-issuer ISSUER=JWKS"
 )
 
 
@@ -98,6 +100,7 @@ class CdsState:
     store: Store | None
     owner: str
     open_access: bool
+    verifier: Verifier | None = None
     fetch_timeout: float = FETCH_TIMEOUT_SECONDS
 
 
@@ -119,14 +122,12 @@ def create_cds_app(state: CdsState) -> FastAPI:
     async def discovery() -> JSONResponse:
         return JSONResponse(Discovery(services=list(SERVICES.values())).model_dump(exclude_none=True))
 
-    @app.post("/{service_id}", include_in_schema=False)
+    @app.post("/{service_id}", include_in_schema=False, dependencies=[Depends(admit)])
     async def call(service_id: str, body: HookRequest, request: Request) -> JSONResponse:
         cds: CdsState = request.app.state.cds
         service = _service(service_id)
         if body.hook != service.hook:
             raise InputError("hook", f"this service answers '{service.hook}'", service.hook)
-        if not cds.open_access:
-            raise Problem(401, "Authentication required", detail=NOT_VERIFIED)
         context = _context(service.hook, body.context)
         try:
             prefetch = await resolve(
@@ -144,16 +145,27 @@ def create_cds_app(state: CdsState) -> FastAPI:
         cards = await run_in_threadpool(_cards, cds, service.hook, context, prefetch, base)
         return JSONResponse(CdsResponse(cards=cards).model_dump(exclude_none=True))
 
-    @app.post("/{service_id}/feedback", include_in_schema=False)
+    @app.post("/{service_id}/feedback", include_in_schema=False, dependencies=[Depends(admit)])
     async def feedback(service_id: str, body: Feedback, request: Request) -> JSONResponse:
         cds: CdsState = request.app.state.cds
         _service(service_id)
-        if not cds.open_access:
-            raise Problem(401, "Authentication required", detail=NOT_VERIFIED)
         stored, duplicates = await run_in_threadpool(store_feedback, cds.database, service_id, body.feedback)
         return JSONResponse({"stored": stored, "duplicates": duplicates})
 
     return app
+
+
+async def admit(request: Request) -> None:
+    """Let a call in: its JWT verified when trusted issuers are configured, else only in local mode."""
+    cds: CdsState = request.app.state.cds
+    if cds.verifier is not None:
+        audience = f"{request.url.scheme}://{request.url.netloc}{request.url.path}"
+        try:
+            await run_in_threadpool(cds.verifier.verify, request.headers.get("authorization"), audience)
+        except Untrusted as refused:
+            raise Problem(401, "Authentication required", detail=str(refused)) from None
+    elif not cds.open_access:
+        raise Problem(401, "Authentication required", detail=NOT_VERIFIED)
 
 
 def _warm() -> None:

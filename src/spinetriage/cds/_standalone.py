@@ -12,11 +12,13 @@ from spinetriage._version import __version__
 from spinetriage.assessment import assess
 from spinetriage.case import Case
 from spinetriage.cds._service import CdsState, create_cds_app
+from spinetriage.cds._trust import Verifier, parse_issuers
+from spinetriage.errors import InputError
 from spinetriage.web import problems
 from spinetriage.web.auth import LOCAL_USER
 from spinetriage.web.db import Database
 from spinetriage.web.security import SecurityMiddleware
-from spinetriage.web.settings import Settings, check_can_serve
+from spinetriage.web.settings import Settings
 
 MOUNT = "/cds-services"
 
@@ -24,7 +26,13 @@ MOUNT = "/cds-services"
 def create_standalone_app(settings: Settings | None = None) -> FastAPI:
     """The service alone (default: loopback, the database of ``SPINETRIAGE_DATABASE_URL`` or spinetriage.db)."""
     settings = settings or Settings()
-    check_can_serve(settings)
+    issuers = parse_issuers(settings.cds_issuers)
+    if not settings.loopback and not issuers:
+        raise InputError(
+            "--host",
+            f"'{settings.host}' is reachable from other machines, which requires verified callers, but no trusted "
+            "issuers are configured; add --cds-issuer ISSUER=JWKS, or bind to 127.0.0.1",
+        )
     database = Database(settings.database_url)
     if settings.run_migrations:
         database.upgrade()
@@ -32,7 +40,13 @@ def create_standalone_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="spinetriage CDS Hooks", version=__version__, openapi_url=None, docs_url=None, redoc_url=None)
     app.add_middleware(SecurityMiddleware, settings=settings)
     problems.install(app)
-    state = CdsState(database=database, store=None, owner=LOCAL_USER, open_access=settings.local_mode)
+    state = CdsState(
+        database=database,
+        store=None,
+        owner=LOCAL_USER,
+        open_access=settings.local_mode,
+        verifier=Verifier(issuers, database) if issuers else None,
+    )
     app.mount(MOUNT, create_cds_app(state))
 
     @app.get("/healthz", include_in_schema=False)

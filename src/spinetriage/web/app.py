@@ -121,12 +121,22 @@ def _async_statements(database: Database) -> AsyncStatements | None:
 
 
 def _cds_app(state: AppState) -> FastAPI:
-    """CDS Hooks at /cds-services: assessments it makes are stored for the local user and linked from the card."""
+    """CDS Hooks at /cds-services: assessments it makes are stored for the local user and linked from the card;
+    calls are verified against the trusted issuers when there are any (docs/fhir.md)."""
     from spinetriage.cds import CdsState, create_cds_app
+    from spinetriage.cds._trust import Verifier, parse_issuers
     from spinetriage.web.auth import LOCAL_USER
 
     settings = state.settings
-    cds = CdsState(database=state.database, store=state.store, owner=LOCAL_USER, open_access=settings.local_mode)
+    issuers = parse_issuers(settings.cds_issuers)
+    verifier = Verifier(issuers, state.database) if issuers else None
+    cds = CdsState(
+        database=state.database,
+        store=state.store if settings.local_mode else None,  # a stored assessment needs a user who can open it
+        owner=LOCAL_USER,
+        open_access=settings.local_mode,
+        verifier=verifier,
+    )
     return create_cds_app(cds)
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 
 from spinetriage.errors import InputError
-from spinetriage.web.settings import ENV_DATABASE_URL, Settings, check_can_serve
+from spinetriage.web.settings import ENV_CDS_ISSUERS, ENV_DATABASE_URL, Settings, check_can_serve
 
 if TYPE_CHECKING:
     from spinetriage.web.auth import Accounts
@@ -24,6 +24,14 @@ DatabaseUrl = Annotated[
         "--database-url",
         help=f"sqlite:///PATH or postgresql+psycopg://USER:PASSWORD@HOST/DB (default: ${ENV_DATABASE_URL}, "
         "else spinetriage.db in the current directory).",
+    ),
+]
+CdsIssuers = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--cds-issuer",
+        help=f"A trusted CDS Hooks client as ISSUER=JWKS (a file or an https URL); repeatable. Default: "
+        f"${ENV_CDS_ISSUERS} (ISSUER=JWKS words separated by spaces).",
     ),
 ]
 ENV_HOST = "SPINETRIAGE_HOST"
@@ -90,12 +98,14 @@ def serve_command(
     database_url: DatabaseUrl = None,
     workers: Annotated[int, typer.Option(min=1, max=64, help="Server processes (they share the database).")] = 1,
     access_log: Annotated[bool, typer.Option(help="Log method, path, status and time of each request.")] = True,
+    cds_issuer: CdsIssuers = None,
 ) -> None:
-    """Run the web app and REST API (http://127.0.0.1:8000; API under /api/v1)."""
+    """Run the web app and REST API (http://127.0.0.1:8000; API under /api/v1; CDS Hooks under /cds-services)."""
+    from spinetriage.cds.cli import chosen_issuers
     from spinetriage.cli import guarded
 
     def prepare() -> Settings:
-        settings = _settings(database_url, host=host, port=port)
+        settings = _settings(database_url, host=host, port=port, cds_issuers=chosen_issuers(cds_issuer))
         users = _with_accounts(database_url, lambda accounts: accounts.has_users())
         settings = settings.model_copy(update={"users_configured": users})
         check_can_serve(settings)
@@ -107,6 +117,7 @@ def serve_command(
     os.environ[ENV_HOST] = settings.host
     os.environ[ENV_PORT] = str(settings.port)
     os.environ[ENV_DATABASE_URL] = settings.database_url
+    os.environ[ENV_CDS_ISSUERS] = " ".join(settings.cds_issuers)
     mode = "local mode, no login" if settings.local_mode else "login required"
     typer.echo(f"spinetriage on http://{settings.host}:{settings.port} ({mode}); API under /api/v1", err=True)
     uvicorn.run(

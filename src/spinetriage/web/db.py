@@ -153,6 +153,15 @@ class CdsFeedbackRow(Base):
     received_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
 
 
+class CdsJtiRow(Base):
+    """A CDS Hooks token id already used (hashed with its issuer), kept until the token expires: a replay is refused."""
+
+    __tablename__ = "cds_jti"
+
+    jti_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, index=True)
+
+
 def _sqlite_pragmas(synchronous: str) -> Any:
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()

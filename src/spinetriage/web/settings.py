@@ -17,6 +17,7 @@ from spinetriage.errors import InputError
 
 ENV_DATABASE_URL = "SPINETRIAGE_DATABASE_URL"
 ENV_SECRET_KEY = "SPINETRIAGE_SECRET_KEY"
+ENV_CDS_ISSUERS = "SPINETRIAGE_CDS_ISSUERS"
 DEFAULT_DATABASE_FILE = "spinetriage.db"
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
 
@@ -56,6 +57,10 @@ class Settings(BaseModel):
         default=None, description="Secure flag on cookies; default: on unless bound to loopback (put TLS in front)"
     )
     run_migrations: bool = True
+    cds_issuers: tuple[str, ...] = Field(
+        default_factory=lambda: tuple(os.environ.get(ENV_CDS_ISSUERS, "").split()),
+        description="trusted CDS Hooks clients as ISSUER=JWKS (a file or an https URL); docs/fhir.md",
+    )
 
     @property
     def loopback(self) -> bool:

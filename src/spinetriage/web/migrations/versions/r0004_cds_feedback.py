@@ -1,4 +1,5 @@
-"""Feedback on CDS Hooks cards (accepted suggestions, override reasons), stored once per feedback item.
+"""CDS Hooks: feedback on cards (accepted suggestions, override reasons), stored once per feedback item;
+and the token ids already used (a replayed token is refused).
 
 Revision ID: r0004
 Revises: r0003
@@ -30,8 +31,16 @@ def upgrade() -> None:
         sa.Column("received_at", UtcDateTime(), nullable=False),
     )
     op.create_index("ix_cds_feedback_card", "cds_feedback", ["card"])
+    op.create_table(
+        "cds_jti",
+        sa.Column("jti_hash", sa.String(64), primary_key=True),
+        sa.Column("expires_at", UtcDateTime(), nullable=False),
+    )
+    op.create_index("ix_cds_jti_expires_at", "cds_jti", ["expires_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_cds_jti_expires_at", "cds_jti")
+    op.drop_table("cds_jti")
     op.drop_index("ix_cds_feedback_card", "cds_feedback")
     op.drop_table("cds_feedback")
