@@ -79,13 +79,36 @@ def test_search_pages_are_followed(client: TestClient, fhir_server: FhirServer) 
     assert len([p for p in fhir_server.paths() if p.startswith("/fhir/Observation")]) == 3
 
 
-def test_a_missing_key_without_a_fhir_server_is_412_naming_the_key(client: TestClient) -> None:
+@pytest.mark.parametrize("how", ["absent", "OperationOutcome"])
+def test_a_key_that_cannot_be_had_without_a_fhir_server_is_412_naming_it(client: TestClient, how: str) -> None:
     prefetch = prefetch_for(myelopathy_record("p1"))
-    prefetch["documentReferences"] = None
+    if how == "absent":
+        del prefetch["documentReferences"]
+    else:
+        prefetch["documentReferences"] = {"resourceType": "OperationOutcome", "issue": []}
     response = client.post(PATIENT_VIEW, json=request("patient-view", "p1", prefetch))
     assert response.status_code == 412
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["errors"][0]["field"] == "prefetch.documentReferences"
+
+
+def test_null_without_a_fhir_server_means_the_ehr_has_no_such_data(client: TestClient) -> None:
+    """The specification: "If the CDS Client has no data to populate a template prefetch key, the prefetch
+    template key MUST have a value of null"."""
+    prefetch = prefetch_for(myelopathy_record("p1"))
+    for key in ("questionnaireResponses", "diagnosticReports", "conditions"):
+        prefetch[key] = None
+    [card] = checked_cards(client.post(PATIENT_VIEW, json=request("patient-view", "p1", prefetch)).json())
+    assert "Condition/c1" not in card["detail"] and "DocumentReference/n1" in card["detail"]
+
+
+def test_an_operation_outcome_in_prefetch_is_fetched_again(client: TestClient, fhir_server: FhirServer) -> None:
+    prefetch = prefetch_for(myelopathy_record("p1"))
+    prefetch["documentReferences"] = {"resourceType": "OperationOutcome", "issue": []}
+    body = request("patient-view", "p1", prefetch, fhirServer=fhir_server.url)
+    [card] = checked_cards(client.post(PATIENT_VIEW, json=body).json())
+    assert "DocumentReference/n1" in card["detail"]
+    assert fhir_server.paths() == ["/fhir/DocumentReference?patient=p1&status=current"]
 
 
 @pytest.mark.parametrize("status", [401, 500])

@@ -136,6 +136,7 @@ BAD: dict[str, Callable[[Keys], str | None]] = {
     "no jti": lambda k: sign(k, jti=None),
     "no exp": lambda k: sign(k, exp=None),
     "not a JWT": lambda k: "not-a-jwt",
+    "no kid": lambda k: jwt.encode(claims(), k.ec, algorithm="ES384"),
 }
 REASONS = {
     "no token": "Authorization: Bearer",
@@ -151,6 +152,7 @@ REASONS = {
     "no jti": "'jti'",
     "no exp": "'exp'",
     "not a JWT": "not a JWT",
+    "no kid": "no key (kid",
 }
 
 
@@ -163,6 +165,10 @@ def test_a_replayed_token_is_refused(client: TestClient, keys: Keys) -> None:
     token = sign(keys)
     assert call(client, token).status_code == 200
     refused(call(client, token), "replay")
+
+
+def test_aud_may_be_a_list_holding_the_url(client: TestClient, keys: Keys) -> None:
+    assert call(client, sign(keys, aud=[URL])).status_code == 200
 
 
 def test_a_few_seconds_of_clock_skew_are_allowed(client: TestClient, keys: Keys) -> None:

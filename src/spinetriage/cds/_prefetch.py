@@ -1,10 +1,12 @@
 """Prefetch: the FHIR data each hook needs, from the request or from the EHR's FHIR server.
 
-A key the EHR sent is used as it is. A key that is absent, or ``null`` (the EHR tried and
-could not, or chose not to), is fetched from ``fhirServer`` with the ``fhirAuthorization``
-bearer token when one was given, and without an Authorization header when none was. When a
-key can be neither read nor fetched, :class:`PrefetchUnavailable` names it (the service
-answers 412, as the specification asks).
+A key the EHR sent is used as it is. A key that is absent, ``null``, or an OperationOutcome
+(the EHR could not get it) is fetched from ``fhirServer`` with the ``fhirAuthorization``
+bearer token when one was given, and without an Authorization header when none was. Without
+a ``fhirServer``, ``null`` is read as the specification defines it ("the CDS Client has no
+data to populate" the key: nothing to read), while an absent key or an OperationOutcome
+means the data cannot be had: :class:`PrefetchUnavailable` names the key and the service
+answers 412, as the specification asks.
 
 Search results are Bundles; ``next`` pages are followed up to :data:`MAX_PAGES`, and only
 on the same server (a link elsewhere is not followed).
@@ -45,6 +47,11 @@ class PrefetchUnavailable(Exception):
         super().__init__(f"prefetch.{key}: {reason}")
 
 
+def _failed(value: Any) -> bool:
+    """An OperationOutcome where data should be: the EHR tried and could not."""
+    return isinstance(value, Mapping) and value.get("resourceType") == "OperationOutcome"
+
+
 def render(template: str, patient_id: str) -> str:
     return template.replace(PATIENT, quote(patient_id, safe=""))
 
@@ -59,12 +66,17 @@ async def resolve(
 ) -> dict[str, Any]:
     """Every key of :data:`PREFETCH`: as sent, or fetched (raises PrefetchUnavailable)."""
     given = dict(prefetch or {})
-    out = {key: given[key] for key in PREFETCH if given.get(key) is not None}
+    out = {key: given[key] for key in PREFETCH if given.get(key) is not None and not _failed(given[key])}
     missing = [key for key in PREFETCH if key not in out]
     if not missing:
         return out
     if not fhir_server:
-        raise PrefetchUnavailable(missing[0], "absent or null, and the request has no fhirServer to fetch it from")
+        unavailable = [key for key in missing if key not in given or given[key] is not None]
+        if unavailable:
+            raise PrefetchUnavailable(
+                unavailable[0], "absent or an OperationOutcome, and the request has no fhirServer to fetch it from"
+            )
+        return out  # null: the EHR has no such data
     if not fhir_server.startswith(("https://", "http://")):
         raise PrefetchUnavailable(missing[0], "fhirServer is not an http(s) URL")
     base = fhir_server.rstrip("/") + "/"

@@ -83,7 +83,9 @@ def _keys(document: Any, issuer: str) -> dict[str, jwt.PyJWK]:
             key = jwt.PyJWK(dict(entry))
         except (jwt.PyJWKError, TypeError, ValueError):
             raise InputError(OPTION, f"key {index} in the JWKS of '{issuer}' is not a usable public key") from None
-        keys[str(entry.get("kid", f"#{index}"))] = key
+        if not isinstance(entry.get("kid"), str):
+            raise InputError(OPTION, f"key {index} in the JWKS of '{issuer}' has no kid")
+        keys[str(entry["kid"])] = key
     return keys
 
 
@@ -99,7 +101,7 @@ class _KeySet:
         if not issuer.remote:
             self.keys = _keys(json.loads(Path(issuer.jwks).read_text(encoding="utf-8")), issuer.issuer)
 
-    def key(self, kid: str | None) -> jwt.PyJWK | None:
+    def key(self, kid: str) -> jwt.PyJWK | None:
         found = self._find(kid)
         if found is None and self.issuer.remote:
             with self.lock:
@@ -114,10 +116,8 @@ class _KeySet:
             found = self._find(kid)
         return found
 
-    def _find(self, kid: str | None) -> jwt.PyJWK | None:
-        if kid is not None:
-            return self.keys.get(kid)
-        return next(iter(self.keys.values())) if len(self.keys) == 1 else None
+    def _find(self, kid: str) -> jwt.PyJWK | None:
+        return self.keys.get(kid)
 
 
 def _fits(key: jwt.PyJWK, algorithm: str) -> bool:
@@ -153,7 +153,9 @@ class Verifier:
         if keyset is None:
             raise Untrusted("the token's issuer is not trusted (see `spinetriage cds issuers`)")
         kid = header.get("kid")
-        key = keyset.key(kid if isinstance(kid, str) else None)
+        if not isinstance(kid, str) or not kid:
+            raise Untrusted("the token names no key (kid header)")
+        key = keyset.key(kid)
         if key is None:
             raise Untrusted("the token's key is not in its issuer's JWKS")
         if not _fits(key, str(algorithm)):
