@@ -135,6 +135,16 @@ def test_the_issue_example_notes_alone_with_a_text_only_lumbar_order(client: Tes
     assert card["suggestions"][1]["actions"][0]["resourceId"] == "ServiceRequest/sr3"
 
 
+def test_a_draft_order_without_an_id_can_be_added_to_but_not_replaced(client: TestClient) -> None:
+    order = service_request("sr1", "p1", {"coding": [LUMBAR_MRI]})
+    del order["id"]
+    body = request(
+        "order-sign", "p1", prefetch_for(myelopathy_record("p1")), context={"draftOrders": draft_orders(order)}
+    )
+    [card] = checked_cards(client.post(ORDER_SIGN, json=body).json())
+    assert [s["label"] for s in card["suggestions"]] == ["Add MRI of the cervical spine"]
+
+
 def test_order_select_ignores_a_lumbar_order_that_is_not_selected(client: TestClient) -> None:
     orders = draft_orders(service_request("sr1", "p1", {"coding": [LUMBAR_MRI]}))
     context = {"draftOrders": orders, "selections": ["ServiceRequest/other"]}

@@ -46,7 +46,8 @@ _XRAY_TEXT = re.compile(r"\b(x-?ray|xr|radiograph\w*)\b", re.IGNORECASE)
 class DraftOrder:
     """A draft ServiceRequest for spine imaging in the hook's context."""
 
-    reference: str
+    reference: str | None
+    """``ServiceRequest/id``; None when the draft has no id (it can be added to, not replaced)."""
     study: str
 
 
@@ -166,20 +167,21 @@ def order_card(
 ) -> Card:
     """A lumbar imaging order for a patient whose record points at the neck: add, or replace with, cervical MRI."""
     first = orders[0]
-    suggestions = [
-        _suggestion("Add MRI of the cervical spine", [_create_mri(subject)]),
-        _suggestion(
-            f"Replace the {_STUDY_WORDS[first.study]} with MRI of the cervical spine",
-            [
-                Action(
-                    type="delete",
-                    description=f"Remove the draft {_STUDY_WORDS[first.study]}",
-                    resourceId=first.reference,
-                ),
-                _create_mri(subject),
-            ],
-        ),
-    ]
+    suggestions = [_suggestion("Add MRI of the cervical spine", [_create_mri(subject)])]
+    if first.reference is not None:
+        suggestions.append(
+            _suggestion(
+                f"Replace the {_STUDY_WORDS[first.study]} with MRI of the cervical spine",
+                [
+                    Action(
+                        type="delete",
+                        description=f"Remove the draft {_STUDY_WORDS[first.study]}",
+                        resourceId=first.reference,
+                    ),
+                    _create_mri(subject),
+                ],
+            )
+        )
     card = _card(assessment, fhir_case, concern, suggestions, link, topic="lumbar-imaging-order")
     return card.model_copy(update={"summary": _order_summary(concern, first)})
 
@@ -224,7 +226,8 @@ def spine_imaging_orders(draft_orders: Mapping[str, Any], selections: list[str] 
         resource = entry.get("resource") if isinstance(entry, Mapping) else None
         if not isinstance(resource, Mapping) or resource.get("resourceType") != "ServiceRequest":
             continue
-        reference = f"ServiceRequest/{resource.get('id')}"
+        rid = resource.get("id")
+        reference = f"ServiceRequest/{rid}" if isinstance(rid, str) and rid else None
         study = _study(resource, table)
         if study == "cervical_mri":
             cervical = True

@@ -63,6 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             sessions=LoginSessions(database, secret, settings.session_max_age),
             secret=secret,
         )
+        cds = _cds_app(state)
     except BaseException:
         database.dispose()
         raise
@@ -95,7 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     pages = _pages_module()
     if pages is not None:
         app.include_router(pages.router)
-    app.mount("/cds-services", _cds_app(state))
+    app.mount("/cds-services", cds)
     app.mount(
         "/static",
         StaticFiles(directory=str(resources.files("spinetriage.web") / "static"), check_dir=False),

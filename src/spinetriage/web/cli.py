@@ -80,6 +80,8 @@ def log_config(access_log: bool) -> dict[str, Any]:
         "level": "INFO" if access_log else "WARNING",
         "propagate": False,
     }
+    # httpx logs each request's URL at INFO; a FHIR search URL names the patient (CDS Hooks fetches)
+    config["loggers"]["httpx"] = {"handlers": ["default"], "level": "WARNING", "propagate": False}
     return config
 
 
