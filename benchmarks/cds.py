@@ -132,7 +132,7 @@ def main() -> None:
     select = request(
         "order-select", "p1", prefetch, context={"draftOrders": orders, "selections": ["ServiceRequest/sr1"]}
     )
-    with tempfile.TemporaryDirectory() as tmp, running_fhir_server(record) as fhir:
+    with tempfile.TemporaryDirectory() as tmp, running_fhir_server(record, page=50) as fhir:
         database_url = f"sqlite:///{tmp}/bench.db"
         with serving(args.target, database_url, Path(tmp) / "server.log") as base, httpx.Client(timeout=30) as client:
             print(f"{args.target}: {len(record)} resources in the chart, {args.calls} calls each, one at a time")

@@ -20,8 +20,6 @@ from fastapi.responses import JSONResponse
 
 from tests.web.server import free_port
 
-PAGE = 2
-
 
 @dataclass
 class FhirServer:
@@ -29,6 +27,7 @@ class FhirServer:
     resources: list[dict[str, Any]] = field(default_factory=list)
     requests: list[tuple[str, str | None]] = field(default_factory=list)
     fail: dict[str, int] = field(default_factory=dict)
+    page: int = 2
 
     def paths(self) -> list[str]:
         return [path for path, _ in self.requests]
@@ -63,9 +62,9 @@ def _app(server: FhirServer) -> FastAPI:
             "resourceType": "Bundle",
             "type": "searchset",
             "total": len(found),
-            "entry": [{"resource": r} for r in found[page * PAGE : (page + 1) * PAGE]],
+            "entry": [{"resource": r} for r in found[page * server.page : (page + 1) * server.page]],
         }
-        if (page + 1) * PAGE < len(found):
+        if (page + 1) * server.page < len(found):
             query = request.url.query.split("&_page=")[0]
             body["link"] = [{"relation": "next", "url": f"{server.url}/{kind}?{query}&_page={page + 1}"}]
         return JSONResponse(body, media_type="application/fhir+json")
@@ -74,9 +73,10 @@ def _app(server: FhirServer) -> FastAPI:
 
 
 @contextmanager
-def running_fhir_server(resources: list[dict[str, Any]]) -> Iterator[FhirServer]:
+def running_fhir_server(resources: list[dict[str, Any]], page: int = 2) -> Iterator[FhirServer]:
+    """The server on a free port; searches answer ``page`` entries at a time."""
     port = free_port()
-    server = FhirServer(url=f"http://127.0.0.1:{port}/fhir", resources=list(resources))
+    server = FhirServer(url=f"http://127.0.0.1:{port}/fhir", resources=list(resources), page=page)
     config = uvicorn.Config(_app(server), host="127.0.0.1", port=port, log_level="warning", access_log=False)
     uv = uvicorn.Server(config)
     thread = threading.Thread(target=uv.run, daemon=True)

@@ -76,7 +76,30 @@ def test_search_pages_are_followed(client: TestClient, fhir_server: FhirServer) 
     body = request("patient-view", "p1", prefetch, fhirServer=fhir_server.url)
     [card] = checked_cards(client.post(PATIENT_VIEW, json=body).json())
     assert "Observation/o1" in card["detail"]
+    assert "Not all of the record" not in card["detail"]
     assert len([p for p in fhir_server.paths() if p.startswith("/fhir/Observation")]) == 3
+
+
+def test_a_search_longer_than_the_page_limit_is_read_in_part_and_the_card_says_so(
+    client: TestClient, fhir_server: FhirServer
+) -> None:
+    extra = [
+        {
+            "resourceType": "Observation",
+            "id": f"x{i}",
+            "status": "final",
+            "subject": {"reference": "Patient/p1"},
+            "code": {"text": "Blood pressure"},
+        }
+        for i in range(12)
+    ]
+    fhir_server.resources.extend(extra)  # 13 observations: seven pages of two
+    prefetch = prefetch_for(myelopathy_record("p1"))
+    del prefetch["observations"]
+    body = request("patient-view", "p1", prefetch, fhirServer=fhir_server.url)
+    [card] = checked_cards(client.post(PATIENT_VIEW, json=body).json())
+    assert "**Not all of the record was read:** observations" in card["detail"]
+    assert len([p for p in fhir_server.paths() if p.startswith("/fhir/Observation")]) == 5
 
 
 @pytest.mark.parametrize("how", ["absent", "OperationOutcome"])

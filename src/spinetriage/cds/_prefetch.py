@@ -9,13 +9,15 @@ means the data cannot be had: :class:`PrefetchUnavailable` names the key and the
 answers 412, as the specification asks.
 
 Search results are Bundles; ``next`` pages are followed up to :data:`MAX_PAGES`, and only
-on the same server (a link elsewhere is not followed).
+on the same server (a link elsewhere is not followed). A key whose pages were not all read
+is listed in :attr:`Prefetched.incomplete`, so the card can say so.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
@@ -56,6 +58,14 @@ def render(template: str, patient_id: str) -> str:
     return template.replace(PATIENT, quote(patient_id, safe=""))
 
 
+@dataclass(frozen=True)
+class Prefetched:
+    """The data of every prefetch key, and the keys of which not every page was read."""
+
+    data: dict[str, Any]
+    incomplete: list[str]
+
+
 async def resolve(
     prefetch: Mapping[str, Any] | None,
     *,
@@ -63,20 +73,20 @@ async def resolve(
     fhir_server: str | None,
     authorization: FhirAuthorization | None,
     timeout: float = FETCH_TIMEOUT_SECONDS,
-) -> dict[str, Any]:
+) -> Prefetched:
     """Every key of :data:`PREFETCH`: as sent, or fetched (raises PrefetchUnavailable)."""
     given = dict(prefetch or {})
     out = {key: given[key] for key in PREFETCH if given.get(key) is not None and not _failed(given[key])}
     missing = [key for key in PREFETCH if key not in out]
     if not missing:
-        return out
+        return Prefetched(out, [])
     if not fhir_server:
         unavailable = [key for key in missing if key not in given or given[key] is not None]
         if unavailable:
             raise PrefetchUnavailable(
                 unavailable[0], "absent or an OperationOutcome, and the request has no fhirServer to fetch it from"
             )
-        return out  # null: the EHR has no such data
+        return Prefetched(out, [])  # null: the EHR has no such data
     if not fhir_server.startswith(("https://", "http://")):
         raise PrefetchUnavailable(missing[0], "fhirServer is not an http(s) URL")
     base = fhir_server.rstrip("/") + "/"
@@ -87,24 +97,33 @@ async def resolve(
         fetched = await asyncio.gather(
             *(_fetch(client, base, key, render(PREFETCH[key], patient_id)) for key in missing)
         )
-    out.update(zip(missing, fetched, strict=True))
-    return out
+    out.update((key, data) for key, (data, _) in zip(missing, fetched, strict=True))
+    incomplete = [key for key, (_, complete) in zip(missing, fetched, strict=True) if not complete]
+    return Prefetched(out, incomplete)
 
 
-async def _fetch(client: httpx.AsyncClient, base: str, key: str, path: str) -> Any:
+async def _fetch(client: httpx.AsyncClient, base: str, key: str, path: str) -> tuple[Any, bool]:
+    """The resource, or every page of a search as one Bundle; and whether every page was read."""
     body = await _get(client, key, path)
     if not (isinstance(body, dict) and body.get("resourceType") == "Bundle"):
-        return body
+        return body, True
     entries = list(body.get("entry") or [])
-    for _ in range(MAX_PAGES - 1):
+    pages = 1
+    while True:
         link = next((x.get("url") for x in body.get("link") or [] if x.get("relation") == "next"), None)
-        if not isinstance(link, str) or not link.startswith(base):
+        if link is None:
+            complete = True
+            break
+        if not isinstance(link, str) or not link.startswith(base) or pages >= MAX_PAGES:
+            complete = False
             break
         body = await _get(client, key, link)
+        pages += 1
         if not isinstance(body, dict):
+            complete = False
             break
         entries += body.get("entry") or []
-    return {"resourceType": "Bundle", "type": "searchset", "entry": entries}
+    return {"resourceType": "Bundle", "type": "searchset", "entry": entries}, complete
 
 
 async def _get(client: httpx.AsyncClient, key: str, path: str) -> Any:

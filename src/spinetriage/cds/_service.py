@@ -29,7 +29,7 @@ from spinetriage.assessment import assess
 from spinetriage.cds._cards import order_card, patient_view_card, spine_imaging_orders
 from spinetriage.cds._concern import concern
 from spinetriage.cds._feedback import store_feedback
-from spinetriage.cds._prefetch import FETCH_TIMEOUT_SECONDS, PREFETCH, PrefetchUnavailable, resolve
+from spinetriage.cds._prefetch import FETCH_TIMEOUT_SECONDS, MAX_PAGES, PREFETCH, PrefetchUnavailable, resolve
 from spinetriage.cds._shapes import (
     Card,
     CdsResponse,
@@ -130,7 +130,7 @@ def create_cds_app(state: CdsState) -> FastAPI:
             raise InputError("hook", f"this service answers '{service.hook}'", service.hook)
         context = _context(service.hook, body.context)
         try:
-            prefetch = await resolve(
+            prefetched = await resolve(
                 body.prefetch,
                 patient_id=context.patientId,
                 fhir_server=body.fhirServer,
@@ -142,7 +142,9 @@ def create_cds_app(state: CdsState) -> FastAPI:
                 412, "Precondition failed", [FieldError(field=f"prefetch.{missing.key}", problem=missing.reason)]
             ) from None
         base = f"{request.url.scheme}://{request.url.netloc}"
-        cards = await run_in_threadpool(_cards, cds, service.hook, context, prefetch, base)
+        cards = await run_in_threadpool(_cards, cds, service.hook, context, prefetched.data, base)
+        if prefetched.incomplete:
+            cards = [_incomplete(card, prefetched.incomplete) for card in cards]
         return JSONResponse(CdsResponse(cards=cards).model_dump(exclude_none=True))
 
     @app.post("/{service_id}/feedback", include_in_schema=False, dependencies=[Depends(admit)])
@@ -221,6 +223,15 @@ def _cards(cds: CdsState, hook: str, context: PatientViewContext, prefetch: dict
         return []
     link = _stored_link(cds, fhir_case, base, hook)
     return [order_card(assessment, fhir_case, found, orders, subject=subject, link=link)]
+
+
+def _incomplete(card: Card, keys: list[str]) -> Card:
+    """Say on the card which parts of the record were not read in full."""
+    note = (
+        f"\n\n**Not all of the record was read:** {', '.join(keys)} (more than {MAX_PAGES} pages, "
+        "or a page on another server); findings there are not counted."
+    )
+    return card.model_copy(update={"detail": (card.detail or "") + note})
 
 
 def _stored_link(cds: CdsState, fhir_case: FhirCase, base: str, hook: str) -> str | None:
