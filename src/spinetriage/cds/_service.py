@@ -29,7 +29,14 @@ from spinetriage.assessment import assess
 from spinetriage.cds._cards import order_card, patient_view_card, spine_imaging_orders
 from spinetriage.cds._concern import concern
 from spinetriage.cds._feedback import store_feedback
-from spinetriage.cds._prefetch import FETCH_TIMEOUT_SECONDS, MAX_PAGES, PREFETCH, PrefetchUnavailable, resolve
+from spinetriage.cds._prefetch import (
+    FETCH_TIMEOUT_SECONDS,
+    MAX_PAGES,
+    PREFETCH,
+    PrefetchUnavailable,
+    resolve,
+    tls_context,
+)
 from spinetriage.cds._shapes import (
     Card,
     CdsResponse,
@@ -173,6 +180,7 @@ async def admit(request: Request) -> None:
 def _warm() -> None:
     """Load the code table, the text rules and the FHIR models now, not during the first call."""
     code_table()
+    tls_context()
     extract("Hoffmann positive.")
     for kind in (*READ_TYPES, "Bundle", "RiskAssessment", "ServiceRequest"):
         get_fhir_model_class(kind)

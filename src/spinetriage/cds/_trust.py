@@ -31,6 +31,7 @@ import jwt
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 
+from spinetriage.cds._prefetch import tls_context
 from spinetriage.errors import InputError
 from spinetriage.web.db import CdsJtiRow, Database, utcnow
 
@@ -108,7 +109,7 @@ class _KeySet:
                 if time.monotonic() - self.fetched_at >= JWKS_REFRESH_SECONDS:
                     self.fetched_at = time.monotonic()
                     try:
-                        response = httpx.get(self.issuer.jwks, timeout=JWKS_TIMEOUT_SECONDS)
+                        response = httpx.get(self.issuer.jwks, timeout=JWKS_TIMEOUT_SECONDS, verify=tls_context())
                         response.raise_for_status()
                         self.keys = _keys(response.json(), self.issuer.issuer)
                     except (httpx.HTTPError, ValueError, InputError):
