@@ -18,6 +18,7 @@ from tests.fhir.records import (
     b64,
     mechanical_record,
     myelopathy_record,
+    note,
     patient,
     prefetch_for,
 )
@@ -50,8 +51,9 @@ def test_patient_view_of_a_myelopathy_record_gets_one_card_naming_the_neck(clien
     response = client.post(PATIENT_VIEW, json=request("patient-view", "p1", prefetch_for(myelopathy_record("p1"))))
     assert response.status_code == 200
     [card] = checked_cards(response.json())
-    assert card["summary"].startswith("Back pain may come from the neck: cervical myelopathy ")
-    assert "%" in card["summary"]
+    # "from the neck" or, should the engine find both regions at fault, "from the neck and the lower back"
+    assert card["summary"].startswith("Back pain may come from the neck")
+    assert "cervical myelopathy" in card["summary"] and "%" in card["summary"]
     detail = card["detail"]
     assert "DocumentReference/n1" in detail and "Observation/o1" in detail and "Condition/c1" in detail
     assert "hoffmann sign: present" in detail
@@ -86,6 +88,25 @@ def test_plain_mechanical_back_pain_gets_no_card(client: TestClient) -> None:
     response = client.post(PATIENT_VIEW, json=request("patient-view", "p2", prefetch_for(mechanical_record("p2"))))
     assert response.status_code == 200
     assert checked_cards(response.json()) == []
+
+
+CAUDA_EQUINA = "Low back pain since yesterday with numbness in the saddle area."
+
+
+def test_a_red_flag_alone_gets_a_critical_card_on_patient_view(client: TestClient) -> None:
+    record = [patient("p5", "1970-01-01", "male"), note("n5", CAUDA_EQUINA, "p5")]
+    [card] = checked_cards(client.post(PATIENT_VIEW, json=request("patient-view", "p5", prefetch_for(record))).json())
+    assert card["summary"].startswith("Red flag:") and "cauda equina" in card["summary"].lower()
+    assert card["indicator"] == "critical"
+    assert "**Red flags**" in card["detail"]
+
+
+def test_a_lumbar_mri_for_a_red_flag_without_a_neck_problem_gets_no_order_card(client: TestClient) -> None:
+    """Emergency lumbar MRI is exactly right for suspected cauda equina: the order hook stays silent."""
+    record = [patient("p5", "1970-01-01", "male"), note("n5", CAUDA_EQUINA, "p5")]
+    orders = draft_orders(service_request("sr5", "p5", {"coding": [LUMBAR_MRI]}))
+    body = request("order-sign", "p5", prefetch_for(record), context={"draftOrders": orders})
+    assert checked_cards(client.post(ORDER_SIGN, json=body).json()) == []
 
 
 def test_a_child_gets_no_card(client: TestClient) -> None:
