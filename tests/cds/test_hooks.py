@@ -37,8 +37,9 @@ from .hooks import (
 
 
 def test_discovery_lists_the_three_hooks_with_prefetch_templates(client: TestClient) -> None:
-    response = client.get("/cds-services")
+    response = client.get("/cds-services", follow_redirects=False)
     assert response.status_code == 200
+    assert client.get("/cds-services/", follow_redirects=False).json() == response.json()
     discovery = Discovery.model_validate(response.json())
     assert {s.hook for s in discovery.services} == {"patient-view", "order-select", "order-sign"}
     for service in discovery.services:

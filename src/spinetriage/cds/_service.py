@@ -127,7 +127,7 @@ def create_cds_app(state: CdsState) -> FastAPI:
 
     @app.get("/", include_in_schema=False)
     async def discovery() -> JSONResponse:
-        return JSONResponse(Discovery(services=list(SERVICES.values())).model_dump(exclude_none=True))
+        return discovery_response()
 
     @app.post("/{service_id}", include_in_schema=False, dependencies=[Depends(admit)])
     async def call(service_id: str, body: HookRequest, request: Request) -> JSONResponse:
@@ -162,6 +162,12 @@ def create_cds_app(state: CdsState) -> FastAPI:
         return JSONResponse({"stored": stored, "duplicates": duplicates})
 
     return app
+
+
+def discovery_response() -> JSONResponse:
+    """The discovery document. The app that mounts the service answers ``GET /cds-services`` with it too,
+    so that the address without a final slash is not a redirect (EHRs call it so)."""
+    return JSONResponse(Discovery(services=list(SERVICES.values())).model_dump(exclude_none=True))
 
 
 async def admit(request: Request) -> None:

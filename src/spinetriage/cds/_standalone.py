@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 
 from fastapi import FastAPI
+from fastapi.responses import JSONResponse
 
 from spinetriage._version import __version__
 from spinetriage.assessment import assess
@@ -47,6 +48,7 @@ def create_standalone_app(settings: Settings | None = None) -> FastAPI:
         open_access=settings.local_mode,
         verifier=Verifier(issuers, database) if issuers else None,
     )
+    app.add_api_route("/cds-services", _discovery, methods=["GET"], include_in_schema=False)
     app.mount(MOUNT, create_cds_app(state))
 
     @app.get("/healthz", include_in_schema=False)
@@ -64,3 +66,9 @@ def standalone_from_env() -> FastAPI:
             port=int(os.environ.get("SPINETRIAGE_PORT", "8010")),
         )
     )
+
+
+async def _discovery() -> JSONResponse:
+    from spinetriage.cds._service import discovery_response
+
+    return discovery_response()

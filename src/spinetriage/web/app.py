@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 
@@ -96,6 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     pages = _pages_module()
     if pages is not None:
         app.include_router(pages.router)
+    app.add_api_route("/cds-services", _discovery, methods=["GET"], include_in_schema=False)
     app.mount("/cds-services", cds)
     app.mount(
         "/static",
@@ -173,3 +175,9 @@ def app_from_env() -> FastAPI:
     gc.collect()
     gc.freeze()
     return app
+
+
+async def _discovery() -> JSONResponse:
+    from spinetriage.cds._service import discovery_response
+
+    return discovery_response()
