@@ -91,8 +91,18 @@ def test_cors_preflight_and_answers_allow_browser_ehrs(client: TestClient) -> No
     assert preflight.headers["access-control-allow-origin"] == "*"
     assert "POST" in preflight.headers["access-control-allow-methods"]
     assert "authorization" in preflight.headers["access-control-allow-headers"].lower()
-    discovery = client.get("/cds-services", headers={"Origin": origin})
-    assert discovery.headers["access-control-allow-origin"] == "*"
+    for path in ("/cds-services", "/cds-services/"):
+        discovery = client.get(path, headers={"Origin": origin}, follow_redirects=False)
+        assert discovery.status_code == 200 and discovery.headers["access-control-allow-origin"] == "*"
+        preflight = client.options(
+            path,
+            headers={
+                "Origin": origin,
+                "Access-Control-Request-Method": "GET",
+                "Access-Control-Request-Headers": "authorization",
+            },
+        )
+        assert preflight.status_code == 200 and preflight.headers["access-control-allow-origin"] == "*"
     call = client.post(
         PATIENT_VIEW,
         json=request("patient-view", "p1", prefetch_for(myelopathy_record("p1"))),

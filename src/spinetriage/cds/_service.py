@@ -165,9 +165,23 @@ def create_cds_app(state: CdsState) -> FastAPI:
 
 
 def discovery_response() -> JSONResponse:
-    """The discovery document. The app that mounts the service answers ``GET /cds-services`` with it too,
-    so that the address without a final slash is not a redirect (EHRs call it so)."""
     return JSONResponse(Discovery(services=list(SERVICES.values())).model_dump(exclude_none=True))
+
+
+class WithoutSlash:
+    """``/cds-services`` itself (no final slash, as EHRs call discovery) handed to the mounted service as
+    ``/cds-services/``, with its CORS, instead of a redirect. The mounting app routes that one path here."""
+
+    def __init__(self, app: Any, prefix: str) -> None:
+        self.app = app
+        self.prefix = prefix
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        scope = dict(scope)
+        scope["root_path"] = scope.get("root_path", "") + self.prefix
+        scope["path"] = scope["root_path"] + "/"
+        scope["raw_path"] = scope["path"].encode()
+        await self.app(scope, receive, send)
 
 
 async def admit(request: Request) -> None:

@@ -7,12 +7,12 @@ from __future__ import annotations
 import os
 
 from fastapi import FastAPI
-from fastapi.responses import JSONResponse
+from starlette.routing import Route
 
 from spinetriage._version import __version__
 from spinetriage.assessment import assess
 from spinetriage.case import Case
-from spinetriage.cds._service import CdsState, create_cds_app
+from spinetriage.cds._service import CdsState, WithoutSlash, create_cds_app
 from spinetriage.cds._trust import Verifier, parse_issuers
 from spinetriage.errors import InputError
 from spinetriage.web import problems
@@ -48,8 +48,9 @@ def create_standalone_app(settings: Settings | None = None) -> FastAPI:
         open_access=settings.local_mode,
         verifier=Verifier(issuers, database) if issuers else None,
     )
-    app.add_api_route("/cds-services", _discovery, methods=["GET"], include_in_schema=False)
-    app.mount(MOUNT, create_cds_app(state))
+    cds = create_cds_app(state)
+    app.router.routes.append(Route(MOUNT, WithoutSlash(cds, MOUNT), include_in_schema=False))
+    app.mount(MOUNT, cds)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:
@@ -66,9 +67,3 @@ def standalone_from_env() -> FastAPI:
             port=int(os.environ.get("SPINETRIAGE_PORT", "8010")),
         )
     )
-
-
-async def _discovery() -> JSONResponse:
-    from spinetriage.cds._service import discovery_response
-
-    return discovery_response()

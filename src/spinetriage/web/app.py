@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
+from starlette.routing import Route
 
 from spinetriage._version import __version__
 from spinetriage.assessment import assess
@@ -97,7 +97,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     pages = _pages_module()
     if pages is not None:
         app.include_router(pages.router)
-    app.add_api_route("/cds-services", _discovery, methods=["GET"], include_in_schema=False)
+    from spinetriage.cds._service import WithoutSlash
+
+    app.router.routes.append(Route("/cds-services", WithoutSlash(cds, "/cds-services"), include_in_schema=False))
     app.mount("/cds-services", cds)
     app.mount(
         "/static",
@@ -175,9 +177,3 @@ def app_from_env() -> FastAPI:
     gc.collect()
     gc.freeze()
     return app
-
-
-async def _discovery() -> JSONResponse:
-    from spinetriage.cds._service import discovery_response
-
-    return discovery_response()
