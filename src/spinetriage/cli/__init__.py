@@ -200,11 +200,13 @@ def _register_subcommands() -> None:
     """Commands that live with their own package (one concept per module)."""
     from spinetriage.instruments.cli import register as register_instruments
     from spinetriage.interview.cli import register as register_interview
+    from spinetriage.screening.cli import register as register_screening
     from spinetriage.text.cli import register as register_text
     from spinetriage.web.cli import register as register_web
 
     register_instruments(app)
     register_interview(app)
+    register_screening(app)
     register_text(app)
     register_web(app)
 
