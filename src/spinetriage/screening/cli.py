@@ -147,6 +147,36 @@ def _print_summary(summary: ScreenSummary, report: Path | None, err: Console) ->
         err.print(Text(line))
 
 
+def generate_command(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Notes to write (.jsonl or .parquet).")],
+    patients: Annotated[int, typer.Option("--patients", "-n", help="How many patients.")] = 1000,
+    seed: Annotated[int, typer.Option(help="The same seed gives the same patients.")] = 0,
+    truth: Annotated[
+        Path | None, typer.Option("--truth", help="Also write each patient's conditions and findings (.jsonl).")
+    ] = None,
+    myelopathy_share: Annotated[
+        float | None,
+        typer.Option("--myelopathy-share", help="Share of patients with myelopathy (default: the setting's prior)."),
+    ] = None,
+    setting: Annotated[str, typer.Option(help="Pre-test population the conditions are drawn from.")] = DEFAULT_SETTING,
+) -> None:
+    """Write a synthetic population: patients sampled from the model, as notes in varied styles, with the truth."""
+    from .synthetic import write_population
+
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    try:
+        n_patients, n_notes = write_population(
+            patients, out, truth, seed=seed, setting=setting, myelopathy_share=myelopathy_share
+        )
+    except SpinetriageError as exc:
+        err.print(Text.assemble(("error: ", "bold red"), str(exc)))
+        raise typer.Exit(2) from None
+    err.print(
+        Text(f"{n_patients} patients, {n_notes} notes written to {out}" + (f", truth in {truth}" if truth else ""))
+    )
+
+
 def register(app: typer.Typer) -> None:
-    """Add the ``screen`` command to a Typer app."""
+    """Add the ``screen`` and ``generate-population`` commands to a Typer app."""
     app.command("screen")(screen_command)
+    app.command("generate-population")(generate_command)
