@@ -130,3 +130,40 @@ def test_any_row_is_either_staged_or_rejected(values: list[object]) -> None:
     else:
         assert out.patient_id.strip() == out.patient_id and out.patient_id
         assert isinstance(out.text, str)
+
+
+def _document(patient: str, text: str, **extra: object) -> dict[str, object]:
+    import base64
+
+    data = base64.b64encode(text.encode()).decode()
+    return {
+        "resourceType": "DocumentReference",
+        "id": "doc1",
+        "subject": {"reference": f"Patient/{patient}"},
+        "content": [{"attachment": {"contentType": "text/plain; charset=utf-8", "data": data}}],
+        **extra,
+    }
+
+
+def test_fhir_bulk_document_reference_is_a_note(tmp_path: Path) -> None:
+    path = tmp_path / "DocumentReference.ndjson"
+    lines = [
+        _document("123", "Hoffmann sign positive.", date="2026-02-03T10:00:00Z"),
+        _document("124", "x", context={"period": {"start": "2026-02-04"}}),
+        {"resourceType": "Observation", "id": "o1"},
+        {**_document("125", "x", date="2026-02-04"), "subject": {"reference": "Group/1"}},
+        {
+            **_document("126", "x", date="2026-02-04"),
+            "content": [{"attachment": {"contentType": "text/plain", "data": "%%"}}],
+        },
+    ]
+    path.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    first, second, observation, group, bad_data = rows_of(path)
+    assert first == StagedRow("123", "2026-02-03T10:00:00", "doc1", "note", "Hoffmann sign positive.", None, None, 0, 1)
+    assert isinstance(second, StagedRow) and second.date == "2026-02-04"
+    assert (
+        isinstance(observation, Reject) and observation.field == "resourceType" and "Observation" in observation.problem
+    )
+    assert isinstance(group, Reject) and group.field == "subject.reference"
+    assert isinstance(bad_data, Reject) and bad_data.field == "content.attachment.data"
+    assert bad_data.location == "DocumentReference.ndjson line 5"

@@ -7,6 +7,7 @@ An input is a JSONL (``.jsonl``/``.ndjson``), CSV or Parquet file. Each row is o
   ``status`` (present, absent, unknown), optional ``note_id`` (where it was recorded).
 
 A row with a non-empty ``finding`` is a structured finding; otherwise it is a note.
+A JSONL line with a ``resourceType`` is a FHIR Bulk Data resource (see :mod:`._fhir_bulk`).
 Rows are streamed (never a whole file in memory). A row that cannot be used becomes a
 :class:`Reject` with its location (file and line or row number), the field at fault and
 what is allowed; it never stops the run and never carries the row's text.
@@ -195,6 +196,14 @@ def _from_jsonl(path: Path, source: int, findings: frozenset[str]) -> Iterator[S
             if not isinstance(obj, dict):
                 yield Reject(location, "line", "not a JSON object (allowed: one JSON object a line)")
                 continue
+            if "resourceType" in obj:  # a FHIR Bulk Data export line
+                from ._fhir_bulk import fhir_row
+
+                converted = fhir_row(obj, location)
+                if isinstance(converted, Reject):
+                    yield converted
+                    continue
+                obj = converted
             yield _row(obj, location, path.name, source, n, findings)
 
 
