@@ -39,6 +39,8 @@ def spark_session(master: str | None, workers: int) -> Any:
     active = SparkSession.getActiveSession()
     if active is not None:
         return active
+    if master is None:
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # local mode stays on loopback
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     builder = (
