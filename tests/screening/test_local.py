@@ -175,3 +175,13 @@ def test_work_of_other_inputs_is_discarded(write_jsonl: NotesWriter, tmp_path: P
     summary = screen([changed], out, workers=1, part_size=2)
     assert summary.parts_resumed == 0
     assert [r["patient_id"] for r in table(out)] == ["p0000", "p0001", "p0002"]
+
+
+def test_an_unreadable_input_leaves_no_work_behind(write_jsonl: NotesWriter, tmp_path: Path) -> None:
+    notes = write_jsonl(small_population(2), "notes.jsonl")
+    headless = tmp_path / "findings.csv"
+    headless.write_text("id,finding\n1,clonus\n", encoding="utf-8")
+    with pytest.raises(InputError, match="patient_id"):
+        screen([notes, headless], tmp_path / "out.parquet", workers=1)
+    assert not (tmp_path / "out.parquet.work").exists()
+    assert not (tmp_path / "out.parquet").exists()

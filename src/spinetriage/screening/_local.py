@@ -89,6 +89,7 @@ def _die_with_parent(parent: int) -> None:
     Linux delivers SIGKILL when the parent dies (``PR_SET_PDEATHSIG``); elsewhere a thread
     notices the worker has been re-parented and exits.
     """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
     if sys.platform.startswith("linux"):
         try:
             libc = ctypes.CDLL(None, use_errno=True)
@@ -165,11 +166,15 @@ def run_local(
                     index, size = pending.pop(future)
                     finish(index, size, future.result())
 
-        for index, part in sorted_parts(work, part_size):
-            n_parts = index + 1
-            if index in done:
-                continue
-            pending[pool.submit(screen_part, part, setting)] = (index, len(part))
-            drain(2 * workers)
-        drain(0)
+        try:
+            for index, part in sorted_parts(work, part_size):
+                n_parts = index + 1
+                if index in done:
+                    continue
+                pending[pool.submit(screen_part, part, setting)] = (index, len(part))
+                drain(2 * workers)
+            drain(0)
+        except BaseException:  # Ctrl-C or a failure: what is on disk stays; nothing more is started
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
     return n_parts

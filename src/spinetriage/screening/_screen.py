@@ -64,7 +64,11 @@ def screen(
 
     work = WorkDir(out, inputs, setting, part_size)
     if not work.prepare(restart):
-        ingest(inputs, work)
+        try:
+            ingest(inputs, work)
+        except BaseException:  # an unreadable file or an interruption: keep nothing half-written
+            work.remove()
+            raise
     counts = work.counts()
     resumed = work.done_parts()
     if engine == "local":
