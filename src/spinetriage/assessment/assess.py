@@ -127,7 +127,7 @@ def _assess_patient(model: Network, patient: Patient, scored: Mapping[str, CaseI
     origin = reasoning.origin
     the_verdict = verdict(reasoning, kb.threshold("verdict_confident"))
 
-    flags = fired_red_flags(kb, patient.evidence)
+    flags = fired_red_flags(kb, patient.evidence, age=patient.age, sex=patient.sex)
     flag_ids = {flag.id for flag, _ in flags}
     top = top_unknown_findings(reasoning, _SUGGESTED)
 

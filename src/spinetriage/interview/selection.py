@@ -34,7 +34,7 @@ from spinetriage.assessment.red_flags import fired_red_flags
 from spinetriage.engine.network import Network
 from spinetriage.engine.reasoner import Patient, Reasoning, reason, verdict, what_if, what_ifs
 from spinetriage.knowledge.base import KnowledgeBase
-from spinetriage.vocab import FindingKind, Origin, Status, Urgency
+from spinetriage.vocab import FindingKind, Origin, Sex, Status, Urgency
 
 MIN_PROBABILITY = 0.02
 MIN_MOVE = 0.02

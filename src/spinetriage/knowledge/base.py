@@ -15,6 +15,7 @@ from spinetriage.knowledge.schema import (
     NotRecommended,
     Prior,
     Recommendation,
+    RecordedOnly,
     RedFlag,
     Reference,
     Setting,
@@ -50,6 +51,7 @@ class KnowledgeBase:
     instrument_rules: dict[str, InstrumentRule] = field(default_factory=dict)
     structure: NetworkStructure = field(default_factory=lambda: NetworkStructure(complaints=['low_back_pain']))
     """The causal network's structure beyond the likelihood table (network.yaml)."""
+    recorded_only: dict[str, RecordedOnly] = field(default_factory=dict)
 
     def prior(self, setting: str, condition: str) -> Prior:
         return self.priors[(setting, condition)]

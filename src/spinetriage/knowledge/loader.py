@@ -34,6 +34,7 @@ from spinetriage.knowledge.schema import (
     NotRecommended,
     Prior,
     Recommendation,
+    RecordedOnly,
     RedFlag,
     Reference,
     Setting,
@@ -53,6 +54,7 @@ FILES = (
     "red_flags.yaml",
     "recommendations.yaml",
     "network.yaml",
+    "recorded_only.yaml",
 )
 ADULT_AGE_START = 18
 AGE_END = 131
@@ -144,6 +146,10 @@ def _by_id(item: dict[str, Any]) -> str:
     return str(item.get("id", "?"))
 
 
+def _by_finding(item: dict[str, Any]) -> str:
+    return str(item.get("finding", "?"))
+
+
 def _by_link(item: dict[str, Any]) -> str:
     return f"{item.get('condition', '?')}/{item.get('finding', item.get('setting', '?'))}"
 
@@ -195,6 +201,7 @@ def build_knowledge(texts: dict[str, str]) -> KnowledgeBase:
     treatment = check.parse("recommendations.yaml", documents, "treatment", Recommendation, _by_id)
     avoid = check.parse("recommendations.yaml", documents, "not_recommended", NotRecommended, _by_id)
     structure = _parse_structure(check, documents)
+    recorded = check.parse("recorded_only.yaml", documents, "recorded_only", RecordedOnly, _by_finding)
 
     for file, what, items in (
         ("references.yaml", "reference", references),
@@ -291,7 +298,7 @@ def build_knowledge(texts: dict[str, str]) -> KnowledgeBase:
         known("red_flags.yaml", label, "condition", flag.condition, condition_ids)
         cited("red_flags.yaml", label, flag)
         for clause in flag.when:
-            for member in clause.any_present:
+            for member in clause.findings:
                 known("red_flags.yaml", label, "finding", member, finding_ids)
 
     if structure is not None:
@@ -337,6 +344,17 @@ def build_knowledge(texts: dict[str, str]) -> KnowledgeBase:
         if required not in {t.id for t in thresholds}:
             check.add(f"recommendations.yaml: missing threshold '{required}'")
 
+    linked_findings = {link.finding for link in likelihoods}
+    check.unique("recorded_only.yaml", "recorded-only finding", (r.finding for r in recorded))
+    for entry in recorded:
+        label = f"recorded-only {entry.finding}"
+        known("recorded_only.yaml", label, "finding", entry.finding, finding_ids)
+        if entry.finding in linked_findings:
+            check.add(
+                f"recorded_only.yaml: {label}: the finding has likelihoods in likelihoods.yaml; "
+                "remove it from one of the two files"
+            )
+
     for ref in sorted(ref_ids - used_refs):
         check.add(f"references.yaml: reference '{ref}' is never cited")
     for link in likelihoods:
@@ -367,6 +385,7 @@ def build_knowledge(texts: dict[str, str]) -> KnowledgeBase:
         thresholds={t.id: t for t in thresholds},
         group_of=group_of,
         instrument_rules={r.id: r for r in instrument_rules},
+        recorded_only={r.finding: r for r in recorded},
     )
 
 

@@ -175,6 +175,18 @@ def _coherent(lr_present: float, lr_absent: float) -> bool:
     return (lr_present > 1.0 > lr_absent) or (lr_present < 1.0 < lr_absent)
 
 
+class RecordedOnly(_Strict):
+    """A finding that is recorded (and may drive a rule) but carries no likelihood.
+
+    Every finding either bears on at least one condition through a likelihood or is
+    listed here with the reason it changes no probability, so that no answer is
+    silently ignored.
+    """
+
+    finding: Identifier
+    reason: Text
+
+
 class AgeBand(_Strict):
     """Ages from ``min_age`` (inclusive) up to ``max_age`` (exclusive)."""
 
@@ -203,9 +215,43 @@ class EvidenceGroup(_Strict):
 
 
 class Clause(_Strict):
-    """Satisfied when at least one of the listed findings is present."""
+    """One condition of a red-flag rule; it holds when every criterion it gives holds.
 
-    any_present: list[Identifier] = Field(min_length=1)
+    ``any_present``: at least one of these findings is present. ``all_present``:
+    every one of them is present. ``none_present``: none of them is present (absent
+    or not known; it narrows a clause and cannot stand alone). ``min_age`` /
+    ``max_age``: the patient's age is at
+    least / below the bound (an unknown age never satisfies it). ``sex``: the
+    patient's recorded sex. A rule fires when all its clauses hold, so "age 70 or
+    over with trauma" is two clauses: ``{any_present: [trauma]}`` and
+    ``{min_age: 70}``. Put clauses on patient characteristics after the finding
+    clauses: red-flag screening walks the finding clauses in order.
+    """
+
+    any_present: list[Identifier] = Field(default_factory=list)
+    all_present: list[Identifier] = Field(default_factory=list)
+    none_present: list[Identifier] = Field(default_factory=list)
+    min_age: int | None = Field(default=None, ge=0, le=130)
+    max_age: int | None = Field(default=None, ge=1, le=131)
+    sex: Sex | None = None
+
+    @model_validator(mode="after")
+    def _a_criterion(self) -> Clause:
+        bounds = (self.min_age, self.max_age, self.sex)
+        if not (self.any_present or self.all_present) and all(b is None for b in bounds):
+            raise ValueError(
+                "give at least one criterion: any_present, all_present, min_age, max_age or sex "
+                "(none_present only narrows one)"
+            )
+        if self.min_age is not None and self.max_age is not None and self.max_age <= self.min_age:
+            raise ValueError(f"max_age {self.max_age} must be above min_age {self.min_age}")
+        return self
+
+    @property
+    def findings(self) -> list[Identifier]:
+        """Every finding the clause names, in order."""
+        named = [*self.any_present, *self.all_present, *self.none_present]
+        return [f for i, f in enumerate(named) if f not in named[:i]]
 
 
 class RedFlag(Cited):
