@@ -75,3 +75,29 @@ def test_risk_factors_raise_the_conditions_they_are_risks_for(kb: KnowledgeBase)
     }
     for key in raised:
         assert kb.likelihoods[key].ratio_present > 1, key
+
+
+def test_a_red_flag_clause_needs_a_criterion() -> None:
+    from pydantic import ValidationError
+
+    from spinetriage.knowledge.schema import Clause
+
+    with pytest.raises(ValidationError, match="at least one criterion"):
+        Clause.model_validate({"none_present": ["hoffmann_sign"]})
+    with pytest.raises(ValidationError, match="max_age"):
+        Clause.model_validate({"min_age": 70, "max_age": 60})
+    assert Clause.model_validate({"min_age": 70}).findings == []
+
+
+def test_an_indication_exclusion_needs_its_threshold() -> None:
+    from pydantic import ValidationError
+
+    from spinetriage.knowledge.schema import Indication
+
+    with pytest.raises(ValidationError, match="unless_likely and unless_probability"):
+        Indication.model_validate(
+            {"condition": "nonspecific_low_back_pain", "min_probability": 0.5, "unless_likely": ["spinal_infection"]}
+        )
+    with pytest.raises(ValidationError, match="also_likely needs a condition"):
+        Indication.model_validate({"red_flag": "x", "also_likely": ["lumbar_spinal_stenosis"]})
+    assert Indication.model_validate({"any_red_flag": True}).any_red_flag

@@ -13,6 +13,7 @@ import math
 from collections.abc import Callable, Iterable
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -70,26 +71,71 @@ def default_knowledge() -> KnowledgeBase:
     return build_knowledge(texts)
 
 
-def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
-    """Load and validate a knowledge base; ``None`` means the one shipped in the package."""
-    if directory is None:
+def load_knowledge(directory: Path | None = None, *, bundle_root: Path | None = None) -> KnowledgeBase:
+    """Load and validate a knowledge base; ``None`` means the one shipped in the package.
+
+    ``bundle_root`` holds the other data directories that enter the version
+    (``<package>/data/...``, as under ``src/spinetriage``); ``None`` means the ones
+    shipped in the package.
+    """
+    if directory is None and bundle_root is None:
         return default_knowledge()
+    source = directory if directory is not None else Path(str(resources.files("spinetriage.knowledge") / "data"))
     texts = {}
     for name in FILES:
-        path = directory / name
+        path = source / name
         if not path.is_file():
-            raise KnowledgeError([f"{name}: file missing from {directory}"])
+            raise KnowledgeError([f"{name}: file missing from {source}"])
         texts[name] = path.read_text(encoding="utf-8")
-    return build_knowledge(texts)
+    return build_knowledge(texts, bundle=None if bundle_root is None else bundle_texts(bundle_root))
 
 
-def knowledge_version(texts: dict[str, str]) -> str:
-    """Content hash of the knowledge files, independent of where they live."""
+def bundle_texts(root: Traversable | Path | None = None) -> dict[str, str]:
+    """Every other data file that can change a result, keyed ``<package>/data/<path>``.
+
+    Instruments (their items, bands and likelihood ratios), interview wording and
+    implications, text-extraction rules: each lives in a ``data`` directory of a
+    spinetriage subpackage and is hashed into the knowledge version with the
+    knowledge files, so that an assessment's ``knowledge_version`` pins all of it.
+    Python files and caches are not data. ``root`` defaults to the installed package.
+    """
+    base: Traversable = resources.files("spinetriage") if root is None else root
+    texts: dict[str, str] = {}
+    for package in sorted(base.iterdir(), key=lambda p: p.name):
+        if package.name == "knowledge" or not package.is_dir():
+            continue
+        data = package / "data"
+        if data.is_dir():
+            for relative, item in _data_files(data, f"{package.name}/data"):
+                texts[relative] = item.read_text(encoding="utf-8")
+    return texts
+
+
+def _data_files(directory: Traversable, prefix: str) -> list[tuple[str, Traversable]]:
+    found: list[tuple[str, Traversable]] = []
+    for item in sorted(directory.iterdir(), key=lambda p: p.name):
+        if item.name == "__pycache__" or item.name.endswith((".py", ".pyc")):
+            continue
+        if item.is_dir():
+            found.extend(_data_files(item, f"{prefix}/{item.name}"))
+        elif item.is_file():
+            found.append((f"{prefix}/{item.name}", item))
+    return found
+
+
+def knowledge_version(texts: dict[str, str], bundle: dict[str, str] | None = None) -> str:
+    """Content hash of the knowledge files and the rest of the data bundle, independent of where they live.
+
+    ``bundle`` is the output of :func:`bundle_texts` (instrument, interview and text
+    data); its names carry their directory, so they cannot collide with the
+    knowledge file names.
+    """
     digest = hashlib.sha256()
-    for name in sorted(texts):
+    everything = {**texts, **(bundle or {})}
+    for name in sorted(everything):
         digest.update(name.encode())
         digest.update(b"\0")
-        digest.update(texts[name].encode())
+        digest.update(everything[name].encode())
         digest.update(b"\0")
     return digest.hexdigest()[:16]
 
@@ -167,8 +213,12 @@ def _parse_structure(check: _Collector, documents: dict[str, Any]) -> NetworkStr
         return None
 
 
-def build_knowledge(texts: dict[str, str]) -> KnowledgeBase:
-    """Parse and validate knowledge files given as text; raise with every problem found."""
+def build_knowledge(texts: dict[str, str], bundle: dict[str, str] | None = None) -> KnowledgeBase:
+    """Parse and validate knowledge files given as text; raise with every problem found.
+
+    The version hashes ``texts`` with ``bundle`` (default: the instrument, interview
+    and text data shipped in the package, see :func:`bundle_texts`).
+    """
     check = _Collector()
     documents: dict[str, Any] = {}
     for name in FILES:
@@ -327,8 +377,10 @@ def build_knowledge(texts: dict[str, str]) -> KnowledgeBase:
         for ind in items:
             known("recommendations.yaml", label, "condition", ind.condition, condition_ids)
             known("recommendations.yaml", label, "red flag", ind.red_flag, flag_ids)
-            for member in [*ind.unless_known, *ind.all_present, *ind.none_present]:
+            for member in [*ind.unless_known, *ind.all_present, *ind.any_present, *ind.none_present]:
                 known("recommendations.yaml", label, "finding", member, finding_ids)
+            for other in [*ind.also_likely, *ind.unless_likely]:
+                known("recommendations.yaml", label, "condition", other, condition_ids)
 
     for rec in [*workup, *treatment]:
         cited("recommendations.yaml", rec.id, rec)
@@ -367,7 +419,7 @@ def build_knowledge(texts: dict[str, str]) -> KnowledgeBase:
         raise KnowledgeError(check.problems)
 
     return KnowledgeBase(
-        version=knowledge_version(texts),
+        version=knowledge_version(texts, bundle_texts() if bundle is None else bundle),
         structure=structure or NetworkStructure(complaints=["low_back_pain"]),
         references={r.id: r for r in references},
         settings={s.id: s for s in settings},
@@ -401,4 +453,11 @@ def _check_ratios_coherent(check: _Collector, where: str, ratios: list[float]) -
         check.add(f"{where}: likelihood ratios {ratios} must include values below and above 1")
 
 
-__all__ = ["FindingKind", "build_knowledge", "default_knowledge", "knowledge_version", "load_knowledge"]
+__all__ = [
+    "FindingKind",
+    "build_knowledge",
+    "bundle_texts",
+    "default_knowledge",
+    "knowledge_version",
+    "load_knowledge",
+]

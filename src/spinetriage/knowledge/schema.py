@@ -273,21 +273,34 @@ MyelopathyGrade = Literal["severe", "moderate", "mild", "normal"]
 class Indication(_Strict):
     """When a recommendation applies: every criterion given must hold.
 
-    Triggers (at least one): a condition at or above a probability, a red flag, the
-    myelopathy grade from an mJOA entered with the case (``severity``), or an mJOA
-    that fell by at least its MCID between two visits (``mjoa_worsened``).
-    Qualifiers narrow a trigger: findings that must be present (``all_present``) or
-    must not be (``none_present``), findings whose being known makes the step moot
-    (``unless_known``), and ``unless_graded`` (skip once an mJOA grade is known).
+    Triggers (at least one): a condition at or above a probability, a red flag (or
+    ``any_red_flag``), the myelopathy grade from an mJOA entered with the case
+    (``severity``), or an mJOA that fell by at least its MCID between two visits
+    (``mjoa_worsened``).
+    Qualifiers narrow a trigger: findings that must be present (``all_present``), at
+    least one of which must be (``any_present``) or none of which may be
+    (``none_present``); other conditions that must also reach ``min_probability``
+    (``also_likely``); findings whose being known makes the step moot
+    (``unless_known``); ``unless_graded`` (skip once an mJOA grade is known); and the
+    exclusions ``unless_any_red_flag`` (skip while any red flag is raised) and
+    ``unless_likely`` (skip while any of these conditions reaches
+    ``unless_probability``), so that, for example, self-management is never the
+    treatment when a serious condition is likely.
     """
 
     condition: Identifier | None = None
     min_probability: Probability | None = None
     red_flag: Identifier | None = None
+    any_red_flag: bool = False
     severity: MyelopathyGrade | None = None
     mjoa_worsened: bool = False
     all_present: list[Identifier] = Field(default_factory=list)
+    any_present: list[Identifier] = Field(default_factory=list)
     none_present: list[Identifier] = Field(default_factory=list)
+    also_likely: list[Identifier] = Field(default_factory=list)
+    unless_any_red_flag: bool = False
+    unless_likely: list[Identifier] = Field(default_factory=list)
+    unless_probability: Probability | None = None
     unless_known: list[Identifier] = Field(
         default_factory=list,
         description="skip when any of these findings already has a known status",
@@ -298,8 +311,15 @@ class Indication(_Strict):
     def _a_trigger(self) -> Indication:
         if (self.condition is None) != (self.min_probability is None):
             raise ValueError("condition and min_probability go together")
-        if self.condition is None and self.red_flag is None and self.severity is None and not self.mjoa_worsened:
-            raise ValueError("give a trigger: condition+min_probability, red_flag, severity or mjoa_worsened")
+        triggers = (self.condition, self.red_flag, self.severity)
+        if all(x is None for x in triggers) and not (self.mjoa_worsened or self.any_red_flag):
+            raise ValueError(
+                "give a trigger: condition+min_probability, red_flag, any_red_flag, severity or mjoa_worsened"
+            )
+        if self.also_likely and self.condition is None:
+            raise ValueError("also_likely needs a condition and min_probability to compare with")
+        if bool(self.unless_likely) != (self.unless_probability is not None):
+            raise ValueError("unless_likely and unless_probability go together")
         return self
 
 
