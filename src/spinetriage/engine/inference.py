@@ -360,7 +360,8 @@ class Prepared:
         terms = _expand(network, rest)
         factors = _Factors(network, terms)
         source_of = [source_family(fam) for fam in network.families]
-        leak_family = "mechanical" if complaint == network.complaints[0] else UNEXPLAINED
+        referred = complaint == network.complaints[0] or complaint in network.knowledge.structure.referred_from_the_back
+        leak_family = "mechanical" if referred else UNEXPLAINED
         families = sorted({source_of[d] for d in network.parents[complaint]} | {leak_family})
         subsets = tuple(
             frozenset(sub) for size in range(len(families) + 1) for sub in itertools.combinations(families, size)

@@ -137,7 +137,7 @@ def _reasoning(
 ) -> Reasoning:
     complaint = prepared.complaint
     probabilities = dict(zip(network.conditions, (float(p) for p in inference.probabilities), strict=True))
-    probabilities[network.derived] = inference.derived if complaint == network.complaints[0] else 0.0
+    probabilities[network.derived] = inference.derived if complaint is not None else 0.0
     informative = any(
         s is not Status.UNKNOWN and f != complaint for f, s in patient.evidence.items() if f in network.knowledge.findings
     )
