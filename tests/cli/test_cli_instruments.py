@@ -24,7 +24,7 @@ def test_report_shows_severity_cluster_and_change() -> None:
     out = result.output
     assert "Instruments" in out and "Moderate myelopathy (mJOA 14)" in out
     assert "16 -> 14: -2, MCID 2 (2025-11-10 -> 2026-05-04)" in out
-    assert "Cook 2010 clinical cluster for cervical myelopathy: used" in out
+    assert "Cook 2010 clinical cluster for cervical myelopathy: scored (shown beside the network)" in out
     assert "Urgency: URGENT" in out and "surgical decompression recommended" in out
 
 
@@ -35,7 +35,7 @@ def test_json_carries_severity_cluster_and_change() -> None:
     assert (data["severity"]["grade"], data["severity"]["score"]) == ("moderate", 14)
     assert data["mjoa_change"]["worsened"] is True and data["urgency"] == "urgent"
     cook = next(c for c in data["clusters"] if c["instrument"] == "cook2010_dcm_cluster")
-    assert (cook["status"], cook["count"], cook["likelihood_ratio"]) == ("applied", 4, 30.9)
+    assert (cook["status"], cook["count"], cook["likelihood_ratio"]) == ("not_applied", 4, 30.9)
     assert "dcm_surgery_moderate_severe" in [t["id"] for t in data["treatment"]]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from spinetriage.assessment import assess
+from spinetriage.assessment.questions import usable_findings
 from spinetriage.engine.network import Network
 from spinetriage.engine.reasoner import Patient
 from spinetriage.interview.selection import MIN_PROBABILITY, candidates, evaluate, rank, textbook_order
@@ -64,18 +65,9 @@ def test_candidates_skip_answered_unlinked_and_other_kinds(model: Network, kb: K
     evidence = {"sciatica": Status.UNKNOWN}
     found = candidates(model, evidence, {FindingKind.HISTORY})
     assert found and "sciatica" not in found
-    assert all(kb.findings[f].kind is FindingKind.HISTORY and f in model.bearing for f in found)
-
-
-def test_findings_read_only_by_a_cluster_are_asked(model: Network) -> None:
-    cluster_only = {f for c in model.clusters for f in c.findings} - set(model.conditions_of_finding)
-    # issue 12 gave every finding evidence of its own, so this set may now be empty; any such item is still asked
-    for finding in cluster_only:
-        assert finding in candidates(model, {}, set(FindingKind))
-        assert any(
-            cm.cluster and finding in cm.cluster.findings
-            for cm in (model.conditions[i] for i in model.bearing[finding])
-        )
+    usable = set(usable_findings(model))
+    assert all(kb.findings[f].kind is FindingKind.HISTORY and f in usable for f in found)
+    assert not set(kb.recorded_only) & set(found)  # recorded-only findings change nothing: never asked
 
 
 def test_textbook_order_is_history_then_exam_in_file_order(kb: KnowledgeBase) -> None:

@@ -234,13 +234,16 @@ class _Factors:
         if not extra_q and not extra_r:
             return out
         log_q, _, log_r = _logs(network, [*extra_q, *extra_r])
+        added: dict[int, Array] = {}  # per group, what the extras add inside its bracket (all of them at once)
         for row, x in enumerate(extra_q):
             via = network.via[x]
             out += np.where(via < 0, log_q[row], 0.0)
             for g in np.unique(via[via >= 0]):
                 g = int(g)
-                inner = self.inner.get(g, np.zeros_like(out)) + np.where(via == g, log_q[row], 0.0)
-                out += self._bracket(g, inner) - self.bracket.get(g, 0.0)
+                added[g] = added.get(g, 0.0) + np.where(via == g, log_q[row], 0.0)
+        for g, more in added.items():
+            inner = self.inner.get(g, np.zeros_like(out)) + more
+            out += self._bracket(g, inner) - self.bracket.get(g, 0.0)
         for row, _x in enumerate(extra_r):
             out += log_r[len(extra_q) + row]
         return out

@@ -79,7 +79,9 @@ def evaluate(model: Network, patient: Patient) -> State:
 def decide(model: Network, reasoning: Reasoning) -> Decision:
     """The decision (verdict, urgency) for a reasoning, by the same rules as ``assess``."""
     kb = model.knowledge
-    urgency, _ = decide_urgency(kb, fired_red_flags(kb, reasoning.patient.evidence), reasoning.probabilities)
+    patient = reasoning.patient
+    flags = fired_red_flags(kb, patient.evidence, age=patient.age, sex=patient.sex)
+    urgency, _ = decide_urgency(kb, flags, reasoning.probabilities)
     return Decision(verdict(reasoning, kb.threshold("verdict_confident")), urgency)
 
 

@@ -1,0 +1,95 @@
+"""Properties of the causal network's answers (issue 11, "How it is checked")."""
+
+from __future__ import annotations
+
+import math
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from spinetriage.assessment.assess import default_model
+from spinetriage.engine.reasoner import Patient, reason, what_if
+from spinetriage.vocab import Status
+
+from .strategies import KB, patients
+
+NETWORK = default_model()
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+CAUSES = sorted(
+    (condition, finding)
+    for (condition, finding), link in NETWORK.links.items()
+    if link.kind == "cause" and finding not in NETWORK.complaints[:1]
+)
+
+
+@SETTINGS
+@given(patients(max_findings=8))
+def test_origin_probabilities_sum_to_one(patient: Patient) -> None:
+    assert math.isclose(sum(reason(NETWORK, patient).origin.values()), 1.0, abs_tol=1e-9)
+
+
+def test_nothing_known_gives_back_the_cited_priors() -> None:
+    for setting in KB.settings:
+        result = reason(NETWORK, Patient({}, setting))
+        for condition in NETWORK.conditions:
+            assert math.isclose(result.probabilities[condition], KB.prior(setting, condition).probability, rel_tol=1e-6)
+
+
+@SETTINGS
+@given(patients(max_findings=6), st.sampled_from(sorted(f for f in NETWORK.findings if NETWORK.parents.get(f))))
+def test_what_if_equals_reasoning_afresh(patient: Patient, finding: str) -> None:
+    evidence = {f: s for f, s in patient.evidence.items() if f != finding}
+    before = Patient(evidence, patient.setting, patient.age, patient.sex)
+    yes, no, p = what_if(reason(NETWORK, before), finding)
+    for status, quick in ((Status.PRESENT, yes), (Status.ABSENT, no)):
+        fresh = reason(NETWORK, Patient({**evidence, finding: status}, patient.setting, patient.age, patient.sex))
+        for condition, value in fresh.probabilities.items():
+            assert math.isclose(quick.probabilities[condition], value, abs_tol=1e-9), (finding, status, condition)
+        for origin, value in fresh.origin.items():
+            assert math.isclose(quick.origin[origin], value, abs_tol=1e-9)
+    assert 0.0 <= p <= 1.0
+
+
+@SETTINGS
+@given(patients(max_findings=6), st.sampled_from(CAUSES))
+def test_a_finding_a_condition_produces_never_lowers_it(patient: Patient, link: tuple[str, str]) -> None:
+    condition, finding = link
+    evidence = {f: s for f, s in patient.evidence.items() if f != finding}
+    before = reason(NETWORK, Patient(evidence, patient.setting, patient.age, patient.sex))
+    after = reason(NETWORK, Patient({**evidence, finding: Status.PRESENT}, patient.setting, patient.age, patient.sex))
+    assert after.probabilities[condition] >= before.probabilities[condition] - 1e-12
+
+
+def test_confirming_one_explanation_lowers_the_others() -> None:
+    """A broad-based gait raises both myelopathy and stenosis; stenosis confirmed takes some of it back."""
+    gait = {"low_back_pain": Status.PRESENT, "broad_based_gait": Status.PRESENT}
+    stenosis = {**gait, "neurogenic_claudication": Status.PRESENT, "relief_sitting_flexion": Status.PRESENT}
+    alone = reason(NETWORK, Patient(gait, "primary_care", 70))
+    explained = reason(NETWORK, Patient(stenosis, "primary_care", 70))
+    assert explained.probabilities["lumbar_spinal_stenosis"] > alone.probabilities["lumbar_spinal_stenosis"]
+    assert explained.probabilities["degenerative_cervical_myelopathy"] < alone.probabilities["degenerative_cervical_myelopathy"]
+
+
+def test_non_specific_pain_falls_when_a_specific_cause_explains_the_pain() -> None:
+    """Issue 11: non-specific back pain is what is left, so it must fall in myelopathy and in cauda equina."""
+    plain = reason(NETWORK, Patient({"low_back_pain": Status.PRESENT}, "primary_care", 50))
+    assert plain.probabilities["nonspecific_low_back_pain"] > 0.8
+    myelopathy = {
+        "low_back_pain": Status.PRESENT,
+        "hand_clumsiness": Status.PRESENT,
+        "broad_based_gait": Status.PRESENT,
+        "hoffmann_sign": Status.PRESENT,
+        "inverted_supinator": Status.PRESENT,
+        "cervical_cord_compression": Status.PRESENT,
+    }
+    cauda = {"low_back_pain": Status.PRESENT, "saddle_anesthesia": Status.PRESENT, "urinary_retention": Status.PRESENT}
+    for evidence in (myelopathy, cauda):
+        result = reason(NETWORK, Patient(evidence, "primary_care", 50))
+        assert result.probabilities["nonspecific_low_back_pain"] < plain.probabilities["nonspecific_low_back_pain"] - 0.3
+
+
+def test_no_findings_is_undetermined() -> None:
+    from spinetriage.assessment import assess
+
+    assert assess({"findings": {}}).origin.verdict.value == "undetermined"
+    assert assess({"findings": {"low_back_pain": "present"}}).origin.verdict.value == "undetermined"
