@@ -1,10 +1,11 @@
-"""Engine speed against pgmpy exact inference on the same model, measured side by side.
+"""Engine speed against pgmpy exact inference on the same network, measured side by side.
 
-Prints: median latency of one full assessment in-process, batch throughput on one
-core, the posterior step alone, and pgmpy's VariableElimination on the identical
-network (built by tests/engine/test_pgmpy_crosscheck.py) as a ratio.
+Prints the median latency of one full assessment (posteriors, origin, contributions,
+what explains each finding, and the ranked next questions), of the network's posterior
+step alone, and of pgmpy's VariableElimination on the identical network (built as in
+tests/engine/test_pgmpy_crosscheck.py), with the ratio and the largest difference.
 
-    python benchmarks/engine.py [--cases 300]
+    python benchmarks/engine.py [--cases 100]
 """
 
 from __future__ import annotations
@@ -14,97 +15,75 @@ import random
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.engine.test_pgmpy_crosscheck import reference_posteriors
+from tests.engine.test_pgmpy_crosscheck import _pgmpy_posteriors
 
 from spinetriage import assess
 from spinetriage.assessment.assess import default_model
-from spinetriage.case import Case
-from spinetriage.engine.posterior import Patient, infer
+from spinetriage.engine.reasoner import Patient, complaint_of, reason
 from spinetriage.vocab import Sex, Status
 
 
-def random_cases(n: int, seed: int = 7) -> list[Case]:
-    model = default_model()
-    linked = sorted(model.conditions_of_finding)
+def random_patients(n: int, seed: int = 7) -> list[Patient]:
+    network = default_model()
+    linked = sorted(f for f in network.findings if network.parents.get(f))
     rnd = random.Random(seed)
-    cases = []
+    out = []
     for _ in range(n):
-        chosen = rnd.sample(linked, rnd.randint(3, 15))
+        chosen = rnd.sample(linked, rnd.randint(3, 12))
         findings = {f: rnd.choice([Status.PRESENT, Status.ABSENT]) for f in chosen}
-        cases.append(Case(age=rnd.randint(18, 95), sex=rnd.choice(list(Sex)), findings=findings))
-    return cases
+        out.append(Patient(findings, "primary_care", rnd.randint(18, 95), rnd.choice(list(Sex))))
+    return out
 
 
-def median_seconds(fn: object, items: list[Case], repeat: int = 1) -> float:
+def median_seconds(fn: Callable[[Patient], object], items: list[Patient]) -> float:
     samples = []
     for item in items:
         start = time.perf_counter()
-        for _ in range(repeat):
-            fn(item)  # type: ignore[operator]
-        samples.append((time.perf_counter() - start) / repeat)
+        fn(item)
+        samples.append(time.perf_counter() - start)
     return statistics.median(samples)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--cases", type=int, default=300)
+    parser.add_argument("--cases", type=int, default=100)
     args = parser.parse_args()
-    model = default_model()
-    kb = model.knowledge
-    cases = random_cases(args.cases)
-    for case in cases[:20]:
-        assess(case)  # warm up
+    network = default_model()
+    patients = random_patients(args.cases)
 
-    def patient(case: Case) -> Patient:
-        return Patient(case.known_findings(), "primary_care", case.age, case.sex)
+    def as_case(p: Patient) -> dict[str, object]:
+        return {
+            "age": p.age,
+            "sex": p.sex.value if p.sex else None,
+            "findings": {f: s.value for f, s in p.evidence.items()},
+        }
 
-    full = median_seconds(assess, cases, repeat=5)
-    posterior = median_seconds(lambda c: infer(model, patient(c)), cases, repeat=5)
-    start = time.perf_counter()
-    for case in cases * 5:
-        assess(case)
-    throughput = len(cases) * 5 / (time.perf_counter() - start)
-    subset = cases[: min(60, len(cases))]
-    pgmpy = median_seconds(lambda c: reference_posteriors(kb, patient(c)), subset)
-    graded = _graded_cases(len(cases))
-    with_instruments = median_seconds(assess, graded, repeat=5)
-    worst = max(
-        abs(reference_posteriors(kb, patient(c))[r.condition] - r.probability)
-        for c in subset[:20]
-        for r in infer(model, patient(c))
-    )
+    def pgmpy(p: Patient) -> dict[str, float]:
+        known = {f: s is Status.PRESENT for f, s in p.evidence.items()}
+        complaint = complaint_of(network, p.evidence)
+        if complaint is not None:
+            known[complaint] = True
+        known.setdefault(network.complaints[0], True)
+        return _pgmpy_posteriors(network, known, reason(network, p).log_odds)
 
-    print(f"cases: {len(cases)} random (3-15 known findings each), knowledge {kb.version}")
-    print(
-        f"full assessment (posteriors + verdict + red flags + work-up + ranked questions): median {full * 1e3:.3f} ms"
-    )
-    print(f"posteriors with explanations only:                               median {posterior * 1e3:.3f} ms")
-    print(f"batch throughput, one core: {throughput:,.0f} assessments/s")
-    print(f"pgmpy VariableElimination, same network and evidence:            median {pgmpy * 1e3:.3f} ms")
-    print(f"ratio pgmpy / spinetriage posteriors: {pgmpy / posterior:,.0f}x")
-    print(f"ratio pgmpy / spinetriage full assessment: {pgmpy / full:,.0f}x")
-    print(f"largest posterior difference vs pgmpy on 20 cases: {worst:.2e}")
-    print(
-        f"with instruments (complete Cook 2010 cluster, mJOA and previous mJOA): median {with_instruments * 1e3:.3f} ms"
-    )
-
-
-def _graded_cases(n: int, seed: int = 11) -> list[Case]:
-    """Random complete Cook 2010 clusters with a current and a previous mJOA (issue 3 paths)."""
-    rnd = random.Random(seed)
-    items = ["broad_based_gait", "gait_disturbance", "hoffmann_sign", "inverted_supinator", "babinski_sign"]
-    cases = []
-    for _ in range(n):
-        findings = {f: rnd.choice([Status.PRESENT, Status.ABSENT]) for f in items}
-        mjoa = {"upper_limb_motor": rnd.randint(2, 5), "lower_limb_motor": rnd.randint(3, 7)}
-        mjoa |= {"upper_limb_sensation": rnd.randint(1, 3), "micturition": rnd.randint(2, 3)}
-        instruments = {"mjoa": mjoa, "mjoa_previous": {"total": rnd.randint(10, 18)}}
-        cases.append(Case(age=rnd.randint(40, 90), findings=findings, instruments=instruments))
-    return cases
+    for p in patients[:10]:
+        assess(as_case(p))  # warm up
+    full = median_seconds(lambda p: assess(as_case(p)), patients)
+    posterior = median_seconds(lambda p: reason(network, p), patients)
+    subset = patients[: min(30, len(patients))]
+    reference = median_seconds(pgmpy, subset)
+    worst = max(abs(pgmpy(p)[c] - reason(network, p).probabilities[c]) for p in subset[:10] for c in network.conditions)
+    print(f"full assessment, median:         {full * 1000:8.2f} ms")
+    print(f"network posterior + origin:      {posterior * 1000:8.2f} ms")
+    print(f"pgmpy VariableElimination:       {reference * 1000:8.2f} ms (posteriors only, same network)")
+    print(f"ratio pgmpy / network posterior: {reference / posterior:8.1f}x")
+    print(f"ratio pgmpy / full assessment:   {reference / full:8.1f}x")
+    print(f"largest difference from pgmpy:   {worst:.2e}")
 
 
 if __name__ == "__main__":

@@ -55,7 +55,7 @@ from spinetriage.engine.network import Network
 from spinetriage.interview import KnownCase, next_step, sample_cases, simulate, summarize, vignette_cases
 from spinetriage.interview.engine import DEFAULT_MAX_QUESTIONS, Mode, apply_answer, red_flag_screening
 from spinetriage.interview.screening import Screening
-from spinetriage.interview.selection import MIN_PROBABILITY, Option, State, decide, score
+from spinetriage.interview.selection import MIN_PROBABILITY, Option, State, score
 from spinetriage.interview.simulate import Summary, case_answer
 from spinetriage.vocab import Status
 
@@ -98,17 +98,10 @@ class Scored:
 
 
 def _reach(model: Network, state: State, option: Option) -> float:
-    from spinetriage.engine.posterior import log_odds_if, sigmoid
+    from spinetriage.engine.reasoner import what_if
 
-    worst = 0.0
-    for status in (Status.PRESENT, Status.ABSENT):
-        probabilities = list(state.probabilities)
-        for index in model.bearing[option.finding]:
-            cm = model.conditions[index]
-            probabilities[index] = sigmoid(log_odds_if(cm, state.states[index], state.patient, option.finding, status))
-        origin, _ = decide(model, state.patient.evidence, tuple(probabilities))
-        worst = max(worst, total_variation(state.origin, origin))
-    return worst
+    yes, no, _ = what_if(state.reasoning, option.finding)
+    return max(total_variation(state.origin, yes.origin), total_variation(state.origin, no.origin))
 
 
 Rank = Callable[[Network, State, Iterable[str]], list[Option]]

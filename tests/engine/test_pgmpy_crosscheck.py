@@ -68,7 +68,9 @@ def _pgmpy_posteriors(network: Network, known: dict[str, bool], log_odds: np.nda
             columns.append(r * (1.0 - q))
         values = [[1 - p for p in columns], list(columns)]
         cpds.append(
-            TabularCPD(node, 2, values, evidence=[p[0] for p in parents] or None, evidence_card=[2] * len(parents) or None)
+            TabularCPD(
+                node, 2, values, evidence=[p[0] for p in parents] or None, evidence_card=[2] * len(parents) or None
+            )
         )
         evidence[node] = 1 if present else 0
     for g, d in used_expressions:

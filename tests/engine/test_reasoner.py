@@ -67,7 +67,10 @@ def test_confirming_one_explanation_lowers_the_others() -> None:
     alone = reason(NETWORK, Patient(gait, "primary_care", 70))
     explained = reason(NETWORK, Patient(stenosis, "primary_care", 70))
     assert explained.probabilities["lumbar_spinal_stenosis"] > alone.probabilities["lumbar_spinal_stenosis"]
-    assert explained.probabilities["degenerative_cervical_myelopathy"] < alone.probabilities["degenerative_cervical_myelopathy"]
+    assert (
+        explained.probabilities["degenerative_cervical_myelopathy"]
+        < alone.probabilities["degenerative_cervical_myelopathy"]
+    )
 
 
 def test_non_specific_pain_falls_when_a_specific_cause_explains_the_pain() -> None:
@@ -85,7 +88,9 @@ def test_non_specific_pain_falls_when_a_specific_cause_explains_the_pain() -> No
     cauda = {"low_back_pain": Status.PRESENT, "saddle_anesthesia": Status.PRESENT, "urinary_retention": Status.PRESENT}
     for evidence in (myelopathy, cauda):
         result = reason(NETWORK, Patient(evidence, "primary_care", 50))
-        assert result.probabilities["nonspecific_low_back_pain"] < plain.probabilities["nonspecific_low_back_pain"] - 0.3
+        assert (
+            result.probabilities["nonspecific_low_back_pain"] < plain.probabilities["nonspecific_low_back_pain"] - 0.3
+        )
 
 
 def test_no_findings_is_undetermined() -> None:

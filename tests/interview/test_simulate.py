@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import math
-
-import numpy as np
 import statistics
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from spinetriage.assessment import assess
+from spinetriage.engine.inference import Prepared
 from spinetriage.engine.network import Network
 from spinetriage.errors import InputError
 from spinetriage.interview import KnownCase, build_case, next_step, sample_cases, simulate, summarize, vignette_cases
 from spinetriage.interview.engine import red_flag_screening
 from spinetriage.interview.implications import default_rules
-from spinetriage.engine.inference import Prepared
 from spinetriage.interview.screening import screening_groups
 from spinetriage.knowledge import KnowledgeBase
 from spinetriage.vocab import FindingKind, Status

@@ -16,7 +16,6 @@ from spinetriage.engine.clusters import ClusterModel, compile_clusters, read_clu
 from spinetriage.knowledge.base import KnowledgeBase
 from spinetriage.vocab import Status
 
-
 _COMPILED: dict[str, tuple[ClusterModel, ...]] = {}
 
 

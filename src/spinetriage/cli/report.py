@@ -152,7 +152,9 @@ def _render_instruments(a: Assessment, console: Console) -> None:
     for cl in a.clusters:
         if cl.status == "not_scored" and cl.known_signs == 0:
             continue  # none of its signs known: not worth a line
-        status = {"applied": "used", "not_applied": "scored (shown beside the network)", "not_scored": "not scored"}[cl.status]
+        status = {"applied": "used", "not_applied": "scored (shown beside the network)", "not_scored": "not scored"}[
+            cl.status
+        ]
         headline = Text.assemble(f"{cl.name}: ", (status, "bold" if cl.status == "applied" else "dim"))
         add("Cluster", headline, cl.explanation, cl.sources)
     for inst in a.instruments:

@@ -69,7 +69,8 @@ class Evidence:
 
     @classmethod
     def of(cls, network: Network, known: Mapping[str, bool]) -> Evidence:
-        present, absent = [], []
+        present: list[int] = []
+        absent: list[int] = []
         for finding, is_present in known.items():
             f = network.index.get(finding)
             if f is None or not network.parents.get(finding):
@@ -222,7 +223,7 @@ class _Factors:
         e = self.network.expression[g]
         with np.errstate(divide="ignore"):
             expressed = np.log(e) + inner
-            return np.where(self.must.get(g, False), expressed, np.logaddexp(np.log1p(-e), expressed))
+            return np.asarray(np.where(self.must.get(g, False), expressed, np.logaddexp(np.log1p(-e), expressed)))
 
     def log_h(self, extra_q: Sequence[int] = (), extra_r: Sequence[int] = ()) -> Array:
         """``extra_q``: findings whose Q factor is in every term (a held-out complaint, a what-if
@@ -279,8 +280,7 @@ class _Sums:
 
 
 def _sums(log_odds: Array, log_h: Array, sign: Array, log_const: Array, must: Array) -> _Sums:
-    """``log_h`` is [B, T, D], ``log_const`` [B, T]; one shift for the whole batch keeps them comparable.
-    """
+    """``log_h`` is [B, T, D], ``log_const`` [B, T]; one shift for the whole batch keeps them comparable."""
     log_pi = -np.logaddexp(0.0, -log_odds)  # log sigmoid
     log_not = -np.logaddexp(0.0, log_odds)
     log_on = log_pi + log_h
@@ -406,13 +406,17 @@ class Prepared:
             shift = base.shift
         if self.complaint is None:
             p_evidence = max(float(total[0]), _TINY)
-            return Inference(np.minimum(np.maximum(present[0] / p_evidence, 0.0), 1.0), None, {}, math.log(p_evidence) + shift)
+            return Inference(
+                np.minimum(np.maximum(present[0] / p_evidence, 0.0), 1.0), None, {}, math.log(p_evidence) + shift
+            )
         p_evidence = max(float(total[-1] - total[0]), _TINY)
         probabilities = (present[-1] - present[0]) / p_evidence
         masses = np.maximum(_mobius(self.subsets) @ total, 0.0)[1:]
         norm = float(masses.sum())
         sources = {k: float(m) / norm for k, m in zip(self.subsets[1:], masses, strict=True)}
-        return Inference(np.minimum(np.maximum(probabilities, 0.0), 1.0), self.complaint, sources, math.log(p_evidence) + shift)
+        return Inference(
+            np.minimum(np.maximum(probabilities, 0.0), 1.0), self.complaint, sources, math.log(p_evidence) + shift
+        )
 
     def what_ifs(self, log_odds: Array, findings: Sequence[str]) -> list[tuple[Inference, Inference, float]]:
         """:meth:`what_if` for many findings, in one batched sum for those without inhibitors."""
@@ -459,25 +463,33 @@ class Prepared:
         f = network.index[finding]
         base = self._w(log_odds, self.h_without, self.h_with, self.terms)
         log_open = math.log1p(-network.leak[f])
-        extra = (f,) if self.complaint is None else (f,)
+        extra = (f,)
         h_without_q = self.factors.log_h(extra_q=extra)
         h_with_q = (
-            h_without_q if self.complaint is None
-            else self.factors.log_h(extra_q=(f, network.index[self.complaint]))
+            h_without_q if self.complaint is None else self.factors.log_h(extra_q=(f, network.index[self.complaint]))
         )
         shifted = _Terms(
-            self.terms.q, self.terms.f, self.terms.r, self.terms.sign, self.terms.log_const + log_open, self.terms.findings
+            self.terms.q,
+            self.terms.f,
+            self.terms.r,
+            self.terms.sign,
+            self.terms.log_const + log_open,
+            self.terms.findings,
         )
         if np.all(network.inhibit[f] == 1.0):
             absent = self._w(log_odds, h_without_q, h_with_q, shifted)
         else:  # P(absent) = 1 - R + R Q: three sums
             h_r = self.factors.log_h(extra_r=(f,))
-            h_r_with = h_r if self.complaint is None else _log_h(
-                network, self.terms, extra_q=(network.index[self.complaint],), extra_r=(f,)
+            h_r_with = (
+                h_r
+                if self.complaint is None
+                else _log_h(network, self.terms, extra_q=(network.index[self.complaint],), extra_r=(f,))
             )
             h_rq = self.factors.log_h(extra_q=extra, extra_r=(f,))
-            h_rq_with = h_rq if self.complaint is None else _log_h(
-                network, self.terms, extra_q=(f, network.index[self.complaint]), extra_r=(f,)
+            h_rq_with = (
+                h_rq
+                if self.complaint is None
+                else _log_h(network, self.terms, extra_q=(f, network.index[self.complaint]), extra_r=(f,))
             )
             minus_r = self._w(log_odds, h_r, h_r_with, self.terms)
             plus_rq = self._w(log_odds, h_rq, h_rq_with, shifted)
@@ -488,7 +500,8 @@ class Prepared:
                 return x.total * m, x.present * m, x.absent * m
 
             parts = [scaled(base, 1.0), scaled(minus_r, -1.0), scaled(plus_rq, 1.0)]
-            absent = _Sums(*(sum(p[i] for p in parts) for i in range(3)), shift=shift)  # type: ignore[arg-type]
+            totals, presents, absents = (parts[0][i] + parts[1][i] + parts[2][i] for i in range(3))
+            absent = _Sums(totals, presents, absents, shift)
         if_absent = self._combine(absent)
         p_present = 1.0 - math.exp(if_absent.log_evidence - self._combine(base).log_evidence)
         if p_present < _CANCELLATION:  # "everything minus absent" would lose its digits: expand afresh

@@ -139,7 +139,9 @@ def _reasoning(
     probabilities = dict(zip(network.conditions, (float(p) for p in inference.probabilities), strict=True))
     probabilities[network.derived] = inference.derived if complaint is not None else 0.0
     informative = any(
-        s is not Status.UNKNOWN and f != complaint for f, s in patient.evidence.items() if f in network.knowledge.findings
+        s is not Status.UNKNOWN and f != complaint
+        for f, s in patient.evidence.items()
+        if f in network.knowledge.findings
     )
     origin = origin_of(inference.sources) if complaint is not None else dict.fromkeys(ORIGINS, 0.0)
     if complaint is None:
@@ -226,7 +228,10 @@ def what_if(reasoning: Reasoning, finding: str) -> tuple[Reasoning, Reasoning, f
     """The reasoning if ``finding`` (not yet known) were present, and if absent, and P(present | evidence)."""
     network, patient = reasoning.network, reasoning.patient
     yes_patient, no_patient = _answered(patient, finding)
-    if not _simple(reasoning, finding):  # a risk factor (changes priors) or a complaint: reason afresh
+    if finding in network.risk_factors:  # only the priors change: the expanded evidence is reused
+        yes, no = _with_priors(reasoning, yes_patient), _with_priors(reasoning, no_patient)
+        return yes, no, _p_risk_factor(reasoning, finding)
+    if not _simple(reasoning, finding):  # a complaint: reason afresh
         yes, no = reason(network, yes_patient), reason(network, no_patient)
         p = _p_risk_factor(reasoning, finding) if finding in network.risk_factors else _p_direct(reasoning, finding)
         return yes, no, p
@@ -237,6 +242,14 @@ def what_if(reasoning: Reasoning, finding: str) -> tuple[Reasoning, Reasoning, f
         _reasoning(network, no_patient, yes_prep, reasoning.log_odds, if_absent),
         p,
     )
+
+
+def _with_priors(reasoning: Reasoning, patient: Patient) -> Reasoning:
+    """The reasoning for ``patient``, whose findings differ from the reasoning's only in risk factors."""
+    network = reasoning.network
+    known = _known(network, patient, reasoning.complaint)
+    log_odds = network.prior_log_odds(patient.setting, patient.age, patient.sex, known)
+    return _reasoning(network, patient, reasoning.prepared, log_odds, reasoning.prepared.infer(log_odds))
 
 
 def _p_direct(reasoning: Reasoning, finding: str) -> float:
@@ -289,7 +302,11 @@ def contributions(reasoning: Reasoning) -> dict[str, list[Contribution]]:
         if status is Status.UNKNOWN or finding not in kb.findings:
             continue
         rest = {f: s for f, s in patient.evidence.items() if f != finding}
-        without = reason(network, Patient(rest, patient.setting, patient.age, patient.sex))
+        others = Patient(rest, patient.setting, patient.age, patient.sex)
+        if finding in network.risk_factors or not network.parents.get(finding):
+            without = _with_priors(reasoning, others)  # the expanded evidence does not hold it
+        else:
+            without = reason(network, others)
         before = _log_odds_all(without)
         for condition in kb.conditions:
             delta = now[condition] - before[condition]

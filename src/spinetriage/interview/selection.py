@@ -34,7 +34,7 @@ from spinetriage.assessment.red_flags import fired_red_flags
 from spinetriage.engine.network import Network
 from spinetriage.engine.reasoner import Patient, Reasoning, reason, verdict, what_if, what_ifs
 from spinetriage.knowledge.base import KnowledgeBase
-from spinetriage.vocab import FindingKind, Origin, Sex, Status, Urgency
+from spinetriage.vocab import FindingKind, Origin, Status, Urgency
 
 MIN_PROBABILITY = 0.02
 MIN_MOVE = 0.02
@@ -98,7 +98,9 @@ def score(model: Network, state: State, finding: str) -> Option:
     return _score(model, state, finding, *what_if(state.reasoning, finding))
 
 
-def _score(model: Network, state: State, finding: str, yes_reasoning: Reasoning, no_reasoning: Reasoning, p: float) -> Option:
+def _score(
+    model: Network, state: State, finding: str, yes_reasoning: Reasoning, no_reasoning: Reasoning, p: float
+) -> Option:
     yes, no = decide(model, yes_reasoning), decide(model, no_reasoning)
     tv_yes = total_variation(state.origin, yes_reasoning.origin)
     tv_no = total_variation(state.origin, no_reasoning.origin)

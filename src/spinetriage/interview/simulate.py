@@ -35,6 +35,7 @@ from typing import Any
 from spinetriage.assessment.assess import DEFAULT_SETTING, assess, default_model
 from spinetriage.case import Case
 from spinetriage.documents import load_yaml
+from spinetriage.engine.sampling import sample_conditions, sample_findings
 from spinetriage.errors import InputError
 from spinetriage.interview.engine import (
     KINDS,
@@ -49,7 +50,6 @@ from spinetriage.interview.engine import (
     red_flag_screening,
 )
 from spinetriage.interview.implications import Rule, apply_implications, default_rules
-from spinetriage.engine.sampling import sample_conditions, sample_findings
 from spinetriage.interview.screening import Screening, group_answer, screening_groups
 from spinetriage.vocab import Origin, Sex, Status, Urgency
 

@@ -49,7 +49,7 @@ class KnowledgeBase:
     thresholds: dict[str, Threshold]
     group_of: dict[str, str] = field(default_factory=dict)
     instrument_rules: dict[str, InstrumentRule] = field(default_factory=dict)
-    structure: NetworkStructure = field(default_factory=lambda: NetworkStructure(complaints=['low_back_pain']))
+    structure: NetworkStructure = field(default_factory=lambda: NetworkStructure(complaints=["low_back_pain"]))
     """The causal network's structure beyond the likelihood table (network.yaml)."""
     recorded_only: dict[str, RecordedOnly] = field(default_factory=dict)
 

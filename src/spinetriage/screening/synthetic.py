@@ -43,9 +43,9 @@ from typing import Any
 import yaml
 
 from spinetriage.assessment.assess import DEFAULT_SETTING
+from spinetriage.engine.sampling import sample_findings
 from spinetriage.errors import InputError
 from spinetriage.interview.implications import default_rules
-from spinetriage.engine.sampling import sample_findings
 from spinetriage.interview.simulate import enforce_implications
 from spinetriage.text import extract
 from spinetriage.vocab import FindingKind, Region, Status
