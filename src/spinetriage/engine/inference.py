@@ -107,7 +107,7 @@ class _Terms:
 _Choice = tuple[Array, Array, float, float, float]
 """One way a finding enters a term: q mask [D], fired mask [D], R (0/1), sign, log constant."""
 
-MAX_TERMS = 20_000
+MAX_TERMS = 256
 """Budget for the stable expansion of present findings (see :func:`_expand`)."""
 
 
@@ -281,16 +281,16 @@ class _Sums:
 
 def _sums(log_odds: Array, log_h: Array, sign: Array, log_const: Array, must: Array) -> _Sums:
     """``log_h`` is [B, T, D], ``log_const`` [B, T]; one shift for the whole batch keeps them comparable."""
-    log_pi = -np.logaddexp(0.0, -log_odds)  # log sigmoid
-    log_not = -np.logaddexp(0.0, log_odds)
-    log_on = log_pi + log_h
-    log_phi = np.where(must, log_on, np.logaddexp(log_not, log_on))  # [B, T, D]
-    s = log_phi.sum(axis=2) + log_const  # [B, T]
+    pi = 1.0 / (1.0 + np.exp(-log_odds))
+    on = pi * np.exp(log_h)  # pi * h: the condition present
+    off = np.where(must, 0.0, 1.0 - pi)  # absent, unless the term needs it present
+    phi = off + on
+    s = np.log(phi).sum(axis=-1) + log_const  # [B, T]
     shift = float(s.max())
     w = sign * np.exp(s - shift)  # [B, T]
     total = w.sum(axis=1)
-    present = np.einsum("bt,btd->bd", w, np.exp(log_on - log_phi))
-    absent = np.einsum("bt,btd->bd", w, np.where(must, 0.0, np.exp(log_not - log_phi)))
+    present = np.einsum("bt,btd->bd", w, on / phi)
+    absent = np.einsum("bt,btd->bd", w, off / phi)
     return _Sums(total, present, absent, shift)
 
 
@@ -362,6 +362,8 @@ class Prepared:
         rest = evidence.without(f0)
         terms = _expand(network, rest)
         factors = _Factors(network, terms)
+        # The complaint is present: its inhibitors multiply every attribution (P = R (1 - Q)).
+        factors.total = factors.log_h(extra_r=(f0,))
         source_of = [source_family(fam) for fam in network.families]
         referred = complaint == network.complaints[0] or complaint in network.knowledge.structure.referred_from_the_back
         leak_family = "mechanical" if referred else UNEXPLAINED
@@ -483,13 +485,13 @@ class Prepared:
             h_r_with = (
                 h_r
                 if self.complaint is None
-                else _log_h(network, self.terms, extra_q=(network.index[self.complaint],), extra_r=(f,))
+                else self.factors.log_h(extra_q=(network.index[self.complaint],), extra_r=(f,))
             )
             h_rq = self.factors.log_h(extra_q=extra, extra_r=(f,))
             h_rq_with = (
                 h_rq
                 if self.complaint is None
-                else _log_h(network, self.terms, extra_q=(f, network.index[self.complaint]), extra_r=(f,))
+                else self.factors.log_h(extra_q=(f, network.index[self.complaint]), extra_r=(f,))
             )
             minus_r = self._w(log_odds, h_r, h_r_with, self.terms)
             plus_rq = self._w(log_odds, h_rq, h_rq_with, shifted)
