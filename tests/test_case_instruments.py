@@ -53,7 +53,7 @@ def test_yaml_dates_are_accepted_and_round_trip(kb: KnowledgeBase) -> None:
         ({"mjoa": {**MJOA_13, "upper_limb_motor": 6}}, "instruments.mjoa.upper_limb_motor", "out of range"),
         ({"mjoa": {**MJOA_13, "upper_limb_motor": "4"}}, "instruments.mjoa.upper_limb_motor", "text"),
         ({"mjoa": {k: v for k, v in MJOA_13.items() if k != "micturition"}}, "instruments.mjoa.micturition", "missing"),
-        ({"mjoa": {**MJOA_13, "walking": 3}}, "instruments.mjoa.walking", "unknown item"),
+        ({"mjoa": {**MJOA_13, "walking": 3}}, "instruments.mjoa.<key>", "unknown item"),  # issue 13: not echoed
         ({"mjoa_previous": {"upper_limb_motor": 7}}, "instruments.mjoa_previous.upper_limb_motor", "out of range"),
         ({"mjoa_previous": {"total": 19}}, "instruments.mjoa_previous.total", "out of range"),
         ({"mjoa": {**MJOA_13, "total": 13}}, "instruments.mjoa.total", "item by item"),

@@ -19,7 +19,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
-from spinetriage.errors import InputError, InputErrors
+from spinetriage.errors import InputError, InputErrors, key_name
 from spinetriage.instruments import CaseInstrument, case_instrument_names, score_case_instruments
 from spinetriage.knowledge.base import KnowledgeBase
 from spinetriage.vocab import Sex, Status
@@ -76,9 +76,18 @@ _ALLOWED = {
     "age": f"a whole number of years from {MIN_AGE} to {MAX_AGE}",
     "sex": ", ".join(s.value for s in Sex),
     "status": ", ".join(s.value for s in Status),
-    "instruments": "a mapping of instrument id -> item answers: " + ", ".join(case_instrument_names()),
 }
-_FIELDS = "age, sex, setting, findings, text, instruments"
+
+
+def _allowed(field: str) -> str:
+    """What a field allows; the instrument names are read when first needed (they load instrument files)."""
+    if field == "instruments":
+        return "a mapping of instrument id -> item answers: " + ", ".join(case_instrument_names())
+    return _ALLOWED[field]
+
+
+CASE_FIELDS = ("age", "sex", "setting", "findings", "text", "instruments")
+_FIELDS = ", ".join(CASE_FIELDS)
 
 
 def parse_case(data: Any, kb: KnowledgeBase) -> Case:
@@ -100,7 +109,7 @@ def parse_case(data: Any, kb: KnowledgeBase) -> Case:
     try:
         case = Case.model_validate(dict(data))
     except ValidationError as error:
-        errors.extend(_from_pydantic(detail) for detail in error.errors())
+        errors.extend(_from_pydantic(detail, kb.findings) for detail in error.errors())
         raise InputErrors(errors) from None
     except InputError:  # the instruments' errors, already collected above
         raise InputErrors(errors) from None
@@ -108,11 +117,6 @@ def parse_case(data: Any, kb: KnowledgeBase) -> Case:
     if errors:
         raise InputErrors(errors)
     return case
-
-
-def check_case(case: Case, kb: KnowledgeBase) -> list[InputError]:
-    """Problems that need the knowledge base: unknown finding ids and settings."""
-    return [*_unknown_findings(list(case.findings), kb), *check_setting(case, kb)]
 
 
 def check_setting(case: Case, kb: KnowledgeBase) -> list[InputError]:
@@ -125,23 +129,33 @@ def _unknown_findings(findings: list[str], kb: KnowledgeBase) -> list[InputError
     errors = []
     for finding in findings:
         if finding not in kb.findings:
-            close = difflib.get_close_matches(finding, list(kb.findings), n=1, cutoff=0.6)
+            close = difflib.get_close_matches(finding[:64], list(kb.findings), n=1, cutoff=0.6)
             hint = f"did you mean '{close[0]}'?" if close else "see `spinetriage knowledge findings`"
-            errors.append(InputError(f"findings.{_safe(finding)}", f"unknown finding identifier; {hint}"))
+            field = f"findings.{key_name(finding, kb.findings)}"
+            errors.append(InputError(field, f"unknown finding identifier; {hint}"))
     return errors
 
 
-def _from_pydantic(detail: Mapping[str, Any]) -> InputError:
+def _from_pydantic(detail: Mapping[str, Any], findings: Mapping[str, Any]) -> InputError:
     loc = [str(p) for p in detail["loc"]]
-    field = ".".join(_safe(p) for p in loc) or "case"
     kind = detail.get("type", "")
-    if kind == "extra_forbidden":
-        return InputError(field, "is not a case field", _FIELDS)
+    if kind == "extra_forbidden" and len(loc) == 1:
+        return InputError(f"case.{key_name(loc[0], CASE_FIELDS)}", "is not a case field", _FIELDS)
+    field = ".".join(_safe(p) for p in loc) or "case"
     if loc and loc[0] == "findings" and len(loc) == 2:
+        field = f"findings.{key_name(loc[1], findings)}"
         return InputError(field, "status not in the vocabulary", _ALLOWED["status"])
-    if loc and loc[0] in _ALLOWED:
-        return InputError(field, str(detail["msg"]), _ALLOWED[loc[0]])
+    if loc and loc[0] == "age":
+        return InputError(field, _AGE_PROBLEMS.get(kind, "not a whole number of years"), _ALLOWED["age"])
+    if loc and (loc[0] in _ALLOWED or loc[0] == "instruments"):
+        return InputError(field, str(detail["msg"]), _allowed(loc[0]))
     return InputError(field, str(detail["msg"]))
+
+
+_AGE_PROBLEMS = {
+    "greater_than_equal": f"younger than {MIN_AGE}: spinetriage is for adults",
+    "less_than_equal": f"older than {MAX_AGE}",
+}
 
 
 def _safe(value: str, limit: int = 60) -> str:

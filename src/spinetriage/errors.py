@@ -10,6 +10,13 @@ echoes free text from the patient record.
 
 from __future__ import annotations
 
+import difflib
+import re
+from collections.abc import Collection
+
+_IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]{0,47}$")
+UNNAMED = "<key>"
+
 
 class SpinetriageError(Exception):
     """Root of every error spinetriage raises on purpose."""
@@ -44,3 +51,16 @@ class KnowledgeError(SpinetriageError):
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
         super().__init__(f"{len(problems)} problem(s) in the knowledge base:\n" + "\n".join(f"- {p}" for p in problems))
+
+
+def key_name(key: object, vocabulary: Collection[str]) -> str:
+    """How an error may name a key the user sent: the key itself when it is a word of ``vocabulary``
+    or a near miss of one (a typo such as ``hofman_sign``), else :data:`UNNAMED`. A key can be anything
+    typed, a patient's name or address included, and messages never echo what was sent."""
+    if not isinstance(key, str):
+        return UNNAMED
+    if key in vocabulary:
+        return key
+    if _IDENTIFIER.match(key) and difflib.get_close_matches(key, list(vocabulary), n=1, cutoff=0.75):
+        return key
+    return UNNAMED

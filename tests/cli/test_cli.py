@@ -59,9 +59,9 @@ def test_stdin_and_setting_option() -> None:
         ('{"age": 250, "findings": {}}', "age"),
         ('{"age": "old", "findings": {}}', "age"),
         ('{"sex": "x", "findings": {}}', "allowed: female, male"),
-        ('{"findings": {}, "colour": "red"}', "colour"),
+        ('{"findings": {}, "colour": "red"}', "case.<key>: is not a case field"),  # issue 13: keys not echoed
         ('{"findings": {"a": 1,}', "line 1, column"),
-        ("findings:\n  a: [1\n", "line 3, column"),
+        ("findings:\n  a: [1\n", "at the end (line 2)"),  # issue 13: the last line, not the one after
         ("", "is empty"),
         ("   \n", "is empty"),
         ("[1, 2]", "must be a mapping"),
@@ -103,3 +103,54 @@ def test_knowledge_browser() -> None:
 def test_version() -> None:
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0 and "knowledge" in result.output
+
+
+def _run(args: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> str:
+    """``spinetriage ARGS`` as the installed command runs it (spinetriage.cli.main), at 80 columns."""
+    from spinetriage.cli import command
+
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("TERMINAL_WIDTH", "80")
+    with pytest.raises(SystemExit) as done:
+        command().main(args=args, prog_name="spinetriage")
+    assert done.value.code in (0, None)
+    return capsys.readouterr().out
+
+
+@pytest.mark.parametrize("args", [["assess", "--help"], ["users", "password", "--help"], ["extract", "--help"]])
+def test_help_shows_no_type_after_flags_issue_13(
+    args: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = _run(args, capsys, monkeypatch)
+    assert "--help" in text and "<bool>" not in text
+
+
+def test_examples_are_described_in_whole_sentences_issue_13() -> None:
+    result = runner.invoke(app, ["examples"], env={"COLUMNS": "400"})
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) >= 3
+    assert all(line.rstrip().endswith((".", ")")) for line in lines), lines
+
+
+def test_score_list_is_a_compact_table_with_details_per_instrument_issue_13(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    listing = _run(["score", "--list"], capsys, monkeypatch)
+    assert len(listing.splitlines()) <= 30  # was 314 lines at 80 columns
+    assert "mjoa" in listing
+    details = _run(["score", "mjoa", "--list"], capsys, monkeypatch)
+    assert "upper_limb_motor" in details and "benzel1991" in details
+
+
+def test_knowledge_item_shows_the_evidence_beside_every_number_issue_13() -> None:
+    shown = runner.invoke(app, ["knowledge", "findings", "hoffmann_sign"], env={"COLUMNS": "160"})
+    assert shown.exit_code == 0, shown.output
+    assert not shown.output.lstrip().startswith(("{", "["))  # a readable panel, not raw JSON
+    for text in ("Hoffmann sign", "LR+", "2.2", "0.63", "Sens", "52%", "reported: fogarty2018", "Fogarty A"):
+        assert text in shown.output
+    condition = runner.invoke(
+        app, ["knowledge", "conditions", "degenerative_cervical_myelopathy"], env={"COLUMNS": "160"}
+    )
+    assert "hoffmann_sign" in condition.output and "fogarty2018" in condition.output
+    as_json = runner.invoke(app, ["knowledge", "findings", "hoffmann_sign", "--json"])
+    assert json.loads(as_json.output)[0]["evidence"][0]["lr_present"] == 2.2

@@ -50,3 +50,23 @@ def test_bad_instrument_answers_exit_2_naming_the_field(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "instruments.mjoa.upper_limb_motor" in result.output and "out of range" in result.output
     assert "Traceback" not in result.output
+
+
+def test_answers_are_never_echoed_issue_13(tmp_path: Path) -> None:
+    """An unknown item key of 5,000 characters, a mapping given as an answer and an out-of-range
+    number must not come back in the message (they may be patient details)."""
+    from typer.testing import CliRunner
+
+    from spinetriage.cli import app
+
+    long_key = "Jane" * 1250
+    for answers_given, named in (
+        ({"upper_limb_motor": {"Jane": "Doe"}}, "upper_limb_motor"),
+        ({long_key: 1, "lower_limb_motor": 1234567}, "lower_limb_motor"),
+    ):
+        answers = tmp_path / "answers.json"
+        answers.write_text(json.dumps(answers_given), encoding="utf-8")
+        result = CliRunner().invoke(app, ["score", "mjoa", "--answers", str(answers)])
+        assert result.exit_code == 2
+        assert "Jane" not in result.output and "1234567" not in result.output
+        assert named in result.output

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 import typer
 
-from spinetriage.instruments.cli import register
+from spinetriage.cli.instruments import register
 
 MJOA_ITEMS = ("upper_limb_motor", "lower_limb_motor", "upper_limb_sensation", "micturition")
 MJOA_MAX = {"upper_limb_motor": 5, "lower_limb_motor": 7, "upper_limb_sensation": 3, "micturition": 3}

@@ -129,3 +129,15 @@ def test_simulate_screening_option() -> None:
     assert (one["screening"], many["screening"]) == ("single", "grouped")
     assert [c["screening_questions"] for c in one["cases"]] != [c["screening_questions"] for c in many["cases"]]
     assert runner.invoke(app, ["simulate", "--n", "1", "--screening", "some"]).exit_code == 2
+
+
+def test_answers_are_kept_without_save_issue_13(tmp_path: Path, kb: KnowledgeBase) -> None:
+    """Issue 13, item 10: without --save the patient's answers were thrown away; they are printed as a
+    case file that ``assess`` reads back."""
+    result = runner.invoke(app, ["interview", "--mode", "patient"], input="n\n" * 80)
+    assert result.exit_code == 0, result.output
+    document = result.output[result.output.index("findings:") :]
+    case_file = tmp_path / "printed.yaml"
+    case_file.write_text(document, encoding="utf-8")
+    case = load_case(str(case_file), kb)
+    assert case.findings and all(s.value == "absent" for s in case.findings.values())

@@ -181,3 +181,26 @@ def test_jsonl_batch_is_byte_identical_with_one_or_two_workers(
         s2.by_status,
     )
     assert s1.errors == 3 and s1.error_ids == ["bad", "bad", "bad"]
+
+
+def test_a_broken_or_deeply_nested_row_is_reported_and_the_batch_goes_on_issue_13(tmp_path: Path) -> None:
+    """Issue 13, item 4: these rows stopped a batch with a traceback; each is now its own error."""
+    lines = [
+        '{"id": "a\\ud800b", "text": "No fever."}',  # an unpaired surrogate in the id
+        '{"id": "deep", "text": ' + "[" * 100_000 + "]" * 100_000 + "}",
+        '{"id": "ok", "text": "Fever."}',
+        '{"id": "twice", "text": "No fever.", "text": "Fever."}',
+        '{"id": "broken-text", "text": "x\\udc00y fever"}',
+    ]
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    records = list(extract_records(read_notes(src), workers=1))
+    assert [r["ok"] for r in records] == [False, False, True, False, False]
+    assert [r["id"] for r in records] == ["1", "2", "ok", "4", "broken-text"]
+    assert "unpaired surrogate" in records[0]["error"] and records[0]["error"].startswith("id:")
+    assert "nested deeper than" in records[1]["error"]
+    assert "'text' appears twice" in records[3]["error"]
+    assert records[4]["error"].startswith("text: holds an unpaired surrogate")
+    out = tmp_path / "out.jsonl"
+    write_records(records, out, "jsonl")  # every record can be written
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 5

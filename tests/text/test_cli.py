@@ -6,8 +6,8 @@ from pathlib import Path
 import typer
 from typer.testing import CliRunner
 
+from spinetriage.cli.text import register
 from spinetriage.text.batch import read_parquet_records
-from spinetriage.text.cli import register
 
 
 def _app() -> typer.Typer:

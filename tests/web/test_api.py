@@ -119,19 +119,25 @@ def test_interview_patient_mode_gives_advice_not_diagnosis(client: TestClient) -
 
 
 def test_interview_clinician_mode_ends_with_an_assessment(client: TestClient) -> None:
-    body = client.post(
-        "/api/v1/interview/next", json={"answers": MYELOPATHY["findings"], "mode": "clinician", "max_questions": 1}
-    ).json()
-    assert body["done"] is False or body["assessment"] is not None
+    """Rewritten for issue 13, item 18: the final assessment must be the assessment of exactly the answers
+    given (a fixed or stale answer would differ), and red-flag screening must be asked before it ends."""
     answers = dict(MYELOPATHY["findings"])
+    body = client.post(
+        "/api/v1/interview/next", json={"answers": answers, "mode": "clinician", "max_questions": 1}
+    ).json()
+    assert body["done"] is False and body["assessment"] is None
+    assert body["question"]["red_flag_screening"] is True  # screening comes first, whatever the limit
     for _ in range(60):
         if body["done"]:
             break
-        answers[body["question"]["finding"]] = "unknown"
+        answers[body["question"]["finding"]] = "absent"
         body = client.post(
             "/api/v1/interview/next", json={"answers": answers, "mode": "clinician", "max_questions": 1}
         ).json()
     assert body["done"] is True
+    expected = next_step(answers, mode="clinician", max_questions=1).assessment
+    assert expected is not None
+    assert body["assessment"] == expected.model_dump(mode="json")
     assert body["assessment"]["origin"]["verdict"] == "cervical"
 
 

@@ -100,3 +100,55 @@ def test_users_password_changes_it(database_url: str) -> None:
     assert not accounts.verify_password("ann", "the first password")
     db.dispose()
     assert runner.invoke(app, ["users", "password", "nobody", *args], input="the second password\n").exit_code == 2
+
+
+def _add_ann(database_url: str) -> None:
+    args = ["users", "add", "ann", "--password-stdin", "--database-url", database_url]
+    added = runner.invoke(app, args, input="a long enough password\n")
+    assert added.exit_code == 0, added.output
+
+
+def test_a_password_of_spaces_is_refused_issue_13(database_url: str) -> None:
+    args = ["users", "add", "ann", "--password-stdin", "--database-url", database_url]
+    spaces = runner.invoke(app, args, input=" " * 8 + "\n")
+    assert spaces.exit_code == 2 and "not spaces" in spaces.output
+
+
+def test_users_add_warns_that_a_local_mode_server_needs_a_restart_issue_13(database_url: str) -> None:
+    args = ["users", "add", "ann", "--password-stdin", "--database-url", database_url]
+    added = runner.invoke(app, args, input="a long enough password\n")
+    assert "local mode" in added.output and "restart" in added.output
+
+
+def test_a_token_is_revoked_by_the_id_tokens_list_shows_issue_13(database_url: str) -> None:
+    _add_ann(database_url)
+    created = runner.invoke(app, ["tokens", "create", "ann", "--database-url", database_url])
+    token = next(line for line in created.output.splitlines() if line.startswith("st_"))
+    listed = runner.invoke(app, ["tokens", "list", "ann", "--database-url", database_url])
+    token_id = listed.output.split()[0]
+    assert token not in listed.output
+    revoked = runner.invoke(app, ["tokens", "revoke", token_id, "--database-url", database_url])
+    assert revoked.exit_code == 0, revoked.output
+    db = Database(database_url)
+    assert Accounts(db).user_for_token(token) is None
+    db.dispose()
+    again = runner.invoke(app, ["tokens", "revoke", token_id, "--database-url", database_url])
+    assert again.exit_code == 2 and "no such token" in again.output
+
+
+def test_a_password_change_keeps_tokens_unless_told_issue_13(database_url: str) -> None:
+    """Decided: a routine password change ends sessions but keeps integrations' tokens (and says so);
+    ``--revoke-tokens`` revokes them too, for a suspected leak."""
+    _add_ann(database_url)
+    created = runner.invoke(app, ["tokens", "create", "ann", "--database-url", database_url])
+    token = next(line for line in created.output.splitlines() if line.startswith("st_"))
+    args = ["users", "password", "ann", "--password-stdin", "--database-url", database_url]
+    kept = runner.invoke(app, args, input="another long password\n")
+    assert kept.exit_code == 0, kept.output
+    assert "1 API token(s) of 'ann' still work" in kept.output
+    db = Database(database_url)
+    assert Accounts(db).user_for_token(token) == "ann"
+    revoked = runner.invoke(app, [*args, "--revoke-tokens"], input="a third long password\n")
+    assert revoked.exit_code == 0, revoked.output
+    assert Accounts(db).user_for_token(token) is None
+    db.dispose()

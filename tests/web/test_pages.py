@@ -95,7 +95,7 @@ def test_every_finding_of_the_knowledge_base_is_on_the_form(client: TestClient) 
 def test_bad_form_names_each_field_and_keeps_the_answers(client: TestClient) -> None:
     response = submit(client, {**MYELOPATHY, "age": "7", "f.fever": "maybe", "f.not_a_finding": "present"})
     assert response.status_code == 422
-    for field in ("age", "findings.fever", "findings.not_a_finding"):
+    for field in ("age", "findings.fever", "findings.&lt;key&gt;"):
         assert f"<strong>{field}</strong>" in response.text
     assert re.search(r'id="f-hand_clumsiness-present" name="f\.hand_clumsiness" value="present" checked', response.text)
 
@@ -391,3 +391,41 @@ def test_ids_are_unique_and_every_label_and_in_page_link_resolves(client: TestCl
         assert len(ids) == len(set(ids)), f"duplicate id on {path}"
         assert set(re.findall(r'\sfor="([^"]+)"', html)) <= set(ids), f"label for a missing control on {path}"
         assert {h[1:] for h in re.findall(r'href="(#[^"]+)"', html)} <= set(ids), f"dangling #link on {path}"
+
+
+def test_the_knowledge_page_shows_the_evidence_beside_every_finding_issue_13(client: TestClient) -> None:
+    page = client.get("/knowledge")
+    assert page.status_code == 200
+    row = page.text[page.text.index(">hoffmann_sign<") :]
+    row = row[: row.index("</tr>")]
+    expected = ("LR+ 2.2", "LR&minus; 0.63", "sensitivity 52%", "specificity 76%", "reported", "#ref-fogarty2018")
+    for text in expected:
+        assert text in row, text
+
+
+def test_unknown_is_worded_by_how_a_finding_is_obtained_issue_13(client: TestClient) -> None:
+    page = client.get("/assess").text
+    assert re.search(r'for="f-hand_clumsiness-unknown">Not asked<', page)  # history: asked
+    assert re.search(r'for="f-hoffmann_sign-unknown">Not examined<', page)  # a sign: examined
+    assert re.search(r'for="f-cervical_cord_compression-unknown">Not done<', page)  # imaging: done
+
+
+def test_a_field_in_error_is_marked_and_the_message_is_plain_issue_13(client: TestClient) -> None:
+    response = submit(client, {**MYELOPATHY, "age": "130", "f.fever": "maybe"})
+    assert response.status_code == 422
+    assert re.search(r'id="age"[^>]*aria-invalid="true"', response.text)
+    assert re.search(r'<fieldset class="finding" aria-invalid="true"[^>]*>\s*<legend>Fever', response.text)
+    assert "older than 120" in response.text and "less than or equal" not in response.text
+
+
+def test_history_shows_age_and_leading_condition_issue_13(client: TestClient) -> None:
+    assert submit(client, MYELOPATHY).status_code == 303
+    page = client.get("/history").text
+    row = page[page.index("<tbody>") : page.index("</tbody>")]
+    assert "<td>64</td>" in row
+    stored_id = re.search(r'data-id="([^"]+)"', row)
+    assert stored_id
+    result = client.get(f"/api/v1/assessments/{stored_id.group(1)}").json()["result"]
+    top = max(result["conditions"], key=lambda c: c["probability"])
+    label = default_knowledge().conditions[top["id"]].label
+    assert re.search(rf"<td>{re.escape(label)} \d+(\.\d)?%</td>", row)

@@ -94,3 +94,19 @@ def test_server_log_holds_no_patient_details(database_url: str, tmp_path: Path) 
     assert '"POST /api/v1/assessments" 201' in text
     for detail in PATIENT_DETAILS:
         assert detail.lower() not in text.lower()
+
+
+@pytest.mark.parametrize(
+    "raw", ["/a%0d%0a127.0.0.1%20%22GET%20/admin%22%20200", "/a%00b", "/a%1b%5b31mred", "/a%e2%80%a8b"]
+)
+def test_control_characters_in_a_path_are_escaped_in_the_access_log(
+    client: TestClient, caplog: pytest.LogCaptureFixture, raw: str
+) -> None:
+    """Issue 13, item 8: CR/LF and NUL were written raw, so a path could forge a log line."""
+    with caplog.at_level(logging.INFO, logger="spinetriage.web.access"):
+        client.get(raw)
+    lines = [r.getMessage() for r in caplog.records if r.name == "spinetriage.web.access"]
+    assert len(lines) == 1
+    line = lines[0]
+    assert not any(ord(ch) < 0x20 or ord(ch) == 0x7F or ch in "\u2028\u2029" for ch in line)
+    assert line.count('"') == 2  # the request's quotes are the only ones

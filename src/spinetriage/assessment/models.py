@@ -1,4 +1,4 @@
-"""The assessment contract (DESIGN.md): what ``assess`` returns and ``--json`` prints.
+"""The assessment contract (docs/architecture.md, "The contracts"): what ``assess`` returns and ``--json`` prints.
 
 Field names here are a public contract; add fields, never rename them.
 """

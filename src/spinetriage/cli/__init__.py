@@ -4,23 +4,24 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
 from enum import StrEnum
 from importlib import resources
-from typing import Annotated, TypeVar
+from typing import Annotated, Any
 
 import typer
+import typer.main
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from spinetriage._version import __version__
-from spinetriage.assessment import assess
-from spinetriage.case import parse_case
-from spinetriage.case_io import load_case, parse_document, read_case_text
-from spinetriage.cli.report import render
-from spinetriage.errors import InputError, KnowledgeError, SpinetriageError
-from spinetriage.knowledge import default_knowledge
+from spinetriage.cli._guard import EXIT_BAD_INPUT as EXIT_BAD_INPUT
+from spinetriage.cli._guard import guarded
+from spinetriage.errors import InputError
+
+# The knowledge base, the reasoning and the web app are imported inside the commands that use
+# them, so that `spinetriage --help` and every command's --help start in a fraction of a second
+# (benchmarks/startup.py).
 
 app = typer.Typer(
     name="spinetriage",
@@ -29,8 +30,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-EXIT_BAD_INPUT = 2
-T = TypeVar("T")
 
 
 class Setting(StrEnum):
@@ -43,19 +42,6 @@ def _examples() -> dict[str, str]:
     return {
         p.name.removesuffix(".yaml"): p.read_text(encoding="utf-8") for p in root.iterdir() if p.name.endswith(".yaml")
     }
-
-
-def guarded(action: Callable[[], T]) -> T:
-    """Run ``action``; our errors become a clear message and exit code 2, never a traceback."""
-    err = Console(stderr=True, soft_wrap=True, highlight=False)
-    try:
-        return action()
-    except KnowledgeError as error:
-        err.print(Text.assemble(("knowledge base invalid: ", "bold red"), str(error)))
-        raise typer.Exit(EXIT_BAD_INPUT) from None
-    except SpinetriageError as error:
-        err.print(Text.assemble(("error: ", "bold red"), str(error)))
-        raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
 @app.command("assess")
@@ -75,6 +61,12 @@ def assess_command(
     ] = None,
 ) -> None:
     """Assess a case: origin of the pain, condition probabilities and why, red flags, work-up, treatment."""
+    from spinetriage.assessment import assess
+    from spinetriage.case import parse_case
+    from spinetriage.case_io import load_case, parse_document, read_case_text
+    from spinetriage.cli.report import render
+    from spinetriage.knowledge import default_knowledge
+
     kb = guarded(default_knowledge)
     if (case is None) == (example is None):
         guarded(lambda: _raise(InputError("CASE", "give a case file (or -) or --example NAME, not both or neither")))
@@ -113,8 +105,19 @@ def examples_command() -> None:
     """List the example cases shipped with spinetriage."""
     console = Console()
     for name, text in sorted(_examples().items()):
-        first = text.splitlines()[0].lstrip("# ")
-        console.print(f"[cyan]{name}[/]  {first}")
+        console.print(Text.assemble((name, "cyan"), "  ", example_description(text)))
+
+
+def example_description(text: str) -> str:
+    """An example's first sentence, from the comment lines it opens with (which may wrap a sentence)."""
+    lines: list[str] = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        lines.append(line.lstrip("#").strip())
+    joined = " ".join(lines)
+    end = joined.find(". ")
+    return joined if end < 0 else joined[: end + 1]
 
 
 class Topic(StrEnum):
@@ -129,9 +132,16 @@ class Topic(StrEnum):
 def knowledge_command(
     topic: Annotated[Topic, typer.Argument(help="What to list.")] = Topic.conditions,
     identifier: Annotated[str | None, typer.Argument(help="Show one item (and its evidence) in detail.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print as JSON (with ID: the item and its evidence).")
+    ] = False,
 ) -> None:
-    """Browse the knowledge base: findings, conditions, references, priors, red flags."""
+    """Browse the knowledge base: findings, conditions, references, priors, red flags.
+
+    With an ID, a finding or condition is shown with the strength of its evidence: likelihood
+    ratios, sensitivity and specificity, basis and source."""
+    from spinetriage.knowledge import default_knowledge
+
     kb = guarded(default_knowledge)
     console = Console()
     rows: list[dict[str, object]]
@@ -164,7 +174,12 @@ def knowledge_command(
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")
         return
     if identifier is not None:
-        console.print_json(json.dumps(rows[0]))
+        if topic in (Topic.findings, Topic.conditions):
+            from spinetriage.cli.evidence import evidence_panel
+
+            console.print(evidence_panel(kb, topic.value, identifier))
+        else:
+            console.print_json(json.dumps(rows[0]))
         return
     table = Table(title=f"{topic.value} (knowledge {kb.version})")
     columns = {
@@ -183,6 +198,8 @@ def knowledge_command(
 
 def version_callback(value: bool) -> None:
     if value:
+        from spinetriage.knowledge import default_knowledge
+
         typer.echo(f"spinetriage {__version__} (knowledge {default_knowledge().version})")
         raise typer.Exit()
 
@@ -198,10 +215,10 @@ def root(
 
 def _register_subcommands() -> None:
     """Commands that live with their own package (one concept per module)."""
-    from spinetriage.instruments.cli import register as register_instruments
-    from spinetriage.interview.cli import register as register_interview
-    from spinetriage.text.cli import register as register_text
-    from spinetriage.web.cli import register as register_web
+    from spinetriage.cli.instruments import register as register_instruments
+    from spinetriage.cli.interview import register as register_interview
+    from spinetriage.cli.text import register as register_text
+    from spinetriage.cli.web import register as register_web
 
     register_instruments(app)
     register_interview(app)
@@ -212,5 +229,31 @@ def _register_subcommands() -> None:
 _register_subcommands()
 
 
+def command() -> Any:
+    """The click command ``spinetriage`` runs: the Typer app, with on/off flags shown without a type in
+    ``--help`` (Typer would print ``<bool>`` after ``--json``, which takes no value)."""
+    root_command = typer.main.get_command(app)
+    _plain_flags(root_command)
+    return root_command
+
+
+def _plain_flags(cmd: Any) -> None:
+    """Typer's click commands (duck-typed: Typer ships its own copy of click)."""
+    for param in cmd.params:
+        if getattr(param, "is_flag", False) and param.metavar is None:
+            param.metavar = ""
+    make_help = cmd.get_help_option
+
+    def help_option(ctx: Any) -> Any:
+        option = make_help(ctx)
+        if option is not None:
+            option.metavar = ""
+        return option
+
+    cmd.get_help_option = help_option
+    for sub in getattr(cmd, "commands", {}).values():
+        _plain_flags(sub)
+
+
 def main() -> None:
-    app()
+    command()(prog_name="spinetriage")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping
 
-from spinetriage.errors import InputError, InputErrors
+from spinetriage.errors import InputError, InputErrors, key_name
 from spinetriage.instruments._schema import Instrument, Item, item_points
 
 Answer = int | str | bool | None
@@ -66,7 +66,7 @@ def parse_item(instrument: Instrument, item: Item, value: Answer) -> int | None:
     if not isinstance(value, int):
         raise InputError(field, "not a whole number", _allowed(item))
     if value not in item_points(item):
-        raise InputError(field, f"{value} is out of range", _allowed(item))
+        raise InputError(field, "out of range", _allowed(item))
     return value
 
 
@@ -76,9 +76,9 @@ def parse_answers(instrument: Instrument, answers: Mapping[str, Answer]) -> dict
     ids = [item.id for item in instrument.items]
     for key in answers:
         if key not in ids:
-            close = difflib.get_close_matches(str(key), ids, n=1)
+            close = difflib.get_close_matches(str(key)[:64], ids, n=1)
             hint = "unknown item" + (f"; did you mean {close[0]!r}?" if close else "")
-            errors.append(InputError(f"{instrument.id}.{key}", hint, ", ".join(ids)))
+            errors.append(InputError(f"{instrument.id}.{key_name(key, ids)}", hint, ", ".join(ids)))
     points: dict[str, int | None] = {}
     bad: set[str] = set()
     for item in instrument.items:

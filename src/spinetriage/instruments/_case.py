@@ -28,7 +28,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from spinetriage.errors import InputError, InputErrors
+from spinetriage.errors import InputError, InputErrors, key_name
 from spinetriage.instruments._registry import get, registry
 from spinetriage.instruments._schema import Instrument, score_range
 from spinetriage.instruments._score import Score, score_instrument
@@ -78,7 +78,7 @@ def _total_only(key: str, spec: Instrument, value: Any) -> tuple[int, str | None
     if isinstance(value, bool) or not isinstance(value, int):
         raise InputError(field, "not a whole-number total", f"{low}-{high}")
     if not low <= value <= high:
-        raise InputError(field, f"{value} is out of range", f"{low}-{high}")
+        raise InputError(field, "out of range", f"{low}-{high}")
     band = next((b.id for b in spec.bands if b.minimum <= value <= b.maximum), None)
     return value, band
 
@@ -99,7 +99,8 @@ def _entry(key: str, raw: Any) -> CaseInstrument:
                 "a cluster is read from the case's findings (give its signs under findings), not entered here",
                 ", ".join(case_instrument_names()),
             )
-        raise InputError(f"instruments.{key}", "unknown instrument", ", ".join(case_instrument_names()))
+        name = key_name(key, case_instrument_names())
+        raise InputError(f"instruments.{name}", "unknown instrument", ", ".join(case_instrument_names()))
     if not isinstance(raw, Mapping):
         raise InputError(f"instruments.{key}", "must be a mapping of item answers", "item id -> answer")
     spec = get(PREVIOUS_OF.get(key, key))

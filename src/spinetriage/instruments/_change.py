@@ -49,15 +49,15 @@ def mjoa_change(before: int, after: int, instrument: str = "mjoa") -> Change:
     2 points. Smaller changes are within measurement error (SEM 1.21).
     """
     if instrument not in ("mjoa", "p_mjoa"):
-        raise InputError("instrument", f"{instrument!r} has no change rule", "mjoa, p_mjoa")
+        raise InputError("instrument", "has no change rule", "mjoa, p_mjoa")
     spec = get(instrument)
     assert spec.mcid is not None
     low, high = score_range(spec)
     for field, value in (("before", before), ("after", after)):
         if isinstance(value, bool) or not isinstance(value, int):
-            raise InputError(field, f"{value!r} is not a whole-number {instrument} total", f"{low}-{high}")
+            raise InputError(field, f"not a whole-number {instrument} total", f"{low}-{high}")
         if not low <= value <= high:
-            raise InputError(field, f"{value} is out of range", f"{low}-{high}")
+            raise InputError(field, "out of range", f"{low}-{high}")
     diff = after - before
     direction: Literal["better", "worse", "unchanged"] = "better" if diff > 0 else "worse" if diff < 0 else "unchanged"
     important = abs(diff) >= spec.mcid.points

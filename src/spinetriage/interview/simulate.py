@@ -32,10 +32,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from spinetriage.assessment.assess import DEFAULT_SETTING, assess, default_model
 from spinetriage.case import Case
+from spinetriage.documents import load_yaml
 from spinetriage.errors import InputError
 from spinetriage.interview.engine import (
     KINDS,
@@ -127,11 +126,10 @@ class Summary:
 def vignette_cases(path: Path) -> list[KnownCase]:
     """The dev vignettes as known cases (their history and examination findings)."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise InputError("vignettes", f"cannot read the file ({error.strerror})", "a readable YAML file") from None
-    except yaml.YAMLError:
-        raise InputError("vignettes", "not valid YAML", "a YAML list of vignettes") from None
+    data = load_yaml(text, "vignettes", path.name)
     if not isinstance(data, list):
         raise InputError("vignettes", "expected a list of vignettes", "a YAML list of vignettes")
     kb = default_model().knowledge

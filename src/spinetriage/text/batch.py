@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Literal, TypeVar
 
+from spinetriage.documents import NotParsable, load_json
 from spinetriage.errors import InputError
 
 from ._extract import MAX_TEXT_CHARS, extract
@@ -172,9 +173,22 @@ def _read_folder(folder: Path) -> Iterator[Note]:
 
 
 def _row_id(value: object, fallback: int) -> str:
-    if value is None or isinstance(value, (dict, list)):
-        return str(fallback)
+    if value is None or isinstance(value, (dict, list)) or not _encodable(str(value)):
+        return str(fallback)  # an id that cannot be written out (an unpaired surrogate) is replaced by the row
     return str(value)
+
+
+def _encodable(text: str) -> bool:
+    """Whether ``text`` can be written as UTF-8: JSON's ``\\ud800`` escapes give unpaired surrogates that cannot."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _surrogate(column: str) -> str:
+    return str(InputError(column, "holds an unpaired surrogate (a broken \\uD800-\\uDFFF escape)", "UTF-8 text"))
 
 
 def _text_problem(value: object, text_column: str) -> str | None:
@@ -184,6 +198,10 @@ def _text_problem(value: object, text_column: str) -> str | None:
         return str(InputError(text_column, f"is {type(value).__name__}, not text", "a string with the note's text"))
     if len(value) > MAX_TEXT_CHARS:
         return _too_long(len(value), "characters")
+    if not _encodable(value):
+        return str(
+            InputError(text_column, "holds an unpaired surrogate (a broken \\uD800-\\uDFFF escape)", "UTF-8 text")
+        )
     return None
 
 
@@ -199,10 +217,14 @@ def _read_jsonl(source: Path, text_column: str, id_column: str) -> Iterator[Note
             if len(raw) > _MAX_FILE_BYTES + 1024:
                 yield Note(str(n), None, _too_long(len(raw), "bytes"))
                 continue
-            try:
-                obj = json.loads(raw)
-            except (json.JSONDecodeError, UnicodeDecodeError):
-                yield Note(str(n), None, str(InputError(f"line {n}", "not valid JSON", '{"id": ..., "text": ...}')))
+            try:  # strict: a key given twice or deep nesting is this row's problem, not the batch's
+                obj = load_json(raw, f"line {n}", "the row", known=(id_column, text_column))
+            except NotParsable as error:
+                why = "not valid JSON (" + error.problem.removeprefix("the row: ") + ")"
+                yield Note(str(n), None, str(InputError(f"line {n}", why, '{"id": ..., "text": ...}')))
+                continue
+            except InputError as error:
+                yield Note(str(n), None, str(error))
                 continue
             if not isinstance(obj, dict):
                 yield Note(str(n), None, str(InputError(f"line {n}", "not a JSON object", '{"id": ..., "text": ...}')))
@@ -210,6 +232,8 @@ def _read_jsonl(source: Path, text_column: str, id_column: str) -> Iterator[Note
             note_id = _row_id(obj.get(id_column), n)
             value = obj.get(text_column)
             problem = _text_problem(value, text_column)
+            if isinstance(obj.get(id_column), str) and not _encodable(obj[id_column]):
+                problem = _surrogate(id_column)  # reported under the row's number
             yield Note(note_id, None if problem else value, problem)
 
 

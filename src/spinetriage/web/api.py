@@ -7,18 +7,23 @@ is a problem document naming the field (:mod:`spinetriage.web.problems`).
 
 from __future__ import annotations
 
-import json
+import functools
+from collections.abc import Callable, Coroutine
 from datetime import datetime
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from spinetriage.assessment.assess import DEFAULT_SETTING
-from spinetriage.case import MAX_AGE, MIN_AGE, Case, parse_case
+from spinetriage.case import CASE_FIELDS, MAX_AGE, MIN_AGE, Case, parse_case
+from spinetriage.documents import NotParsable, load_json
+from spinetriage.errors import InputError
 from spinetriage.instruments import Instrument, Score, registry, score
 from spinetriage.instruments import get as get_instrument
 from spinetriage.interview import next_step
@@ -26,7 +31,7 @@ from spinetriage.interview.engine import DEFAULT_MAX_QUESTIONS, StopCode
 from spinetriage.knowledge.schema import Condition, Finding, Likelihood, Reference
 from spinetriage.text import MAX_TEXT_CHARS, extract
 from spinetriage.web.deps import current_user_async, get_store
-from spinetriage.web.problems import FieldError, Problem, ProblemDetails
+from spinetriage.web.problems import BodyRefused, FieldError, Problem, ProblemDetails
 from spinetriage.web.store import MAX_LABEL, MAX_LIMIT, MAX_QUERY, Store, StoredAssessment
 
 _bearer = HTTPBearer(
@@ -82,7 +87,38 @@ BAD_BODY: dict[int | str, dict[str, Any]] = {
     415: {"description": "The body is not application/json", **_PROBLEM},
 }
 
-router = APIRouter(responses=ERRORS, dependencies=[Depends(_same_origin)])
+
+class _StrictJsonRequest(Request):
+    """JSON bodies read by :func:`spinetriage.documents.load_json`: a repeated key or deep nesting is refused."""
+
+    async def json(self) -> Any:
+        if not hasattr(self, "_json"):
+            try:
+                known = _body_keys() | _case_keys(self.app.state.spinetriage.store)
+                self._json = load_json(await self.body(), "body", "the body", known=known)
+            except NotParsable as error:
+                raise StarletteHTTPException(400, error.problem.removeprefix("the body: ")) from None
+            except InputError as error:
+                raise BodyRefused(error) from None
+        return self._json
+
+
+class _StrictJsonRoute(APIRoute):
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def strict(request: Request) -> Response:
+            return await handler(_StrictJsonRequest(request.scope, request.receive))
+
+        return strict
+
+
+# On SQLite a case is assessed on the event loop (cheaper than a thread hop) unless its note is
+# longer than this: reading a 1,000,000-character note took 0.4 s, during which every other
+# request, the health check included, waited.
+LONG_TEXT_ON_LOOP = 20_000
+
+router = APIRouter(responses=ERRORS, dependencies=[Depends(_same_origin)], route_class=_StrictJsonRoute)
 
 EXAMPLE_CASE = {
     "age": 67,
@@ -140,10 +176,15 @@ async def _case_body(request: Request, store: Store) -> Case:
         )
     raw = await request.body()
     try:
-        data = json.loads(raw)
-    except (ValueError, RecursionError):
-        raise Problem(400, "Bad request", [FieldError(field="body", problem="the body is not valid JSON")]) from None
+        data = load_json(raw, "body", "the body", known=_case_keys(store))
+    except NotParsable as error:
+        problem = error.problem.removeprefix("the body: ")
+        raise Problem(400, "Bad request", [FieldError(field="body", problem=problem)]) from None
     return parse_case(data, store.knowledge)
+
+
+def _case_keys(store: Store) -> frozenset[str]:
+    return frozenset(CASE_FIELDS) | frozenset(store.knowledge.findings)
 
 
 class StoredOut(BaseModel):
@@ -231,14 +272,18 @@ async def create_assessment(
     """Body: a case (`{"age", "sex", "setting", "findings", "text"}`). The result is stored with the
     case as given, the knowledge and engine versions, the owner and the time."""
     case = await _case_body(request, store)
-    if store.database.engine.dialect.name == "sqlite":
+    long_note = len(case.text or "") > LONG_TEXT_ON_LOOP
+    if store.database.engine.dialect.name == "sqlite" and not long_note:
         # SQLite takes one writer at a time and a local commit is short: a thread hop would only add CPU.
         stored = store.save(case, owner=user, source="api", label=label)
     elif store.inserts_on_loop():
         # PostgreSQL: assess here (CPU, as a thread would under the GIL), then await the INSERT on the loop.
-        stored = store.prepare(case, owner=user, source="api", label=label)
+        if long_note:
+            stored = await run_in_threadpool(store.prepare, case, owner=user, source="api", label=label)
+        else:
+            stored = store.prepare(case, owner=user, source="api", label=label)
         await store.insert_async(stored)
-    else:  # outside the app's lifespan (a test client without it)
+    else:  # a long note (reading it takes long enough to stall every other request), or no lifespan
         stored = await run_in_threadpool(store.save, case, owner=user, source="api", label=label)
     location = {"Location": f"/api/v1/assessments/{stored.id}"}
     # already the StoredOut shape, and the result's JSON text is the one stored: no second encoding
@@ -328,7 +373,9 @@ class InterviewIn(BaseModel):
     max_questions: Annotated[int, Field(ge=1, le=200)] = DEFAULT_MAX_QUESTIONS
 
 
-class QuestionOut(BaseModel):
+class InterviewQuestionOut(BaseModel):
+    """The interview's next question (not an assessment's suggested question, ``assessment.models.QuestionOut``)."""
+
     finding: str = Field(description="the key to answer under: a finding, or a grouped screening question's key")
     text: str
     reason: str
@@ -353,7 +400,7 @@ class InterviewOut(BaseModel):
     stop: StopCode | None = Field(description="why the interview ended, as a code (null while it goes on)")
     stop_reason: str
     asked: int
-    question: QuestionOut | None
+    question: InterviewQuestionOut | None
     implied: list[ImpliedOut] = Field(description="findings settled by the answers, applied and never asked")
     urgent_advice: str | None = Field(
         description="patient mode: general advice to seek care when an answer is a red flag"
@@ -538,3 +585,15 @@ def knowledge_reference(reference: Annotated[str, Path(max_length=64)], user: Us
     if reference not in kb.references:
         raise _unknown("reference", "see GET /api/v1/knowledge/references")
     return kb.references[reference]
+
+
+@functools.cache
+def _body_keys() -> frozenset[str]:
+    """Words a JSON body may use as keys besides a case's: safe to name in an error."""
+    items = {item.id for instrument in registry().values() for item in instrument.items}
+    return (
+        frozenset(InterviewIn.model_fields)
+        | frozenset(ExtractIn.model_fields)
+        | frozenset(ScoreIn.model_fields)
+        | items
+    )

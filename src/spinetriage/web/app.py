@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gc
 import importlib
-import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -29,7 +28,7 @@ from spinetriage.web.db import Database
 from spinetriage.web.deps import AppState, app_state
 from spinetriage.web.security import SecurityMiddleware
 from spinetriage.web.sessions import LoginSessions
-from spinetriage.web.settings import Settings, check_can_serve
+from spinetriage.web.settings import Settings, check_can_serve, settings_from_env
 from spinetriage.web.store import Store
 
 if TYPE_CHECKING:
@@ -142,12 +141,7 @@ def app_from_env() -> FastAPI:
     collection then walks only what requests made, instead of stalling every request of the worker
     for 50 ms or more (seen as 100-200 ms tail latencies under load).
     """
-    app = create_app(
-        Settings(
-            host=os.environ.get("SPINETRIAGE_HOST", "127.0.0.1"),
-            port=int(os.environ.get("SPINETRIAGE_PORT", "8000")),
-        )
-    )
+    app = create_app(settings_from_env())
     gc.collect()
     gc.freeze()
     return app

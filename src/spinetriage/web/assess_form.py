@@ -8,6 +8,7 @@ them all and keep what the clinician entered.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -17,13 +18,16 @@ import yaml
 from starlette.datastructures import FormData
 
 from spinetriage.case import MAX_AGE, MIN_AGE
-from spinetriage.errors import InputError
+from spinetriage.errors import InputError, key_name
 from spinetriage.instruments import get as get_instrument
 from spinetriage.knowledge.base import KnowledgeBase
 from spinetriage.vocab import ExamSection, FindingKind
 
 FINDING_FIELD = "f."
 STATUS_WORDS = {"present": "Present", "absent": "Absent", "unknown": "Not examined"}
+# "Unknown" in the words of how a finding is obtained: a history item is asked, a sign examined,
+# a test or an image done.
+UNKNOWN_WORDS = {"history": "Not asked", "exam": "Not examined", "imaging": "Not done", "test": "Not done"}
 MJOA = "mjoa"
 MJOA_PREVIOUS = "mjoa_previous"
 SECTIONS: list[tuple[str, str, str, tuple[ExamSection, ...]]] = [
@@ -97,16 +101,20 @@ def _text(form: FormData, name: str, *, strip: bool = True) -> str:
 
 
 def _whole(field: str, text: str, allowed: str, errors: list[InputError]) -> int | None:
-    try:
-        return int(text)
-    except ValueError:
-        errors.append(InputError(field, "must be a whole number", allowed))
+    """A whole number written with the digits 0-9 only: Python's ``int`` would also take ``6_4`` and
+    other scripts' digits (``٦٤``) as 64, and spend seconds on thousands of digits."""
+    if not _DIGITS.fullmatch(text):
+        errors.append(InputError(field, "must be a whole number written with the digits 0-9", allowed))
         return None
+    return int(text)
+
+
+_DIGITS = re.compile(r"-?[0-9]{1,6}")
 
 
 def read_form(form: FormData, kb: KnowledgeBase) -> tuple[dict[str, Any], dict[str, Any], list[InputError]]:
     """The case the form describes, the values to show again, and the problems the form itself has."""
-    errors: list[InputError] = []
+    errors: list[InputError] = _repeated_fields(form, kb)
     case: dict[str, Any] = {}
     values: dict[str, Any] = {"findings": {}, "mjoa": {}}
     values["age"] = age = _text(form, "age")
@@ -128,7 +136,7 @@ def read_form(form: FormData, kb: KnowledgeBase) -> tuple[dict[str, Any], dict[s
             continue
         finding, status = key[len(FINDING_FIELD) :], _text(form, key)
         if finding not in kb.findings:
-            errors.append(InputError(f"findings.{finding[:60]}", "unknown finding identifier"))
+            errors.append(InputError(f"findings.{key_name(finding, kb.findings)}", "unknown finding identifier"))
             continue
         values["findings"][finding] = status
         if status not in STATUS_WORDS:
@@ -140,6 +148,32 @@ def read_form(form: FormData, kb: KnowledgeBase) -> tuple[dict[str, Any], dict[s
     if instruments:
         case["instruments"] = instruments
     return case, values, errors
+
+
+def _repeated_fields(form: FormData, kb: KnowledgeBase) -> list[InputError]:
+    """A field sent twice (a crafted post, a form of two versions) would otherwise be read as its last
+    value: the record must not guess which one was meant."""
+    counts: dict[str, int] = {}
+    for key, _ in form.multi_items():
+        counts[key] = counts.get(key, 0) + 1
+    return [InputError(_field_name(key, kb), "sent more than once") for key, n in counts.items() if n > 1]
+
+
+def _field_name(key: str, kb: KnowledgeBase) -> str:
+    if key.startswith(FINDING_FIELD):
+        return f"findings.{key_name(key[len(FINDING_FIELD) :], kb.findings)}"
+    items = [f"{MJOA}.{i.id}" for i in get_instrument(MJOA).items]
+    fixed = (
+        "age",
+        "sex",
+        "setting",
+        "text",
+        "label",
+        f"{MJOA}.date",
+        f"{MJOA_PREVIOUS}.total",
+        f"{MJOA_PREVIOUS}.date",
+    )
+    return key_name(key, (*fixed, *items))
 
 
 def _read_mjoa(form: FormData, values: dict[str, Any], errors: list[InputError]) -> dict[str, Any]:

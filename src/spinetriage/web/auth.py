@@ -9,13 +9,18 @@ runs in local mode and every request acts as the user ``local``.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import re
 import secrets
+import threading
 import time
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
+import anyio
+import anyio.to_thread
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import bindparam, delete, func, select
@@ -31,9 +36,16 @@ USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 MIN_PASSWORD = 8
 MAX_PASSWORD = 1024
 TOKEN_PREFIX = "st_"
+TOKEN_ID = re.compile(r"[0-9a-f]{12}")  # the start of a token's SHA-256, as `tokens list` shows it
 LOCAL_USER = "local"
 _hasher = PasswordHasher()
-_DUMMY_HASH = _hasher.hash("not a password anyone has")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash to verify against for an unknown user (same time as a known one); made on first use, not
+    at import, where it cost every command 0.3 s."""
+    return _hasher.hash("not a password anyone has")
 
 
 class AuthRequired(SpinetriageError):
@@ -53,14 +65,19 @@ def check_username(name: str) -> str:
 def _check_password(password: str) -> None:
     if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
         raise InputError("password", f"must be {MIN_PASSWORD} to {MAX_PASSWORD} characters long")
+    if len(password.strip()) < MIN_PASSWORD:
+        raise InputError("password", f"needs at least {MIN_PASSWORD} characters that are not spaces")
 
 
 class LoginThrottle:
     """Slow password guessing: after ``limit`` failures within ``window`` seconds for one user
     name or one client address, refuse further attempts until the oldest failure ages out.
 
-    Kept in memory per server process (a restart or another worker starts afresh); argon2
-    already makes each guess cost tens of milliseconds.
+    :meth:`attempt` counts an attempt as a failure *before* the password is checked, in one
+    step under a lock, so simultaneous attempts cannot all pass the check while the first
+    ones are still being verified; a right password then takes its count back
+    (:meth:`succeeded`). Kept in memory per server process (a restart or another worker
+    starts afresh); argon2 already makes each guess cost tens of milliseconds.
     """
 
     def __init__(self, limit: int = 10, window: float = 900.0, max_keys: int = 10_000) -> None:
@@ -68,6 +85,7 @@ class LoginThrottle:
         self.window = window
         self.max_keys = max_keys
         self._failures: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
 
     def __len__(self) -> int:
         """How many names and addresses are being tracked (bounded by ``max_keys``)."""
@@ -84,11 +102,30 @@ class LoginThrottle:
     def retry_after(self, keys: list[str], now: float | None = None) -> int:
         """Seconds to wait before another attempt may be made (0: go ahead)."""
         now = time.monotonic() if now is None else now
+        with self._lock:
+            return self._retry_after(keys, now)
+
+    def _retry_after(self, keys: list[str], now: float) -> int:
         waits = [self.window - (now - times[0]) for k in keys if len(times := self._recent(k, now)) >= self.limit]
         return int(max(waits, default=0) + 0.999)
 
+    def attempt(self, keys: list[str], now: float | None = None) -> tuple[int, float]:
+        """Check and count an attempt in one step: ``(seconds to wait, 0.0)`` when refused, else
+        ``(0, stamp)`` with the attempt already counted as a failure (``stamp`` takes it back)."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            wait = self._retry_after(keys, now)
+            if wait:
+                return wait, 0.0
+            self._failed(keys, now)
+            return 0, now
+
     def failed(self, keys: list[str], now: float | None = None) -> None:
         now = time.monotonic() if now is None else now
+        with self._lock:
+            self._failed(keys, now)
+
+    def _failed(self, keys: list[str], now: float) -> None:
         if len(self._failures) + len(keys) > self.max_keys:
             self._make_room(len(keys), now)
         for key in keys:
@@ -108,9 +145,36 @@ class LoginThrottle:
             for key in stale:
                 del self._failures[key]
 
-    def succeeded(self, keys: list[str]) -> None:
-        for key in keys:
-            self._failures.pop(key, None)
+    def succeeded(self, keys: list[str], stamp: float | None = None) -> None:
+        """A right password: forget the failures of ``keys[0]`` (the user name); of the other keys
+        (the address, shared with other names) take back only the attempt counted at ``stamp``."""
+        with self._lock:
+            self._failures.pop(keys[0], None)
+            for key in keys[1:]:
+                times = self._failures.get(key, [])
+                if stamp is not None and stamp in times:
+                    times.remove(stamp)
+                    if not times:
+                        del self._failures[key]
+
+
+T = TypeVar("T")
+
+
+class VerificationLimit:
+    """At most ``total`` password checks at once in this process: each argon2 check holds about
+    64 MiB for its duration, so a burst of logins (from any number of names and addresses)
+    queues here instead of taking the server's memory. The throttle decides *whether* a check
+    happens; this decides how many run together."""
+
+    def __init__(self, total: int = 2) -> None:
+        self.total = total
+        self._limiter: anyio.CapacityLimiter | None = None
+
+    async def run(self, function: Callable[..., T], *args: object) -> T:
+        if self._limiter is None:  # made inside the event loop that uses it
+            self._limiter = anyio.CapacityLimiter(self.total)
+        return await anyio.to_thread.run_sync(function, *args, limiter=self._limiter)
 
 
 class Accounts:
@@ -138,8 +202,10 @@ class Accounts:
         with self.database.reads() as session:
             return session.get(UserRow, name) is not None
 
-    def set_password(self, name: str, password: str) -> None:
-        """Change a password; every session signed in with the old one ends."""
+    def set_password(self, name: str, password: str, *, revoke_tokens: bool = False) -> int:
+        """Change a password; every session signed in with the old one ends. API tokens are kept (an
+        integration should not break on a routine change) unless ``revoke_tokens``; returns how many
+        tokens the user still has."""
         _check_password(password)
         with self.database.sessions.begin() as session:
             row = session.get(UserRow, name)
@@ -147,12 +213,15 @@ class Accounts:
                 raise InputError("NAME", f"no user '{name}'")
             row.password_hash = _hasher.hash(password)
             session.execute(delete(LoginSessionRow).where(LoginSessionRow.username == name))
+            if revoke_tokens:
+                session.execute(delete(ApiTokenRow).where(ApiTokenRow.username == name))
+            return int(session.scalar(select(func.count()).where(ApiTokenRow.username == name)) or 0)
 
     def verify_password(self, name: str, password: str) -> bool:
         """True if the password is right; takes as long for an unknown user as for a known one."""
         with self.database.reads() as session:
             row = session.get(UserRow, name) if USERNAME.match(name) else None
-            stored = row.password_hash if row is not None else _DUMMY_HASH
+            stored = row.password_hash if row is not None else _dummy_hash()
         try:
             _hasher.verify(stored, password)
         except (VerificationError, InvalidHashError):
@@ -179,11 +248,20 @@ class Accounts:
             session.delete(row)
 
     def revoke_token(self, token: str) -> str:
-        """Revoke a token; returns the user it belonged to."""
+        """Revoke a token, given in full or by the id ``tokens list`` shows; returns the user it belonged to."""
+        token = token.strip()
         with self.database.sessions.begin() as session:
-            row = session.get(ApiTokenRow, _sha256(token.strip()))
+            if TOKEN_ID.fullmatch(token):
+                rows = list(session.scalars(select(ApiTokenRow).where(ApiTokenRow.token_hash.startswith(token))))
+                if len(rows) > 1:
+                    raise InputError("TOKEN", "this id matches several tokens", "the token in full")
+                row = rows[0] if rows else None
+            else:
+                row = session.get(ApiTokenRow, _sha256(token))
             if row is None:
-                raise InputError("TOKEN", "no such token (it may already be revoked)")
+                raise InputError(
+                    "TOKEN", "no such token (it may already be revoked)", "the token, or its id from `tokens list`"
+                )
             session.delete(row)
             return row.username
 

@@ -18,7 +18,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.templating import Jinja2Templates
 
 from spinetriage.errors import SpinetriageError
-from spinetriage.web.auth import LOCAL_USER, Accounts, AuthRequired, LoginThrottle, sign
+from spinetriage.web.auth import LOCAL_USER, Accounts, AuthRequired, LoginThrottle, VerificationLimit, sign
 from spinetriage.web.db import Database
 from spinetriage.web.sessions import SESSION_COOKIE, LoginSessions
 from spinetriage.web.settings import Settings
@@ -46,6 +46,7 @@ class AppState:
     sessions: LoginSessions
     secret: bytes
     throttle: LoginThrottle = field(default_factory=LoginThrottle)
+    verifications: VerificationLimit = field(default_factory=VerificationLimit)
 
 
 def app_state(request: Request) -> AppState:

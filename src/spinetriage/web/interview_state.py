@@ -20,7 +20,7 @@ from spinetriage.interview.engine import KINDS, question_text
 from spinetriage.interview.screening import screening_groups
 from spinetriage.knowledge.base import KnowledgeBase
 from spinetriage.web.assess_form import STATUS_WORDS
-from spinetriage.web.store import MAX_LABEL
+from spinetriage.web.store import check_label
 
 ANSWER_FIELD = "a"
 INTERVIEW_WORDS = {"present": "Yes", "absent": "No", "unknown": "Don't know"}
@@ -98,8 +98,7 @@ def read_state(form: FormData, kb: KnowledgeBase, questionnaire: bool) -> Interv
     if setting not in kb.settings:
         raise InputError("setting", "unknown setting", ", ".join(kb.settings))
     label = _text(form, "label")
-    if len(label) > MAX_LABEL:
-        raise InputError("label", f"longer than {MAX_LABEL} characters")
+    check_label(label)
     return InterviewState(answers, age, sex, setting, label, wording)
 
 

@@ -36,17 +36,16 @@ async def login(
 ) -> Response:
     state = app_state(request)
     keys = [f"user:{username.lower()}", f"client:{request.client.host if request.client else '-'}"]
-    wait = state.throttle.retry_after(keys)
+    wait, stamp = state.throttle.attempt(keys)  # counted before the check: see LoginThrottle
     if wait:
         minutes = (wait + 59) // 60
         context = {"next": safe_next(next), "error": f"Too many failed sign-ins. Try again in {minutes} min."}
         headers = {"Retry-After": str(wait)}
         return templates.TemplateResponse(request, "login.html", context, status_code=429, headers=headers)
-    if not await run_in_threadpool(state.accounts.verify_password, username, password):
-        state.throttle.failed(keys)
+    if not await state.verifications.run(state.accounts.verify_password, username, password):
         context = {"next": safe_next(next), "error": "Wrong user name or password."}
         return templates.TemplateResponse(request, "login.html", context, status_code=401)
-    state.throttle.succeeded(keys[:1])
+    state.throttle.succeeded(keys, stamp)
     previous = request.cookies.get(SESSION_COOKIE)
     if previous:
         await run_in_threadpool(state.sessions.end, previous)

@@ -26,10 +26,12 @@ from spinetriage.case import MAX_AGE, MIN_AGE, Case, parse_case
 from spinetriage.errors import InputError, InputErrors
 from spinetriage.interview.engine import Step, apply_answer, build_case, next_step, urgent_advice
 from spinetriage.knowledge import KnowledgeBase, default_knowledge
+from spinetriage.strength import strength
 from spinetriage.vocab import Status
 from spinetriage.web.assess_form import (
     SECTIONS,
     STATUS_WORDS,
+    UNKNOWN_WORDS,
     case_values,
     example_values,
     examples,
@@ -47,7 +49,7 @@ from spinetriage.web.interview_state import (
     summary,
 )
 from spinetriage.web.report_view import build_report, finding_label, pct
-from spinetriage.web.store import MAX_LABEL, NotFound, Store, StoredAssessment
+from spinetriage.web.store import MAX_LABEL, NotFound, Store, StoredAssessment, check_label
 
 router = APIRouter(include_in_schema=False)  # a form with a stale CSRF token: problems.py answers with a page
 StoreDep = Annotated[Store, Depends(get_store)]
@@ -98,7 +100,9 @@ def _form_context(request: Request, user: str, values: Mapping[str, Any], errors
         "settings": [(s.id, s.label) for s in kb.settings.values()],
         "default_setting": DEFAULT_SETTING,
         "errors": errors,
+        "error_fields": {e.field for e in errors},
         "status_words": STATUS_WORDS,
+        "unknown_words": UNKNOWN_WORDS,
         "min_age": MIN_AGE,
         "max_age": MAX_AGE,
         "max_label": MAX_LABEL,
@@ -144,8 +148,10 @@ async def assess_submit(request: Request, store: StoreDep, user: UserDep) -> Res
     form = await request.form()
     data, values, errors = read_form(form, kb)
     case: Case | None = None
-    if len(values["label"]) > MAX_LABEL:
-        errors.append(InputError("label", f"longer than {MAX_LABEL} characters"))
+    try:
+        check_label(values["label"])
+    except InputError as error:
+        errors.append(error)
     try:  # the case's own checks run even when the form had problems, so every problem shows at once
         case = parse_case(data, kb)
     except InputError as error:
@@ -230,10 +236,23 @@ async def mark_reviewed(request: Request, assessment_id: str, store: StoreDep, u
 # ---------------------------------------------------------------- history
 
 
+def _leading(result: Mapping[str, Any]) -> str:
+    """The most probable condition of a stored result, with its probability ("" when there is none)."""
+    conditions = [c for c in result.get("conditions", []) or [] if isinstance(c, dict) and "probability" in c]
+    if not conditions:
+        return ""
+    top = max(conditions, key=lambda c: c["probability"])
+    known = _kb().conditions.get(str(top.get("id")))
+    return f"{known.label if known else top.get('id')} {pct(float(top['probability']))}"
+
+
 def _row(s: StoredAssessment) -> dict[str, Any]:
     result = s.result or {}
     origin = result.get("origin", {}) if isinstance(result.get("origin"), dict) else {}
+    age = s.case.get("age")
     return {
+        "age": age if isinstance(age, int) else None,
+        "leading": _leading(result),
         "id": s.id,
         "short_id": s.id[:8],
         "when": s.created_at.strftime("%Y-%m-%d %H:%M"),
@@ -466,6 +485,11 @@ async def knowledge_page(request: Request, user: UserDep) -> Response:
         for c in kb.conditions.values()
     ]
     refs = sorted(kb.references.values(), key=lambda r: r.id)
+    evidence: dict[str, list[dict[str, Any]]] = {}
+    for link in kb.likelihoods.values():
+        evidence.setdefault(link.finding, []).append(
+            {"condition": kb.conditions[link.condition].label, "strength": strength(link), "link": link}
+        )
     return _page(
         request,
         "knowledge.html",
@@ -474,6 +498,7 @@ async def knowledge_page(request: Request, user: UserDep) -> Response:
             "active": "knowledge",
             "kb": kb,
             "sections": sections,
+            "evidence": evidence,
             "conditions": conditions,
             "red_flags": [
                 {"flag": f, "clauses": [[finding_label(kb, x) for x in c.any_present] for c in f.when]}

@@ -51,6 +51,14 @@ class ProblemDetails(BaseModel):
     errors: list[FieldError] = []
 
 
+class BodyRefused(StarletteHTTPException):
+    """A JSON body that parsed but is refused (a key given twice, nesting too deep): 422 naming it."""
+
+    def __init__(self, error: InputError) -> None:
+        super().__init__(422, error.problem)
+        self.error = error
+
+
 class Problem(Exception):
     """Raise to answer with a problem document."""
 
@@ -154,6 +162,10 @@ def install(app: FastAPI) -> None:
             return problem_response(403, "Forbidden", [FieldError(field="csrf_token", problem=str(error))])
         return await _form_expired_page(request)
 
+    @app.exception_handler(BodyRefused)
+    async def body_refused(_request: Request, error: BodyRefused) -> Response:
+        return problem_response(422, "Invalid input", _input_errors(error.error))
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
         title = _TITLES.get(error.status_code, "Error")
@@ -166,6 +178,8 @@ def install(app: FastAPI) -> None:
 _PAGE_MESSAGES = {
     404: "There is no page at this address. The link may be incomplete.",
     405: "This page cannot be used that way. Open it from the menu instead.",
+    413: "What was sent is larger than this server accepts, so nothing was saved. Go back with your browser "
+    "(it usually keeps what you entered), shorten the longest text and send it again.",
 }
 
 

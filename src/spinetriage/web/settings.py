@@ -14,9 +14,25 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from spinetriage.errors import InputError
+from spinetriage.web.environment import (
+    ENV_ALLOWED_HOSTS as ENV_ALLOWED_HOSTS,
+)
+from spinetriage.web.environment import (
+    ENV_DATABASE_URL as ENV_DATABASE_URL,
+)
+from spinetriage.web.environment import (
+    ENV_HOST as ENV_HOST,
+)
+from spinetriage.web.environment import (
+    ENV_PORT as ENV_PORT,
+)
+from spinetriage.web.environment import (
+    ENV_SECRET_KEY as ENV_SECRET_KEY,
+)
+from spinetriage.web.environment import (
+    ENV_SECURE_COOKIES as ENV_SECURE_COOKIES,
+)
 
-ENV_DATABASE_URL = "SPINETRIAGE_DATABASE_URL"
-ENV_SECRET_KEY = "SPINETRIAGE_SECRET_KEY"
 DEFAULT_DATABASE_FILE = "spinetriage.db"
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
 
@@ -56,6 +72,11 @@ class Settings(BaseModel):
         default=None, description="Secure flag on cookies; default: on unless bound to loopback (put TLS in front)"
     )
     run_migrations: bool = True
+    allowed_hosts: tuple[str, ...] = Field(
+        default=(),
+        description="Host header values the server answers to (name or name:port); empty: any "
+        "(in local mode only loopback names)",
+    )
 
     @property
     def loopback(self) -> bool:
@@ -69,6 +90,27 @@ class Settings(BaseModel):
     @property
     def cookie_secure(self) -> bool:
         return (not self.loopback) if self.secure_cookies is None else self.secure_cookies
+
+
+def host_allowed(settings: Settings, host: str) -> bool:
+    """Whether a request's Host header is one the server answers to (see ``allowed_hosts``)."""
+    if not settings.allowed_hosts:
+        return True
+    name = host.strip().lower()
+    bare = name[1 : name.find("]")] if name.startswith("[") and "]" in name else name.rsplit(":", 1)[0]
+    return any(allowed.lower() in (name, bare) for allowed in settings.allowed_hosts)
+
+
+def settings_from_env() -> Settings:
+    """The settings ``spinetriage serve`` hands each worker through SPINETRIAGE_* variables."""
+    secure = os.environ.get(ENV_SECURE_COOKIES)
+    hosts = os.environ.get(ENV_ALLOWED_HOSTS, "")
+    return Settings(
+        host=os.environ.get(ENV_HOST, "127.0.0.1"),
+        port=int(os.environ.get(ENV_PORT, "8000")),
+        secure_cookies=None if not secure else secure == "1",
+        allowed_hosts=tuple(h for h in hosts.split(",") if h),
+    )
 
 
 def check_can_serve(settings: Settings) -> None:

@@ -9,6 +9,8 @@ id that belongs to someone else is reported exactly like one that does not exist
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -125,6 +127,27 @@ def case_as_given(case: Case) -> dict[str, Any]:
     return case.model_dump(mode="json", exclude_unset=True)
 
 
+_ID = re.compile(r"^[0-9a-fA-F-]{1,36}$")
+
+
+def _known_id(assessment_id: str) -> bool:
+    """Whether ``assessment_id`` could be one this store gave out (a UUID's text): anything else, a NUL
+    character included (which PostgreSQL refuses to compare), is not found without asking the database."""
+    return bool(_ID.match(assessment_id))
+
+
+def _check_text(field: str, value: str, limit: int) -> None:
+    if len(value) > limit:
+        raise InputError(field, f"longer than {limit} characters")
+    if any(unicodedata.category(ch) == "Cc" for ch in value):
+        raise InputError(field, "contains a control character (a line break, a tab or NUL)", "one line of text")
+
+
+def check_label(label: str) -> None:
+    """A label is one line of at most MAX_LABEL characters (InputError otherwise)."""
+    _check_text("label", label, MAX_LABEL)
+
+
 def _check_choice(field: str, value: str, allowed: tuple[str, ...]) -> None:
     if value not in allowed:
         raise InputError(field, "not an allowed value", ", ".join(allowed))
@@ -157,8 +180,7 @@ class Store:
         """Assess ``case`` into the record to store, without touching the database (all CPU, no waiting)."""
         _check_choice("source", source, SOURCES)
         _check_choice("status", status, STATUSES)
-        if len(label) > MAX_LABEL:
-            raise InputError("label", f"longer than {MAX_LABEL} characters")
+        check_label(label)
         result = assess(case, knowledge=None if self.knowledge is default_knowledge() else self.knowledge)
         return StoredAssessment(
             id=str(uuid.uuid4()),
@@ -191,7 +213,7 @@ class Store:
 
     def get(self, assessment_id: str, *, owner: str) -> StoredAssessment:
         with self.database.reads() as session:
-            row = session.get(AssessmentRow, assessment_id) if len(assessment_id) <= 36 else None
+            row = session.get(AssessmentRow, assessment_id) if _known_id(assessment_id) else None
             if row is None or row.owner != owner:
                 raise NotFound(assessment_id)
             return _stored(row)
@@ -206,8 +228,7 @@ class Store:
             raise InputError("limit", "out of range", f"1 to {MAX_LIMIT}")
         if offset < 0:
             raise InputError("offset", "must not be negative")
-        if len(query) > MAX_QUERY:
-            raise InputError("q", f"longer than {MAX_QUERY} characters")
+        _check_text("q", query, MAX_QUERY)
         stmt = select(AssessmentRow).where(AssessmentRow.owner == owner)
         if status is not None:
             stmt = stmt.where(AssessmentRow.status == status)
@@ -245,7 +266,7 @@ class Store:
     def mark_reviewed(self, assessment_id: str, *, owner: str) -> StoredAssessment:
         """A questionnaire the clinician has seen becomes a complete assessment."""
         with self.database.sessions.begin() as session:
-            row = session.get(AssessmentRow, assessment_id) if len(assessment_id) <= 36 else None
+            row = session.get(AssessmentRow, assessment_id) if _known_id(assessment_id) else None
             if row is None or row.owner != owner:
                 raise NotFound(assessment_id)
             row.status = "complete"

@@ -10,11 +10,19 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
+from spinetriage.cli._guard import guarded
 from spinetriage.errors import InputError
-from spinetriage.web.settings import ENV_DATABASE_URL, Settings, check_can_serve
+from spinetriage.web.environment import (
+    ENV_ALLOWED_HOSTS,
+    ENV_DATABASE_URL,
+    ENV_HOST,
+    ENV_PORT,
+    ENV_SECURE_COOKIES,
+)
 
 if TYPE_CHECKING:
     from spinetriage.web.auth import Accounts
+    from spinetriage.web.settings import Settings
 
 T = TypeVar("T")
 
@@ -26,8 +34,6 @@ DatabaseUrl = Annotated[
         "else spinetriage.db in the current directory).",
     ),
 ]
-ENV_HOST = "SPINETRIAGE_HOST"
-ENV_PORT = "SPINETRIAGE_PORT"
 
 users_app = typer.Typer(help="Users who may log in (required to serve beyond loopback).", no_args_is_help=True)
 tokens_app = typer.Typer(
@@ -37,6 +43,8 @@ db_app = typer.Typer(help="The assessment record's database.", no_args_is_help=T
 
 
 def _settings(database_url: str | None, **extra: Any) -> Settings:
+    from spinetriage.web.settings import Settings
+
     if database_url:
         extra["database_url"] = database_url
     return Settings(**extra)
@@ -90,14 +98,41 @@ def serve_command(
     database_url: DatabaseUrl = None,
     workers: Annotated[int, typer.Option(min=1, max=64, help="Server processes (they share the database).")] = 1,
     access_log: Annotated[bool, typer.Option(help="Log method, path, status and time of each request.")] = True,
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(
+            help="Addresses of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed "
+            "(comma-separated, e.g. 127.0.0.1). Default: none; every request is taken from the address it came from.",
+        ),
+    ] = None,
+    secure_cookies: Annotated[
+        bool | None,
+        typer.Option(
+            "--secure-cookies/--no-secure-cookies",
+            help="Send cookies with Secure and set Strict-Transport-Security (behind a TLS proxy, also on this "
+            "machine). Default: on unless bound to loopback.",
+        ),
+    ] = None,
+    allowed_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="A host name the server answers to (repeat for several; name or name:port). Requests naming "
+            "another host are refused. Default: any (only loopback names in local mode).",
+        ),
+    ] = None,
 ) -> None:
     """Run the web app and REST API (http://127.0.0.1:8000; API under /api/v1)."""
-    from spinetriage.cli import guarded
+
+    hosts = tuple(allowed_host or ())
 
     def prepare() -> Settings:
-        settings = _settings(database_url, host=host, port=port)
+        if any(not h or "," in h or any(c.isspace() for c in h) for h in hosts):
+            raise InputError("--allowed-host", "not a host name", "a name or name:port, one per option")
+        settings = _settings(database_url, host=host, port=port, secure_cookies=secure_cookies, allowed_hosts=hosts)
         users = _with_accounts(database_url, lambda accounts: accounts.has_users())
         settings = settings.model_copy(update={"users_configured": users})
+        from spinetriage.web.settings import check_can_serve
+
         check_can_serve(settings)
         return settings
 
@@ -107,6 +142,8 @@ def serve_command(
     os.environ[ENV_HOST] = settings.host
     os.environ[ENV_PORT] = str(settings.port)
     os.environ[ENV_DATABASE_URL] = settings.database_url
+    os.environ[ENV_SECURE_COOKIES] = "" if secure_cookies is None else str(int(secure_cookies))
+    os.environ[ENV_ALLOWED_HOSTS] = ",".join(hosts)
     mode = "local mode, no login" if settings.local_mode else "login required"
     typer.echo(f"spinetriage on http://{settings.host}:{settings.port} ({mode}); API under /api/v1", err=True)
     uvicorn.run(
@@ -117,6 +154,8 @@ def serve_command(
         workers=workers,
         access_log=False,
         server_header=False,
+        proxy_headers=forwarded_allow_ips is not None,  # uvicorn would believe 127.0.0.1 by default
+        forwarded_allow_ips=forwarded_allow_ips or "",
         log_config=log_config(access_log),
     )
 
@@ -130,7 +169,6 @@ def users_add(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Add a user (the password is stored as an argon2 hash)."""
-    from spinetriage.cli import guarded
     from spinetriage.web.auth import check_username
 
     guarded(lambda: check_username(name))
@@ -138,6 +176,11 @@ def users_add(
 
     guarded(lambda: _with_accounts(database_url, lambda accounts: accounts.add_user(name, password)))
     typer.echo(f"user '{name}' added", err=True)
+    typer.echo(
+        "note: a server already running in local mode (no login) goes on answering without login "
+        "until it is restarted; restart it now",
+        err=True,
+    )
 
 
 @tokens_app.command("create")
@@ -147,7 +190,6 @@ def tokens_create(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Create an API token and print it once (only its hash is stored)."""
-    from spinetriage.cli import guarded
 
     def create() -> str:
         if len(label) > 200:
@@ -165,15 +207,26 @@ def users_password(
     password_stdin: Annotated[
         bool, typer.Option("--password-stdin", help="Read the password from standard input instead of prompting.")
     ] = False,
+    revoke_tokens: Annotated[
+        bool, typer.Option("--revoke-tokens", help="Also revoke the user's API tokens (after a suspected leak).")
+    ] = False,
     database_url: DatabaseUrl = None,
 ) -> None:
-    """Change a user's password; their existing sessions end."""
-    from spinetriage.cli import guarded
+    """Change a user's password; their sessions end. API tokens are kept unless --revoke-tokens."""
 
     password = _read_password(password_stdin)
 
-    guarded(lambda: _with_accounts(database_url, lambda accounts: accounts.set_password(name, password)))
-    typer.echo(f"password of '{name}' changed", err=True)
+    def change(accounts: Accounts) -> int:
+        return accounts.set_password(name, password, revoke_tokens=revoke_tokens)
+
+    kept = guarded(lambda: _with_accounts(database_url, change))
+    typer.echo(f"password of '{name}' changed; their sessions ended", err=True)
+    if kept:
+        typer.echo(
+            f"{kept} API token(s) of '{name}' still work; `spinetriage tokens list {name}` shows them, "
+            "`--revoke-tokens` revokes them with the password",
+            err=True,
+        )
 
 
 @users_app.command("remove")
@@ -182,7 +235,6 @@ def users_remove(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Remove a user: they can no longer log in, and their API tokens stop working."""
-    from spinetriage.cli import guarded
 
     guarded(lambda: _with_accounts(database_url, lambda accounts: accounts.remove_user(name)))
     typer.echo(f"user '{name}' removed", err=True)
@@ -190,11 +242,10 @@ def users_remove(
 
 @tokens_app.command("revoke")
 def tokens_revoke(
-    token: Annotated[str, typer.Argument(help="The token to revoke, as it was shown.")],
+    token: Annotated[str, typer.Argument(help="The token to revoke: in full, or its id from `tokens list`.")],
     database_url: DatabaseUrl = None,
 ) -> None:
     """Revoke an API token at once."""
-    from spinetriage.cli import guarded
 
     user = guarded(lambda: _with_accounts(database_url, lambda accounts: accounts.revoke_token(token)))
     typer.echo(f"token of '{user}' revoked", err=True)
@@ -205,8 +256,7 @@ def tokens_list(
     user: Annotated[str, typer.Argument(help="Whose tokens.")],
     database_url: DatabaseUrl = None,
 ) -> None:
-    """List a user's tokens (hash prefix, label, created); tokens themselves cannot be shown again."""
-    from spinetriage.cli import guarded
+    """List a user's tokens (id, created, label); `tokens revoke ID` revokes one. Tokens cannot be shown again."""
 
     for prefix, label, created in guarded(lambda: _with_accounts(database_url, lambda a: a.tokens(user))):
         typer.echo(f"{prefix}  {created}  {label}")
@@ -215,7 +265,6 @@ def tokens_list(
 @db_app.command("upgrade")
 def db_upgrade(database_url: DatabaseUrl = None) -> None:
     """Create the database or bring it to the newest schema (also done at every start)."""
-    from spinetriage.cli import guarded
 
     database = guarded(lambda: _database(database_url))
     database.dispose()

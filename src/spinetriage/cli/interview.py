@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 import yaml
@@ -15,20 +15,21 @@ from rich.prompt import Prompt
 from rich.table import Table
 from rich.text import Text
 
-from spinetriage.assessment.assess import DEFAULT_SETTING, default_model
-from spinetriage.interview.engine import DEFAULT_MAX_QUESTIONS, Step, apply_answer, build_case, next_step
-from spinetriage.interview.implications import Implied
-from spinetriage.interview.simulate import (
-    DEFAULT_N,
-    DEFAULT_SEED,
-    KnownCase,
-    Outcome,
-    sample_cases,
-    simulate,
-    summarize,
-    vignette_cases,
-)
+from spinetriage.cli._guard import guarded
 from spinetriage.vocab import Status
+
+if TYPE_CHECKING:  # the reasoning loads when a command runs, not for --help
+    from spinetriage.interview.engine import Step
+    from spinetriage.interview.implications import Implied
+    from spinetriage.interview.simulate import KnownCase, Outcome
+
+# Option defaults, written out so that --help needs no reasoning loaded; a test checks each
+# equals the constant it stands for (assessment DEFAULT_SETTING, interview DEFAULT_MAX_QUESTIONS,
+# simulate DEFAULT_N and DEFAULT_SEED).
+DEFAULT_SETTING = "primary_care"
+DEFAULT_MAX_QUESTIONS = 15
+DEFAULT_N = 1000
+DEFAULT_SEED = 0
 
 ANSWERS = {"y": Status.PRESENT, "n": Status.ABSENT, "?": Status.UNKNOWN}
 WORDS = {Status.PRESENT: "yes", Status.ABSENT: "no", Status.UNKNOWN: "don't know"}
@@ -58,12 +59,16 @@ def summary(answers: dict[str, Status], implied: tuple[Implied, ...] = ()) -> st
 
 
 def case_document(answers: dict[str, Status], age: int | None, sex: str | None, setting: str) -> dict[str, object]:
+    from spinetriage.interview.engine import build_case
+
     case = build_case(answers, age=age, sex=sex, setting=setting)
     return case.model_dump(mode="json", exclude_none=True)
 
 
 def _show_implied(console: Console, step: Step, shown: set[str], mode: Mode) -> None:
     """Print each finding the answers settle, once; patients see the question, not the clinical reason."""
+    from spinetriage.assessment.assess import default_model
+
     kb = default_model().knowledge
     for item in step.implied:
         if item.finding in shown:
@@ -81,6 +86,8 @@ def _show_implied(console: Console, step: Step, shown: set[str], mode: Mode) -> 
 def run_interview(
     console: Console, mode: Mode, setting: str, age: int | None, sex: str | None, max_questions: int
 ) -> tuple[dict[str, Status], Step]:
+    from spinetriage.interview.engine import apply_answer, next_step
+
     answers: dict[str, Status] = {}
     shown_advice: str | None = None
     shown_implied: set[str] = set()
@@ -157,23 +164,26 @@ def register(app: typer.Typer) -> None:
         mode: Annotated[Mode, typer.Option(help="patient: plain questions, no diagnosis; clinician: exam too.")] = (
             Mode.clinician
         ),
-        save: Annotated[Path | None, typer.Option("--save", help="Write the answers as a case file (YAML).")] = None,
+        save: Annotated[
+            Path | None,
+            typer.Option("--save", help="Write the answers as a case file (YAML); without it they are printed."),
+        ] = None,
         setting: Annotated[str, typer.Option(help="Pre-test population.")] = DEFAULT_SETTING,
         age: Annotated[int | None, typer.Option(help="Age in years.")] = None,
         sex: Annotated[str | None, typer.Option(help="female or male.")] = None,
         max_questions: Annotated[int, typer.Option(help="Limit after red-flag screening.")] = DEFAULT_MAX_QUESTIONS,
     ) -> None:
         """Adaptive interview: red-flag screening first, then the questions that matter most."""
-        from spinetriage.cli import guarded
         from spinetriage.cli.report import render
 
         console = Console()
         console.print("Answer y (yes), n (no), ? (don't know) or b (back: change the last answer).")
         answers, step = guarded(lambda: run_interview(console, mode, setting, age, sex, max_questions))
         console.print(Text(summary(answers, step.implied), style="dim"))
+        document = guarded(lambda: case_document(answers, age, sex, setting))
+        saved = yaml.safe_dump(document, sort_keys=False)
         if save is not None:
-            document = guarded(lambda: case_document(answers, age, sex, setting))
-            save.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+            save.write_text(saved, encoding="utf-8")
         if mode is Mode.clinician:
             console.print(Text(f"Interview finished: {step.stop_reason}.", style="dim"))
             assert step.assessment is not None
@@ -184,6 +194,9 @@ def register(app: typer.Typer) -> None:
                 console.print(Text(step.urgent_advice, style="bold red"))
         if save is not None:
             console.print(f"Answers saved to {save}")
+        else:  # never thrown away: printed as a case file (`spinetriage assess` reads it back)
+            console.print(Text("Your answers, as a case file (keep them with --save FILE next time):", style="bold"))
+            typer.echo(saved, nl=False)
 
     @app.command("simulate")
     def simulate_command(
@@ -208,7 +221,7 @@ def register(app: typer.Typer) -> None:
         show_all: Annotated[bool, typer.Option("--all", help="List every sampled case, not only mismatches.")] = False,
     ) -> None:
         """Run the interview against cases with known findings and compare with full information."""
-        from spinetriage.cli import guarded
+        from spinetriage.interview.simulate import sample_cases, simulate, summarize, vignette_cases
 
         console = Console()
         path = vignettes if vignettes is not None else (DEV_VIGNETTES if DEV_VIGNETTES.is_file() else None)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -20,8 +20,8 @@ from rich.text import Text
 
 from spinetriage.errors import InputError
 
-from ._extract import extract
-from .batch import BatchSummary, available_cores, count_notes, output_format, run_batch
+if TYPE_CHECKING:
+    from spinetriage.text.batch import BatchSummary
 
 __all__ = ["register"]
 
@@ -50,6 +50,8 @@ def extract_command(
     id_column: Annotated[str, typer.Option("--id-column", help="Batch: column or key holding the note id")] = "id",
 ) -> None:
     """Read findings (with status, side, levels and span) from a clinical note or MRI report."""
+    from spinetriage.text import extract  # loaded here: `spinetriage --help` need not compile the rules
+
     err = Console(stderr=True, highlight=False)
     try:
         path = Path(file)
@@ -94,6 +96,8 @@ def _batch(
     id_column: str,
     err: Console,
 ) -> None:
+    from spinetriage.text.batch import available_cores, count_notes, output_format, run_batch
+
     chosen = output_format(output, fmt)
     n_workers = available_cores() if workers is None else workers
     if n_workers < 1:

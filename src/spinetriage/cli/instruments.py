@@ -12,19 +12,21 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-import yaml
 from rich.console import Console
 from rich.prompt import IntPrompt, Prompt
 from rich.table import Table
+from rich.text import Text
 
+from spinetriage.documents import load_json, load_yaml
 from spinetriage.errors import InputError, InputErrors
-from spinetriage.instruments._answers import Answer
-from spinetriage.instruments._registry import get, registry
-from spinetriage.instruments._schema import Instrument, Item
-from spinetriage.instruments._score import Score, score_instrument
+
+if TYPE_CHECKING:  # the instruments load when a command runs, not for --help
+    from spinetriage.instruments._answers import Answer
+    from spinetriage.instruments._schema import Instrument, Item
+    from spinetriage.instruments._score import Score
 
 EXIT_BAD_INPUT = 2
 
@@ -41,18 +43,20 @@ def _read_answers(path: Path, instrument: Instrument) -> dict[str, Answer]:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise InputError(field, f"cannot read the file ({exc.strerror})", "a readable YAML or JSON file") from None
-    try:
-        data: Any = yaml.safe_load(text)
-    except yaml.YAMLError:
-        raise InputError(field, "not valid YAML or JSON", "a mapping of item id to answer") from None
-    ids = ", ".join(item.id for item in instrument.items)
+    item_ids = [item.id for item in instrument.items]
+    load = load_json if text.lstrip().startswith("{") or path.suffix == ".json" else load_yaml
+    data: Any = load(text, field, "the answers", known=item_ids)
+    ids = ", ".join(item_ids)
     if not isinstance(data, dict) or not all(isinstance(k, str) for k in data):
         example = instrument.items[0].id
         raise InputError(field, "must be a mapping of item id to answer", f"e.g. {{{example}: ...}}; items: {ids}")
     answers: dict[str, Answer] = {}
     for key, value in data.items():
         if value is not None and not isinstance(value, int | str | bool):
-            raise InputError(f"{key}", f"{value!r} is not a single answer", "a number, yes/no, or unknown")
+            where = key if key in item_ids else "an item"
+            raise InputError(
+                f"{field}: {where}", f"a {type(value).__name__} is not a single answer", "a number, yes/no, or unknown"
+            )
         answers[key] = value
     return answers
 
@@ -104,6 +108,8 @@ def _render(out: Console, result: Score) -> None:
 
 
 def _list(out: Console, as_json: bool) -> None:
+    from spinetriage.instruments import registry
+
     instruments = registry()
     if as_json:
         payload = [
@@ -118,27 +124,50 @@ def _list(out: Console, as_json: bool) -> None:
         ]
         typer.echo(json.dumps(payload, indent=2))
         return
-    table = Table(title="Instruments")
+    table = Table(title="Instruments", caption="`spinetriage score ID --list`: purpose, items and references")
     table.add_column("Id", no_wrap=True)
-    for column in ("Instrument", "Purpose", "References"):
-        table.add_column(column)
+    table.add_column("Instrument")
+    table.add_column("Items", justify="right")
     for spec in instruments.values():
-        refs = "\n".join(ref.citation for ref in spec.references)
-        table.add_row(spec.id, spec.name, spec.purpose, refs)
+        table.add_row(spec.id, spec.name, str(len(spec.items)))
     out.print(table)
+
+
+def _details(out: Console, spec: Instrument) -> None:
+    """One instrument in full: what it is for, its items, its references."""
+    out.print(Text(f"{spec.name} ({spec.id}, {spec.version})", style="bold"))
+    out.print(spec.purpose, markup=False, highlight=False)
+    out.print(Text("Items", style="bold"))
+    for item in spec.items:
+        out.print(f"  {item.id}: {item.label}", markup=False, highlight=False)
+    out.print(Text("References", style="bold"))
+    for ref in spec.references:
+        out.print(f"  [{ref.id}] {ref.citation}" + (f" PMID {ref.pmid}" if ref.pmid else ""), markup=False)
 
 
 def score_command(
     name: Annotated[str | None, typer.Argument(help="Instrument id, e.g. mjoa (see --list).")] = None,
-    list_: Annotated[bool, typer.Option("--list", help="List available instruments with references.")] = False,
+    list_: Annotated[
+        bool, typer.Option("--list", help="List the instruments; with NAME, one instrument's items and references.")
+    ] = False,
     answers: Annotated[
         Path | None, typer.Option("--answers", help="YAML or JSON file mapping item id to answer.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Score a validated instrument (mJOA, Nurick, Cook clusters, Konno SSHQ, grip and release)."""
+    from spinetriage.instruments import get, registry
+    from spinetriage.instruments._score import score_instrument
+
     out = Console()
     err = Console(stderr=True)
+    if list_ and name is not None and not as_json:
+        try:
+            spec = get(name)
+        except InputError as exc:
+            raise _fail(err, str(exc)) from None
+        _details(out, spec)
+        return
     if list_:
         _list(out, as_json)
         return

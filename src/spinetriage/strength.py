@@ -1,0 +1,30 @@
+"""The strength of one finding for one condition, in every form clinicians read it: likelihood
+ratios and sensitivity and specificity (given or derived from the other pair), for the CLI's
+evidence panel and the web knowledge page alike."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spinetriage.knowledge.schema import Likelihood
+
+
+@dataclass(frozen=True)
+class Strength:
+    lr_present: str
+    lr_absent: str
+    sensitivity: str
+    specificity: str
+
+
+def strength(link: Likelihood) -> Strength:
+    lr_absent = link.lr_absent
+    if lr_absent is None:
+        assert link.sensitivity is not None and link.specificity is not None
+        lr_absent = (1.0 - link.sensitivity) / link.specificity
+    return Strength(
+        lr_present=f"{link.ratio_present:.2g}",
+        lr_absent=f"{lr_absent:.2g}",
+        sensitivity=f"{link.p_present_given_condition:.0%}",
+        specificity=f"{1.0 - link.p_present_without_condition:.0%}",
+    )
