@@ -215,11 +215,13 @@ def root(
 
 def _register_subcommands() -> None:
     """Commands that live with their own package (one concept per module)."""
+    from spinetriage.cds.cli import register as register_cds
     from spinetriage.cli.instruments import register as register_instruments
     from spinetriage.cli.interview import register as register_interview
     from spinetriage.cli.text import register as register_text
     from spinetriage.cli.web import register as register_web
 
+    register_cds(app)
     register_instruments(app)
     register_interview(app)
     register_text(app)

@@ -14,6 +14,7 @@ from spinetriage.cli._guard import guarded
 from spinetriage.errors import InputError
 from spinetriage.web.environment import (
     ENV_ALLOWED_HOSTS,
+    ENV_CDS_ISSUERS,
     ENV_DATABASE_URL,
     ENV_HOST,
     ENV_PORT,
@@ -32,6 +33,14 @@ DatabaseUrl = Annotated[
         "--database-url",
         help=f"sqlite:///PATH or postgresql+psycopg://USER:PASSWORD@HOST/DB (default: ${ENV_DATABASE_URL}, "
         "else spinetriage.db in the current directory).",
+    ),
+]
+CdsIssuers = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--cds-issuer",
+        help=f"A trusted CDS Hooks client as ISSUER=JWKS (a file or an https URL); repeatable. Default: "
+        f"${ENV_CDS_ISSUERS} (ISSUER=JWKS words separated by spaces).",
     ),
 ]
 
@@ -80,6 +89,8 @@ def log_config(access_log: bool) -> dict[str, Any]:
         "level": "INFO" if access_log else "WARNING",
         "propagate": False,
     }
+    # httpx logs each request's URL at INFO; a FHIR search URL names the patient (CDS Hooks fetches)
+    config["loggers"]["httpx"] = {"handlers": ["default"], "level": "WARNING", "propagate": False}
     return config
 
 
@@ -120,15 +131,20 @@ def serve_command(
             "another host are refused. Default: any (only loopback names in local mode).",
         ),
     ] = None,
+    cds_issuer: CdsIssuers = None,
 ) -> None:
-    """Run the web app and REST API (http://127.0.0.1:8000; API under /api/v1)."""
+    """Run the web app and REST API (http://127.0.0.1:8000; API under /api/v1; CDS Hooks under /cds-services)."""
+    from spinetriage.cds.cli import chosen_issuers
 
     hosts = tuple(allowed_host or ())
 
     def prepare() -> Settings:
         if any(not h or "," in h or any(c.isspace() for c in h) for h in hosts):
             raise InputError("--allowed-host", "not a host name", "a name or name:port, one per option")
-        settings = _settings(database_url, host=host, port=port, secure_cookies=secure_cookies, allowed_hosts=hosts)
+        settings = _settings(
+            database_url, host=host, port=port, secure_cookies=secure_cookies, allowed_hosts=hosts,
+            cds_issuers=chosen_issuers(cds_issuer),
+        )
         users = _with_accounts(database_url, lambda accounts: accounts.has_users())
         settings = settings.model_copy(update={"users_configured": users})
         from spinetriage.web.settings import check_can_serve
@@ -144,6 +160,7 @@ def serve_command(
     os.environ[ENV_DATABASE_URL] = settings.database_url
     os.environ[ENV_SECURE_COOKIES] = "" if secure_cookies is None else str(int(secure_cookies))
     os.environ[ENV_ALLOWED_HOSTS] = ",".join(hosts)
+    os.environ[ENV_CDS_ISSUERS] = " ".join(settings.cds_issuers)
     mode = "local mode, no login" if settings.local_mode else "login required"
     typer.echo(f"spinetriage on http://{settings.host}:{settings.port} ({mode}); API under /api/v1", err=True)
     uvicorn.run(

@@ -18,6 +18,7 @@ from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
+from starlette.routing import Route
 
 from spinetriage._version import __version__
 from spinetriage.assessment import assess
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             sessions=LoginSessions(database, secret, settings.session_max_age),
             secret=secret,
         )
+        cds = _cds_app(state)
     except BaseException:
         database.dispose()
         raise
@@ -94,6 +96,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     pages = _pages_module()
     if pages is not None:
         app.include_router(pages.router)
+    from spinetriage.cds._service import WithoutSlash
+
+    app.router.routes.append(Route("/cds-services", WithoutSlash(cds, "/cds-services"), include_in_schema=False))
+    app.mount("/cds-services", cds)
     app.mount(
         "/static",
         StaticFiles(directory=str(resources.files("spinetriage.web") / "static"), check_dir=False),
@@ -116,6 +122,26 @@ def _async_statements(database: Database) -> AsyncStatements | None:
     from spinetriage.web.async_statements import AsyncStatements  # psycopg: only with PostgreSQL
 
     return AsyncStatements(database.engine)
+
+
+def _cds_app(state: AppState) -> FastAPI:
+    """CDS Hooks at /cds-services: assessments it makes are stored for the local user and linked from the card;
+    calls are verified against the trusted issuers when there are any (docs/fhir.md)."""
+    from spinetriage.cds import CdsState, create_cds_app
+    from spinetriage.cds._trust import Verifier, parse_issuers
+    from spinetriage.web.auth import LOCAL_USER
+
+    settings = state.settings
+    issuers = parse_issuers(settings.cds_issuers)
+    verifier = Verifier(issuers, state.database) if issuers else None
+    cds = CdsState(
+        database=state.database,
+        store=state.store if settings.local_mode else None,  # a stored assessment needs a user who can open it
+        owner=LOCAL_USER,
+        open_access=settings.local_mode,
+        verifier=verifier,
+    )
+    return create_cds_app(cds)
 
 
 def _ping(database: Database) -> None:

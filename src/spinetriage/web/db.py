@@ -134,6 +134,34 @@ class SecretRow(Base):
     value: Mapped[str] = mapped_column(Text, nullable=False)
 
 
+class CdsFeedbackRow(Base):
+    """What a clinician did with a CDS Hooks card (accepted a suggestion, or overrode it and why).
+
+    Keyed by a hash of the service, card, outcome, accepted suggestions and outcome time, so an
+    EHR that sends the same feedback twice stores it once.
+    """
+
+    __tablename__ = "cds_feedback"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    service: Mapped[str] = mapped_column(String(64), nullable=False)
+    card: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
+    outcome: Mapped[str] = mapped_column(String(16), nullable=False)
+    accepted_suggestions: Mapped[Any] = mapped_column(JSON, nullable=False)
+    override_reason: Mapped[Any] = mapped_column(JSON, nullable=True)
+    outcome_timestamp: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+
+
+class CdsJtiRow(Base):
+    """A CDS Hooks token id already used (hashed with its issuer), kept until the token expires: a replay is refused."""
+
+    __tablename__ = "cds_jti"
+
+    jti_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, index=True)
+
+
 def _sqlite_pragmas(synchronous: str) -> Any:
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()

@@ -33,6 +33,9 @@ from spinetriage.web.environment import (
     ENV_SECURE_COOKIES as ENV_SECURE_COOKIES,
 )
 
+from spinetriage.web.environment import (
+    ENV_CDS_ISSUERS as ENV_CDS_ISSUERS,
+)
 DEFAULT_DATABASE_FILE = "spinetriage.db"
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
 
@@ -76,6 +79,10 @@ class Settings(BaseModel):
         default=(),
         description="Host header values the server answers to (name or name:port); empty: any "
         "(in local mode only loopback names)",
+    )
+    cds_issuers: tuple[str, ...] = Field(
+        default_factory=lambda: tuple(os.environ.get(ENV_CDS_ISSUERS, "").split()),
+        description="trusted CDS Hooks clients as ISSUER=JWKS (a file or an https URL); docs/fhir.md",
     )
 
     @property
