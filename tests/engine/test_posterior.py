@@ -28,10 +28,10 @@ def posterior(model: CompiledModel, patient: Patient, condition: str) -> Posteri
 def test_worked_case_multiplies_prior_odds_by_each_ratio(model: CompiledModel, kb: KnowledgeBase) -> None:
     patient = Patient({"babinski_sign": P, "hand_clumsiness": P, "neck_pain": A}, "primary_care")
     prior = kb.prior("primary_care", DCM).probability
-    odds = prior / (1 - prior) * 4.0 * (0.5 / 0.1) * ((1 - 0.51) / 0.75)
+    odds = prior / (1 - prior) * (0.33 / 0.01) * (0.5 / 0.1) * ((1 - 0.51) / 0.73)
     result = posterior(model, patient, DCM)
     assert result.probability == pytest.approx(odds / (1 + odds), rel=1e-12)
-    assert [c.evidence for c in result.contributions] == ["hand_clumsiness", "babinski_sign", "neck_pain"]
+    assert [c.evidence for c in result.contributions] == ["babinski_sign", "hand_clumsiness", "neck_pain"]
     assert all(c.sources for c in result.contributions)
 
 

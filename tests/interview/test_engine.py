@@ -288,7 +288,7 @@ def test_patient_urgent_advice_without_diagnosis() -> None:
 
 def test_final_assessment_equals_assess_on_the_case() -> None:
     present = {"hand_clumsiness", "clonus", "broad_based_gait"}  # the last two imply other findings
-    _, step, answers = run("clinician", lambda f: "present" if f in present else "absent", age=66)
+    _, step, answers = run("clinician", lambda f: "present" if f in present else "absent", age=66, max_questions=40)
     assert step.implied
     assert step.assessment is not None
     case = build_case(answers, age=66)

@@ -177,7 +177,7 @@ def test_all_problems_are_reported_at_once(tmp_path: Path) -> None:
         "finding: hoffmann_sign, lr_present: 2.2, lr_absent: 0.63",
         "finding: hofman_sign, lr_present: 2.2, lr_absent: 1.5",
     )
-    text = text.replace("sources: [cook2009]", "sources: [nosuchpaper]")
+    text = text.replace("sources: [kimura2017]", "sources: [nosuchpaper]")
     lk.write_text(text, encoding="utf-8")
     priors = data / "priors.yaml"
     priors.write_text(

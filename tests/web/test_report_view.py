@@ -21,6 +21,7 @@ CASE = {
         "hoffmann_sign": "present",
         "sciatica": "absent",
         "fever": "present",
+        "immunosuppression": "present",
     },
     "text": "Unsteady gait. Positive Hoffmann sign. No saddle anaesthesia.",
 }
@@ -73,7 +74,7 @@ def test_quoted_spans_are_marked_in_the_note() -> None:
 def test_red_flag_sources_are_printed() -> None:
     a = assess(CASE)
     report = build_report(a, default_knowledge(), None)
-    assert report.flags, "fever raises the infection flag"
+    assert report.flags, "fever with immunosuppression raises the infection flag"
     printed = {r.id for r in report.references if r.printed}
     for flag in a.red_flags:
         assert set(flag.sources) <= printed

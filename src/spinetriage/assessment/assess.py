@@ -131,7 +131,7 @@ def _assess_patient(
     origin = origin_probabilities(kb, probabilities)
     the_verdict = verdict(origin, kb.threshold("verdict_confident"))
 
-    flags = fired_red_flags(kb, patient.evidence)
+    flags = fired_red_flags(kb, patient.evidence, age=patient.age, sex=patient.sex)
     flag_ids = {flag.id for flag, _ in flags}
     top = top_unknown_findings(model, patient, states, probabilities, _SUGGESTED)
 

@@ -1,9 +1,12 @@
 """Work-up and treatment directions: which guideline recommendations apply, and why.
 
 An indication holds when every criterion it gives holds (see
-:class:`spinetriage.knowledge.schema.Indication`): a condition's probability, a red
-flag, the myelopathy grade from an mJOA entered with the case, a clinically
-important fall of the mJOA, and findings that must or must not be present.
+:class:`spinetriage.knowledge.schema.Indication`): a condition's probability (and
+other conditions that must be likely too), a red flag or any red flag, the
+myelopathy grade from an mJOA entered with the case, a clinically important fall of
+the mJOA, findings that must or must not be present, and the exclusions (no red
+flag raised, no serious condition likely) that keep self-management away from
+serious disease.
 """
 
 from __future__ import annotations
@@ -31,10 +34,18 @@ NO_GRADING = Grading()
 _GRADED = frozenset({"mild", "moderate", "severe"})
 
 
-def _why(kb: KnowledgeBase, ind: Indication, probabilities: Mapping[str, float], grading: Grading) -> str:
+def _why(
+    kb: KnowledgeBase,
+    ind: Indication,
+    probabilities: Mapping[str, float],
+    grading: Grading,
+    evidence: Mapping[str, Status],
+) -> str:
     parts = []
     if ind.red_flag is not None:
         parts.append(f"red flag: {kb.red_flags[ind.red_flag].label}")
+    if ind.any_red_flag:
+        parts.append("a red flag is raised")
     if ind.severity is not None:
         name = "P-mJOA" if grading.instrument == "p_mjoa" else "mJOA"
         grade = "no myelopathy on the scale" if ind.severity == "normal" else f"{ind.severity} myelopathy"
@@ -43,9 +54,12 @@ def _why(kb: KnowledgeBase, ind: Indication, probabilities: Mapping[str, float],
         parts.append(grading.change or "mJOA worsened by at least the MCID")
     if ind.all_present:
         parts.append("present: " + ", ".join(ind.all_present))
+    if ind.any_present:
+        parts.append("present: " + ", ".join(f for f in ind.any_present if evidence.get(f) is Status.PRESENT))
     if ind.condition is not None and ind.min_probability is not None:
-        label = kb.conditions[ind.condition].label
-        parts.append(f"{label} {probabilities[ind.condition]:.0%} (threshold {ind.min_probability:.0%})")
+        for condition in [ind.condition, *ind.also_likely]:
+            label = kb.conditions[condition].label
+            parts.append(f"{label} {probabilities[condition]:.0%} (threshold {ind.min_probability:.0%})")
     return "; ".join(parts)
 
 
@@ -65,7 +79,23 @@ def _holds(
         return False
     if ind.none_present and any(evidence.get(f) is Status.PRESENT for f in ind.none_present):
         return False
+    if ind.any_present and not any(evidence.get(f) is Status.PRESENT for f in ind.any_present):
+        return False
     if ind.red_flag is not None and ind.red_flag not in red_flags:
+        return False
+    if ind.any_red_flag and not red_flags:
+        return False
+    if ind.unless_any_red_flag and red_flags:
+        return False
+    if ind.unless_probability is not None and any(
+        probabilities[c] >= ind.unless_probability for c in ind.unless_likely
+    ):
+        return False
+    if (
+        ind.also_likely
+        and ind.min_probability is not None
+        and any(probabilities[c] < ind.min_probability for c in ind.also_likely)
+    ):
         return False
     if ind.severity is not None and ind.severity != grading.grade:
         return False
@@ -104,7 +134,7 @@ def applicable(
     for rec in recommendations:
         ind = _first_indication(rec.indications, probabilities, evidence, red_flags, grading)
         if ind is not None:
-            chosen.append((rec, _why(kb, ind, probabilities, grading)))
+            chosen.append((rec, _why(kb, ind, probabilities, grading, evidence)))
     chosen.sort(key=lambda item: (item[0].priority, item[0].id))
     return chosen
 
@@ -124,5 +154,5 @@ def advised_against(
             continue
         ind = _first_indication(item.indications, probabilities, evidence, red_flags, grading)
         if ind is not None:
-            out.append((item, _why(kb, ind, probabilities, grading)))
+            out.append((item, _why(kb, ind, probabilities, grading, evidence)))
     return out

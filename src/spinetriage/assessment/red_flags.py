@@ -1,7 +1,12 @@
-"""Red flags: rules on findings, evaluated apart from the probabilities.
+"""Red flags: rules on findings (and age and sex), evaluated apart from the probabilities.
 
-A red flag fires when each of its clauses has at least one present finding. No
-probability is consulted, so no probability can outweigh one.
+A red flag fires when every one of its clauses holds (see
+:class:`spinetriage.knowledge.schema.Clause`): a clause holds when at least one of
+its ``any_present`` findings is present, all of its ``all_present`` findings are
+present, none of its ``none_present`` findings is present, and the patient's age and
+sex meet its bounds. An unknown age or sex never
+meets a bound, so a rule that needs "age 70 or over" does not fire on a case with
+no age. No probability is consulted, so no probability can outweigh a red flag.
 """
 
 from __future__ import annotations
@@ -9,20 +14,49 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from spinetriage.knowledge.base import KnowledgeBase
-from spinetriage.knowledge.schema import RedFlag
-from spinetriage.vocab import Status
+from spinetriage.knowledge.schema import Clause, RedFlag
+from spinetriage.vocab import Sex, Status
 
 
-def fired_red_flags(kb: KnowledgeBase, evidence: Mapping[str, Status]) -> list[tuple[RedFlag, list[str]]]:
+def _clause_holds(clause: Clause, evidence: Mapping[str, Status], age: int | None, sex: Sex | None) -> list[str] | None:
+    """The present findings that make ``clause`` hold, or ``None`` when it does not hold."""
+    raised: list[str] = []
+    if clause.any_present:
+        present = [f for f in clause.any_present if evidence.get(f) is Status.PRESENT]
+        if not present:
+            return None
+        raised.extend(present)
+    if clause.all_present:
+        if any(evidence.get(f) is not Status.PRESENT for f in clause.all_present):
+            return None
+        raised.extend(f for f in clause.all_present if f not in raised)
+    if clause.none_present and any(evidence.get(f) is Status.PRESENT for f in clause.none_present):
+        return None
+    if clause.min_age is not None and (age is None or age < clause.min_age):
+        return None
+    if clause.max_age is not None and (age is None or age >= clause.max_age):
+        return None
+    if clause.sex is not None and sex is not clause.sex:
+        return None
+    return raised
+
+
+def fired_red_flags(
+    kb: KnowledgeBase,
+    evidence: Mapping[str, Status],
+    *,
+    age: int | None = None,
+    sex: Sex | None = None,
+) -> list[tuple[RedFlag, list[str]]]:
     """Each red flag that fires with the present findings that raised it, most urgent first."""
     fired = []
     for flag in kb.red_flags.values():
         raised: list[str] = []
         for clause in flag.when:
-            present = [f for f in clause.any_present if evidence.get(f) is Status.PRESENT]
-            if not present:
+            found = _clause_holds(clause, evidence, age, sex)
+            if found is None:
                 break
-            raised.extend(f for f in present if f not in raised)
+            raised.extend(f for f in found if f not in raised)
         else:
             fired.append((flag, raised))
     fired.sort(key=lambda item: item[0].urgency.rank)

@@ -34,7 +34,7 @@ from spinetriage.engine.model import CompiledModel
 from spinetriage.engine.posterior import ConditionState, Patient, condition_state, log_odds_both_ways, sigmoid
 from spinetriage.interview.predictive import finding_models, p_present
 from spinetriage.knowledge.base import KnowledgeBase
-from spinetriage.vocab import FindingKind, Origin, Status, Urgency
+from spinetriage.vocab import FindingKind, Origin, Sex, Status, Urgency
 
 MIN_PROBABILITY = 0.02
 MIN_MOVE = 0.02
@@ -78,19 +78,24 @@ class State:
 def evaluate(model: CompiledModel, patient: Patient) -> State:
     states = tuple(condition_state(cm, patient) for cm in model.conditions)
     probabilities = tuple(sigmoid(s.log_odds) for s in states)
-    origin, decision = decide(model, patient.evidence, probabilities)
+    origin, decision = decide(model, patient.evidence, probabilities, age=patient.age, sex=patient.sex)
     return State(patient, states, probabilities, origin, decision)
 
 
 def decide(
-    model: CompiledModel, evidence: Mapping[str, Status], probabilities: tuple[float, ...]
+    model: CompiledModel,
+    evidence: Mapping[str, Status],
+    probabilities: tuple[float, ...],
+    *,
+    age: int | None = None,
+    sex: Sex | None = None,
 ) -> tuple[dict[Origin, float], Decision]:
     """The origin distribution and the decision (verdict, urgency) for these condition probabilities,
     by the same rules as ``assess`` (the benchmark's alternative ranking rules call it too)."""
     kb = model.knowledge
     by_id = {cm.condition: p for cm, p in zip(model.conditions, probabilities, strict=True)}
     origin = origin_from_families(family_probabilities(kb, by_id))
-    urgency, _ = decide_urgency(kb, fired_red_flags(kb, evidence), by_id)
+    urgency, _ = decide_urgency(kb, fired_red_flags(kb, evidence, age=age, sex=sex), by_id)
     return origin, Decision(verdict(origin, kb.threshold("verdict_confident")), urgency)
 
 
@@ -113,8 +118,9 @@ def score(model: CompiledModel, state: State, finding: str) -> Option:
         )
         if_yes[index], if_no[index] = sigmoid(log_odds_yes), sigmoid(log_odds_no)
     evidence = state.patient.evidence
-    origin_yes, yes = decide(model, {**evidence, finding: Status.PRESENT}, tuple(if_yes))  # may fire a red flag
-    origin_no, no = decide(model, evidence, tuple(if_no))  # an absent finding fires none
+    age, sex = state.patient.age, state.patient.sex
+    origin_yes, yes = decide(model, {**evidence, finding: Status.PRESENT}, tuple(if_yes), age=age, sex=sex)  # may fire
+    origin_no, no = decide(model, evidence, tuple(if_no), age=age, sex=sex)  # an absent finding fires no flag
     tv_yes = total_variation(state.origin, origin_yes)
     tv_no = total_variation(state.origin, origin_no)
     changes_yes, changes_no = yes != state.decision, no != state.decision

@@ -14,6 +14,7 @@ from spinetriage.knowledge.schema import (
     NotRecommended,
     Prior,
     Recommendation,
+    RecordedOnly,
     RedFlag,
     Reference,
     Setting,
@@ -47,6 +48,7 @@ class KnowledgeBase:
     thresholds: dict[str, Threshold]
     group_of: dict[str, str] = field(default_factory=dict)
     instrument_rules: dict[str, InstrumentRule] = field(default_factory=dict)
+    recorded_only: dict[str, RecordedOnly] = field(default_factory=dict)
 
     def prior(self, setting: str, condition: str) -> Prior:
         return self.priors[(setting, condition)]

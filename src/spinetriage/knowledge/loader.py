@@ -13,6 +13,7 @@ import math
 from collections.abc import Callable, Iterable
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -33,6 +34,7 @@ from spinetriage.knowledge.schema import (
     NotRecommended,
     Prior,
     Recommendation,
+    RecordedOnly,
     RedFlag,
     Reference,
     Setting,
@@ -51,6 +53,7 @@ FILES = (
     "groups.yaml",
     "red_flags.yaml",
     "recommendations.yaml",
+    "recorded_only.yaml",
 )
 ADULT_AGE_START = 18
 AGE_END = 131
@@ -66,26 +69,71 @@ def default_knowledge() -> KnowledgeBase:
     return build_knowledge(texts)
 
 
-def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
-    """Load and validate a knowledge base; ``None`` means the one shipped in the package."""
-    if directory is None:
+def load_knowledge(directory: Path | None = None, *, bundle_root: Path | None = None) -> KnowledgeBase:
+    """Load and validate a knowledge base; ``None`` means the one shipped in the package.
+
+    ``bundle_root`` holds the other data directories that enter the version
+    (``<package>/data/...``, as under ``src/spinetriage``); ``None`` means the ones
+    shipped in the package.
+    """
+    if directory is None and bundle_root is None:
         return default_knowledge()
+    source = directory if directory is not None else Path(str(resources.files("spinetriage.knowledge") / "data"))
     texts = {}
     for name in FILES:
-        path = directory / name
+        path = source / name
         if not path.is_file():
-            raise KnowledgeError([f"{name}: file missing from {directory}"])
+            raise KnowledgeError([f"{name}: file missing from {source}"])
         texts[name] = path.read_text(encoding="utf-8")
-    return build_knowledge(texts)
+    return build_knowledge(texts, bundle=None if bundle_root is None else bundle_texts(bundle_root))
 
 
-def knowledge_version(texts: dict[str, str]) -> str:
-    """Content hash of the knowledge files, independent of where they live."""
+def bundle_texts(root: Traversable | Path | None = None) -> dict[str, str]:
+    """Every other data file that can change a result, keyed ``<package>/data/<path>``.
+
+    Instruments (their items, bands and likelihood ratios), interview wording and
+    implications, text-extraction rules: each lives in a ``data`` directory of a
+    spinetriage subpackage and is hashed into the knowledge version with the
+    knowledge files, so that an assessment's ``knowledge_version`` pins all of it.
+    Python files and caches are not data. ``root`` defaults to the installed package.
+    """
+    base: Traversable = resources.files("spinetriage") if root is None else root
+    texts: dict[str, str] = {}
+    for package in sorted(base.iterdir(), key=lambda p: p.name):
+        if package.name == "knowledge" or not package.is_dir():
+            continue
+        data = package / "data"
+        if data.is_dir():
+            for relative, item in _data_files(data, f"{package.name}/data"):
+                texts[relative] = item.read_text(encoding="utf-8")
+    return texts
+
+
+def _data_files(directory: Traversable, prefix: str) -> list[tuple[str, Traversable]]:
+    found: list[tuple[str, Traversable]] = []
+    for item in sorted(directory.iterdir(), key=lambda p: p.name):
+        if item.name == "__pycache__" or item.name.endswith((".py", ".pyc")):
+            continue
+        if item.is_dir():
+            found.extend(_data_files(item, f"{prefix}/{item.name}"))
+        elif item.is_file():
+            found.append((f"{prefix}/{item.name}", item))
+    return found
+
+
+def knowledge_version(texts: dict[str, str], bundle: dict[str, str] | None = None) -> str:
+    """Content hash of the knowledge files and the rest of the data bundle, independent of where they live.
+
+    ``bundle`` is the output of :func:`bundle_texts` (instrument, interview and text
+    data); its names carry their directory, so they cannot collide with the
+    knowledge file names.
+    """
     digest = hashlib.sha256()
-    for name in sorted(texts):
+    everything = {**texts, **(bundle or {})}
+    for name in sorted(everything):
         digest.update(name.encode())
         digest.update(b"\0")
-        digest.update(texts[name].encode())
+        digest.update(everything[name].encode())
         digest.update(b"\0")
     return digest.hexdigest()[:16]
 
@@ -142,12 +190,20 @@ def _by_id(item: dict[str, Any]) -> str:
     return str(item.get("id", "?"))
 
 
+def _by_finding(item: dict[str, Any]) -> str:
+    return str(item.get("finding", "?"))
+
+
 def _by_link(item: dict[str, Any]) -> str:
     return f"{item.get('condition', '?')}/{item.get('finding', item.get('setting', '?'))}"
 
 
-def build_knowledge(texts: dict[str, str]) -> KnowledgeBase:
-    """Parse and validate knowledge files given as text; raise with every problem found."""
+def build_knowledge(texts: dict[str, str], bundle: dict[str, str] | None = None) -> KnowledgeBase:
+    """Parse and validate knowledge files given as text; raise with every problem found.
+
+    The version hashes ``texts`` with ``bundle`` (default: the instrument, interview
+    and text data shipped in the package, see :func:`bundle_texts`).
+    """
     check = _Collector()
     documents: dict[str, Any] = {}
     for name in FILES:
@@ -179,6 +235,7 @@ def build_knowledge(texts: dict[str, str]) -> KnowledgeBase:
     workup = check.parse("recommendations.yaml", documents, "workup", Recommendation, _by_id)
     treatment = check.parse("recommendations.yaml", documents, "treatment", Recommendation, _by_id)
     avoid = check.parse("recommendations.yaml", documents, "not_recommended", NotRecommended, _by_id)
+    recorded = check.parse("recorded_only.yaml", documents, "recorded_only", RecordedOnly, _by_finding)
 
     for file, what, items in (
         ("references.yaml", "reference", references),
@@ -275,7 +332,7 @@ def build_knowledge(texts: dict[str, str]) -> KnowledgeBase:
         known("red_flags.yaml", label, "condition", flag.condition, condition_ids)
         cited("red_flags.yaml", label, flag)
         for clause in flag.when:
-            for member in clause.any_present:
+            for member in clause.findings:
                 known("red_flags.yaml", label, "finding", member, finding_ids)
 
     for rule in instrument_rules:
@@ -288,8 +345,10 @@ def build_knowledge(texts: dict[str, str]) -> KnowledgeBase:
         for ind in items:
             known("recommendations.yaml", label, "condition", ind.condition, condition_ids)
             known("recommendations.yaml", label, "red flag", ind.red_flag, flag_ids)
-            for member in [*ind.unless_known, *ind.all_present, *ind.none_present]:
+            for member in [*ind.unless_known, *ind.all_present, *ind.any_present, *ind.none_present]:
                 known("recommendations.yaml", label, "finding", member, finding_ids)
+            for other in [*ind.also_likely, *ind.unless_likely]:
+                known("recommendations.yaml", label, "condition", other, condition_ids)
 
     for rec in [*workup, *treatment]:
         cited("recommendations.yaml", rec.id, rec)
@@ -305,6 +364,17 @@ def build_knowledge(texts: dict[str, str]) -> KnowledgeBase:
         if required not in {t.id for t in thresholds}:
             check.add(f"recommendations.yaml: missing threshold '{required}'")
 
+    linked_findings = {link.finding for link in likelihoods}
+    check.unique("recorded_only.yaml", "recorded-only finding", (r.finding for r in recorded))
+    for entry in recorded:
+        label = f"recorded-only {entry.finding}"
+        known("recorded_only.yaml", label, "finding", entry.finding, finding_ids)
+        if entry.finding in linked_findings:
+            check.add(
+                f"recorded_only.yaml: {label}: the finding has likelihoods in likelihoods.yaml; "
+                "remove it from one of the two files"
+            )
+
     for ref in sorted(ref_ids - used_refs):
         check.add(f"references.yaml: reference '{ref}' is never cited")
     for link in likelihoods:
@@ -317,7 +387,7 @@ def build_knowledge(texts: dict[str, str]) -> KnowledgeBase:
         raise KnowledgeError(check.problems)
 
     return KnowledgeBase(
-        version=knowledge_version(texts),
+        version=knowledge_version(texts, bundle_texts() if bundle is None else bundle),
         references={r.id: r for r in references},
         settings={s.id: s for s in settings},
         conditions={c.id: c for c in conditions},
@@ -334,6 +404,7 @@ def build_knowledge(texts: dict[str, str]) -> KnowledgeBase:
         thresholds={t.id: t for t in thresholds},
         group_of=group_of,
         instrument_rules={r.id: r for r in instrument_rules},
+        recorded_only={r.finding: r for r in recorded},
     )
 
 
@@ -349,4 +420,11 @@ def _check_ratios_coherent(check: _Collector, where: str, ratios: list[float]) -
         check.add(f"{where}: likelihood ratios {ratios} must include values below and above 1")
 
 
-__all__ = ["FindingKind", "build_knowledge", "default_knowledge", "knowledge_version", "load_knowledge"]
+__all__ = [
+    "FindingKind",
+    "build_knowledge",
+    "bundle_texts",
+    "default_knowledge",
+    "knowledge_version",
+    "load_knowledge",
+]

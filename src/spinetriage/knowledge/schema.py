@@ -175,6 +175,18 @@ def _coherent(lr_present: float, lr_absent: float) -> bool:
     return (lr_present > 1.0 > lr_absent) or (lr_present < 1.0 < lr_absent)
 
 
+class RecordedOnly(_Strict):
+    """A finding that is recorded (and may drive a rule) but carries no likelihood.
+
+    Every finding either bears on at least one condition through a likelihood or is
+    listed here with the reason it changes no probability, so that no answer is
+    silently ignored.
+    """
+
+    finding: Identifier
+    reason: Text
+
+
 class AgeBand(_Strict):
     """Ages from ``min_age`` (inclusive) up to ``max_age`` (exclusive)."""
 
@@ -203,9 +215,43 @@ class EvidenceGroup(_Strict):
 
 
 class Clause(_Strict):
-    """Satisfied when at least one of the listed findings is present."""
+    """One condition of a red-flag rule; it holds when every criterion it gives holds.
 
-    any_present: list[Identifier] = Field(min_length=1)
+    ``any_present``: at least one of these findings is present. ``all_present``:
+    every one of them is present. ``none_present``: none of them is present (absent
+    or not known; it narrows a clause and cannot stand alone). ``min_age`` /
+    ``max_age``: the patient's age is at
+    least / below the bound (an unknown age never satisfies it). ``sex``: the
+    patient's recorded sex. A rule fires when all its clauses hold, so "age 70 or
+    over with trauma" is two clauses: ``{any_present: [trauma]}`` and
+    ``{min_age: 70}``. Put clauses on patient characteristics after the finding
+    clauses: red-flag screening walks the finding clauses in order.
+    """
+
+    any_present: list[Identifier] = Field(default_factory=list)
+    all_present: list[Identifier] = Field(default_factory=list)
+    none_present: list[Identifier] = Field(default_factory=list)
+    min_age: int | None = Field(default=None, ge=0, le=130)
+    max_age: int | None = Field(default=None, ge=1, le=131)
+    sex: Sex | None = None
+
+    @model_validator(mode="after")
+    def _a_criterion(self) -> Clause:
+        bounds = (self.min_age, self.max_age, self.sex)
+        if not (self.any_present or self.all_present) and all(b is None for b in bounds):
+            raise ValueError(
+                "give at least one criterion: any_present, all_present, min_age, max_age or sex "
+                "(none_present only narrows one)"
+            )
+        if self.min_age is not None and self.max_age is not None and self.max_age <= self.min_age:
+            raise ValueError(f"max_age {self.max_age} must be above min_age {self.min_age}")
+        return self
+
+    @property
+    def findings(self) -> list[Identifier]:
+        """Every finding the clause names, in order."""
+        named = [*self.any_present, *self.all_present, *self.none_present]
+        return [f for i, f in enumerate(named) if f not in named[:i]]
 
 
 class RedFlag(Cited):
@@ -227,21 +273,34 @@ MyelopathyGrade = Literal["severe", "moderate", "mild", "normal"]
 class Indication(_Strict):
     """When a recommendation applies: every criterion given must hold.
 
-    Triggers (at least one): a condition at or above a probability, a red flag, the
-    myelopathy grade from an mJOA entered with the case (``severity``), or an mJOA
-    that fell by at least its MCID between two visits (``mjoa_worsened``).
-    Qualifiers narrow a trigger: findings that must be present (``all_present``) or
-    must not be (``none_present``), findings whose being known makes the step moot
-    (``unless_known``), and ``unless_graded`` (skip once an mJOA grade is known).
+    Triggers (at least one): a condition at or above a probability, a red flag (or
+    ``any_red_flag``), the myelopathy grade from an mJOA entered with the case
+    (``severity``), or an mJOA that fell by at least its MCID between two visits
+    (``mjoa_worsened``).
+    Qualifiers narrow a trigger: findings that must be present (``all_present``), at
+    least one of which must be (``any_present``) or none of which may be
+    (``none_present``); other conditions that must also reach ``min_probability``
+    (``also_likely``); findings whose being known makes the step moot
+    (``unless_known``); ``unless_graded`` (skip once an mJOA grade is known); and the
+    exclusions ``unless_any_red_flag`` (skip while any red flag is raised) and
+    ``unless_likely`` (skip while any of these conditions reaches
+    ``unless_probability``), so that, for example, self-management is never the
+    treatment when a serious condition is likely.
     """
 
     condition: Identifier | None = None
     min_probability: Probability | None = None
     red_flag: Identifier | None = None
+    any_red_flag: bool = False
     severity: MyelopathyGrade | None = None
     mjoa_worsened: bool = False
     all_present: list[Identifier] = Field(default_factory=list)
+    any_present: list[Identifier] = Field(default_factory=list)
     none_present: list[Identifier] = Field(default_factory=list)
+    also_likely: list[Identifier] = Field(default_factory=list)
+    unless_any_red_flag: bool = False
+    unless_likely: list[Identifier] = Field(default_factory=list)
+    unless_probability: Probability | None = None
     unless_known: list[Identifier] = Field(
         default_factory=list,
         description="skip when any of these findings already has a known status",
@@ -252,8 +311,15 @@ class Indication(_Strict):
     def _a_trigger(self) -> Indication:
         if (self.condition is None) != (self.min_probability is None):
             raise ValueError("condition and min_probability go together")
-        if self.condition is None and self.red_flag is None and self.severity is None and not self.mjoa_worsened:
-            raise ValueError("give a trigger: condition+min_probability, red_flag, severity or mjoa_worsened")
+        triggers = (self.condition, self.red_flag, self.severity)
+        if all(x is None for x in triggers) and not (self.mjoa_worsened or self.any_red_flag):
+            raise ValueError(
+                "give a trigger: condition+min_probability, red_flag, any_red_flag, severity or mjoa_worsened"
+            )
+        if self.also_likely and self.condition is None:
+            raise ValueError("also_likely needs a condition and min_probability to compare with")
+        if bool(self.unless_likely) != (self.unless_probability is not None):
+            raise ValueError("unless_likely and unless_probability go together")
         return self
 
 

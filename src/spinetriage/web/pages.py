@@ -26,6 +26,7 @@ from spinetriage.case import MAX_AGE, MIN_AGE, Case, parse_case
 from spinetriage.errors import InputError, InputErrors
 from spinetriage.interview.engine import Step, apply_answer, build_case, next_step, urgent_advice
 from spinetriage.knowledge import KnowledgeBase, default_knowledge
+from spinetriage.knowledge.schema import Clause
 from spinetriage.strength import strength
 from spinetriage.vocab import Status
 from spinetriage.web.assess_form import (
@@ -501,9 +502,27 @@ async def knowledge_page(request: Request, user: UserDep) -> Response:
             "evidence": evidence,
             "conditions": conditions,
             "red_flags": [
-                {"flag": f, "clauses": [[finding_label(kb, x) for x in c.any_present] for c in f.when]}
-                for f in kb.red_flags.values()
+                {"flag": f, "clauses": [_clause_words(kb, c) for c in f.when]} for f in kb.red_flags.values()
             ],
             "references": refs,
         },
     )
+
+
+def _clause_words(kb: KnowledgeBase, clause: Clause) -> str:
+    """A red-flag clause in words: "any of: fever, chills; none of: Hoffmann sign; age 70 or over"."""
+    parts = []
+    for word, members in (
+        ("any of", clause.any_present),
+        ("all of", clause.all_present),
+        ("none of", clause.none_present),
+    ):
+        if members:
+            parts.append(f"{word}: " + ", ".join(finding_label(kb, x) for x in members))
+    if clause.min_age is not None:
+        parts.append(f"age {clause.min_age} or over")
+    if clause.max_age is not None:
+        parts.append(f"age under {clause.max_age}")
+    if clause.sex is not None:
+        parts.append(clause.sex.value)
+    return "; ".join(parts)

@@ -16,6 +16,9 @@ from spinetriage.knowledge.base import KnowledgeBase
 from spinetriage.vocab import Origin
 
 WHY_CONDITIONS = 3
+#: Conditions below this probability are listed on screen but not printed, so that the
+#: printed report stays within two pages as the knowledge base grows.
+MINOR_PROBABILITY = 0.01
 ORIGIN_ORDER = [o.value for o in Origin]
 ORIGIN_LABELS = {
     "cervical": "Cervical (from the neck)",
@@ -70,6 +73,7 @@ class ConditionRow:
     explanation: str
     has_why: bool
     top: bool
+    minor: bool = False  # under MINOR_PROBABILITY: listed on screen, left off the printed page
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,7 @@ class WhyRow:
     x: float
     width: float
     up: bool
+    neutral: bool = False  # likelihood ratio 1: shown on screen, left off the printed page
 
 
 @dataclass(frozen=True)
@@ -262,6 +267,7 @@ def _condition_row(
         explanation=explanation,
         has_why=has_why,
         top=top,
+        minor=c.probability < MINOR_PROBABILITY and not top,
     )
 
 
@@ -298,6 +304,7 @@ def _why_block(c: ConditionOut, a: Assessment, kb: KnowledgeBase, setting: str) 
                 x=round(50.0 if w >= 0 else 50.0 - half, 3),
                 width=round(half, 3),
                 up=w >= 0,
+                neutral=abs(w) < 1e-9,
             )
         )
     prior_lo = logit(c.prior)
@@ -388,7 +395,8 @@ def _printed_sources(why: list[WhyBlock], flags: list[Flag], workup: list[Action
     for block in why:
         cited.update(block.prior_sources)
         for row in block.rows:
-            cited.update(row.sources)
+            if row.counted and not row.neutral:  # the other rows are left off the printed page
+                cited.update(row.sources)
     for flag in flags:
         cited.update(flag.sources)
     for item in [*workup, *treatment]:

@@ -1,0 +1,123 @@
+"""Work-up and treatment for every condition, and the cautions (issue 12)."""
+
+from __future__ import annotations
+
+from spinetriage.assessment import assess
+from spinetriage.assessment.recommend import advised_against, applicable
+from spinetriage.knowledge import KnowledgeBase
+from spinetriage.vocab import Status
+
+P = Status.PRESENT
+
+
+def _ids(items: list[object]) -> set[str]:
+    return {getattr(i, "id") for i in items}  # noqa: B009
+
+
+def _probabilities(kb: KnowledgeBase, **high: float) -> dict[str, float]:
+    return {c: high.get(c, 0.001) for c in kb.conditions}
+
+
+def test_every_condition_has_a_work_up_or_a_treatment(kb: KnowledgeBase) -> None:
+    for condition in kb.conditions:
+        flags = {f.id for f in kb.red_flags.values() if f.condition == condition}
+        recs = [*kb.workup.values(), *kb.treatment.values()]
+        assert any(any(i.condition == condition or i.red_flag in flags for i in r.indications) for r in recs), condition
+
+
+def test_self_management_is_never_the_treatment_when_a_serious_condition_is_likely(kb: KnowledgeBase) -> None:
+    evidence = {"low_back_pain": P}
+    calm = _probabilities(kb, nonspecific_low_back_pain=0.9)
+    assert "lumbar_self_management_exercise" in {
+        r.id for r, _ in applicable(kb, kb.treatment.values(), calm, evidence, set())
+    }
+    for serious in (
+        "cauda_equina_syndrome",
+        "spinal_infection",
+        "metastatic_spinal_cord_compression",
+        "spinal_malignancy",
+    ):
+        worried = {**calm, serious: 0.2}
+        chosen = {r.id for r, _ in applicable(kb, kb.treatment.values(), worried, evidence, set())}
+        assert "lumbar_self_management_exercise" not in chosen, serious
+        against = {r.id for r, _ in advised_against(kb, worried, evidence, set(), set())}
+        assert "self_management_alone_in_serious_disease" in against, serious
+
+
+def test_self_management_is_withheld_while_any_red_flag_is_raised(kb: KnowledgeBase) -> None:
+    calm = _probabilities(kb, nonspecific_low_back_pain=0.9)
+    chosen = {r.id for r, _ in applicable(kb, kb.treatment.values(), calm, {}, {"vertebral_fracture"})}
+    assert "lumbar_self_management_exercise" not in chosen
+    assert "sciatica_pathway" not in {
+        r.id for r, _ in applicable(kb, kb.treatment.values(), {**calm, "lumbar_radiculopathy": 0.8}, {}, {"x"})
+    }
+
+
+def test_cauda_equina_gets_emergency_mri_and_decompression_not_self_management() -> None:
+    result = assess({"age": 40, "findings": {"low_back_pain": "present", "saddle_anesthesia": "present"}})
+    assert result.workup[0].id == "emergency_lumbar_mri" or "emergency_lumbar_mri" in _ids(result.workup)
+    assert "ces_emergency_decompression" in _ids(result.treatment)
+    assert "lumbar_self_management_exercise" not in _ids(result.treatment)
+
+
+def test_infection_asks_for_blood_cultures_before_antibiotics_and_whole_spine_mri() -> None:
+    findings = dict.fromkeys(["low_back_pain", "iv_drug_use", "fever", "elevated_inflammatory_markers"], "present")
+    result = assess({"age": 34, "findings": findings})
+    step = next(w for w in result.workup if w.id == "infection_markers_and_mri")
+    assert "blood cultures before" in step.label.lower() and "whole spine" in step.label.lower()
+    assert "spinal_infection_treatment" in _ids(result.treatment)
+    assert "lumbar_self_management_exercise" not in _ids(result.treatment)
+
+
+def test_metastatic_compression_gets_mri_within_24_hours_dexamethasone_and_oncology() -> None:
+    findings = dict.fromkeys(["low_back_pain", "history_of_cancer", "leg_weakness", "sensory_level"], "present")
+    result = assess({"age": 66, "findings": findings})
+    assert "mscc_pathway" in _ids(result.workup)
+    mscc = next(w for w in result.workup if w.id == "mscc_pathway")
+    assert "24 hours" in mscc.label
+    treatment = next(t for t in result.treatment if t.id == "mscc_dexamethasone_oncology")
+    assert "dexamethasone" in treatment.label.lower() and "oncology" in treatment.label.lower()
+
+
+def test_neuropathy_work_up_names_nerve_conduction_hba1c_and_b12(kb: KnowledgeBase) -> None:
+    rec = kb.workup["nerve_conduction_studies"]
+    assert "HbA1c" in rec.label and "B12" in rec.label
+
+
+def test_mnd_ms_and_nph_are_sent_to_neurology(kb: KnowledgeBase) -> None:
+    for condition, step in (
+        ("motor_neuron_disease", "mnd_urgent_neurology"),
+        ("multiple_sclerosis", "ms_neurology_and_brain_mri"),
+        ("normal_pressure_hydrocephalus", "nph_brain_imaging"),
+    ):
+        chosen = {
+            r.id for r, _ in applicable(kb, kb.workup.values(), _probabilities(kb, **{condition: 0.6}), {}, set())
+        }
+        assert step in chosen, condition
+    assert "EMG" in kb.workup["mnd_urgent_neurology"].label
+
+
+def test_no_cervical_manipulation_when_myelopathy_is_suspected(kb: KnowledgeBase) -> None:
+    against = {
+        r.id for r, _ in advised_against(kb, _probabilities(kb, degenerative_cervical_myelopathy=0.3), {}, set(), set())
+    }
+    assert "no_cervical_manipulation_in_myelopathy" in against
+
+
+def test_emg_before_cervical_surgery_only_with_lower_motor_neuron_signs(kb: KnowledgeBase) -> None:
+    probabilities = _probabilities(kb, degenerative_cervical_myelopathy=0.6)
+    plain = {r.id for r, _ in applicable(kb, kb.workup.values(), probabilities, {}, set())}
+    assert "emg_before_cervical_surgery" not in plain
+    wasting = {r.id for r, _ in applicable(kb, kb.workup.values(), probabilities, {"muscle_atrophy": P}, set())}
+    assert "emg_before_cervical_surgery" in wasting
+
+
+def test_tandem_stenosis_is_treated_cervical_first_then_lumbar_reassessed(kb: KnowledgeBase) -> None:
+    both = _probabilities(kb, degenerative_cervical_myelopathy=0.7, lumbar_spinal_stenosis=0.7)
+    chosen = applicable(kb, kb.treatment.values(), both, {}, set())
+    rec, why = next((r, w) for r, w in chosen if r.id == "aim_at_cervical_source")
+    assert "Lumbar spinal stenosis" in why  # the tandem indication, not the neck alone
+    assert "cervical cord first" in rec.detail and "reassess the lumbar spine" in rec.detail
+    lumbar_with_cord_on_mri = _probabilities(kb, lumbar_spinal_stenosis=0.7)
+    chosen = applicable(kb, kb.treatment.values(), lumbar_with_cord_on_mri, {"cervical_cord_compression": P}, set())
+    assert "aim_at_cervical_source" in {r.id for r, _ in chosen}

@@ -1,0 +1,108 @@
+"""Red flags as the guidelines grade them (issue 12): combinations, age and sex, no alert fatigue."""
+
+from __future__ import annotations
+
+from spinetriage.assessment import assess
+from spinetriage.assessment.red_flags import fired_red_flags
+from spinetriage.knowledge import KnowledgeBase
+from spinetriage.vocab import Sex, Status, Urgency
+
+P = Status.PRESENT
+A = Status.ABSENT
+
+
+def _flags(kb: KnowledgeBase, present: list[str], age: int | None = None, sex: Sex | None = None) -> set[str]:
+    evidence = {"low_back_pain": P, **dict.fromkeys(present, P)}
+    return {flag.id for flag, _ in fired_red_flags(kb, evidence, age=age, sex=sex)}
+
+
+def test_osteoporosis_alone_with_back_pain_raises_no_flag(kb: KnowledgeBase) -> None:
+    assert _flags(kb, ["osteoporosis"], age=68, sex=Sex.FEMALE) == set()
+    result = assess({"age": 68, "sex": "female", "findings": {"low_back_pain": "present", "osteoporosis": "present"}})
+    assert result.red_flags == [] and result.urgency is not Urgency.URGENT
+
+
+def test_immunosuppression_alone_raises_no_flag_and_no_blood_cultures(kb: KnowledgeBase) -> None:
+    assert _flags(kb, ["immunosuppression"]) == set()
+    result = assess({"findings": {"low_back_pain": "present", "immunosuppression": "present"}})
+    assert result.red_flags == []
+    assert "infection_workup" not in {w.id for w in result.workup}
+
+
+def test_each_single_risk_factor_alone_raises_no_flag(kb: KnowledgeBase) -> None:
+    for risk in ("immunosuppression", "iv_drug_use", "diabetes", "recent_spinal_procedure", "steroid_use", "trauma"):
+        assert _flags(kb, [risk], age=60) == set(), risk
+    assert _flags(kb, ["fever"]) == set()
+    assert _flags(kb, ["elevated_inflammatory_markers"]) == set()
+
+
+def test_infection_needs_a_risk_factor_and_a_systemic_or_laboratory_feature(kb: KnowledgeBase) -> None:
+    assert "spinal_infection" in _flags(kb, ["iv_drug_use", "fever"])
+    assert "spinal_infection" in _flags(kb, ["immunosuppression", "elevated_inflammatory_markers"])
+    assert "spinal_infection_systemic" in _flags(kb, ["fever", "elevated_inflammatory_markers"])
+    assert kb.red_flags["spinal_infection"].urgency is Urgency.EMERGENCY
+
+
+def test_injecting_drug_use_fever_night_pain_and_high_crp_is_an_emergency() -> None:
+    """The issue 12 scenario that came out 'urgent' with infection at 0.2%."""
+    findings = dict.fromkeys(
+        ["low_back_pain", "iv_drug_use", "fever", "night_pain", "elevated_inflammatory_markers"], "present"
+    )
+    result = assess({"age": 34, "sex": "male", "findings": findings})
+    assert result.urgency is Urgency.EMERGENCY
+    assert result.red_flags[0].condition == "spinal_infection"
+    assert "blood" in result.red_flags[0].action.lower()
+
+
+def test_fracture_needs_a_combination_and_minor_trauma_counts_in_fragile_bone(kb: KnowledgeBase) -> None:
+    assert "vertebral_fracture" in _flags(kb, ["trauma", "osteoporosis"])
+    assert "vertebral_fracture_older_age" in _flags(kb, ["trauma"], age=72)
+    assert "vertebral_fracture_older_age" not in _flags(kb, ["trauma"], age=60)
+    assert _flags(kb, ["steroid_use"], age=60) == set()
+    assert "vertebral_fracture_older_steroids" in _flags(kb, ["steroid_use"], age=75)
+
+
+def test_an_unknown_age_never_meets_an_age_bound(kb: KnowledgeBase) -> None:
+    assert "vertebral_fracture_older_age" not in _flags(kb, ["trauma"], age=None)
+
+
+def test_weight_loss_is_a_flag_only_from_age_50(kb: KnowledgeBase) -> None:
+    assert _flags(kb, ["weight_loss"], age=35) == set()
+    assert "spinal_malignancy_weight_loss" in _flags(kb, ["weight_loss"], age=55)
+
+
+def test_progressive_leg_weakness_is_urgent_not_routine() -> None:
+    """Progressive foot drop came out routine with self-management (issue 12)."""
+    findings = dict.fromkeys(["low_back_pain", "sciatica", "leg_weakness", "rapid_progression"], "present")
+    result = assess({"age": 45, "findings": findings})
+    assert "progressive_motor_deficit" in {f.id for f in result.red_flags}
+    assert result.urgency is Urgency.URGENT
+
+
+def test_leg_cord_signs_with_normal_arms_ask_for_whole_spine_mri(kb: KnowledgeBase) -> None:
+    evidence = {"low_back_pain": P, "babinski_sign": P, "clonus": P, "hoffmann_sign": A, "hyperreflexia_upper": A}
+    fired = {flag.id: flag for flag, _ in fired_red_flags(kb, evidence)}
+    assert "cord_signs_in_the_legs" in fired
+    assert fired["cord_signs_in_the_legs"].urgency is Urgency.URGENT
+    assert "whole spine" in fired["cord_signs_in_the_legs"].action
+
+
+def test_leg_cord_signs_with_arm_signs_are_left_to_the_myelopathy_rules(kb: KnowledgeBase) -> None:
+    assert "cord_signs_in_the_legs" not in _flags(kb, ["babinski_sign", "hoffmann_sign"])
+
+
+def test_a_sensory_level_alone_is_an_urgent_flag(kb: KnowledgeBase) -> None:
+    assert "sensory_level" in _flags(kb, ["sensory_level"])
+
+
+def test_metastatic_compression_with_neurological_signs_is_an_emergency(kb: KnowledgeBase) -> None:
+    fired = _flags(kb, ["history_of_cancer", "leg_weakness"])
+    assert "metastatic_spinal_cord_compression" in fired
+    assert kb.red_flags["metastatic_spinal_cord_compression"].urgency is Urgency.EMERGENCY
+    assert "metastatic_spinal_cord_compression" not in _flags(kb, ["history_of_cancer"])
+
+
+def test_every_red_flag_cites_a_guideline_or_study(kb: KnowledgeBase) -> None:
+    for flag in kb.red_flags.values():
+        assert flag.sources, flag.id
+        assert set(flag.sources) <= set(kb.references), flag.id
