@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from spinetriage.errors import InputError
 from spinetriage.cli.web import CdsIssuers, DatabaseUrl, log_config
+from spinetriage.errors import InputError
 from spinetriage.web.settings import ENV_CDS_ISSUERS, ENV_DATABASE_URL, Settings, is_loopback
 
 if TYPE_CHECKING:

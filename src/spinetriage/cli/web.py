@@ -142,7 +142,11 @@ def serve_command(
         if any(not h or "," in h or any(c.isspace() for c in h) for h in hosts):
             raise InputError("--allowed-host", "not a host name", "a name or name:port, one per option")
         settings = _settings(
-            database_url, host=host, port=port, secure_cookies=secure_cookies, allowed_hosts=hosts,
+            database_url,
+            host=host,
+            port=port,
+            secure_cookies=secure_cookies,
+            allowed_hosts=hosts,
             cds_issuers=chosen_issuers(cds_issuer),
         )
         users = _with_accounts(database_url, lambda accounts: accounts.has_users())

@@ -18,6 +18,9 @@ from spinetriage.web.environment import (
     ENV_ALLOWED_HOSTS as ENV_ALLOWED_HOSTS,
 )
 from spinetriage.web.environment import (
+    ENV_CDS_ISSUERS as ENV_CDS_ISSUERS,
+)
+from spinetriage.web.environment import (
     ENV_DATABASE_URL as ENV_DATABASE_URL,
 )
 from spinetriage.web.environment import (
@@ -33,9 +36,6 @@ from spinetriage.web.environment import (
     ENV_SECURE_COOKIES as ENV_SECURE_COOKIES,
 )
 
-from spinetriage.web.environment import (
-    ENV_CDS_ISSUERS as ENV_CDS_ISSUERS,
-)
 DEFAULT_DATABASE_FILE = "spinetriage.db"
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
 
