@@ -215,7 +215,7 @@ def root(
 
 def _register_subcommands() -> None:
     """Commands that live with their own package (one concept per module)."""
-    from spinetriage.cds.cli import register as register_cds
+    from spinetriage.cli.cds import register as register_cds
     from spinetriage.cli.instruments import register as register_instruments
     from spinetriage.cli.interview import register as register_interview
     from spinetriage.cli.text import register as register_text

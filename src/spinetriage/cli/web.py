@@ -134,7 +134,7 @@ def serve_command(
     cds_issuer: CdsIssuers = None,
 ) -> None:
     """Run the web app and REST API (http://127.0.0.1:8000; API under /api/v1; CDS Hooks under /cds-services)."""
-    from spinetriage.cds.cli import chosen_issuers
+    from spinetriage.cli.cds import chosen_issuers
 
     hosts = tuple(allowed_host or ())
 

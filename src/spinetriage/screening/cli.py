@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -24,11 +24,15 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from spinetriage.assessment.assess import DEFAULT_SETTING
 from spinetriage.errors import SpinetriageError
 
-from ._run import ScreenSummary
-from ._screen import DEFAULT_PART_SIZE, screen
+if TYPE_CHECKING:
+    from ._run import ScreenSummary
+
+DEFAULT_SETTING = "primary_care"
+DEFAULT_PART_SIZE = 200
+"""As ``spinetriage.screening._screen.DEFAULT_PART_SIZE`` (a test checks they agree); kept here so that
+``spinetriage --help`` does not load the reasoning."""
 
 __all__ = ["register"]
 
@@ -106,6 +110,8 @@ def screen_command(
             transient=True,
             auto_refresh=False,
         ) as progress:
+            from ._screen import screen
+
             summary = screen(
                 inputs,
                 out,
