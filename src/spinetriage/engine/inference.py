@@ -107,8 +107,13 @@ class _Terms:
 _Choice = tuple[Array, Array, float, float, float]
 """One way a finding enters a term: q mask [D], fired mask [D], R (0/1), sign, log constant."""
 
-MAX_TERMS = 256
-"""Budget for the stable expansion of present findings (see :func:`_expand`)."""
+FIRST_BUDGET = 64
+"""Terms allowed for the stable expansion of present findings at first (see :func:`_expand`)."""
+MAX_BUDGET = 4096
+"""The largest budget :meth:`Prepared.precise` grows to while the sums cancel too much."""
+MAX_CANCELLATION = 1e5
+"""Sum of the terms' magnitudes over the sum itself above which the budget grows: double precision
+keeps about 16 digits, so this keeps every posterior within about 1e-11 of exact."""
 
 
 def _present_choices(network: Network, f: int, stable: bool) -> list[_Choice]:
@@ -144,19 +149,19 @@ def _absent_choices(network: Network, f: int) -> list[_Choice]:
     return [(none, none, 0.0, 1.0, 0.0), (none, none, 1.0, -1.0, 0.0), (ones, none, 1.0, 1.0, log_open)]
 
 
-def _expand(network: Network, evidence: Evidence) -> _Terms:
+def _expand(network: Network, evidence: Evidence, budget: int = FIRST_BUDGET) -> _Terms:
     """Expand the evidence into terms; present findings with the smallest leaks first get the stable form.
 
     A present finding's signed form cancels by about its leak (1 - Q is small when nothing
     produces it), so the rarest findings are expanded stably while the number of terms stays
-    within ``MAX_TERMS``; the rest keep the signed form, which loses little.
+    within ``budget``; the rest keep the signed form, whose cancellation the sums measure.
     """
     n_causes = {f: int(np.count_nonzero(network.strength[f] > 0)) for f in evidence.present}
     total = 2 ** len(evidence.present)
     stable: set[int] = set()
     for f in sorted(evidence.present, key=lambda x: (network.leak[x], x)):
         grown = total // 2 * (1 + n_causes[f])
-        if grown <= MAX_TERMS:
+        if grown <= budget:
             stable.add(f)
             total = grown
     choices = [_present_choices(network, f, f in stable) for f in evidence.present]
@@ -165,15 +170,23 @@ def _expand(network: Network, evidence: Evidence) -> _Terms:
     n = len(network.conditions)
     if not columns:
         return _Terms(np.zeros((1, 0, n)), np.zeros((1, 0, n)), np.zeros((1, 0)), np.ones(1), np.zeros(1), ())
-    rows = list(itertools.product(*choices))
-    return _Terms(
-        q=np.array([[c[0] for c in row] for row in rows]),
-        f=np.array([[c[1] for c in row] for row in rows]),
-        r=np.array([[c[2] for c in row] for row in rows]),
-        sign=np.array([math.prod(c[3] for c in row) for row in rows]),
-        log_const=np.array([math.fsum(c[4] for c in row) for row in rows]),
-        findings=columns,
-    )
+    return _product(choices, columns)
+
+
+def _product(choices: Sequence[Sequence[_Choice]], columns: tuple[int, ...]) -> _Terms:
+    """Every combination of one choice per column (itertools.product order), built as arrays.
+
+    Term t takes choice ``digit_k(t)`` of column k, its mixed-radix digits, the last column
+    varying fastest.
+    """
+    sizes = [len(c) for c in choices]
+    digits = np.indices(sizes).reshape(len(sizes), -1)  # [K, T]
+    q = np.stack([np.array([c[0] for c in col])[digits[k]] for k, col in enumerate(choices)], axis=1)
+    f = np.stack([np.array([c[1] for c in col])[digits[k]] for k, col in enumerate(choices)], axis=1)
+    r = np.stack([np.array([c[2] for c in col])[digits[k]] for k, col in enumerate(choices)], axis=1)
+    signs = np.stack([np.array([c[3] for c in col])[digits[k]] for k, col in enumerate(choices)], axis=1)
+    consts = np.stack([np.array([c[4] for c in col])[digits[k]] for k, col in enumerate(choices)], axis=1)
+    return _Terms(q=q, f=f, r=r, sign=signs.prod(axis=1), log_const=consts.sum(axis=1), findings=columns)
 
 
 _MOBIUS: dict[tuple[frozenset[str], ...], Array] = {}
@@ -277,6 +290,8 @@ class _Sums:
     present: Array
     absent: Array
     shift: float
+    magnitude: Array
+    """Sum of the terms' absolute values: ``magnitude / |total|`` measures the digits lost."""
 
 
 def _sums(log_odds: Array, log_h: Array, sign: Array, log_const: Array, must: Array) -> _Sums:
@@ -291,7 +306,7 @@ def _sums(log_odds: Array, log_h: Array, sign: Array, log_const: Array, must: Ar
     total = w.sum(axis=1)
     present = np.einsum("bt,btd->bd", w, on / phi)
     absent = np.einsum("bt,btd->bd", w, off / phi)
-    return _Sums(total, present, absent, shift)
+    return _Sums(total, present, absent, shift, np.abs(w).sum(axis=1))
 
 
 def posterior_log_odds(network: Network, evidence: Evidence, log_odds: Array) -> Array:
@@ -311,6 +326,8 @@ class Inference:
     sources: dict[frozenset[str], float]
     """P(exactly these families produced the complaint | evidence); empty without a complaint."""
     log_evidence: float
+    cancellation: float = 1.0
+    """How much the signed terms cancelled (their magnitudes over the result): 1 is none."""
 
     @property
     def derived(self) -> float:
@@ -327,7 +344,7 @@ def infer(network: Network, known: Mapping[str, bool], log_odds: Array, complain
 
     ``known`` holds the findings' statuses; the complaint must be present in it.
     """
-    return Prepared.of(network, known, complaint).infer(log_odds)
+    return Prepared.precise(network, known, complaint, log_odds)[1]
 
 
 @dataclass(frozen=True)
@@ -349,10 +366,25 @@ class Prepared:
     factors: _Factors
 
     @classmethod
-    def of(cls, network: Network, known: Mapping[str, bool], complaint: str | None) -> Prepared:
+    def precise(
+        cls, network: Network, known: Mapping[str, bool], complaint: str | None, log_odds: Array
+    ) -> tuple[Prepared, Inference]:
+        """The expansion and its inference, with the stable budget grown until little cancels."""
+        budget = FIRST_BUDGET
+        while True:
+            prepared = cls.of(network, known, complaint, budget)
+            inference = prepared.infer(log_odds)
+            if inference.cancellation <= MAX_CANCELLATION or budget >= MAX_BUDGET:
+                return prepared, inference
+            budget *= 4
+
+    @classmethod
+    def of(
+        cls, network: Network, known: Mapping[str, bool], complaint: str | None, budget: int = FIRST_BUDGET
+    ) -> Prepared:
         evidence = Evidence.of(network, known)
         if complaint is None or complaint not in network.index or not network.parents.get(complaint):
-            terms = _expand(network, evidence)
+            terms = _expand(network, evidence, budget)
             factors = _Factors(network, terms)
             h = factors.log_h()
             everything = frozenset({UNEXPLAINED})
@@ -360,12 +392,16 @@ class Prepared:
             return cls(network, known, evidence, terms, None, h, h, (everything,), blocked, np.zeros(1), factors)
         f0 = network.index[complaint]
         rest = evidence.without(f0)
-        terms = _expand(network, rest)
+        terms = _expand(network, rest, budget)
         factors = _Factors(network, terms)
         # The complaint is present: its inhibitors multiply every attribution (P = R (1 - Q)).
         factors.total = factors.log_h(extra_r=(f0,))
         source_of = [source_family(fam) for fam in network.families]
-        referred = complaint == network.complaints[0] or complaint in network.knowledge.structure.referred_from_the_back
+        back_pain = network.complaints[0]
+        # A leg complaint nothing modelled explains is referred from the back, unless back pain is denied.
+        referred = complaint == back_pain or (
+            complaint in network.knowledge.structure.referred_from_the_back and known.get(back_pain) is not False
+        )
         leak_family = "mechanical" if referred else UNEXPLAINED
         families = sorted({source_of[d] for d in network.parents[complaint]} | {leak_family})
         subsets = tuple(
@@ -401,7 +437,9 @@ class Prepared:
         """Probabilities and sources from the W_J sums (``base - w`` when ``sign`` is -1: a present what-if)."""
         total, present = w.total, w.present
         shift = w.shift
+        magnitude = w.magnitude
         if base is not None:
+            magnitude = base.magnitude
             scale = math.exp(w.shift - base.shift)
             total = base.total - total * scale
             present = base.present - present * scale
@@ -409,7 +447,11 @@ class Prepared:
         if self.complaint is None:
             p_evidence = max(float(total[0]), _TINY)
             return Inference(
-                np.minimum(np.maximum(present[0] / p_evidence, 0.0), 1.0), None, {}, math.log(p_evidence) + shift
+                np.minimum(np.maximum(present[0] / p_evidence, 0.0), 1.0),
+                None,
+                {},
+                math.log(p_evidence) + shift,
+                float(magnitude[0]) / p_evidence,
             )
         p_evidence = max(float(total[-1] - total[0]), _TINY)
         probabilities = (present[-1] - present[0]) / p_evidence
@@ -417,7 +459,11 @@ class Prepared:
         norm = float(masses.sum())
         sources = {k: float(m) / norm for k, m in zip(self.subsets[1:], masses, strict=True)}
         return Inference(
-            np.minimum(np.maximum(probabilities, 0.0), 1.0), self.complaint, sources, math.log(p_evidence) + shift
+            np.minimum(np.maximum(probabilities, 0.0), 1.0),
+            self.complaint,
+            sources,
+            math.log(p_evidence) + shift,
+            float(magnitude[-1]) / p_evidence,
         )
 
     def what_ifs(self, log_odds: Array, findings: Sequence[str]) -> list[tuple[Inference, Inference, float]]:
@@ -442,11 +488,13 @@ class Prepared:
             sums = _sums(log_odds, log_h, self.terms.sign, log_const, self.terms.must)
             for u, finding in enumerate(simple):
                 part = slice(u * j, (u + 1) * j)
-                absent = _Sums(sums.total[part], sums.present[part], sums.absent[part], sums.shift)
+                absent = _Sums(
+                    sums.total[part], sums.present[part], sums.absent[part], sums.shift, sums.magnitude[part]
+                )
                 if_absent = self._combine(absent)
                 p_present = -math.expm1(if_absent.log_evidence - base_inference.log_evidence)
                 if p_present < _CANCELLATION:
-                    if_present = Prepared.of(network, {**self.known, finding: True}, self.complaint).infer(log_odds)
+                    if_present = Prepared.precise(network, {**self.known, finding: True}, self.complaint, log_odds)[1]
                 else:
                     if_present = self._combine(absent, base=base)
                 out[finding] = (if_present, if_absent, min(1.0, max(0.0, p_present)))
@@ -503,11 +551,11 @@ class Prepared:
 
             parts = [scaled(base, 1.0), scaled(minus_r, -1.0), scaled(plus_rq, 1.0)]
             totals, presents, absents = (parts[0][i] + parts[1][i] + parts[2][i] for i in range(3))
-            absent = _Sums(totals, presents, absents, shift)
+            absent = _Sums(totals, presents, absents, shift, np.abs(totals))
         if_absent = self._combine(absent)
         p_present = 1.0 - math.exp(if_absent.log_evidence - self._combine(base).log_evidence)
         if p_present < _CANCELLATION:  # "everything minus absent" would lose its digits: expand afresh
-            if_present = Prepared.of(network, {**self.known, finding: True}, self.complaint).infer(log_odds)
+            if_present = Prepared.precise(network, {**self.known, finding: True}, self.complaint, log_odds)[1]
         else:
             if_present = self._combine(absent, base=base)
         return if_present, if_absent, min(1.0, max(0.0, p_present))

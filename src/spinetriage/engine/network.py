@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from spinetriage.errors import KnowledgeError
 from spinetriage.knowledge.base import KnowledgeBase
 from spinetriage.knowledge.schema import Likelihood
 from spinetriage.vocab import OriginFamily, Sex
@@ -220,6 +221,13 @@ def compile_network(kb: KnowledgeBase) -> Network:
         strength[f, d] = min(MAX_STRENGTH, cl.probability)
         if cl.through_group is not None:
             via[f, d] = group_index[cl.through_group]
+            if expression[via[f, d], d] <= 0:
+                raise KnowledgeError(
+                    [
+                        f"network.yaml: {cl.condition} produces {cl.finding} through {cl.through_group}, "
+                        "but no finding of that group is linked to the condition, so it never expresses it"
+                    ]
+                )
         links[(cl.condition, cl.finding)] = LinkParameters(
             cl.condition, cl.finding, "complaint", cl.probability, cl.through_group, None, tuple(cl.sources)
         )

@@ -128,8 +128,8 @@ def reason(network: Network, patient: Patient) -> Reasoning:
     complaint = complaint_of(network, patient.evidence)
     known = _known(network, patient, complaint)
     log_odds = network.prior_log_odds(patient.setting, patient.age, patient.sex, known)
-    prepared = Prepared.of(network, known, complaint)
-    return _reasoning(network, patient, prepared, log_odds, prepared.infer(log_odds))
+    prepared, inference = Prepared.precise(network, known, complaint, log_odds)
+    return _reasoning(network, patient, prepared, log_odds, inference)
 
 
 def _reasoning(
@@ -192,16 +192,24 @@ def verdict(reasoning: Reasoning, confident: float) -> Origin:
 def what_ifs(reasoning: Reasoning, findings: Sequence[str]) -> list[tuple[Reasoning, Reasoning, float]]:
     """:func:`what_if` for many findings at once (one batched sum for most of them)."""
     network, patient = reasoning.network, reasoning.patient
-    simple = [f for f in findings if _simple(reasoning, f)]
-    batched = reasoning.prepared.what_ifs(reasoning.log_odds, simple)
+    known = reasoning.prepared.known
+    modelled = [
+        f
+        for f in findings
+        if f in network.index and network.parents.get(f) and f not in known and f not in network.risk_factors
+    ]
+    batched = dict(zip(modelled, reasoning.prepared.what_ifs(reasoning.log_odds, modelled), strict=True))
     out = {}
-    for finding, (if_present, if_absent, p) in zip(simple, batched, strict=True):
+    for finding, (if_present, if_absent, p) in batched.items():
         yes_patient, no_patient = _answered(patient, finding)
-        out[finding] = (
-            _reasoning(network, yes_patient, reasoning.prepared, reasoning.log_odds, if_present),
-            _reasoning(network, no_patient, reasoning.prepared, reasoning.log_odds, if_absent),
-            p,
-        )
+        if _simple(reasoning, finding):
+            out[finding] = (
+                _reasoning(network, yes_patient, reasoning.prepared, reasoning.log_odds, if_present),
+                _reasoning(network, no_patient, reasoning.prepared, reasoning.log_odds, if_absent),
+                p,
+            )
+        else:  # the answer changes which complaint is asked about: reason afresh, with the batch's P(yes)
+            out[finding] = (reason(network, yes_patient), reason(network, no_patient), p)
     return [out[f] if f in out else what_if(reasoning, f) for f in findings]
 
 
@@ -399,8 +407,7 @@ def explained_by(reasoning: Reasoning) -> dict[str, list[tuple[str, float]]]:
 def _shares(network: Network, known: Mapping[str, bool], log_odds: Array, finding: str) -> dict[str, float]:
     """Attribute one present finding among its parents by treating it as the complaint, parent by parent."""
     result: dict[str, float] = {}
-    prepared = Prepared.of(network, known, finding)
-    base = prepared.infer(log_odds)
+    _, base = Prepared.precise(network, known, finding, log_odds)
     for family, p in base.sources.items():
         for name in family:
             result[name] = result.get(name, 0.0) + p
