@@ -127,11 +127,10 @@ def test_origin_probabilities_sum_to_one() -> None:
 
 
 # Vignettes, primary-care setting, structured findings (history, exam and imaging).
-# Misses are explained in the closing note of issue 2 and kept visible here.
+# Misses are explained in the closing note of issue 11 and kept visible here.
 EXPECTED_MISSES = {
-    "dev03": "tandem case: DCM 29% in primary care (below the both threshold); matches as 'both' in spine_clinic",
-    "dev11": "NPH: cognitive decline is unmapped in the vignette; broad-based gait in an 82-year-old reads as LSS",
-    "dev12": "neuropathy: no positive neuropathy sign is mapped (only absent UMN signs); verdict is undetermined",
+    "dev03": "tandem case: lumbar stenosis and the back pain explain each other and myelopathy does not reach 'both'",
+    "dev11": "NPH: cognitive decline is unmapped in the vignette; the gait reads as cervical myelopathy",
 }
 
 

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from spinetriage.engine.network import Array, Network
+from spinetriage.errors import InputError
 from spinetriage.vocab import OriginFamily
 
 SOURCE_FAMILIES = ("cervical", "lumbar", "mechanical", "serious", "other")
@@ -81,6 +82,15 @@ class Evidence:
     def without(self, f: int) -> Evidence:
         return Evidence(tuple(x for x in self.present if x != f), tuple(x for x in self.absent if x != f))
 
+    def split(self, network: Network) -> tuple[Evidence, tuple[int, ...]]:
+        """The evidence to expand, and the present findings with one parent, which need no expansion.
+
+        A present finding that only one condition links to is ``leak`` without that condition and a
+        fixed factor with it (:func:`_folded_logs`): exact, and it keeps the number of terms small.
+        """
+        single = tuple(f for f in self.present if len(network.parents[network.findings[f]]) == 1)
+        return Evidence(tuple(f for f in self.present if f not in single), self.absent), single
+
 
 @dataclass(frozen=True)
 class _Terms:
@@ -107,6 +117,12 @@ class _Terms:
 _Choice = tuple[Array, Array, float, float, float]
 """One way a finding enters a term: q mask [D], fired mask [D], R (0/1), sign, log constant."""
 
+MAX_TERMS = 2**14
+"""Present findings with several possible causes double the terms each (absent ones with inhibitors
+triple them); beyond this many terms exact inference is refused with a clear error rather than
+left to exhaust memory and time."""
+_BATCH_ELEMENTS = 4_000_000
+"""Elements of one batched what-if array (about 32 MB)."""
 FIRST_BUDGET = 64
 """Terms allowed for the stable expansion of present findings at first (see :func:`_expand`)."""
 MAX_BUDGET = 4096
@@ -208,7 +224,7 @@ class _Factors:
     finding's Q or R factor to every term touches only its own links and groups.
     """
 
-    def __init__(self, network: Network, terms: _Terms) -> None:
+    def __init__(self, network: Network, terms: _Terms, folded: Sequence[int] = ()) -> None:
         self.network = network
         cols = list(terms.findings)
         t, n = terms.q.shape[0], len(network.conditions)
@@ -216,20 +232,30 @@ class _Factors:
         self.inner: dict[int, Array] = {}
         self.must: dict[int, Array] = {}
         self.bracket: dict[int, Array] = {}
+        fixed, fixed_inner = _folded_logs(network, folded)
+        self.base += fixed
+        if not cols and not fixed_inner:
+            self.total = self.base
+            return
         if not cols:
+            for g, more in fixed_inner.items():
+                self.inner[g] = np.zeros((t, n)) + more
+                self.bracket[g] = self._bracket(g, self.inner[g])
+            self.total = self.base + sum(self.bracket.values(), np.zeros_like(self.base))
             return
         log_q, log_p, log_r = _logs(network, cols)
         via = network.via[cols]
         direct = via < 0
-        self.base = terms.r @ log_r + np.einsum("tkd,kd->td", terms.q, np.where(direct, log_q, 0.0))
+        self.base = fixed + terms.r @ log_r + np.einsum("tkd,kd->td", terms.q, np.where(direct, log_q, 0.0))
         self.base += np.einsum("tkd,kd->td", terms.f, np.where(direct, log_p, 0.0))
-        for g in np.unique(via[via >= 0]):
+        for g in sorted({int(x) for x in np.unique(via[via >= 0])} | set(fixed_inner)):
             member = via == g
             inner = np.einsum("tkd,kd->td", terms.q, np.where(member, log_q, 0.0))
             inner += np.einsum("tkd,kd->td", terms.f, np.where(member, log_p, 0.0))
-            self.inner[int(g)] = inner
-            self.must[int(g)] = np.einsum("tkd,kd->td", terms.f, member.astype(float)) > 0
-            self.bracket[int(g)] = self._bracket(int(g), inner)
+            inner += fixed_inner.get(g, 0.0)
+            self.inner[g] = inner
+            self.must[g] = np.einsum("tkd,kd->td", terms.f, member.astype(float)) > 0
+            self.bracket[g] = self._bracket(g, inner)
         self.total = self.base + sum(self.bracket.values(), np.zeros_like(self.base))
 
     def _bracket(self, g: int, inner: Array) -> Array:
@@ -263,6 +289,33 @@ class _Factors:
         return out
 
 
+def _folded_logs(network: Network, folded: Sequence[int]) -> tuple[Array, dict[int, Array]]:
+    """log factors of present one-parent findings, divided by their leak (which goes to the constant).
+
+    With its parent d present (and, for a grouped link, expressing the group) the finding appears
+    with ``r (1 - (1 - leak)(1 - s))``; otherwise with ``leak`` (times ``r`` if d is present but
+    not expressing). Returns the direct part [D] and, per group, the part inside d's bracket [D].
+    """
+    n = len(network.conditions)
+    direct = np.zeros(n)
+    inner: dict[int, Array] = {}
+    for f in folded:
+        (d,) = network.parents[network.findings[f]]
+        leak, s, r = network.leak[f], network.strength[f, d], network.inhibit[f, d]
+        direct[d] += math.log(r)
+        fired = math.log1p(-(1.0 - leak) * (1.0 - s)) - math.log(leak)
+        g = int(network.via[f, d])
+        if g < 0:
+            direct[d] += fired
+        else:
+            inner.setdefault(g, np.zeros(n))[d] += fired
+    return direct, inner
+
+
+def _folded_constant(network: Network, folded: Sequence[int]) -> float:
+    return math.fsum(math.log(network.leak[f]) for f in folded)
+
+
 def _logs(network: Network, cols: Sequence[int]) -> tuple[Array, Array, Array]:
     strength = network.strength[list(cols)]
     with np.errstate(divide="ignore"):
@@ -272,11 +325,6 @@ def _logs(network: Network, cols: Sequence[int]) -> tuple[Array, Array, Array]:
         log_p = np.maximum(np.log(strength), _LOG_FLOOR)
         log_r = np.log(network.inhibit[list(cols)])
     return log_q, log_p, log_r
-
-
-def _log_h(network: Network, terms: _Terms, extra_q: Sequence[int] = (), extra_r: Sequence[int] = ()) -> Array:
-    """log h[t, d]: each condition's factor in each term, given that it is present."""
-    return _Factors(network, terms).log_h(extra_q, extra_r)
 
 
 @dataclass(frozen=True)
@@ -309,10 +357,33 @@ def _sums(log_odds: Array, log_h: Array, sign: Array, log_const: Array, must: Ar
     return _Sums(total, present, absent, shift, np.abs(w).sum(axis=1))
 
 
+def _expanded(network: Network, evidence: Evidence, budget: int = FIRST_BUDGET) -> tuple[_Terms, _Factors]:
+    """The terms of the evidence (one-parent present findings folded in, not expanded) and their factors."""
+    expand, folded = evidence.split(network)
+    inhibited = sum(1 for f in expand.absent if np.any(network.inhibit[f] < 1.0))
+    if 2 ** len(expand.present) * 3**inhibited > MAX_TERMS:
+        raise InputError(
+            "findings",
+            f"{len(expand.present)} present findings that several conditions can produce are more than exact "
+            "reasoning handles in reasonable time and memory",
+            f"at most {int(math.log2(MAX_TERMS))} such findings present",
+        )
+    terms = _expand(network, expand, budget)
+    terms = _Terms(
+        terms.q,
+        terms.f,
+        terms.r,
+        terms.sign,
+        terms.log_const + _folded_constant(network, folded),
+        terms.findings,
+    )
+    return terms, _Factors(network, terms, folded)
+
+
 def posterior_log_odds(network: Network, evidence: Evidence, log_odds: Array) -> Array:
     """Each condition's posterior log-odds given the evidence (no origin)."""
-    terms = _expand(network, evidence)
-    sums = _sums(log_odds, _log_h(network, terms)[None], terms.sign, terms.log_const[None], terms.must)
+    terms, factors = _expanded(network, evidence)
+    sums = _sums(log_odds, factors.log_h()[None], terms.sign, terms.log_const[None], terms.must)
     return np.asarray(np.log(sums.present[0]) - np.log(sums.absent[0]))
 
 
@@ -384,16 +455,14 @@ class Prepared:
     ) -> Prepared:
         evidence = Evidence.of(network, known)
         if complaint is None or complaint not in network.index or not network.parents.get(complaint):
-            terms = _expand(network, evidence, budget)
-            factors = _Factors(network, terms)
+            terms, factors = _expanded(network, evidence, budget)
             h = factors.log_h()
             everything = frozenset({UNEXPLAINED})
             blocked = np.zeros((1, h.shape[1]), bool)
             return cls(network, known, evidence, terms, None, h, h, (everything,), blocked, np.zeros(1), factors)
         f0 = network.index[complaint]
         rest = evidence.without(f0)
-        terms = _expand(network, rest, budget)
-        factors = _Factors(network, terms)
+        terms, factors = _expanded(network, rest, budget)
         # The complaint is present: its inhibitors multiply every attribution (P = R (1 - Q)).
         factors.total = factors.log_h(extra_r=(f0,))
         source_of = [source_family(fam) for fam in network.families]
@@ -402,7 +471,10 @@ class Prepared:
         referred = complaint == back_pain or (
             complaint in network.knowledge.structure.referred_from_the_back and known.get(back_pain) is not False
         )
-        leak_family = "mechanical" if referred else UNEXPLAINED
+        structure = network.knowledge.structure
+        leak_family = (
+            "mechanical" if referred else "cervical" if complaint in structure.local_to_the_neck else UNEXPLAINED
+        )
         families = sorted({source_of[d] for d in network.parents[complaint]} | {leak_family})
         subsets = tuple(
             frozenset(sub) for size in range(len(families) + 1) for sub in itertools.combinations(families, size)
@@ -474,34 +546,44 @@ class Prepared:
         if simple:
             base = self._w(log_odds, self.h_without, self.h_with, self.terms)
             base_inference = self._combine(base)
-            c0 = () if self.complaint is None else (network.index[self.complaint],)
-            idx = [network.index[x] for x in simple]
-            without = np.stack([self.factors.log_h(extra_q=(f,)) for f in idx])  # [U, T, D]
-            with_ = without if not c0 else np.stack([self.factors.log_h(extra_q=(f, *c0)) for f in idx])
-            log_open = np.log1p(-network.leak[idx])  # [U]
+            c0 = () if self.complaint is None else (self.network.index[self.complaint],)
             j = self.blocked.shape[0]
-            log_h = np.where(self.blocked[None, :, None, :], with_[:, None], without[:, None])  # [U, J, T, D]
-            log_h = log_h.reshape(len(idx) * j, *log_h.shape[2:])
-            log_const = (
-                self.terms.log_const[None, None, :] + self.closed[None, :, None] + log_open[:, None, None]
-            ).reshape(len(idx) * j, -1)
-            sums = _sums(log_odds, log_h, self.terms.sign, log_const, self.terms.must)
-            for u, finding in enumerate(simple):
-                part = slice(u * j, (u + 1) * j)
-                absent = _Sums(
-                    sums.total[part], sums.present[part], sums.absent[part], sums.shift, sums.magnitude[part]
-                )
-                if_absent = self._combine(absent)
-                p_present = -math.expm1(if_absent.log_evidence - base_inference.log_evidence)
-                if p_present < _CANCELLATION:
-                    if_present = Prepared.precise(network, {**self.known, finding: True}, self.complaint, log_odds)[1]
-                else:
-                    if_present = self._combine(absent, base=base)
-                out[finding] = (if_present, if_absent, min(1.0, max(0.0, p_present)))
+            t, d = self.h_without.shape
+            chunk = max(1, _BATCH_ELEMENTS // (j * t * d))  # bounded memory whatever the number of terms
+            for start in range(0, len(simple), chunk):
+                part = simple[start : start + chunk]
+                for finding, sums in zip(part, self._absent_sums(log_odds, part, c0), strict=True):
+                    if_absent = self._combine(sums)
+                    p_present = -math.expm1(if_absent.log_evidence - base_inference.log_evidence)
+                    if p_present < _CANCELLATION:
+                        known = {**self.known, finding: True}
+                        if_present = Prepared.precise(network, known, self.complaint, log_odds)[1]
+                    else:
+                        if_present = self._combine(sums, base=base)
+                    out[finding] = (if_present, if_absent, min(1.0, max(0.0, p_present)))
         for finding in findings:
             if finding not in out:
                 out[finding] = self.what_if(log_odds, finding)
         return [out[x] for x in findings]
+
+    def _absent_sums(self, log_odds: Array, findings: Sequence[str], c0: tuple[int, ...]) -> list[_Sums]:
+        """The W_J sums with each finding (no inhibitors) absent, in one batch."""
+        network = self.network
+        idx = [network.index[x] for x in findings]
+        without = np.stack([self.factors.log_h(extra_q=(f,)) for f in idx])  # [U, T, D]
+        with_ = without if not c0 else np.stack([self.factors.log_h(extra_q=(f, *c0)) for f in idx])
+        log_open = np.log1p(-network.leak[idx])  # [U]
+        j = self.blocked.shape[0]
+        log_h = np.where(self.blocked[None, :, None, :], with_[:, None], without[:, None])  # [U, J, T, D]
+        log_h = log_h.reshape(len(idx) * j, *log_h.shape[2:])
+        log_const = self.terms.log_const[None, None, :] + self.closed[None, :, None] + log_open[:, None, None]
+        log_const = log_const.reshape(len(idx) * j, -1)
+        sums = _sums(log_odds, log_h, self.terms.sign, log_const, self.terms.must)
+        out = []
+        for u in range(len(idx)):
+            part = slice(u * j, (u + 1) * j)
+            out.append(_Sums(sums.total[part], sums.present[part], sums.absent[part], sums.shift, sums.magnitude[part]))
+        return out
 
     def what_if(self, log_odds: Array, finding: str) -> tuple[Inference, Inference, float]:
         """The inference if ``finding`` (unknown) were present, and if absent, and P(present | evidence).

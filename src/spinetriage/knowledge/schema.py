@@ -389,6 +389,7 @@ class NetworkStructure(_Strict):
     risk_factors: list[RiskFactor] = Field(default_factory=list)
     complaints: list[Identifier] = Field(min_length=1)
     referred_from_the_back: list[Identifier] = Field(default_factory=list)
+    local_to_the_neck: list[Identifier] = Field(default_factory=list)
     """Complaints whose leak is the mechanical lumbar source (somatic referred pain), not 'unexplained'."""
     backgrounds: list[Background] = Field(default_factory=list)
     complaint_links: list[ComplaintLink] = Field(default_factory=list)

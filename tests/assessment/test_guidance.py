@@ -1,0 +1,151 @@
+"""Patients written from published guidance, answered as a spine specialist would (issue 11).
+
+Each test names the guidance it follows. Two targets of the issue are not met by the
+network with the knowledge base's cited figures; they are kept as strict expected
+failures so that they turn into errors the day they pass (see docs/reasoning.md).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from spinetriage import assess
+from spinetriage.vocab import Origin
+
+# The issue's textbook patient: degenerative cervical myelopathy presenting with back pain.
+# Hand clumsiness, a broad-based gait, a Hoffmann sign and brisk leg reflexes are the
+# symptoms and signs of DCM in Fehlings 2017 (AOSpine/CSRS guideline, Global Spine J 7:70S)
+# and Davies 2018 (BMJ 360:k186); no neurogenic claudication argues against lumbar stenosis.
+TEXTBOOK = {
+    "age": 66,
+    "sex": "male",
+    "findings": {
+        "low_back_pain": "present",
+        "hand_clumsiness": "present",
+        "broad_based_gait": "present",
+        "hoffmann_sign": "present",
+        "hyperreflexia_lower": "present",
+        "neurogenic_claudication": "absent",
+    },
+}
+# The same patient with tandem stenosis: neurogenic claudication relieved by sitting and lumbar
+# canal stenosis on MRI (tandem stenosis review, Eur Spine J 2021: treat the neck first).
+TANDEM = {
+    **TEXTBOOK,
+    "findings": {
+        **TEXTBOOK["findings"],
+        "neurogenic_claudication": "present",
+        "relief_sitting_flexion": "present",
+        "lumbar_canal_stenosis": "present",
+    },
+}
+# Classic lumbar spinal stenosis: all five items of Cook 2011 (bilateral symptoms, leg pain
+# worse than back pain, pain on walking or standing, relief on sitting, age over 48).
+COOK_2011_FIVE = {
+    "age": 72,
+    "sex": "female",
+    "findings": {
+        "low_back_pain": "present",
+        "bilateral_leg_symptoms": "present",
+        "leg_pain_worse_than_back": "present",
+        "neurogenic_claudication": "present",
+        "relief_sitting_flexion": "present",
+    },
+}
+
+
+def _probability(result: object, condition: str) -> float:
+    return next(c.probability for c in result.conditions if c.id == condition)  # type: ignore[attr-defined]
+
+
+def test_the_textbook_myelopathy_patient_points_to_the_neck() -> None:
+    result = assess(TEXTBOOK)
+    assert result.origin.verdict is Origin.CERVICAL
+    assert result.conditions[0].id == "degenerative_cervical_myelopathy"
+    investigations = [w.id for w in result.workup if w.kind == "investigation"]
+    assert investigations[0] == "cervical_mri"
+    assert "aim_at_cervical_source" in [t.id for t in result.treatment]
+    assert "self_management" not in [t.id for t in result.treatment]
+    assert result.origin.probabilities["cervical"] > result.origin.probabilities["lumbar"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 11 asks for cervical >= 80%; with the cited sign accuracies and a 1% prior the network "
+    "gives myelopathy about 59% and cervical about 52%",
+)
+def test_the_textbook_myelopathy_patient_is_cervical_with_at_least_80_percent() -> None:
+    assert assess(TEXTBOOK).origin.probabilities["cervical"] >= 0.80
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="conditions are independent a priori: lumbar stenosis explains the broad-based gait and the back "
+    "pain, and myelopathy falls to about 6% (the co-occurrence of tandem stenosis is not modelled)",
+)
+def test_the_textbook_patient_with_lumbar_stenosis_as_well_is_both() -> None:
+    assert assess(TANDEM).origin.verdict is Origin.BOTH
+
+
+def test_lumbar_canal_stenosis_on_top_of_the_textbook_patient_raises_lumbar_stenosis() -> None:
+    before, after = assess(TEXTBOOK), assess(TANDEM)
+    assert _probability(after, "lumbar_spinal_stenosis") > _probability(before, "lumbar_spinal_stenosis")
+    assert after.origin.probabilities["lumbar"] > before.origin.probabilities["lumbar"]
+
+
+def test_cook_2011_five_of_five_is_lumbar_stenosis() -> None:
+    result = assess(COOK_2011_FIVE)
+    assert result.origin.verdict is Origin.LUMBAR
+    assert result.conditions[0].id == "lumbar_spinal_stenosis"
+    assert _probability(result, "lumbar_spinal_stenosis") >= 0.80
+
+
+def test_nothing_known_is_undetermined() -> None:
+    assert assess({}).origin.verdict is Origin.UNDETERMINED
+    assert assess({"age": 45, "findings": {"low_back_pain": "present"}}).origin.verdict is Origin.UNDETERMINED
+
+
+def test_diabetic_neuropathy_without_back_pain_is_another_cause() -> None:
+    # ADA 2017 position statement on diabetic neuropathy; AAN 2009 evaluation of distal symmetric polyneuropathy.
+    result = assess(
+        {
+            "age": 64,
+            "sex": "male",
+            "findings": {
+                "bilateral_leg_symptoms": "present",
+                "leg_pain_below_knee": "present",
+                "distal_symmetric_sensory_loss": "present",
+                "hyporeflexia_lower": "present",
+                "low_back_pain": "absent",
+                "hyperreflexia_lower": "absent",
+                "babinski_sign": "absent",
+                "neurogenic_claudication": "absent",
+            },
+        }
+    )
+    assert result.origin.verdict is Origin.OTHER
+    assert result.conditions[0].id == "peripheral_neuropathy"
+
+
+def test_a_thoracic_cord_lesion_is_not_lumbar() -> None:
+    # Leg upper motor neuron signs with a sensory level and normal arms (Ando 2019; ACR myelopathy criteria).
+    result = assess(
+        {
+            "age": 65,
+            "sex": "male",
+            "findings": {
+                "gait_disturbance": "present",
+                "leg_weakness": "present",
+                "bilateral_leg_symptoms": "present",
+                "spasticity": "present",
+                "hyperreflexia_lower": "present",
+                "babinski_sign": "present",
+                "sensory_level": "present",
+                "hyperreflexia_upper": "absent",
+                "hoffmann_sign": "absent",
+                "hand_clumsiness": "absent",
+            },
+        }
+    )
+    assert result.origin.verdict is Origin.OTHER
+    assert result.conditions[0].id == "thoracic_cord_compression"
