@@ -8,7 +8,7 @@ import pytest
 
 from spinetriage import assess
 from spinetriage.knowledge import default_knowledge
-from spinetriage.web.report_view import build_report, logit, pct
+from spinetriage.web.report_view import PRINTED_WEIGHT, build_report, logit, pct, signed
 
 CASE = {
     "age": 64,
@@ -43,10 +43,13 @@ def test_report_shows_the_arithmetic_and_draws_inside_the_chart() -> None:
     assert report.why, "the top conditions are explained"
     for block in report.why:
         condition = by_id[block.id]
-        counted = sum(x.log_odds for x in condition.contributions)
-        # the shown sum is the engine's own: prior log-odds + counted evidence = posterior log-odds
-        assert math.isclose(logit(condition.prior) + counted, logit(condition.probability), abs_tol=1e-6)
+        # the shown numbers are the engine's own: prior and posterior log-odds, and each row's exact weight
+        assert signed(logit(condition.prior)) in block.summary
+        assert signed(logit(condition.probability)) in block.summary
         assert pct(condition.probability) in block.summary
+        for row, x in zip(block.rows, condition.contributions, strict=True):
+            assert row.weight == signed(x.log_odds)
+            assert row.neutral == (abs(x.log_odds) < PRINTED_WEIGHT)
         for row in block.rows:
             assert row.x >= 0.0 and row.x + row.width <= 100.0 + 1e-9
             assert (row.x >= 50.0) == row.up
@@ -55,11 +58,11 @@ def test_report_shows_the_arithmetic_and_draws_inside_the_chart() -> None:
     assert math.isclose(sum(s.width for s in report.segments), 100.0, abs_tol=0.01)
 
 
-def test_not_counted_evidence_says_so() -> None:
+def test_every_finding_counts_and_small_effects_stay_off_the_printed_page() -> None:
     report = build_report(assess(CASE), default_knowledge(), None)
-    ghosts = [row for block in report.why for row in block.rows if not row.counted]
-    assert ghosts, "grouped findings leave one member uncounted"
-    assert all(row.weight.startswith("0 (would be") and row.note for row in ghosts)
+    rows = [row for block in report.why for row in block.rows]
+    assert rows and all(row.counted for row in rows), "in the network every finding counts (issue 11)"
+    assert any(row.neutral for row in rows) and any(not row.neutral for row in rows)
 
 
 def test_quoted_spans_are_marked_in_the_note() -> None:

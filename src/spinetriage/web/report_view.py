@@ -19,6 +19,10 @@ WHY_CONDITIONS = 3
 #: Conditions below this probability are listed on screen but not printed, so that the
 #: printed report stays within two pages as the knowledge base grows.
 MINOR_PROBABILITY = 0.01
+#: Evidence rows whose weight is below this (log-odds; odds changed by under about 10%) are
+#: listed on screen but not printed: with leave-one-out weights every finding moves every
+#: condition a little, through the causes they share.
+PRINTED_WEIGHT = 0.1
 ORIGIN_ORDER = [o.value for o in Origin]
 ORIGIN_LABELS = {
     "cervical": "Cervical (from the neck)",
@@ -90,7 +94,7 @@ class WhyRow:
     x: float
     width: float
     up: bool
-    neutral: bool = False  # likelihood ratio 1: shown on screen, left off the printed page
+    neutral: bool = False  # changes the odds by less than PRINTED_WEIGHT: on screen, not on the printed page
 
 
 @dataclass(frozen=True)
@@ -289,7 +293,8 @@ def _why_block(c: ConditionOut, a: Assessment, kb: KnowledgeBase, setting: str) 
     scale = max([1.0, *(abs(w) for w in weights)])
     rows = []
     for x, w in zip(c.contributions, weights, strict=True):
-        half = abs(w) / scale * 50.0
+        half = round(abs(w) / scale * 50.0, 3)
+        up = w >= 0 or half == 0  # a weight too small to draw is no bar, not a bar to the left
         rows.append(
             WhyRow(
                 label="Age" if x.finding == "age" else "Sex" if x.finding == "sex" else finding_label(kb, x.finding),
@@ -301,18 +306,16 @@ def _why_block(c: ConditionOut, a: Assessment, kb: KnowledgeBase, setting: str) 
                 basis=x.basis.value,
                 reason=_reason(kb, c.id, x),
                 sources=list(x.sources),
-                x=round(50.0 if w >= 0 else 50.0 - half, 3),
-                width=round(half, 3),
-                up=w >= 0,
-                neutral=abs(w) < 1e-9,
+                x=50.0 if up else round(50.0 - half, 3),
+                width=half,
+                up=up,
+                neutral=abs(w) < PRINTED_WEIGHT,
             )
         )
-    prior_lo = logit(c.prior)
-    total = sum(x.log_odds for x in c.contributions)
     summary = (
-        f"Prior {pct(c.prior)} in {setting.lower()} (log-odds {signed(prior_lo)}) "
-        f"+ counted evidence {signed(total)} = log-odds {signed(prior_lo + total)}, "
-        f"which is {pct(c.probability)}."
+        f"Prior {pct(c.prior)} in {setting.lower()} (log-odds {signed(logit(c.prior))}); with all the evidence, "
+        f"log-odds {signed(logit(c.probability))}, which is {pct(c.probability)}. Each row is what that finding "
+        "adds with the rest known; findings with a shared cause share what they show, so the rows need not add up."
     )
     return WhyBlock(
         id=c.id,
