@@ -224,7 +224,9 @@ class _Factors:
     finding's Q or R factor to every term touches only its own links and groups.
     """
 
-    def __init__(self, network: Network, terms: _Terms, folded: Sequence[int] = ()) -> None:
+    def __init__(
+        self, network: Network, terms: _Terms, folded: Sequence[int] = (), plain_absent: Sequence[int] = ()
+    ) -> None:
         self.network = network
         cols = list(terms.findings)
         t, n = terms.q.shape[0], len(network.conditions)
@@ -233,6 +235,12 @@ class _Factors:
         self.must: dict[int, Array] = {}
         self.bracket: dict[int, Array] = {}
         fixed, fixed_inner = _folded_logs(network, folded)
+        if plain_absent:
+            log_q, _, _ = _logs(network, list(plain_absent))
+            via = network.via[list(plain_absent)]
+            fixed = fixed + np.where(via < 0, log_q, 0.0).sum(axis=0)
+            for g in {int(x) for x in np.unique(via[via >= 0])}:
+                fixed_inner[g] = fixed_inner.get(g, np.zeros(n)) + np.where(via == g, log_q, 0.0).sum(axis=0)
         self.base += fixed
         if not cols and not fixed_inner:
             self.total = self.base
@@ -264,28 +272,30 @@ class _Factors:
             expressed = np.log(e) + inner
             return np.asarray(np.where(self.must.get(g, False), expressed, np.logaddexp(np.log1p(-e), expressed)))
 
-    def log_h(self, extra_q: Sequence[int] = (), extra_r: Sequence[int] = ()) -> Array:
+    def log_h(self, extra_q: Sequence[int] = (), extra_r: Sequence[int] = (), minus_q: Sequence[int] = ()) -> Array:
         """``extra_q``: findings whose Q factor is in every term (a held-out complaint, a what-if
-        answer); ``extra_r`` likewise for R factors."""
-        if not self.inner and not extra_q and not extra_r:
-            return getattr(self, "total", self.base)
+        answer); ``extra_r`` likewise for R factors; ``minus_q``: absent findings whose Q factor is
+        taken out again (a finding left out, for its leave-one-out contribution)."""
         out = getattr(self, "total", self.base).copy()
         network = self.network
-        if not extra_q and not extra_r:
+        if not extra_q and not extra_r and not minus_q:
             return out
-        log_q, _, log_r = _logs(network, [*extra_q, *extra_r])
+        signed_q = [(x, 1.0) for x in extra_q] + [(x, -1.0) for x in minus_q]
+        log_q, _, _ = _logs(network, [x for x, _ in signed_q]) if signed_q else (None, None, None)
         added: dict[int, Array] = {}  # per group, what the extras add inside its bracket (all of them at once)
-        for row, x in enumerate(extra_q):
+        for row, (x, sign) in enumerate(signed_q):
+            assert log_q is not None
             via = network.via[x]
-            out += np.where(via < 0, log_q[row], 0.0)
+            out += sign * np.where(via < 0, log_q[row], 0.0)
             for g in np.unique(via[via >= 0]):
                 g = int(g)
-                added[g] = added.get(g, 0.0) + np.where(via == g, log_q[row], 0.0)
+                added[g] = added.get(g, 0.0) + sign * np.where(via == g, log_q[row], 0.0)
         for g, more in added.items():
             inner = self.inner.get(g, np.zeros_like(out)) + more
             out += self._bracket(g, inner) - self.bracket.get(g, 0.0)
-        for row, _x in enumerate(extra_r):
-            out += log_r[len(extra_q) + row]
+        if extra_r:
+            _, _, log_r = _logs(network, list(extra_r))
+            out += log_r.sum(axis=0)
         return out
 
 
@@ -368,15 +378,14 @@ def _expanded(network: Network, evidence: Evidence, budget: int = FIRST_BUDGET) 
             "reasoning handles in reasonable time and memory",
             f"at most {int(math.log2(MAX_TERMS))} such findings present",
         )
+    # An absent finding without inhibitors is the same factor Q in every term: kept out of the
+    # per-term arrays, its log (1 - strength) is added once per condition (or inside its bracket).
+    plain = tuple(f for f in expand.absent if np.all(network.inhibit[f] == 1.0))
+    expand = Evidence(expand.present, tuple(f for f in expand.absent if f not in plain))
     terms = _expand(network, expand, budget)
-    terms = _Terms(
-        terms.q,
-        terms.f,
-        terms.r,
-        terms.sign,
-        terms.log_const + _folded_constant(network, folded),
-        terms.findings,
-    )
+    constant = _folded_constant(network, folded) + math.fsum(math.log1p(-network.leak[f]) for f in plain)
+    terms = _Terms(terms.q, terms.f, terms.r, terms.sign, terms.log_const + constant, terms.findings)
+    return terms, _Factors(network, terms, folded, plain)
     return terms, _Factors(network, terms, folded)
 
 
@@ -584,6 +593,22 @@ class Prepared:
             part = slice(u * j, (u + 1) * j)
             out.append(_Sums(sums.total[part], sums.present[part], sums.absent[part], sums.shift, sums.magnitude[part]))
         return out
+
+    def without_absent(self, log_odds: Array, finding: str) -> Inference:
+        """The inference with an absent finding (no inhibitors, not the complaint) left unknown.
+
+        Its factor is taken out of every term again, so nothing is expanded afresh: the cheap
+        leave-one-out behind each absent finding's contribution.
+        """
+        network = self.network
+        f = network.index[finding]
+        h_without = self.factors.log_h(minus_q=(f,))
+        c0 = () if self.complaint is None else (network.index[self.complaint],)
+        h_with = self.factors.log_h(extra_q=c0, minus_q=(f,)) if c0 else h_without
+        terms = self.terms
+        log_const = terms.log_const - math.log1p(-network.leak[f])
+        shifted = _Terms(terms.q, terms.f, terms.r, terms.sign, log_const, terms.findings)
+        return self._combine(self._w(log_odds, h_without, h_with, shifted))
 
     def what_if(self, log_odds: Array, finding: str) -> tuple[Inference, Inference, float]:
         """The inference if ``finding`` (unknown) were present, and if absent, and P(present | evidence).

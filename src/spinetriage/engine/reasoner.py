@@ -313,6 +313,9 @@ def contributions(reasoning: Reasoning) -> dict[str, list[Contribution]]:
         others = Patient(rest, patient.setting, patient.age, patient.sex)
         if finding in network.risk_factors or not network.parents.get(finding):
             without = _with_priors(reasoning, others)  # the expanded evidence does not hold it
+        elif _removable(reasoning, finding, status):  # its factor is taken out of the terms again
+            inference = reasoning.prepared.without_absent(reasoning.log_odds, finding)
+            without = _reasoning(network, others, reasoning.prepared, reasoning.log_odds, inference)
         else:
             without = reason(network, others)
         before = _log_odds_all(without)
@@ -340,6 +343,18 @@ def contributions(reasoning: Reasoning) -> dict[str, list[Contribution]]:
     for items in out.values():
         items.sort(key=lambda c: -abs(c.weight))
     return out
+
+
+def _removable(reasoning: Reasoning, finding: str, status: Status) -> bool:
+    """An absent finding whose leave-one-out needs no new expansion: no inhibitors, not the complaint,
+    not back pain (which is taken as present when not known)."""
+    network = reasoning.network
+    return (
+        status is Status.ABSENT
+        and finding != reasoning.complaint
+        and finding != network.complaints[0]
+        and bool(np.all(network.inhibit[network.index[finding]] == 1.0))
+    )
 
 
 def _log_odds_all(reasoning: Reasoning) -> dict[str, float]:
