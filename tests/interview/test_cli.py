@@ -81,7 +81,9 @@ def test_bad_setting_is_a_clear_error() -> None:
 
 
 def test_simulate_json_reports_every_case_and_summaries() -> None:
-    result = runner.invoke(app, ["simulate", "--n", "3", "--seed", "2", "--max-questions", "3", "--no-vignettes", "--json"])
+    result = runner.invoke(
+        app, ["simulate", "--n", "3", "--seed", "2", "--max-questions", "3", "--no-vignettes", "--json"]
+    )
     assert result.exit_code == 0, result.output
     document = json.loads(result.output)
     sampled = [c for c in document["cases"] if c["case"].startswith("sample")]
@@ -90,7 +92,9 @@ def test_simulate_json_reports_every_case_and_summaries() -> None:
     for c in document["cases"]:
         assert c["verdict_matches"] == (c["verdict"] == c["full_verdict"])
         assert c["questions"] - c["screening_questions"] <= 3
-    again = runner.invoke(app, ["simulate", "--n", "3", "--seed", "2", "--max-questions", "3", "--no-vignettes", "--json"])
+    again = runner.invoke(
+        app, ["simulate", "--n", "3", "--seed", "2", "--max-questions", "3", "--no-vignettes", "--json"]
+    )
     assert json.loads(again.output) == document
 
 

@@ -367,6 +367,14 @@ def _origin_explanation(
         key=lambda c: -probabilities[c.id],
     )
     named = ", ".join(f"{c.label} {probabilities[c.id]:.0%}" for c in behind[:2])
+    best = max(ORIGINS[:4], key=lambda o: origin[o])
+    if v is Origin.BOTH and best is not Origin.BOTH:
+        neck = origin[Origin.CERVICAL] + origin[Origin.BOTH]
+        back = origin[Origin.LUMBAR] + origin[Origin.BOTH]
+        return (
+            f"Both: the neck is among the sources of the {known_label} with {neck:.0%} and the lower back "
+            f"with {back:.0%} (together {origin[Origin.BOTH]:.0%}): {named}."
+        )
     return f"{v.value.capitalize()} origin of the {known_label} is most likely ({origin[v]:.0%}): {named}."
 
 

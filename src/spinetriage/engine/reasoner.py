@@ -181,12 +181,21 @@ def origin_of(sources: Mapping[frozenset[str], float]) -> dict[Origin, float]:
 
 
 def verdict(reasoning: Reasoning, confident: float) -> Origin:
-    """The most probable origin if it reaches ``confident`` and something beyond the complaint is known."""
+    """The most probable origin if it reaches ``confident`` and something beyond the complaint is known.
+
+    When none does, but the neck and the lower back are each among the complaint's sources with
+    at least ``confident`` (cervical + both, and lumbar + both), the answer is ``both``: each
+    region would more likely than not need treating for the complaint to go.
+    """
     if reasoning.complaint is None or not reasoning.informative:
         return Origin.UNDETERMINED
     origin = reasoning.origin
     best = max(ORIGINS[:4], key=lambda o: (origin[o], -ORIGINS.index(o)))
-    return best if origin[best] >= confident else Origin.UNDETERMINED
+    if origin[best] >= confident:
+        return best
+    neck = origin[Origin.CERVICAL] + origin[Origin.BOTH]
+    back = origin[Origin.LUMBAR] + origin[Origin.BOTH]
+    return Origin.BOTH if neck >= confident and back >= confident else Origin.UNDETERMINED
 
 
 def what_ifs(reasoning: Reasoning, findings: Sequence[str]) -> list[tuple[Reasoning, Reasoning, float]]:

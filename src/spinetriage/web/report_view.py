@@ -19,10 +19,12 @@ WHY_CONDITIONS = 3
 #: Conditions below this probability are listed on screen but not printed, so that the
 #: printed report stays within two pages as the knowledge base grows.
 MINOR_PROBABILITY = 0.01
-#: Evidence rows whose weight is below this (log-odds; odds changed by under about 10%) are
+#: Evidence rows whose weight is below this (log-odds; odds multiplied by less than 1.65) are
 #: listed on screen but not printed: with leave-one-out weights every finding moves every
 #: condition a little, through the causes they share.
-PRINTED_WEIGHT = 0.1
+PRINTED_WEIGHT = 0.5
+#: The printed page explains the first two conditions (print.css); the screen explains WHY_CONDITIONS.
+PRINTED_WHY = 2
 ORIGIN_ORDER = [o.value for o in Origin]
 ORIGIN_LABELS = {
     "cervical": "Cervical (from the neck)",
@@ -203,7 +205,8 @@ def build_report(a: Assessment, kb: KnowledgeBase, text: str | None) -> Report:
     workup = [_action(w) for w in a.workup]
     treatment = [_action(t) for t in a.treatment]
     measures = _measures(a)
-    printed = _printed_sources(why, flags, workup, treatment) | {x for m in measures if m.printed for x in m.sources}
+    printed = _printed_sources(why[:PRINTED_WHY], flags, workup, treatment)
+    printed |= {x for m in measures if m.printed for x in m.sources}
     return Report(
         verdict=a.origin.verdict.value,
         verdict_label=ORIGIN_LABELS.get(a.origin.verdict.value, a.origin.verdict.value),
@@ -313,9 +316,8 @@ def _why_block(c: ConditionOut, a: Assessment, kb: KnowledgeBase, setting: str) 
             )
         )
     summary = (
-        f"Prior {pct(c.prior)} in {setting.lower()} (log-odds {signed(logit(c.prior))}); with all the evidence, "
-        f"log-odds {signed(logit(c.probability))}, which is {pct(c.probability)}. Each row is what that finding "
-        "adds with the rest known; findings with a shared cause share what they show, so the rows need not add up."
+        f"Prior {pct(c.prior)} in {setting.lower()} (log-odds {signed(logit(c.prior))}); "
+        f"with all the evidence, log-odds {signed(logit(c.probability))}: {pct(c.probability)}."
     )
     return WhyBlock(
         id=c.id,
