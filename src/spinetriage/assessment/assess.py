@@ -367,8 +367,8 @@ def _origin_explanation(
         key=lambda c: -probabilities[c.id],
     )
     named = ", ".join(f"{c.label} {probabilities[c.id]:.0%}" for c in behind[:2])
-    best = max(ORIGINS[:4], key=lambda o: origin[o])
-    if v is Origin.BOTH and best is not Origin.BOTH:
+    leading: Origin = max(ORIGINS[:4], key=lambda o: origin[o])
+    if v is Origin.BOTH and leading is not Origin.BOTH:
         neck = origin[Origin.CERVICAL] + origin[Origin.BOTH]
         back = origin[Origin.LUMBAR] + origin[Origin.BOTH]
         return (
