@@ -58,6 +58,9 @@ def all_no(_: str) -> str:
 @pytest.mark.parametrize("mode", ["patient", "clinician"])
 def test_red_flags_asked_first_in_file_order(mode: str, screening: str, kb: KnowledgeBase) -> None:
     asked, _, _ = interview(mode, all_no, screening=screening)
+    if mode == "clinician":  # the presenting complaint comes before anything else (issue 11)
+        assert asked[0].finding == "low_back_pain" and not asked[0].red_flag_screening
+        asked = asked[1:]
     flags = [q.red_flag_screening for q in asked]
     order = red_flag_screening(kb)
     n = flags.index(False)
@@ -73,13 +76,14 @@ def test_red_flags_asked_first_in_file_order(mode: str, screening: str, kb: Know
 
 
 def test_screening_questions_say_so(kb: KnowledgeBase) -> None:
-    step = next_step({}, mode="clinician")
+    assert next_step({}, mode="clinician").question.finding == "low_back_pain"  # type: ignore[union-attr]
+    step = next_step({"low_back_pain": "present"}, mode="clinician")
     assert step.question is not None and step.question.red_flag_screening
     first = kb.red_flags["cauda_equina_syndrome"].when[0].any_present
     assert step.question.findings == tuple(first) and step.question.group == step.question.finding
     assert all(kb.findings[f].label in step.question.text for f in first[:1])
     assert "red-flag" in step.question.reason
-    single = next_step({}, mode="clinician", screening="single").question
+    single = next_step({"low_back_pain": "present"}, mode="clinician", screening="single").question
     assert single is not None and single.finding == red_flag_screening(kb)[0] and single.group is None
     patient = next_step({}, mode="patient").question
     assert patient is not None and patient.red_flag_screening and "urgent" not in patient.reason
@@ -203,11 +207,12 @@ def test_going_back_over_a_grouped_no_unsettles_every_member(kb: KnowledgeBase) 
 
 
 def test_grouped_no_settles_all_members_in_one_question(kb: KnowledgeBase) -> None:
-    step = next_step({}, mode="clinician")
+    complaint = {"low_back_pain": "present"}  # asked first of all in clinician mode
+    step = next_step(complaint, mode="clinician")
     assert step.question is not None and len(step.question.findings) == 3
-    answers = apply_answer(step, "absent", {})
+    answers = apply_answer(step, "absent", complaint)
     after = next_step(answers, mode="clinician")
-    assert after.asked == 1 and after.question is not None
+    assert after.asked == 2 and after.question is not None
     assert not set(after.question.findings) & set(step.question.findings)
     case = build_case(answers)
     assert {f: case.findings[f] for f in step.question.findings} == dict.fromkeys(step.question.findings, Status.ABSENT)
@@ -268,14 +273,15 @@ def test_patient_mode_asks_only_history(value: str, kb: KnowledgeBase) -> None:
 
 
 def test_clinician_mode_asks_exam_signs_with_elicitation(kb: KnowledgeBase) -> None:
-    asked, _, _ = run("clinician", all_no)
-    exams = [f for f in asked if f in kb.findings and kb.findings[f].kind is FindingKind.EXAM]
-    assert exams
-    answers = {f: "absent" for f in asked[: asked.index(exams[0])]}
-    step = next_step(answers, mode="clinician")
-    assert step.question is not None and step.question.finding == exams[0]
-    elicitation = kb.findings[exams[0]].elicitation
-    assert elicitation and elicitation in step.question.text
+    # The whole history taken: back pain with the hand, arm, neck and gait symptoms of myelopathy.
+    history = {f: "absent" for f, x in kb.findings.items() if x.kind is FindingKind.HISTORY}
+    history.update(dict.fromkeys(["low_back_pain", "hand_clumsiness", "gait_disturbance", "neck_pain"], "present"))
+    history.update(dict.fromkeys(["fine_motor_difficulty", "arm_numbness_tingling", "imbalance"], "present"))
+    step = next_step(history, mode="clinician", age=66, sex="male", max_questions=100)
+    assert step.question is not None
+    exam = kb.findings[step.question.finding]
+    assert exam.kind is FindingKind.EXAM
+    assert exam.elicitation and exam.elicitation in step.question.text
 
 
 def test_patient_urgent_advice_without_diagnosis() -> None:
@@ -286,10 +292,20 @@ def test_patient_urgent_advice_without_diagnosis() -> None:
     assert next_step({"saddle_anesthesia": "present"}, mode="clinician").urgent_advice is None
 
 
-def test_final_assessment_equals_assess_on_the_case() -> None:
-    present = {"hand_clumsiness", "clonus", "broad_based_gait"}  # the last two imply other findings
-    _, step, answers = run("clinician", lambda f: "present" if f in present else "absent", age=66, max_questions=40)
-    assert step.implied
+def test_final_assessment_equals_assess_on_the_case(kb: KnowledgeBase) -> None:
+    # Myelopathy by history (given up front), so the examination follows; clonus and a broad-based
+    # gait, found on examination, imply other findings.
+    answers = {f: "absent" for f, x in kb.findings.items() if x.kind is FindingKind.HISTORY}
+    answers.update(dict.fromkeys(["low_back_pain", "hand_clumsiness", "gait_disturbance", "neck_pain"], "present"))
+    answers.update(dict.fromkeys(["fine_motor_difficulty", "arm_numbness_tingling", "imbalance"], "present"))
+    for _ in range(60):
+        step = next_step(answers, mode="clinician", age=66, max_questions=100)
+        if step.done:
+            break
+        assert step.question is not None
+        status = "present" if step.question.finding in ("clonus", "broad_based_gait") else "absent"
+        answers = apply_answer(step, status, answers)
+    assert step.done and step.implied
     assert step.assessment is not None
     case = build_case(answers, age=66)
     assert assess(case) == step.assessment
@@ -341,3 +357,20 @@ def test_any_answers_give_a_fresh_deterministic_question(data: st.DataObject) ->
         assert not set(step.question.findings) & (set(answers) | implied)
     else:
         assert step.stop is not None and step.stop_reason
+
+
+def test_the_clinician_is_asked_history_before_examination(kb: KnowledgeBase) -> None:
+    """Issue 11 item 7: the history comes before the examination; an exam item is asked only when no
+    history question is worth asking (the engine ranks history first at every step)."""
+    answers: dict[str, str] = {"low_back_pain": "present", "hand_clumsiness": "present"}
+    kinds = []
+    for _ in range(40):
+        step = next_step(answers, mode="clinician", age=66, sex="male")
+        if step.done or step.question is None:
+            break
+        question = step.question
+        if not question.red_flag_screening:
+            kinds.append(kb.findings[question.finding].kind)
+        for finding in question.findings:
+            answers[finding] = "absent"
+    assert kinds and kinds[0] is FindingKind.HISTORY  # the complaint itself is asked first of all

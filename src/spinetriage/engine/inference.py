@@ -27,6 +27,7 @@ over the sums W_J in which only sources of families in J may fire.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 from collections.abc import Mapping, Sequence
@@ -107,6 +108,9 @@ class _Terms:
     sign: Array
     log_const: Array
     findings: tuple[int, ...]
+    n_present: int = 0
+    """Columns before this are present findings; after it, absent ones (whose "fired" factor, for
+    an absent finding with one inhibiting condition, is that condition's 1 - r)."""
 
     @property
     def must(self) -> Array:
@@ -117,9 +121,9 @@ class _Terms:
 _Choice = tuple[Array, Array, float, float, float]
 """One way a finding enters a term: q mask [D], fired mask [D], R (0/1), sign, log constant."""
 
-MAX_TERMS = 2**14
-"""Present findings with several possible causes double the terms each (absent ones with inhibitors
-triple them); beyond this many terms exact inference is refused with a clear error rather than
+MAX_TERMS = 2**15
+"""Present findings with several possible causes double the terms each (so do absent ones with an
+inhibitor); beyond this many terms exact inference is refused with a clear error rather than
 left to exhaust memory and time."""
 _BATCH_ELEMENTS = 4_000_000
 """Elements of one batched what-if array (about 32 MB)."""
@@ -156,12 +160,21 @@ def _present_choices(network: Network, f: int, stable: bool) -> list[_Choice]:
 
 
 def _absent_choices(network: Network, f: int) -> list[_Choice]:
-    """P(absent) = 1 - R + R Q; without inhibitors, just Q."""
+    """P(absent) = 1 - R + R Q; without inhibitors, just Q.
+
+    With one inhibiting condition i this is Q when i is absent and (1 - r_i) + r_i Q when i is
+    present: two positive terms, R Q and "(1 - r_i), i present" (carried as i's fired factor).
+    """
     n = len(network.conditions)
     none, ones = np.zeros(n), np.ones(n)
     log_open = math.log1p(-network.leak[f])
-    if np.all(network.inhibit[f] == 1.0):
+    inhibitors = np.flatnonzero(network.inhibit[f] < 1.0)
+    if inhibitors.size == 0:
         return [(ones, none, 0.0, 1.0, log_open)]
+    if inhibitors.size == 1:
+        only = np.zeros(n)
+        only[inhibitors[0]] = 1.0
+        return [(ones, none, 1.0, 1.0, log_open), (none, only, 0.0, 1.0, 0.0)]
     return [(none, none, 0.0, 1.0, 0.0), (none, none, 1.0, -1.0, 0.0), (ones, none, 1.0, 1.0, log_open)]
 
 
@@ -185,11 +198,11 @@ def _expand(network: Network, evidence: Evidence, budget: int = FIRST_BUDGET) ->
     columns = (*evidence.present, *evidence.absent)
     n = len(network.conditions)
     if not columns:
-        return _Terms(np.zeros((1, 0, n)), np.zeros((1, 0, n)), np.zeros((1, 0)), np.ones(1), np.zeros(1), ())
-    return _product(choices, columns)
+        return _Terms(np.zeros((1, 0, n)), np.zeros((1, 0, n)), np.zeros((1, 0)), np.ones(1), np.zeros(1), (), 0)
+    return _product(choices, columns, len(evidence.present))
 
 
-def _product(choices: Sequence[Sequence[_Choice]], columns: tuple[int, ...]) -> _Terms:
+def _product(choices: Sequence[Sequence[_Choice]], columns: tuple[int, ...], n_present: int) -> _Terms:
     """Every combination of one choice per column (itertools.product order), built as arrays.
 
     Term t takes choice ``digit_k(t)`` of column k, its mixed-radix digits, the last column
@@ -202,7 +215,8 @@ def _product(choices: Sequence[Sequence[_Choice]], columns: tuple[int, ...]) -> 
     r = np.stack([np.array([c[2] for c in col])[digits[k]] for k, col in enumerate(choices)], axis=1)
     signs = np.stack([np.array([c[3] for c in col])[digits[k]] for k, col in enumerate(choices)], axis=1)
     consts = np.stack([np.array([c[4] for c in col])[digits[k]] for k, col in enumerate(choices)], axis=1)
-    return _Terms(q=q, f=f, r=r, sign=signs.prod(axis=1), log_const=consts.sum(axis=1), findings=columns)
+    sign = signs.prod(axis=1)
+    return _Terms(q=q, f=f, r=r, sign=sign, log_const=consts.sum(axis=1), findings=columns, n_present=n_present)
 
 
 _MOBIUS: dict[tuple[frozenset[str], ...], Array] = {}
@@ -252,6 +266,9 @@ class _Factors:
             self.total = self.base + sum(self.bracket.values(), np.zeros_like(self.base))
             return
         log_q, log_p, log_r = _logs(network, cols)
+        absent = np.arange(len(cols)) >= terms.n_present
+        with np.errstate(divide="ignore"):  # an absent finding's "fired" factor: its inhibitor's 1 - r
+            log_p = np.where(absent[:, None], np.maximum(np.log1p(-network.inhibit[cols]), _LOG_FLOOR), log_p)
         via = network.via[cols]
         direct = via < 0
         self.base = fixed + terms.r @ log_r + np.einsum("tkd,kd->td", terms.q, np.where(direct, log_q, 0.0))
@@ -370,13 +387,14 @@ def _sums(log_odds: Array, log_h: Array, sign: Array, log_const: Array, must: Ar
 def _expanded(network: Network, evidence: Evidence, budget: int = FIRST_BUDGET) -> tuple[_Terms, _Factors]:
     """The terms of the evidence (one-parent present findings folded in, not expanded) and their factors."""
     expand, folded = evidence.split(network)
-    inhibited = sum(1 for f in expand.absent if np.any(network.inhibit[f] < 1.0))
-    if 2 ** len(expand.present) * 3**inhibited > MAX_TERMS:
+    inhibitors = [int(np.count_nonzero(network.inhibit[f] < 1.0)) for f in expand.absent]
+    if 2 ** len(expand.present) * math.prod(1 if k == 0 else 2 if k == 1 else 3 for k in inhibitors) > MAX_TERMS:
         raise InputError(
             "findings",
-            f"{len(expand.present)} present findings that several conditions can produce are more than exact "
+            f"{len(expand.present)} present findings that several conditions can produce (and "
+            f"{sum(1 for k in inhibitors if k)} absent ones that argue against a condition) are more than exact "
             "reasoning handles in reasonable time and memory",
-            f"at most {int(math.log2(MAX_TERMS))} such findings present",
+            f"at most {int(math.log2(MAX_TERMS))} such findings known",
         )
     # An absent finding without inhibitors is the same factor Q in every term: kept out of the
     # per-term arrays, its log (1 - strength) is added once per condition (or inside its bracket).
@@ -384,7 +402,7 @@ def _expanded(network: Network, evidence: Evidence, budget: int = FIRST_BUDGET) 
     expand = Evidence(expand.present, tuple(f for f in expand.absent if f not in plain))
     terms = _expand(network, expand, budget)
     constant = _folded_constant(network, folded) + math.fsum(math.log1p(-network.leak[f]) for f in plain)
-    terms = _Terms(terms.q, terms.f, terms.r, terms.sign, terms.log_const + constant, terms.findings)
+    terms = dataclasses.replace(terms, log_const=terms.log_const + constant)
     return terms, _Factors(network, terms, folded, plain)
     return terms, _Factors(network, terms, folded)
 
@@ -607,7 +625,7 @@ class Prepared:
         h_with = self.factors.log_h(extra_q=c0, minus_q=(f,)) if c0 else h_without
         terms = self.terms
         log_const = terms.log_const - math.log1p(-network.leak[f])
-        shifted = _Terms(terms.q, terms.f, terms.r, terms.sign, log_const, terms.findings)
+        shifted = dataclasses.replace(terms, log_const=log_const)
         return self._combine(self._w(log_odds, h_without, h_with, shifted))
 
     def what_if(self, log_odds: Array, finding: str) -> tuple[Inference, Inference, float]:
@@ -625,14 +643,7 @@ class Prepared:
         h_with_q = (
             h_without_q if self.complaint is None else self.factors.log_h(extra_q=(f, network.index[self.complaint]))
         )
-        shifted = _Terms(
-            self.terms.q,
-            self.terms.f,
-            self.terms.r,
-            self.terms.sign,
-            self.terms.log_const + log_open,
-            self.terms.findings,
-        )
+        shifted = dataclasses.replace(self.terms, log_const=self.terms.log_const + log_open)
         if np.all(network.inhibit[f] == 1.0):
             absent = self._w(log_odds, h_without_q, h_with_q, shifted)
         else:  # P(absent) = 1 - R + R Q: three sums

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from spinetriage.engine.inference import UNEXPLAINED, Inference, Prepared
+from spinetriage.engine.inference import MAX_TERMS, UNEXPLAINED, Inference, Prepared
 from spinetriage.engine.network import Array, Network, compile_network, demographic_ratio
 from spinetriage.knowledge.base import KnowledgeBase
 from spinetriage.vocab import Basis, Origin, Sex, Status
@@ -196,6 +196,24 @@ def verdict(reasoning: Reasoning, confident: float) -> Origin:
     neck = origin[Origin.CERVICAL] + origin[Origin.BOTH]
     back = origin[Origin.LUMBAR] + origin[Origin.BOTH]
     return Origin.BOTH if neck >= confident and back >= confident else Origin.UNDETERMINED
+
+
+def _weight(network: Network, finding: str, present: bool) -> float:
+    """log2 of how many times a known finding multiplies the terms of the exact sum."""
+    if finding not in network.index or finding in network.risk_factors:
+        return 0.0
+    inhibitors = int(np.count_nonzero(network.inhibit[network.index[finding]] < 1.0))
+    if present:
+        return 1.0 if len(network.parents.get(finding, ())) > 1 else 0.0
+    return 0.0 if inhibitors == 0 else 1.0 if inhibitors == 1 else math.log2(3)
+
+
+def room_for(network: Network, evidence: Mapping[str, Status], finding: str) -> bool:
+    """Whether ``finding``, answered either way, keeps the exact sum within its limit
+    (:data:`spinetriage.engine.inference.MAX_TERMS`). The interview asks only such findings."""
+    used = sum(_weight(network, f, s is Status.PRESENT) for f, s in evidence.items() if s is not Status.UNKNOWN)
+    more = max(_weight(network, finding, True), _weight(network, finding, False))
+    return used + more <= math.log2(MAX_TERMS)
 
 
 def what_ifs(reasoning: Reasoning, findings: Sequence[str]) -> list[tuple[Reasoning, Reasoning, float]]:

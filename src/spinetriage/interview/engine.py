@@ -344,6 +344,10 @@ def next_step(
         text = PATIENT_STOP[code] if mode == "patient" else reason
         return Step(None, True, text, len(parsed), advice, assessment, code, tuple(implied))
 
+    complaint = model.complaints[0]
+    if mode == "clinician" and complaint not in evidence:
+        return ask(complaint, "the presenting complaint comes first: what brought the patient", False)
+
     needed = _screening_needed(kb, evidence)
     if needed:
         if screening == "single":
@@ -368,7 +372,15 @@ def next_step(
     open_ = candidates(model, evidence, KINDS[mode])
     if not open_:
         return stop("no_question_left", "no question left to ask")
-    options = rank(model, state, open_)
+    if mode == "clinician" and order == "adaptive":
+        # History before examination: exam items are asked once no history question is worth asking.
+        history = [f for f in open_ if kb.findings[f].kind is FindingKind.HISTORY]
+        options = rank(model, state, history)
+        if settled(options):
+            exam = [f for f in open_ if kb.findings[f].kind is FindingKind.EXAM]
+            options = rank(model, state, exam) or options
+    else:
+        options = rank(model, state, open_)
     if settled(options):
         return stop(*_settled_reason(kb, state.origin, state.decision.verdict))
     if order == "textbook":

@@ -32,7 +32,7 @@ from spinetriage.assessment.origin import total_variation
 from spinetriage.assessment.questions import usable_findings
 from spinetriage.assessment.red_flags import fired_red_flags
 from spinetriage.engine.network import Network
-from spinetriage.engine.reasoner import Patient, Reasoning, reason, verdict, what_if, what_ifs
+from spinetriage.engine.reasoner import Patient, Reasoning, reason, room_for, verdict, what_if, what_ifs
 from spinetriage.knowledge.base import KnowledgeBase
 from spinetriage.vocab import FindingKind, Origin, Status, Urgency
 
@@ -86,11 +86,16 @@ def decide(model: Network, reasoning: Reasoning) -> Decision:
 
 
 def candidates(model: Network, evidence: Mapping[str, Status], kinds: Iterable[FindingKind]) -> list[str]:
-    """Findings the network uses, of the allowed kinds, neither answered nor implied; in file order."""
+    """Findings the network uses, of the allowed kinds, neither answered nor implied, and whose answer
+    keeps exact reasoning within its limit (:func:`room_for`); in file order."""
     kb = model.knowledge
     allowed = set(kinds)
     used = set(usable_findings(model))
-    return [f for f, finding in kb.findings.items() if f in used and f not in evidence and finding.kind in allowed]
+    return [
+        f
+        for f, finding in kb.findings.items()
+        if f in used and f not in evidence and finding.kind in allowed and room_for(model, evidence, f)
+    ]
 
 
 def score(model: Network, state: State, finding: str) -> Option:
