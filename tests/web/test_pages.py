@@ -233,24 +233,34 @@ def test_interview_back_removes_the_last_answer(client: TestClient) -> None:
 
 def test_a_grouped_no_settles_its_members_and_going_back_unsettles_them(client: TestClient) -> None:
     token = csrf(client, "/interview")
-    first = client.post("/interview/step", data={"csrf_token": token, "label": "grouped"}).text
+    opening = client.post("/interview/step", data={"csrf_token": token, "label": "grouped"}).text
+    assert 'name="finding" value="low_back_pain"' in opening  # the presenting complaint comes first
+    complaint = "low_back_pain=present"
+    first = client.post(
+        "/interview/step",
+        data={"csrf_token": token, "label": "grouped", "finding": "low_back_pain", "action": "present"},
+    ).text
     group = re.search(r'name="finding" value="([a-z0-9_]+)"', first)
     assert group and group.group(1).startswith("screen_")
     members = ("saddle_anesthesia", "urinary_retention", "bowel_dysfunction")
     answered = client.post(
-        "/interview/step", data={"csrf_token": token, "label": "grouped", "finding": group.group(1), "action": "absent"}
+        "/interview/step",
+        data={"csrf_token": token, "label": "grouped", "a": [complaint], "finding": group.group(1), "action": "absent"},
     ).text
     hidden = re.findall(r'name="a" value="([^"]+)"', answered)
-    assert hidden == [f"{group.group(1)}=absent"]  # one question, one answer
-    assert "Answers so far (1)" in answered and "Saddle anaesthesia" in answered
+    assert hidden == [complaint, f"{group.group(1)}=absent"]  # one question, one answer
+    assert "Answers so far (2)" in answered and "Saddle anaesthesia" in answered
     saved = client.post(
         "/interview/finish", data={"csrf_token": token, "label": "grouped", "a": hidden}, follow_redirects=False
     )
     record = stored(client, saved.headers["location"])
     assert {f: record["case"]["findings"].get(f) for f in members} == dict.fromkeys(members, "absent")
     back = client.post("/interview/step", data={"csrf_token": token, "a": hidden, "action": "back"}).text
-    assert 'name="a"' not in back and f'name="finding" value="{group.group(1)}"' in back
-    yes = client.post("/interview/step", data={"csrf_token": token, "finding": group.group(1), "action": "present"})
+    assert re.findall(r'name="a" value="([^"]+)"', back) == [complaint]
+    assert f'name="finding" value="{group.group(1)}"' in back
+    yes = client.post(
+        "/interview/step", data={"csrf_token": token, "a": [complaint], "finding": group.group(1), "action": "present"}
+    )
     assert f'name="finding" value="{members[0]}"' in yes.text  # a yes asks each member in turn
 
 
