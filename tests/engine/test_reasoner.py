@@ -106,14 +106,23 @@ def test_no_findings_is_undetermined() -> None:
     assert assess({"findings": {"low_back_pain": "present"}}).origin.verdict.value == "undetermined"
 
 
-def test_too_many_present_findings_with_shared_causes_is_a_clear_error_not_exhausted_memory() -> None:
+def test_too_many_present_findings_with_shared_causes_leave_the_least_specific_uncounted() -> None:
+    from spinetriage.engine.inference import Prepared
     from spinetriage.errors import InputError
 
     network = default_model()
     shared = [f for f in network.findings if len(network.parents.get(f, ())) > 1]
     patient = Patient(dict.fromkeys(shared, Status.PRESENT), "primary_care")
-    with pytest.raises(InputError, match="at most"):
-        reason(network, patient)
+    reasoning = reason(network, patient)
+    left_out = [f for f, _ in reasoning.uncounted]
+    assert left_out, "more shared findings than exact reasoning holds"
+    kept = [f for f in shared if f not in left_out and f != reasoning.complaint]
+    leak = {f: network.leak[network.index[f]] for f in shared}
+    assert min(leak[f] for f in left_out) >= max(leak[f] for f in kept)  # the least specific go first
+    assert all(0.0 <= p <= 1.0 for p in reasoning.probabilities.values())
+    assert math.isclose(sum(reasoning.origin.values()), 1.0, abs_tol=1e-9)
+    with pytest.raises(InputError, match="at most"):  # the sum itself refuses rather than exhausting memory
+        Prepared.of(network, dict.fromkeys(shared, True), None)
 
 
 @SETTINGS

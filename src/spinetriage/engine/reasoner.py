@@ -24,6 +24,7 @@ still has to be treated).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -85,6 +86,8 @@ class Reasoning:
     prepared: Prepared
     log_odds: Array
     inference: Inference
+    uncounted: tuple[tuple[str, Status], ...] = ()
+    """Known findings left out because exact reasoning could not hold them (:func:`counted_part`)."""
 
     def priors(self) -> dict[str, float]:
         kb = self.network.knowledge
@@ -123,8 +126,43 @@ def _known(network: Network, patient: Patient, complaint: str | None) -> dict[st
     return known
 
 
+def counted_part(network: Network, patient: Patient) -> tuple[Patient, tuple[tuple[str, Status], ...]]:
+    """The patient with the evidence exact reasoning can hold, and the findings left uncounted.
+
+    Each present finding with several possible causes doubles the exact sum (so does an absent one
+    that argues against a condition); past :data:`MAX_TERMS` terms the least specific of them (the
+    largest leak: the most often present without any modelled cause) are left out, and the
+    assessment shows them as not counted. The complaint is always counted.
+    """
+    complaint = complaint_of(network, patient.evidence)
+    limit = math.log2(MAX_TERMS)
+    weights = {
+        f: _weight(network, f, s is Status.PRESENT)
+        for f, s in patient.evidence.items()
+        if s is not Status.UNKNOWN and f != complaint
+    }
+    used = sum(weights.values())
+    if used <= limit:
+        return patient, ()
+    order = sorted((f for f, w in weights.items() if w > 0), key=lambda f: (-network.leak[network.index[f]], f))
+    dropped: list[str] = []
+    for finding in order:
+        if used <= limit:
+            break
+        dropped.append(finding)
+        used -= weights[finding]
+    kept = {f: s for f, s in patient.evidence.items() if f not in dropped}
+    return Patient(kept, patient.setting, patient.age, patient.sex), tuple((f, patient.evidence[f]) for f in dropped)
+
+
 def reason(network: Network, patient: Patient) -> Reasoning:
-    """Posterior of every condition and the origin of the complaint."""
+    """Posterior of every condition and the origin of the complaint (see :func:`counted_part`)."""
+    patient, uncounted = counted_part(network, patient)
+    reasoning = _reason(network, patient)
+    return dataclasses.replace(reasoning, uncounted=uncounted) if uncounted else reasoning
+
+
+def _reason(network: Network, patient: Patient) -> Reasoning:
     complaint = complaint_of(network, patient.evidence)
     known = _known(network, patient, complaint)
     log_odds = network.prior_log_odds(patient.setting, patient.age, patient.sex, known)
@@ -367,8 +405,28 @@ def contributions(reasoning: Reasoning) -> dict[str, list[Contribution]]:
                     kind="risk_factor" if finding in network.risk_factors else "finding",
                 )
             )
+    for finding, given in reasoning.uncounted:
+        for condition in kb.conditions:
+            link = network.links.get((condition, finding))
+            if link is None:
+                continue
+            lk = kb.likelihoods.get((condition, finding))
+            out[condition].append(
+                Contribution(
+                    evidence=finding,
+                    value=given.value,
+                    likelihood_ratio=1.0,
+                    weight=0.0,
+                    counted=False,
+                    note=f"not counted: more findings with shared causes than exact reasoning holds "
+                    f"({int(math.log2(MAX_TERMS))}); the least specific are left out",
+                    group=kb.group_of.get(finding),
+                    basis=lk.basis if lk is not None else Basis.CALCULATED,
+                    sources=tuple(lk.sources) if lk is not None else link.sources,
+                )
+            )
     for items in out.values():
-        items.sort(key=lambda c: -abs(c.weight))
+        items.sort(key=lambda c: (not c.counted, -abs(c.weight)))
     return out
 
 
