@@ -121,7 +121,7 @@ class _Terms:
 _Choice = tuple[Array, Array, float, float, float]
 """One way a finding enters a term: q mask [D], fired mask [D], R (0/1), sign, log constant."""
 
-MAX_TERMS = 2**15
+MAX_TERMS = 2**12
 """Present findings with several possible causes double the terms each (so do absent ones with an
 inhibitor); beyond this many terms exact inference is refused with a clear error rather than
 left to exhaust memory and time."""

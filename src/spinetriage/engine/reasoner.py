@@ -135,16 +135,16 @@ def counted_part(network: Network, patient: Patient) -> tuple[Patient, tuple[tup
     assessment shows them as not counted. The complaint is always counted.
     """
     complaint = complaint_of(network, patient.evidence)
-    limit = math.log2(MAX_TERMS)
-    weights = {
-        f: _weight(network, f, s is Status.PRESENT)
-        for f, s in patient.evidence.items()
-        if s is not Status.UNKNOWN and f != complaint
-    }
+    # Two doublings are kept spare: for a what-if answered yes, and for attributing another present
+    # finding while the complaint stays in the evidence (explained_by).
+    limit = math.log2(MAX_TERMS) - 2
+    known = _known(network, patient, complaint)  # as the engine will see it: back pain taken as present
+    weights = {f: _weight(network, f, present) for f, present in known.items() if f != complaint}
     used = sum(weights.values())
     if used <= limit:
         return patient, ()
-    order = sorted((f for f, w in weights.items() if w > 0), key=lambda f: (-network.leak[network.index[f]], f))
+    droppable = (f for f, w in weights.items() if w > 0 and f in patient.evidence)  # not the assumed back pain
+    order = sorted(droppable, key=lambda f: (-network.leak[network.index[f]], f))
     dropped: list[str] = []
     for finding in order:
         if used <= limit:
@@ -250,8 +250,10 @@ def room_for(network: Network, evidence: Mapping[str, Status], finding: str) -> 
     """Whether ``finding``, answered either way, keeps the exact sum within its limit
     (:data:`spinetriage.engine.inference.MAX_TERMS`). The interview asks only such findings."""
     used = sum(_weight(network, f, s is Status.PRESENT) for f, s in evidence.items() if s is not Status.UNKNOWN)
+    if evidence.get(network.complaints[0], Status.UNKNOWN) is Status.UNKNOWN:
+        used += 1.0  # back pain not yet answered is taken as present
     more = max(_weight(network, finding, True), _weight(network, finding, False))
-    return used + more <= math.log2(MAX_TERMS)
+    return used + more <= math.log2(MAX_TERMS) - 2  # as counted_part
 
 
 def what_ifs(reasoning: Reasoning, findings: Sequence[str]) -> list[tuple[Reasoning, Reasoning, float]]:
@@ -419,7 +421,7 @@ def contributions(reasoning: Reasoning) -> dict[str, list[Contribution]]:
                     weight=0.0,
                     counted=False,
                     note=f"not counted: more findings with shared causes than exact reasoning holds "
-                    f"({int(math.log2(MAX_TERMS))}); the least specific are left out",
+                    f"({int(math.log2(MAX_TERMS)) - 2}); the least specific are left out",
                     group=kb.group_of.get(finding),
                     basis=lk.basis if lk is not None else Basis.CALCULATED,
                     sources=tuple(lk.sources) if lk is not None else link.sources,
