@@ -17,11 +17,12 @@ runner = CliRunner()
 
 
 def screening_questions() -> int:
-    """How many questions red-flag screening takes in clinician mode when every answer is no."""
-    answers: dict[str, str] = {}
+    """How many questions red-flag screening takes in clinician mode when every answer is no
+    (after the presenting complaint, back pain, answered yes)."""
+    answers: dict[str, str] = {"low_back_pain": "present"}
     while (step := next_step(answers, mode="clinician")).question and step.question.red_flag_screening:
         answers = apply_answer(step, "absent", answers)
-    return len(answers)
+    return len(answers) - 1
 
 
 def test_clinician_interview_saves_a_case_assess_accepts(tmp_path: Path, kb: KnowledgeBase) -> None:
@@ -114,21 +115,29 @@ def test_simulate_bad_input_exits_2(tmp_path: Path) -> None:
 
 def test_interview_shows_implied_answers_and_saves_them(tmp_path: Path, kb: KnowledgeBase) -> None:
     out = tmp_path / "case.yaml"
-    screening = screening_questions()
-    # no to all screening questions, then yes to every question: a present broad-based gait implies
-    # a gait disturbance, or clonus implies brisk leg reflexes, whichever is asked
-    keys = "n\n" * screening + "y\n" * 80
-    # spine clinic: the gait questions come early there (issue 12 data; in primary care the interview
-    # settles on a lumbar origin before reaching them)
+    # Back pain with the hand, arm, neck and gait symptoms of myelopathy, so the examination follows; normal
+    # leg reflexes imply no clonus (implications.yaml). The keys follow the interview's own questions.
+    yes = {"low_back_pain", "hand_clumsiness", "fine_motor_difficulty", "imbalance", "arm_numbness_tingling"}
+    yes |= {"neck_pain", "gait_disturbance"}
+    answers: dict[str, str] = {}
+    keys = []
+    asked = []
+    options = {"mode": "clinician", "max_questions": 100, "setting": "spine_clinic"}
+    while (step := next_step(answers, **options)).question:  # type: ignore[arg-type]
+        asked.append(step.question.finding)
+        key = "y" if step.question.finding in yes else "n"
+        keys.append(key)
+        answers = apply_answer(step, "present" if key == "y" else "absent", answers)
+    assert "hyperreflexia_lower" in asked and "clonus" not in asked
     result = runner.invoke(
-        app, ["interview", "--save", str(out), "--max-questions", "40", "--setting", "spine_clinic"], input=keys
+        app,
+        ["interview", "--save", str(out), "--max-questions", "100", "--setting", "spine_clinic"],
+        input="".join(f"{k}\n" for k in keys),
     )
     assert result.exit_code == 0, result.output
     case = load_case(str(out), kb)
-    implied = {"gait_disturbance", "hyperreflexia_lower"} & {
-        f for f, s in case.findings.items() if s.value == "present"
-    }
-    assert implied
+    assert case.findings["hyperreflexia_lower"].value == "absent"
+    assert case.findings["clonus"].value == "absent"  # implied, saved, never asked
     assert "Implied, not asked" in result.output
 
 
