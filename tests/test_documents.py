@@ -8,7 +8,7 @@ import string
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -116,6 +116,10 @@ def test_a_repeated_answer_in_an_answers_file_is_refused(tmp_path: Path) -> None
 @given(key=st.text(string.ascii_letters + string.digits + " ,.-", min_size=3, max_size=80))
 def test_a_repeated_key_outside_the_vocabulary_is_not_quoted(key: str) -> None:
     """A key may be anything a user typed (a patient's name): the message gives the place instead."""
+    # a key that is a piece of the message's own wording ("the", "JSON") would be found there anyway
+    assume(key not in "CASE: the JSON: a key appears twice in one object (which one is meant?)")
+    assume(key not in "CASE: the YAML: invalid YAML at line 1, column 99: a key appears twice in one mapping (which")
+    assume(key not in "one is meant?)")
     text = json.dumps({"findings": {}})[:-1] + f", {json.dumps(key)}: 1, {json.dumps(key)}: 2}}"
     for parse in (load_json, load_yaml):
         with pytest.raises(InputError) as caught:
