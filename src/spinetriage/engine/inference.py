@@ -178,6 +178,19 @@ def _absent_choices(network: Network, f: int) -> list[_Choice]:
     return [(none, none, 0.0, 1.0, 0.0), (none, none, 1.0, -1.0, 0.0), (ones, none, 1.0, 1.0, log_open)]
 
 
+def doublings(network: Network, f: int, present: bool) -> float:
+    """log2 of the factor by which a known finding multiplies the number of terms.
+
+    A present finding with several parents doubles them (one parent is folded in); an absent
+    finding with one inhibiting condition doubles them, with several it triples them (see
+    :func:`_absent_choices`); any other finding adds no term.
+    """
+    if present:
+        return 1.0 if len(network.parents.get(network.findings[f], ())) > 1 else 0.0
+    inhibitors = int(np.count_nonzero(network.inhibit[f] < 1.0))
+    return 0.0 if inhibitors == 0 else 1.0 if inhibitors == 1 else math.log2(3)
+
+
 def _expand(network: Network, evidence: Evidence, budget: int = FIRST_BUDGET) -> _Terms:
     """Expand the evidence into terms; present findings with the smallest leaks first get the stable form.
 
@@ -387,12 +400,15 @@ def _sums(log_odds: Array, log_h: Array, sign: Array, log_const: Array, must: Ar
 def _expanded(network: Network, evidence: Evidence, budget: int = FIRST_BUDGET) -> tuple[_Terms, _Factors]:
     """The terms of the evidence (one-parent present findings folded in, not expanded) and their factors."""
     expand, folded = evidence.split(network)
-    inhibitors = [int(np.count_nonzero(network.inhibit[f] < 1.0)) for f in expand.absent]
-    if 2 ** len(expand.present) * math.prod(1 if k == 0 else 2 if k == 1 else 3 for k in inhibitors) > MAX_TERMS:
+    inhibited = [f for f in expand.absent if doublings(network, f, False) > 0]
+    used = math.fsum(doublings(network, f, True) for f in expand.present) + math.fsum(
+        doublings(network, f, False) for f in inhibited
+    )
+    if used > math.log2(MAX_TERMS) + 1e-9:
         raise InputError(
             "findings",
             f"{len(expand.present)} present findings that several conditions can produce (and "
-            f"{sum(1 for k in inhibitors if k)} absent ones that argue against a condition) are more than exact "
+            f"{len(inhibited)} absent ones that argue against a condition) are more than exact "
             "reasoning handles in reasonable time and memory",
             f"at most {int(math.log2(MAX_TERMS))} such findings known",
         )

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from spinetriage.engine.inference import MAX_TERMS, UNEXPLAINED, Inference, Prepared
+from spinetriage.engine.inference import MAX_TERMS, UNEXPLAINED, Inference, Prepared, doublings
 from spinetriage.engine.network import Array, Network, compile_network, demographic_ratio
 from spinetriage.knowledge.base import KnowledgeBase
 from spinetriage.vocab import Basis, Origin, Sex, Status
@@ -238,12 +238,9 @@ def verdict(reasoning: Reasoning, confident: float) -> Origin:
 
 def _weight(network: Network, finding: str, present: bool) -> float:
     """log2 of how many times a known finding multiplies the terms of the exact sum."""
-    if finding not in network.index or finding in network.risk_factors:
+    if finding not in network.index or finding in network.risk_factors or not network.parents.get(finding):
         return 0.0
-    inhibitors = int(np.count_nonzero(network.inhibit[network.index[finding]] < 1.0))
-    if present:
-        return 1.0 if len(network.parents.get(finding, ())) > 1 else 0.0
-    return 0.0 if inhibitors == 0 else 1.0 if inhibitors == 1 else math.log2(3)
+    return doublings(network, network.index[finding], present)
 
 
 def room_for(network: Network, evidence: Mapping[str, Status], finding: str) -> bool:
