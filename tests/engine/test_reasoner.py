@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from spinetriage.assessment.assess import default_model
 from spinetriage.engine.reasoner import Patient, reason, what_if
-from spinetriage.vocab import Status
+from spinetriage.vocab import Origin, Status
 
 from .strategies import KB, patients
 
@@ -104,6 +104,23 @@ def test_no_findings_is_undetermined() -> None:
 
     assert assess({"findings": {}}).origin.verdict.value == "undetermined"
     assert assess({"findings": {"low_back_pain": "present"}}).origin.verdict.value == "undetermined"
+
+
+def test_radicular_arm_pain_that_nothing_modelled_explains_still_comes_from_the_neck() -> None:
+    # Arm pain shooting from the neck in a root distribution is cervical by its definition
+    # (findings.yaml): its unexplained share counts as cervical, not as undetermined, so a
+    # myelopathy whose arm pain no modelled condition produces still reads cervical.
+    evidence = {
+        "low_back_pain": Status.ABSENT,
+        "radicular_arm_pain": Status.PRESENT,
+        "hoffmann_sign": Status.PRESENT,
+        "hand_clumsiness": Status.PRESENT,
+    }
+    result = reason(NETWORK, Patient(evidence, "primary_care", 61))
+    assert result.complaint == "radicular_arm_pain"
+    assert result.probabilities["cervical_radiculopathy"] < 0.5
+    assert result.origin[Origin.CERVICAL] > 0.99
+    assert result.origin[Origin.UNDETERMINED] == 0.0
 
 
 def test_too_many_present_findings_with_shared_causes_leave_the_least_specific_uncounted() -> None:
