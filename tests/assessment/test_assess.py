@@ -129,7 +129,6 @@ def test_origin_probabilities_sum_to_one() -> None:
 # Vignettes, primary-care setting, structured findings (history, exam and imaging).
 # Misses are explained in the closing note of issue 11 and kept visible here.
 EXPECTED_MISSES = {
-    "dev03": "tandem case: lumbar stenosis and the back pain explain each other and myelopathy does not reach 'both'",
     "dev11": "NPH: cognitive decline is unmapped in the vignette; the gait reads as cervical myelopathy",
 }
 
