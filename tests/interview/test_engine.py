@@ -374,3 +374,23 @@ def test_the_clinician_is_asked_history_before_examination(kb: KnowledgeBase) ->
         for finding in question.findings:
             answers[finding] = "absent"
     assert kinds and kinds[0] is FindingKind.HISTORY  # the complaint itself is asked first of all
+
+
+def test_exam_signs_are_offered_as_examine_next_beside_the_history(kb: KnowledgeBase) -> None:
+    """Issue 11 item 7: exam signs the clinician has not done are offered, not asked."""
+    answers = {"low_back_pain": "present", "hand_clumsiness": "present", "gait_disturbance": "present"}
+    answers.update({f: "absent" for f in red_flag_screening(kb) if f not in answers})
+    step = next_step(answers, mode="clinician", age=66, sex="male")
+    assert step.question is not None and step.question.kind == "ask"
+    assert kb.findings[step.question.finding].kind is FindingKind.HISTORY
+    offered = [q.finding for q in step.examine_next]
+    assert any(("degenerative_cervical_myelopathy", f) in default_model().links for f in offered)
+    for question in step.examine_next:
+        finding = kb.findings[question.finding]
+        assert question.kind == "examine" and finding.kind is FindingKind.EXAM
+        assert question.finding not in answers
+        assert finding.elicitation is None or finding.elicitation in question.text
+    assert next_step(answers, mode="patient", age=66, sex="male").examine_next == ()
+    again = next_step({**answers, offered[0]: "present"}, mode="clinician", age=66, sex="male")
+    assert offered[0] not in [q.finding for q in again.examine_next]
+    assert step.to_dict()["examine_next"][0]["kind"] == "examine"

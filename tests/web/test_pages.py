@@ -203,6 +203,24 @@ def test_stopping_the_interview_keeps_the_findings_the_answers_settle(client: Te
     assert 'id="implied"' in stopped.text  # the review before saving still shows what was settled
 
 
+def test_the_interview_page_offers_exam_signs_to_examine_next(client: TestClient) -> None:
+    from spinetriage.interview.engine import red_flag_screening
+
+    token = csrf(client, "/interview")
+    answers = ["low_back_pain=present", "hand_clumsiness=present", "gait_disturbance=present"]
+    answers += [f"{f}=absent" for f in red_flag_screening(default_knowledge()) if f not in ("hand_clumsiness",)]
+    page = client.post("/interview/step", data={"csrf_token": token, "a": answers}).text
+    card = re.search(r'<section[^>]*id="examine-next".*?</section>', page, flags=re.DOTALL)
+    assert card, "the clinician sees what to examine next"
+    signs = [f for f, x in default_knowledge().findings.items() if x.kind.value == "exam"]
+    labels = {default_knowledge().findings[f].label.lower() for f in signs}
+    assert any(label in card.group(0).lower() for label in labels)
+    asked = re.search(r'name="finding" value="([a-z0-9_]+)"', page)
+    assert asked and asked.group(1) not in signs  # offered, not asked
+    questionnaire = client.post("/questionnaire/step", data={"csrf_token": csrf(client, "/questionnaire")}).text
+    assert 'id="examine-next"' not in questionnaire
+
+
 def test_a_questionnaire_cannot_record_an_examination_sign(client: TestClient) -> None:
     token = csrf(client, "/questionnaire")
     before = client.get("/api/v1/assessments").json()["items"]

@@ -110,6 +110,8 @@ def run_interview(
         console.print(Text(summary(answers, step.implied), style="dim"))
         if mode is Mode.clinician:
             console.print(Text(step.question.reason, style="dim italic"))
+            if step.examine_next and step.question.kind == "ask":
+                console.print(Text("Examine next: " + "; ".join(q.text for q in step.examine_next), style="dim"))
         choice = Prompt.ask(
             Text.assemble((f"Q{len(answers) + 1}. ", "bold"), step.question.text, " [y/n/?/b]"),
             console=console,

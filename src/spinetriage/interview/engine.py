@@ -32,7 +32,7 @@ counts as asked: it is never asked again.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
 from spinetriage.assessment.assess import DEFAULT_SETTING, assess, default_model
@@ -54,6 +54,7 @@ from spinetriage.interview.screening import (
 from spinetriage.interview.selection import (
     MIN_MOVE,
     MIN_PROBABILITY,
+    Option,
     candidates,
     evaluate,
     rank,
@@ -102,6 +103,8 @@ class Question:
     red_flag_screening: bool
     findings: tuple[str, ...] = ()
     group: str | None = None
+    kind: Literal["ask", "examine"] = "ask"
+    """``examine``: an examination sign for the clinician to perform and record, not a question."""
 
     def __post_init__(self) -> None:
         if not self.findings:
@@ -120,6 +123,10 @@ class Step:
     assessment: Assessment | None = None
     stop: StopCode | None = None
     implied: tuple[Implied, ...] = field(default=())
+    examine_next: tuple[Question, ...] = field(default=())
+    """Clinician mode: examination signs not yet recorded that are worth doing now, best first.
+    They are offered beside the history questions, not asked; once the history is settled the
+    best of them becomes the step (``kind="examine"``) so that its result can be recorded."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -133,6 +140,7 @@ class Step:
                 {"finding": i.finding, "status": i.status.value, "because": i.because, "reason": i.reason}
                 for i in self.implied
             ],
+            "examine_next": [asdict(q) for q in self.examine_next],
             "assessment": self.assessment.model_dump(mode="json") if self.assessment else None,
         }
 
@@ -372,29 +380,53 @@ def next_step(
     open_ = candidates(model, evidence, KINDS[mode])
     if not open_:
         return stop("no_question_left", "no question left to ask")
+    examine: tuple[Question, ...] = ()
     if mode == "clinician" and order == "adaptive":
-        # History before examination: exam items are asked once no history question is worth asking.
+        # History before examination: exam signs are offered as "examine next" beside the history
+        # questions, and become the step only once no history question is worth asking.
         history = [f for f in open_ if kb.findings[f].kind is FindingKind.HISTORY]
+        exam = [f for f in open_ if kb.findings[f].kind is FindingKind.EXAM]
+        exam_worth = [o for o in rank(model, state, exam) if _worth(o)]
+        examine = tuple(_examine(kb, o) for o in exam_worth[:EXAMINE_NEXT])
         options = rank(model, state, history)
         if settled(options):
-            exam = [f for f in open_ if kb.findings[f].kind is FindingKind.EXAM]
-            options = rank(model, state, exam) or options
+            options = exam_worth
     else:
         options = rank(model, state, open_)
     if settled(options):
-        return stop(*_settled_reason(kb, state.origin, state.decision.verdict))
+        return replace(stop(*_settled_reason(kb, state.origin, state.decision.verdict)), examine_next=examine)
     if order == "textbook":
         position = {f: i for i, f in enumerate(textbook_order(kb))}
         best = min(options, key=lambda o: position[o.finding])
     else:
         best = options[0]
-    if mode == "patient":
-        reason = PATIENT_REASON
-    elif best.flip >= MIN_PROBABILITY:
-        reason = f"{best.flip:.0%} chance that the answer changes the verdict or the urgency"
-    else:
-        reason = f"{best.move:.0%} chance that the answer moves the origin probabilities by {_points(MIN_MOVE)} or more"
-    return ask(best.finding, reason, False)
+    if mode == "clinician" and kb.findings[best.finding].kind is FindingKind.EXAM and order == "adaptive":
+        question = next(q for q in examine if q.finding == best.finding)
+        return Step(question, False, "", len(parsed), advice, None, None, tuple(implied), examine)
+    reason = PATIENT_REASON if mode == "patient" else _option_reason(best)
+    return replace(ask(best.finding, reason, False), examine_next=examine)
+
+
+EXAMINE_NEXT = 5
+"""How many examination signs the clinician is offered at a time."""
+
+
+def _worth(option: Option) -> bool:
+    """Whether recording this sign has a meaningful chance of mattering (as :func:`settled` reads it)."""
+    return option.move >= MIN_PROBABILITY
+
+
+def _option_reason(option: Option) -> str:
+    if option.flip >= MIN_PROBABILITY:
+        return f"{option.flip:.0%} chance that the answer changes the verdict or the urgency"
+    return f"{option.move:.0%} chance that the answer moves the origin probabilities by {_points(MIN_MOVE)} or more"
+
+
+def _examine(kb: KnowledgeBase, option: Option) -> Question:
+    finding = kb.findings[option.finding]
+    how = f": {finding.elicitation}" if finding.elicitation else ""
+    text = f"Examine {finding.label.lower()}{how}"
+    return Question(option.finding, text, _option_reason(option), False, kind="examine")
 
 
 def _points(fraction: float) -> str:

@@ -384,6 +384,9 @@ class InterviewQuestionOut(BaseModel):
     group: str | None = Field(
         description="grouped red-flag screening: 'absent' settles every finding; 'present' or 'unknown' asks each"
     )
+    kind: Literal["ask", "examine"] = Field(
+        description="'examine': an examination sign for the clinician to perform and record, not a question"
+    )
 
 
 class ImpliedOut(BaseModel):
@@ -402,6 +405,9 @@ class InterviewOut(BaseModel):
     asked: int
     question: InterviewQuestionOut | None
     implied: list[ImpliedOut] = Field(description="findings settled by the answers, applied and never asked")
+    examine_next: list[InterviewQuestionOut] = Field(
+        description="clinician mode: examination signs worth doing now, best first (offered, not asked)"
+    )
     urgent_advice: str | None = Field(
         description="patient mode: general advice to seek care when an answer is a red flag"
     )
