@@ -125,7 +125,7 @@ def test_interview_shows_implied_answers_and_saves_them(tmp_path: Path, kb: Know
     options = {"mode": "clinician", "max_questions": 100, "setting": "spine_clinic"}
     while (step := next_step(answers, **options)).question:  # type: ignore[arg-type]
         asked.append(step.question.finding)
-        key = "y" if step.question.finding in yes else "n"
+        key = "y" if set(step.question.findings) & yes else "n"
         keys.append(key)
         answers = apply_answer(step, "present" if key == "y" else "absent", answers)
     assert "hyperreflexia_lower" in asked and "clonus" not in asked

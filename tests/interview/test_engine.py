@@ -14,7 +14,7 @@ from spinetriage.assessment.assess import default_model
 from spinetriage.engine.reasoner import Patient
 from spinetriage.errors import InputError
 from spinetriage.interview import Question, Step, apply_answer, next_step
-from spinetriage.interview.engine import KINDS, build_case, red_flag_screening, settled_answers
+from spinetriage.interview.engine import KINDS, build_case, red_flag_screening, screening_findings, settled_answers
 from spinetriage.interview.screening import group_answer, screening_groups
 from spinetriage.interview.selection import MIN_PROBABILITY, candidates, evaluate, rank
 from spinetriage.knowledge import KnowledgeBase
@@ -62,7 +62,7 @@ def test_red_flags_asked_first_in_file_order(mode: str, screening: str, kb: Know
         assert asked[0].finding == "low_back_pain" and not asked[0].red_flag_screening
         asked = asked[1:]
     flags = [q.red_flag_screening for q in asked]
-    order = red_flag_screening(kb)
+    order = screening_findings(kb)  # the red flags', then the myelopathy symptoms asked of everyone
     n = flags.index(False)
     assert not any(flags[n:]), "every screening question comes before any other"
     first = [f for q in asked[:n] for f in q.findings]
@@ -256,7 +256,7 @@ def test_apply_answer_checks_its_input() -> None:
         apply_answer(step, "maybe", {})
     assert error.value.field == "answer"
     done = next_step(
-        dict.fromkeys(red_flag_screening(default_model().knowledge), "absent"), mode="patient", max_questions=0
+        dict.fromkeys(screening_findings(default_model().knowledge), "absent"), mode="patient", max_questions=0
     )
     assert done.question is None
     with pytest.raises(InputError):
@@ -394,3 +394,25 @@ def test_exam_signs_are_offered_as_examine_next_beside_the_history(kb: Knowledge
     again = next_step({**answers, offered[0]: "present"}, mode="clinician", age=66, sex="male")
     assert offered[0] not in [q.finding for q in again.examine_next]
     assert step.to_dict()["examine_next"][0]["kind"] == "examine"
+
+
+@pytest.mark.parametrize("mode", ["patient", "clinician"])
+def test_everyone_is_asked_about_clumsy_hands_and_unsteady_walking(mode: str, kb: KnowledgeBase) -> None:
+    """Whether the back pain comes from the neck is the question: the commonest myelopathy symptoms
+    are screened after the red flags, though one answer alone would not reach the adaptive order."""
+    answers: dict[str, str] = {"low_back_pain": "present"}
+    answers.update(
+        {f: "absent" for f in red_flag_screening(kb) if f not in ("hand_clumsiness", "fine_motor_difficulty")}
+    )
+    step = next_step(answers, mode=mode, age=66, sex="male")
+    question = step.question
+    assert question is not None and question.red_flag_screening
+    assert set(question.findings) == {"hand_clumsiness", "gait_disturbance"}
+    assert ("neck" in question.reason) if mode == "clinician" else ("pain comes from" in question.reason)
+    no = apply_answer(step, "absent", answers)
+    assert build_case(no).findings["gait_disturbance"] is Status.ABSENT  # a grouped "no" settles both
+    yes = next_step(apply_answer(step, "present", answers), mode=mode, age=66, sex="male").question
+    assert yes is not None and yes.finding == "hand_clumsiness"  # then each in turn
+    # Without the screen the interview stopped here: no single answer moved the origin by 2 points.
+    clumsy = next_step({**answers, "hand_clumsiness": "present", "gait_disturbance": "present"}, mode=mode)
+    assert clumsy.question is not None and not clumsy.question.red_flag_screening

@@ -14,7 +14,7 @@ from spinetriage.engine.inference import Prepared
 from spinetriage.engine.network import Network
 from spinetriage.errors import InputError
 from spinetriage.interview import KnownCase, build_case, next_step, sample_cases, simulate, summarize, vignette_cases
-from spinetriage.interview.engine import red_flag_screening
+from spinetriage.interview.engine import screening_findings
 from spinetriage.interview.implications import default_rules
 from spinetriage.interview.screening import screening_groups
 from spinetriage.knowledge import KnowledgeBase
@@ -88,7 +88,7 @@ def test_simulated_counts_and_matches_are_right(mode: str, kb: KnowledgeBase) ->
     limit = 4
     cases = sample_cases(12, seed=3) + vignette_cases(VIGNETTES)[:3]
     outcomes = simulate(cases, mode=mode, max_questions=limit)  # type: ignore[arg-type]
-    screening = set(red_flag_screening(kb)) | set(screening_groups(kb))
+    screening = set(screening_findings(kb)) | set(screening_groups(kb))
     assert [o.case for o in outcomes] == [c.id for c in cases]
     for case, outcome in zip(cases, outcomes, strict=True):
         answers = replay(case, mode, limit)
@@ -134,7 +134,7 @@ def test_bad_vignette_files_are_named(tmp_path: Path) -> None:
 
 
 def test_a_grouped_question_counts_as_one(kb: KnowledgeBase) -> None:
-    screened = set(red_flag_screening(kb)) | set(screening_groups(kb))
+    screened = set(screening_findings(kb)) | set(screening_groups(kb))
     cases = sample_cases(8, seed=5)
     grouped = simulate(cases, max_questions=3)
     single = simulate(cases, max_questions=3, screening="single")
@@ -148,7 +148,7 @@ def test_a_grouped_question_counts_as_one(kb: KnowledgeBase) -> None:
         assert len(replay(case, "clinician", 3, "single")) == s.questions
 
     # a case that knows every screening finding is absent: one question per grouped clause
-    clear = KnownCase("clear", dict.fromkeys(red_flag_screening(kb), Status.ABSENT))
+    clear = KnownCase("clear", dict.fromkeys(screening_findings(kb), Status.ABSENT))
     (g,), (s,) = simulate([clear], max_questions=0), simulate([clear], max_questions=0, screening="single")
     assert s.screening_questions == s.questions > g.questions == g.screening_questions
     assert g.questions == len(replay(clear, "clinician", 0))

@@ -46,6 +46,7 @@ from spinetriage.interview.implications import Implied, apply_implications, defa
 from spinetriage.interview.screening import (
     CLINICIAN_NOTE,
     Screening,
+    asked_of_everyone,
     clause_id,
     group_text,
     screening_groups,
@@ -83,6 +84,7 @@ URGENT_ADVICE = {
     ),
 }
 PATIENT_SCREENING_REASON = "asked of everyone, to check for signs that need care quickly"
+PATIENT_EVERYONE_REASON = "asked of everyone: your answer helps find where your pain comes from"
 PATIENT_REASON = "your answer helps decide what care is right for you"
 PATIENT_STOP = {
     "question_limit": "that is all the questions for now",
@@ -156,6 +158,15 @@ def red_flag_screening(kb: KnowledgeBase) -> list[str]:
     return seen
 
 
+def screening_findings(kb: KnowledgeBase) -> list[str]:
+    """Every finding screened before the adaptive questions: the red flags', then those of the
+    groups asked of everyone (:func:`spinetriage.interview.screening.asked_of_everyone`)."""
+    seen = red_flag_screening(kb)
+    for group in asked_of_everyone(kb):
+        seen.extend(f for f in group.members if f not in seen)
+    return seen
+
+
 @dataclass(frozen=True, slots=True)
 class _Needed:
     """A clause still to screen: its key, its flag's label and its open findings not listed earlier."""
@@ -181,13 +192,32 @@ def _screening_needed(kb: KnowledgeBase, answers: Mapping[str, Status]) -> list[
                 needed.append(_Needed(clause_id(flag.id, index), flag.label, new))
             if not open_ and len(history) == len(clause.any_present):
                 break  # this clause can no longer be met, so the flag cannot fire
+    for group in asked_of_everyone(kb):
+        if group.id in answers or any(answers.get(f) is Status.PRESENT for f in group.members):
+            continue
+        new = tuple(f for f in group.members if f not in answers and f not in listed)
+        listed.update(new)
+        if new:
+            needed.append(_Needed(group.id, group.flag, new))
     return needed
 
 
-def _single_order(kb: KnowledgeBase, needed: list[_Needed]) -> list[tuple[str, str]]:
-    """One finding at a time, in the order each is first named in ``red_flags.yaml``."""
-    order = {f: i for i, f in enumerate(red_flag_screening(kb))}
-    return sorted(((f, n.flag) for n in needed for f in n.findings), key=lambda item: order[item[0]])
+def _single_order(kb: KnowledgeBase, needed: list[_Needed]) -> list[tuple[str, _Needed]]:
+    """One finding at a time, in the order each is first named in ``red_flags.yaml`` (then the
+    groups asked of everyone)."""
+    order = {f: i for i, f in enumerate(screening_findings(kb))}
+    return sorted(((f, n) for n in needed for f in n.findings), key=lambda item: order[item[0]])
+
+
+def _screening_reason(kb: KnowledgeBase, needed: _Needed, mode: Mode, grouped: bool) -> str:
+    group = screening_groups(kb).get(needed.clause)
+    if group is not None and not group.red_flag:
+        if mode == "patient":
+            return PATIENT_EVERYONE_REASON
+        return f"asked of everyone ({needed.flag.lower()}: does the pain come from the neck?)"
+    if mode == "patient":
+        return PATIENT_SCREENING_REASON
+    return f"red-flag screening ({needed.flag}; {CLINICIAN_NOTE})" if grouped else f"red-flag screening ({needed.flag})"
 
 
 def question_text(kb: KnowledgeBase, key: str, mode: Mode) -> str:
@@ -337,7 +367,7 @@ def next_step(
     parsed = parse_answers(kb, answers)
     _, evidence, implied = _settle(kb, parsed)
     advice = urgent_advice(kb, evidence) if mode == "patient" else None
-    screened = set(red_flag_screening(kb))
+    screened = set(screening_findings(kb))
     groups = screening_groups(kb)
     asked_by_choice = sum(1 for f in parsed if f not in screened and f not in groups)
 
@@ -359,19 +389,16 @@ def next_step(
     needed = _screening_needed(kb, evidence)
     if needed:
         if screening == "single":
-            finding, flag = _single_order(kb, needed)[0]
+            finding, first = _single_order(kb, needed)[0]
         else:
             first = needed[0]
-            finding, flag = first.findings[0], first.flag
+            finding = first.findings[0]
             if len(first.findings) > 1 and first.clause in groups and first.clause not in parsed:
-                reason = (
-                    PATIENT_SCREENING_REASON if mode == "patient" else f"red-flag screening ({flag}; {CLINICIAN_NOTE})"
-                )
+                reason = _screening_reason(kb, first, mode, grouped=True)
                 text = group_text(kb, first.findings, mode)
                 question = Question(first.clause, text, reason, True, first.findings, first.clause)
                 return Step(question, False, "", len(parsed), advice, None, None, tuple(implied))
-        reason = PATIENT_SCREENING_REASON if mode == "patient" else f"red-flag screening ({flag})"
-        return ask(finding, reason, True)
+        return ask(finding, _screening_reason(kb, first, mode, grouped=False), True)
 
     if asked_by_choice >= max_questions:
         return stop("question_limit", f"question limit reached ({max_questions} questions after red-flag screening)")

@@ -15,6 +15,12 @@ in ``red_flags.yaml``) is exactly such a group: the flag needs one of its findin
 Only clauses with two or more history findings are groups; the patient wording of each
 member is a short plain phrase from ``interview/data/screening.yaml``, checked at load
 against the knowledge base.
+
+The same file names groups that are **asked of everyone** after the red flags though they
+are not red flags (``everyone``): the commonest symptoms of cervical myelopathy, because
+the question this product answers is whether back pain comes from the neck, and a single
+answer about the hands or the gait rarely moves a 1% prior far enough for the adaptive
+order to ask it (docs/interview.md).
 """
 
 from __future__ import annotations
@@ -41,11 +47,13 @@ Screening = Literal["grouped", "single"]
 
 @dataclass(frozen=True, slots=True)
 class Group:
-    """One red-flag clause: its key, the flag's label and its history findings (file order)."""
+    """One grouped screening question: its key, what it screens for (a red flag's label) and its
+    history findings (file order). ``red_flag`` is False for a group asked of everyone."""
 
     id: str
     flag: str
     members: tuple[str, ...]
+    red_flag: bool = True
 
 
 def clause_id(flag_id: str, index: int) -> str:
@@ -62,10 +70,34 @@ def _build(kb: KnowledgeBase) -> dict[str, Group]:
     return groups
 
 
+def _everyone(document: Any, kb: KnowledgeBase, problems: list[str]) -> dict[str, Group]:
+    """The groups asked of everyone (``everyone`` in the phrase file), checked against the knowledge base."""
+    groups: dict[str, Group] = {}
+    for index, item in enumerate(document.get("everyone") or []):
+        where = f"{FILE}: everyone[{index}]"
+        if not isinstance(item, dict) or set(item) != {"id", "label", "members", "reason"}:
+            problems.append(f"{where}: expected the keys id, label, members and reason")
+            continue
+        members = item["members"]
+        if not isinstance(members, list) or len(members) < 2:
+            problems.append(f"{where}.members: expected two or more history findings")
+            continue
+        bad = [m for m in members if m not in kb.findings or kb.findings[m].kind is not FindingKind.HISTORY]
+        problems.extend(f"{where}.members: '{m}' is not a history finding" for m in bad)
+        if not bad:
+            key = f"{PREFIX}{item['id']}"
+            groups[key] = Group(key, str(item["label"]), tuple(members), red_flag=False)
+    return groups
+
+
 def _parse(document: Any, kb: KnowledgeBase, groups: Mapping[str, Group]) -> dict[str, str]:
     """Validate the phrase file against the knowledge base, reporting every problem at once."""
-    if not isinstance(document, dict) or set(document) != {"short"} or not isinstance(document["short"], dict):
-        raise KnowledgeError([f"{FILE}: expected one top-level key 'short' mapping finding -> phrase"])
+    if (
+        not isinstance(document, dict)
+        or not {"short"} <= set(document) <= {"short", "everyone"}
+        or not isinstance(document["short"], dict)
+    ):
+        raise KnowledgeError([f"{FILE}: expected the key 'short' (finding -> phrase) and optionally 'everyone'"])
     short: dict[str, str] = {}
     problems: list[str] = []
     for finding, phrase in document["short"].items():
@@ -97,14 +129,24 @@ _VALIDATED: dict[str, tuple[dict[str, Group], dict[str, str]]] = {}
 
 def _loaded(kb: KnowledgeBase) -> tuple[dict[str, Group], dict[str, str]]:
     if kb.version not in _VALIDATED:
-        groups = _build(kb)
+        problems: list[str] = []
+        everyone = _everyone(_shipped(), kb, problems)
+        if problems:
+            raise KnowledgeError(problems)
+        groups = {**_build(kb), **everyone}
         _VALIDATED[kb.version] = groups, _parse(_shipped(), kb, groups)
     return _VALIDATED[kb.version]
 
 
 def screening_groups(kb: KnowledgeBase) -> dict[str, Group]:
-    """Every grouped clause by key, in ``red_flags.yaml`` order (validated once per knowledge version)."""
+    """Every grouped question by key: the red-flag clauses in ``red_flags.yaml`` order, then the
+    groups asked of everyone (validated once per knowledge version)."""
     return _loaded(kb)[0]
+
+
+def asked_of_everyone(kb: KnowledgeBase) -> list[Group]:
+    """The groups screened after the red flags though they are not red flags."""
+    return [g for g in screening_groups(kb).values() if not g.red_flag]
 
 
 def short_phrase(kb: KnowledgeBase, finding: str) -> str:

@@ -47,7 +47,7 @@ from spinetriage.interview.engine import (
     build_case,
     model_for,
     next_step,
-    red_flag_screening,
+    screening_findings,
 )
 from spinetriage.interview.implications import Rule, apply_implications, default_rules
 from spinetriage.interview.screening import Screening, group_answer, screening_groups
@@ -231,7 +231,7 @@ def run_case(
     assert step.stop is not None
     final = step.assessment or assess(build_case(answers, age=case.age, sex=sex, setting=setting))
     full = assess(full_information(case, mode, setting))
-    screened = set(red_flag_screening(kb)) | set(screening_groups(kb))
+    screened = set(screening_findings(kb)) | set(screening_groups(kb))
     return Outcome(
         case=case.id,
         questions=len(answers),
