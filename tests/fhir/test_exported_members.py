@@ -46,7 +46,7 @@ def test_cds_exports() -> None:
 
 
 def test_importing_cds_loads_no_fhir_models() -> None:
-    code = "import sys, spinetriage.cds, spinetriage.cds.cli; print(any(m.startswith('fhir') for m in sys.modules))"
+    code = "import sys, spinetriage.cds, spinetriage.cli.cds; print(any(m.startswith('fhir') for m in sys.modules))"
     python = os.path.abspath(sys.executable)
     out = subprocess.run([python, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

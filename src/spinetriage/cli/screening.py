@@ -27,7 +27,7 @@ from rich.text import Text
 from spinetriage.errors import SpinetriageError
 
 if TYPE_CHECKING:
-    from ._run import ScreenSummary
+    from spinetriage.screening._run import ScreenSummary
 
 DEFAULT_SETTING = "primary_care"
 DEFAULT_PART_SIZE = 200
@@ -110,7 +110,7 @@ def screen_command(
             transient=True,
             auto_refresh=False,
         ) as progress:
-            from ._screen import screen
+            from spinetriage.screening._screen import screen
 
             summary = screen(
                 inputs,
@@ -124,7 +124,7 @@ def screen_command(
                 spark_master=spark_master,
             )
         if report is not None:
-            from ._report import write_report
+            from spinetriage.screening._report import write_report
 
             write_report(out, report, summary)
     except SpinetriageError as exc:
@@ -167,7 +167,7 @@ def generate_command(
     setting: Annotated[str, typer.Option(help="Pre-test population the conditions are drawn from.")] = DEFAULT_SETTING,
 ) -> None:
     """Write a synthetic population: patients sampled from the model, as notes in varied styles, with the truth."""
-    from .synthetic import write_population
+    from spinetriage.screening.synthetic import write_population
 
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
