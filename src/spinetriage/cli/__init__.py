@@ -218,9 +218,9 @@ def _register_subcommands() -> None:
     from spinetriage.cli.cds import register as register_cds
     from spinetriage.cli.instruments import register as register_instruments
     from spinetriage.cli.interview import register as register_interview
+    from spinetriage.cli.screening import register as register_screening
     from spinetriage.cli.text import register as register_text
     from spinetriage.cli.web import register as register_web
-    from spinetriage.cli.screening import register as register_screening
 
     register_cds(app)
     register_instruments(app)

@@ -371,10 +371,10 @@ def _read_yaml(name: str) -> Any:
 
 
 def _finding_kinds() -> dict[str, str]:
-    raw = yaml.safe_load(
-        resources.files("spinetriage.knowledge").joinpath("data").joinpath("findings.yaml").read_text(encoding="utf-8")
-    )
-    return {str(f["id"]): str(f["kind"]) for f in raw["findings"]}
+    """Each finding's kind, from the validated knowledge bundle (one source, one version)."""
+    from spinetriage.knowledge import default_knowledge
+
+    return {f: finding.kind.value for f, finding in default_knowledge().findings.items()}
 
 
 def _parse(model: type[BaseModel], name: str, problems: list[str]) -> Any:

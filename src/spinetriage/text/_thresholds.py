@@ -97,10 +97,9 @@ def load_thresholds() -> tuple[_Compiled, ...]:
     raw = yaml.safe_load(
         resources.files("spinetriage.text").joinpath("data").joinpath("thresholds.yaml").read_text(encoding="utf-8")
     )
-    kinds = yaml.safe_load(
-        resources.files("spinetriage.knowledge").joinpath("data").joinpath("findings.yaml").read_text(encoding="utf-8")
-    )
-    known = {str(f["id"]) for f in kinds["findings"]}
+    from spinetriage.knowledge import default_knowledge
+
+    known = set(default_knowledge().findings)
     try:
         parsed = _File.model_validate(raw)
     except ValidationError as exc:
