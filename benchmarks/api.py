@@ -31,7 +31,7 @@ from sqlalchemy import func, select
 from tests.web.server import running_server
 
 from spinetriage import assess
-from spinetriage.assessment.assess import default_model
+from spinetriage.assessment import default_model
 from spinetriage.web.auth import Accounts
 from spinetriage.web.db import AssessmentRow, Database
 

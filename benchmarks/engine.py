@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.engine.test_pgmpy_crosscheck import _pgmpy_posteriors
 
 from spinetriage import assess
-from spinetriage.assessment.assess import default_model
+from spinetriage.assessment import default_model
 from spinetriage.engine.reasoner import Patient, complaint_of, reason
 from spinetriage.vocab import Sex, Status
 

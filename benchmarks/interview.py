@@ -49,14 +49,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 import spinetriage.interview.engine as engine
-from spinetriage.assessment.assess import default_model
+from spinetriage.assessment import default_model
 from spinetriage.assessment.origin import total_variation
 from spinetriage.engine.network import Network
 from spinetriage.interview import KnownCase, next_step, sample_cases, simulate, summarize, vignette_cases
 from spinetriage.interview.engine import DEFAULT_MAX_QUESTIONS, Mode, apply_answer, red_flag_screening
 from spinetriage.interview.screening import Screening
 from spinetriage.interview.selection import MIN_PROBABILITY, Option, State, score
-from spinetriage.interview.simulate import Summary, case_answer
+from spinetriage.interview.simulation import Summary, case_answer
 from spinetriage.vocab import Status
 
 VIGNETTES = Path(__file__).resolve().parents[1] / "tests" / "data" / "dev-vignettes.yaml"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from spinetriage.assessment.assess import default_model
+from spinetriage.assessment import default_model
 from spinetriage.engine.network import Network
 from spinetriage.knowledge import KnowledgeBase, default_knowledge
 

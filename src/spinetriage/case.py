@@ -19,6 +19,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
+from spinetriage.documents import MAX_TEXT_CHARS
 from spinetriage.errors import InputError, InputErrors, key_name
 from spinetriage.instruments import CaseInstrument, case_instrument_names, score_case_instruments
 from spinetriage.knowledge.base import KnowledgeBase
@@ -26,7 +27,6 @@ from spinetriage.vocab import Sex, Status
 
 MIN_AGE = 18
 MAX_AGE = 120
-MAX_TEXT_CHARS = 1_000_000
 
 
 class Case(BaseModel):

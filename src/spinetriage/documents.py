@@ -28,6 +28,9 @@ from yaml.constructor import ConstructorError
 from spinetriage.errors import InputError
 
 MAX_DEPTH = 32
+MAX_TEXT_CHARS = 2_000_000
+"""The longest free text read as one document (a note, an MRI report, a case's ``text``):
+the one limit for the text reader, case files, the API and screening."""
 
 
 class NotParsable(InputError):

@@ -53,10 +53,10 @@ def test_the_public_names_still_load_on_first_use() -> None:
 
 
 def test_interview_option_defaults_match_the_constants_they_stand_for() -> None:
-    from spinetriage.assessment.assess import DEFAULT_SETTING
+    from spinetriage.assessment import DEFAULT_SETTING
     from spinetriage.cli import interview as cli
     from spinetriage.interview.engine import DEFAULT_MAX_QUESTIONS
-    from spinetriage.interview.simulate import DEFAULT_N, DEFAULT_SEED
+    from spinetriage.interview.simulation import DEFAULT_N, DEFAULT_SEED
 
     assert (cli.DEFAULT_SETTING, cli.DEFAULT_MAX_QUESTIONS, cli.DEFAULT_N, cli.DEFAULT_SEED) == (
         DEFAULT_SETTING,

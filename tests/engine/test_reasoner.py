@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from spinetriage.assessment.assess import default_model
+from spinetriage.assessment import default_model
 from spinetriage.engine.reasoner import Patient, reason, what_if
 from spinetriage.vocab import Origin, Status
 

@@ -9,8 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from spinetriage.assessment import assess
-from spinetriage.assessment.assess import default_model
+from spinetriage.assessment import assess, default_model
 from spinetriage.engine.reasoner import Patient
 from spinetriage.errors import InputError
 from spinetriage.interview import Question, Step, apply_answer, next_step

@@ -32,7 +32,7 @@ def test_missing_duckdb_names_the_extra(
 
 
 def test_the_command_line_defaults_agree_with_the_package() -> None:
-    from spinetriage.assessment.assess import DEFAULT_SETTING
+    from spinetriage.assessment import DEFAULT_SETTING
     from spinetriage.cli import screening as cli
     from spinetriage.screening._screen import DEFAULT_PART_SIZE
 

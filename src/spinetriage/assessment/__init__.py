@@ -1,6 +1,6 @@
 """From probabilities to an answer: origin, red flags, urgency, work-up, treatment."""
 
-from spinetriage.assessment.assess import assess, decide_urgency
+from spinetriage.assessment._assess import DEFAULT_SETTING, assess, decide_urgency, default_model
 from spinetriage.assessment.models import Assessment
 
-__all__ = ["Assessment", "assess", "decide_urgency"]
+__all__ = ["DEFAULT_SETTING", "Assessment", "assess", "decide_urgency", "default_model"]

@@ -20,7 +20,6 @@ from spinetriage.instruments import CaseInstrument, Change, get, mjoa_change
 from spinetriage.knowledge.base import KnowledgeBase
 from spinetriage.knowledge.schema import InstrumentRule
 
-DCM = "degenerative_cervical_myelopathy"
 #: Current and earlier entries compared for change, in order of preference.
 PAIRS = (("mjoa", "mjoa_previous"), ("p_mjoa", "p_mjoa_previous"))
 

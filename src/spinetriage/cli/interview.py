@@ -21,7 +21,7 @@ from spinetriage.vocab import Status
 if TYPE_CHECKING:  # the reasoning loads when a command runs, not for --help
     from spinetriage.interview.engine import Step
     from spinetriage.interview.implications import Implied
-    from spinetriage.interview.simulate import KnownCase, Outcome
+    from spinetriage.interview.simulation import KnownCase, Outcome
 
 # Option defaults, written out so that --help needs no reasoning loaded; a test checks each
 # equals the constant it stands for (assessment DEFAULT_SETTING, interview DEFAULT_MAX_QUESTIONS,
@@ -67,7 +67,7 @@ def case_document(answers: dict[str, Status], age: int | None, sex: str | None, 
 
 def _show_implied(console: Console, step: Step, shown: set[str], mode: Mode) -> None:
     """Print each finding the answers settle, once; patients see the question, not the clinical reason."""
-    from spinetriage.assessment.assess import default_model
+    from spinetriage.assessment import default_model
 
     kb = default_model().knowledge
     for item in step.implied:
@@ -223,7 +223,7 @@ def register(app: typer.Typer) -> None:
         show_all: Annotated[bool, typer.Option("--all", help="List every sampled case, not only mismatches.")] = False,
     ) -> None:
         """Run the interview against cases with known findings and compare with full information."""
-        from spinetriage.interview.simulate import sample_cases, simulate, summarize, vignette_cases
+        from spinetriage.interview.simulation import sample_cases, simulate, summarize, vignette_cases
 
         console = Console()
         path = vignettes if vignettes is not None else (DEV_VIGNETTES if DEV_VIGNETTES.is_file() else None)

@@ -2,7 +2,7 @@
 
 from spinetriage.interview.engine import Question, Step, apply_answer, build_case, next_step
 from spinetriage.interview.implications import Implied
-from spinetriage.interview.simulate import KnownCase, Outcome, sample_cases, simulate, summarize, vignette_cases
+from spinetriage.interview.simulation import KnownCase, Outcome, sample_cases, simulate, summarize, vignette_cases
 
 __all__ = [
     "Implied",

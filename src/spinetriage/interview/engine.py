@@ -35,7 +35,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
-from spinetriage.assessment.assess import DEFAULT_SETTING, assess, default_model
+from spinetriage.assessment import DEFAULT_SETTING, assess, default_model
 from spinetriage.assessment.models import Assessment
 from spinetriage.assessment.red_flags import fired_red_flags
 from spinetriage.case import Case

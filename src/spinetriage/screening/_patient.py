@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from spinetriage.assessment import assess
-from spinetriage.assessment.assess import default_model
+from spinetriage.assessment import assess, default_model
 from spinetriage.case import Case
 from spinetriage.errors import InputError
 from spinetriage.knowledge.base import KnowledgeBase

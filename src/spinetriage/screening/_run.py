@@ -32,7 +32,7 @@ from types import ModuleType
 from typing import Any, Protocol
 
 from spinetriage._version import __version__
-from spinetriage.assessment.assess import default_model
+from spinetriage.assessment import default_model
 from spinetriage.errors import InputError
 
 from ._inputs import Reject, StagedRow, input_format, read_rows

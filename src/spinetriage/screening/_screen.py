@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Literal
 
-from spinetriage.assessment.assess import DEFAULT_SETTING, default_model
+from spinetriage.assessment import DEFAULT_SETTING, default_model
 from spinetriage.errors import InputError
 from spinetriage.text.batch import available_cores
 

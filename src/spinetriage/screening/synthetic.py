@@ -42,11 +42,11 @@ from typing import Any
 
 import yaml
 
-from spinetriage.assessment.assess import DEFAULT_SETTING
+from spinetriage.assessment import DEFAULT_SETTING
 from spinetriage.engine.sampling import sample_findings
 from spinetriage.errors import InputError
 from spinetriage.interview.implications import default_rules
-from spinetriage.interview.simulate import enforce_implications
+from spinetriage.interview.simulation import enforce_implications
 from spinetriage.text import extract
 from spinetriage.vocab import FindingKind, Region, Status
 
@@ -140,7 +140,7 @@ def _reads_as(sentence: str, finding: str, status: str) -> bool:
 @cache
 def sentences() -> dict[str, _Sentences]:
     """Sentences per finding that read back as exactly that finding and status."""
-    from spinetriage.assessment.assess import default_model
+    from spinetriage.assessment import default_model
 
     kb = default_model().knowledge
     out: dict[str, _Sentences] = {}

@@ -118,9 +118,6 @@ class Document:
     def sentence(self, pos: int) -> int:
         return bisect_left(self.hard, pos)
 
-    def segment(self, pos: int) -> int:
-        return bisect_left(self.commas, pos)
-
     def section(self, pos: int) -> Section:
         i = bisect_right(self.header_ends, pos) - 1
         return self.header_sections[i] if i >= 0 else Section.OTHER

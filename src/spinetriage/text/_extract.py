@@ -10,6 +10,7 @@ sentence.
 
 from __future__ import annotations
 
+from spinetriage.documents import MAX_TEXT_CHARS
 from spinetriage.errors import InputError
 
 from ._document import Document, flatten, lower
@@ -20,7 +21,6 @@ from ._thresholds import apply_thresholds
 
 __all__ = ["MAX_TEXT_CHARS", "extract"]
 
-MAX_TEXT_CHARS = 2_000_000
 """Longest text accepted (characters); longer input is refused with InputError."""
 
 

@@ -303,7 +303,6 @@ class CompiledRules:
     header_re: re.Pattern[str]
     """Section headers at line starts, run over ``"\\n" + text`` (positions one past the text's)."""
     header_sections: dict[str, Section]
-    finding_kinds: dict[str, str]
     imaging_findings: frozenset[str]
     target_plans: tuple[TargetPlan, ...]
     pattern_groups: dict[str, Any]
@@ -584,7 +583,6 @@ def load_rules() -> CompiledRules:
         trigger_patterns=trigger_patterns,
         header_re=header_re,
         header_sections=header_sections,
-        finding_kinds=kinds,
         imaging_findings=frozenset(f for f, k in kinds.items() if k == "imaging"),
         target_plans=target_plans,
         pattern_groups=pattern_groups,

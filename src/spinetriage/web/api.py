@@ -20,7 +20,7 @@ from fastapi.security import HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from spinetriage.assessment.assess import DEFAULT_SETTING
+from spinetriage.assessment import DEFAULT_SETTING
 from spinetriage.case import CASE_FIELDS, MAX_AGE, MIN_AGE, Case, parse_case
 from spinetriage.documents import NotParsable, load_json
 from spinetriage.errors import InputError

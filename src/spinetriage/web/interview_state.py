@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from starlette.datastructures import FormData
 
-from spinetriage.assessment.assess import DEFAULT_SETTING
+from spinetriage.assessment import DEFAULT_SETTING
 from spinetriage.case import MAX_AGE, MIN_AGE
 from spinetriage.errors import InputError
 from spinetriage.interview.engine import KINDS, question_text

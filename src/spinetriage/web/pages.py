@@ -20,7 +20,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from spinetriage.assessment.assess import DEFAULT_SETTING
+from spinetriage.assessment import DEFAULT_SETTING
 from spinetriage.assessment.models import Assessment
 from spinetriage.case import MAX_AGE, MIN_AGE, Case, parse_case
 from spinetriage.errors import InputError, InputErrors

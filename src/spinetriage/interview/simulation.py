@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from spinetriage.assessment.assess import DEFAULT_SETTING, assess, default_model
+from spinetriage.assessment import DEFAULT_SETTING, assess, default_model
 from spinetriage.case import Case
 from spinetriage.documents import load_yaml
 from spinetriage.engine.sampling import sample_conditions, sample_findings
