@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 
 import pytest
@@ -161,25 +164,49 @@ def test_patient_mode_says_nothing_diagnostic(kb: KnowledgeBase) -> None:
         )
 
 
-def test_step_is_json_friendly() -> None:
-    step = next_step({"clonus": "present"}, mode="clinician")
+def test_a_step_in_json_is_what_the_api_promises_and_can_be_answered() -> None:
+    """The JSON form is validated by the HTTP endpoint's own response model, and a question rebuilt
+    from it records an answer exactly as the step itself does."""
+    from spinetriage.web.api import InterviewOut
+
+    answers = {"low_back_pain": "present", "hand_clumsiness": "present", "gait_disturbance": "present"}
+    answers.update({f: "absent" for f in red_flag_screening(default_model().knowledge) if f not in answers})
+    step = next_step(answers, mode="clinician", age=66, sex="male")
     document = json.loads(json.dumps(step.to_dict()))
-    assert document["question"]["finding"] == step.question.finding  # type: ignore[union-attr]
-    assert document["implied"] == [
-        {"finding": i.finding, "status": i.status.value, "because": i.because, "reason": i.reason} for i in step.implied
-    ]
+    out = InterviewOut.model_validate(document)
+    assert out.question is not None and out.examine_next
+    rebuilt = Question(**{**document["question"], "findings": tuple(document["question"]["findings"])})
+    assert apply_answer(rebuilt, "absent", answers) == apply_answer(step, "absent", answers)
     _, final, _ = run("clinician", all_no, max_questions=0)
-    document = json.loads(json.dumps(final.to_dict()))
-    assert document["done"] and document["stop"] == "question_limit"
-    assert document["assessment"]["origin"]["verdict"] == final.assessment.origin.verdict.value  # type: ignore[union-attr]
+    done = InterviewOut.model_validate(json.loads(json.dumps(final.to_dict())))
+    assert done.done and done.stop == "question_limit" and done.assessment is not None
+    assert done.assessment["origin"]["verdict"] == final.assessment.origin.verdict.value  # type: ignore[union-attr]
 
 
-def test_deterministic() -> None:
-    a = run("clinician", lambda f: "present" if len(f) % 2 else "absent")
-    b = run("clinician", lambda f: "present" if len(f) % 2 else "absent")
-    assert a[0] == b[0] and a[1].stop_reason == b[1].stop_reason
-    partial = dict(list(a[2].items())[:20])
-    assert next_step(partial, mode="clinician") == next_step(dict(partial), mode="clinician")
+def test_the_same_answers_give_the_same_interview_whatever_the_hash_seed() -> None:
+    """Set and dict order must not leak into the questions (PYTHONHASHSEED differs between runs)."""
+    script = (
+        "import json\n"
+        "from spinetriage.interview import apply_answer, next_step\n"
+        "answers, asked = {}, []\n"
+        "while (step := next_step(answers, mode='clinician', age=70, sex='female')).question:\n"
+        "    asked.append(step.question.finding)\n"
+        "    answers = apply_answer(step, 'present' if len(asked) % 3 == 0 else 'absent', answers)\n"
+        "print(json.dumps([asked, step.stop_reason]))\n"
+    )
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2")
+    ]
+    asked, _ = json.loads(runs[0])
+    assert len(asked) > 5
+    assert runs[0] == runs[1]
 
 
 def test_going_back_restores_the_earlier_step() -> None:
