@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from spinetriage.web.auth import Accounts
 from spinetriage.web.db import Database, LoginSessionRow
-from spinetriage.web.sessions import SESSION_COOKIE, LoginSessions
+from spinetriage.web.sessions import KIOSK_COOKIE, SESSION_COOKIE, LoginSessions
 
 from .conftest import BASE_URL, PASSWORD
 from .test_auth import csrf_from, login
@@ -156,3 +156,70 @@ def test_removing_a_user_removes_their_sessions(database: Database) -> None:
     with database.sessions() as session:
         assert session.scalar(select(func.count()).select_from(LoginSessionRow)) == 0
     assert sessions.user(cookie, now=T0) is None
+
+
+def _hand_over(browser: TestClient) -> None:
+    page = browser.get("/questionnaire")
+    assert 'id="hand-over"' in page.text, "a signed-in clinician is offered the kiosk"
+    token = csrf_from(browser, "/questionnaire")
+    locked = browser.post("/questionnaire/kiosk", data={"csrf_token": token}, follow_redirects=False)
+    assert locked.status_code == 303 and locked.headers["location"] == "/questionnaire"
+
+
+def _kiosk_cookie(browser: TestClient) -> str | None:
+    return next((c.value for c in browser.cookies.jar if c.name == KIOSK_COOKIE), None)
+
+
+def test_a_device_handed_to_a_patient_opens_the_questionnaire_and_nothing_else(make_client: MakeClient) -> None:
+    """#13 item 9: the questionnaire no longer runs on the clinician's signed-in session."""
+    browser = make_client(users=("ann",))
+    login(browser, "ann")
+    _hand_over(browser)
+    assert SESSION_COOKIE not in browser.cookies and _kiosk_cookie(browser)
+    for closed in ("/history", "/", "/assess", "/interview"):
+        page = browser.get(closed, follow_redirects=False)
+        assert page.status_code == 303 and page.headers["location"].startswith("/login"), closed
+    assert browser.get("/api/v1/assessments").status_code == 401
+    start = browser.get("/questionnaire")
+    assert start.status_code == 200 and 'id="hand-over"' not in start.text  # the patient sees no clinician box
+    token = csrf_from(browser, "/questionnaire")
+    first = browser.post("/questionnaire/step", data={"csrf_token": token, "label": "KIOSK-1"})
+    assert first.status_code == 200 and 'name="finding"' in first.text
+    finished = browser.post(
+        "/questionnaire/finish", data={"csrf_token": token, "label": "KIOSK-1", "a": "low_back_pain=present"}
+    )
+    assert finished.status_code == 200 and "Thank you" in finished.text  # filed, and the patient is thanked
+    clinician = make_client()
+    login(clinician, "ann")
+    waiting = clinician.get("/api/v1/assessments").json()["items"]
+    assert any(item["label"] == "KIOSK-1" and item["status"] == "awaiting_clinician" for item in waiting)
+
+
+def test_a_kiosk_cookie_is_never_a_sign_in(make_client: MakeClient) -> None:
+    browser = make_client(users=("ann",))
+    login(browser, "ann")
+    _hand_over(browser)
+    forged = TestClient(browser.app, base_url=BASE_URL)
+    forged.cookies.set(SESSION_COOKIE, _kiosk_cookie(browser) or "")  # the kiosk's cookie offered as a sign-in
+    assert forged.get("/api/v1/knowledge").status_code == 401
+    assert forged.get("/history", follow_redirects=False).status_code == 303
+
+
+def test_a_new_password_ends_the_users_kiosks(make_client: MakeClient, database_url: str) -> None:
+    browser = make_client(users=("ann",))
+    login(browser, "ann")
+    _hand_over(browser)
+    assert browser.get("/questionnaire").status_code == 200
+    database = Database(database_url)
+    Accounts(database).set_password("ann", "a new long password")
+    database.dispose()
+    assert browser.get("/questionnaire", follow_redirects=False).status_code == 303  # locked out: sign in
+
+
+def test_signing_in_again_unlocks_the_device(make_client: MakeClient) -> None:
+    browser = make_client(users=("ann",))
+    login(browser, "ann")
+    _hand_over(browser)
+    assert login(browser, "ann").status_code == 303
+    assert _kiosk_cookie(browser) is None
+    assert browser.get("/history", follow_redirects=False).status_code == 200

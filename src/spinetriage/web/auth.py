@@ -203,9 +203,9 @@ class Accounts:
             return session.get(UserRow, name) is not None
 
     def set_password(self, name: str, password: str, *, revoke_tokens: bool = False) -> int:
-        """Change a password; every session signed in with the old one ends. API tokens are kept (an
-        integration should not break on a routine change) unless ``revoke_tokens``; returns how many
-        tokens the user still has."""
+        """Change a password; every session signed in with the old one ends, and every kiosk the user
+        left. API tokens are kept (an integration should not break on a routine change) unless
+        ``revoke_tokens``; returns how many tokens the user still has."""
         _check_password(password)
         with self.database.sessions.begin() as session:
             row = session.get(UserRow, name)

@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, create_engine, event
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, String, Text, create_engine, event, false
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
@@ -123,6 +123,8 @@ class LoginSessionRow(Base):
     )
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, index=True)
+    kiosk: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=false())
+    """A kiosk left for patients: it opens the questionnaire only, filed under ``username``."""
 
 
 class SecretRow(Base):

@@ -20,7 +20,7 @@ from fastapi.templating import Jinja2Templates
 from spinetriage.errors import SpinetriageError
 from spinetriage.web.auth import LOCAL_USER, Accounts, AuthRequired, LoginThrottle, VerificationLimit, sign
 from spinetriage.web.db import Database
-from spinetriage.web.sessions import SESSION_COOKIE, LoginSessions
+from spinetriage.web.sessions import KIOSK_COOKIE, SESSION_COOKIE, LoginSessions
 from spinetriage.web.settings import Settings
 from spinetriage.web.store import Store
 
@@ -76,6 +76,25 @@ def current_user(request: Request) -> str:
         if user is not None:
             return user
     raise AuthRequired("log in, or send an API token as `Authorization: Bearer TOKEN`")
+
+
+def questionnaire_owner(request: Request) -> str:
+    """Whom a patient questionnaire is filed under: the signed-in clinician, or the clinician who left
+    this device as a kiosk (the kiosk opens the questionnaire and nothing else)."""
+    state = app_state(request)
+    if state.settings.local_mode:
+        return LOCAL_USER
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        user = state.sessions.user(cookie)
+        if user is not None:
+            return user
+    kiosk = request.cookies.get(KIOSK_COOKIE)
+    if kiosk:
+        owner = state.sessions.kiosk_owner(kiosk)
+        if owner is not None:
+            return owner
+    raise AuthRequired("log in, or ask the clinic for the questionnaire")
 
 
 async def current_user_async(request: Request) -> str:

@@ -15,7 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from spinetriage.web.auth import MAX_PASSWORD, safe_next
 from spinetriage.web.deps import app_state, templates, verify_csrf
-from spinetriage.web.sessions import SESSION_COOKIE
+from spinetriage.web.sessions import KIOSK_COOKIE, SESSION_COOKIE
 
 router = APIRouter(include_in_schema=False)
 
@@ -51,6 +51,8 @@ async def login(
         await run_in_threadpool(state.sessions.end, previous)
     cookie = await run_in_threadpool(state.sessions.start, username)
     response = RedirectResponse(safe_next(next), status_code=303)
+    # A sign-in unlocks a kiosk: its cookie (sent only to /questionnaire) goes; its row expires unused.
+    response.delete_cookie(KIOSK_COOKIE, path="/questionnaire")
     response.set_cookie(
         SESSION_COOKIE,
         cookie,

@@ -40,7 +40,7 @@ from spinetriage.web.assess_form import (
     mjoa_items,
     read_form,
 )
-from spinetriage.web.deps import current_user, get_store, templates, verify_csrf
+from spinetriage.web.deps import app_state, current_user, get_store, questionnaire_owner, templates, verify_csrf
 from spinetriage.web.interview_state import (
     INTERVIEW_WORDS,
     PATIENT_WORDS,
@@ -50,11 +50,14 @@ from spinetriage.web.interview_state import (
     summary,
 )
 from spinetriage.web.report_view import build_report, finding_label, pct
+from spinetriage.web.sessions import KIOSK_COOKIE, SESSION_COOKIE
 from spinetriage.web.store import MAX_LABEL, NotFound, Store, StoredAssessment, check_label
 
 router = APIRouter(include_in_schema=False)  # a form with a stale CSRF token: problems.py answers with a page
 StoreDep = Annotated[Store, Depends(get_store)]
 UserDep = Annotated[str, Depends(current_user)]
+OwnerDep = Annotated[str, Depends(questionnaire_owner)]
+"""The patient questionnaire's pages: a signed-in clinician, or a kiosk one left."""
 
 PAGE_SIZE = 25
 MAX_PAGE = 100_000  # keeps the offset within what every database takes
@@ -357,8 +360,17 @@ def _start_page(request: Request, user: str, questionnaire: bool, errors: list[I
         "max_age": MAX_AGE,
         "max_label": MAX_LABEL,
     }
+    if questionnaire:
+        context["can_hand_over"] = _signed_in(request)
     template = "questionnaire_start.html" if questionnaire else "interview_start.html"
     return _page(request, template, context, status_code=422 if errors else 200)
+
+
+def _signed_in(request: Request) -> bool:
+    """Whether a clinician (not a kiosk) is signed in on this browser, so that it can be handed over."""
+    state = app_state(request)
+    cookie = request.cookies.get(SESSION_COOKIE)
+    return not state.settings.local_mode and bool(cookie) and state.sessions.user(cookie or "") is not None
 
 
 async def _advance(request: Request, user: str, questionnaire: bool) -> Response:
@@ -432,22 +444,47 @@ async def interview_finish(request: Request, store: StoreDep, user: UserDep) -> 
 
 
 @router.get("/questionnaire")
-async def questionnaire_start(request: Request, user: UserDep) -> Response:
+async def questionnaire_start(request: Request, user: OwnerDep) -> Response:
     return _start_page(request, user, True, [])
 
 
+@router.post("/questionnaire/kiosk", dependencies=[Depends(verify_csrf)])
+async def questionnaire_kiosk(request: Request, user: UserDep) -> Response:
+    """Hand this device to a patient: the clinician's sign-in ends here and a kiosk session opens the
+    questionnaire only, filing the answers under the clinician (:mod:`spinetriage.web.sessions`)."""
+    state = app_state(request)
+    response = RedirectResponse("/questionnaire", status_code=303)
+    if state.settings.local_mode:
+        return response  # no sign-in to lock: local mode answers to whoever is on this computer
+    signed_in = request.cookies.get(SESSION_COOKIE)
+    if signed_in:
+        await run_in_threadpool(state.sessions.end, signed_in)
+    kiosk = await run_in_threadpool(state.sessions.start_kiosk, user)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    response.set_cookie(
+        KIOSK_COOKIE,
+        kiosk,
+        max_age=state.settings.session_max_age,
+        httponly=True,
+        samesite="lax",
+        secure=state.settings.cookie_secure,
+        path="/questionnaire",
+    )
+    return response
+
+
 @router.post("/questionnaire/step", dependencies=[Depends(verify_csrf)])
-async def questionnaire_step(request: Request, user: UserDep) -> Response:
+async def questionnaire_step(request: Request, user: OwnerDep) -> Response:
     return await _advance(request, user, questionnaire=True)
 
 
 @router.post("/questionnaire/finish", dependencies=[Depends(verify_csrf)])
-async def questionnaire_finish(request: Request, store: StoreDep, user: UserDep) -> Response:
+async def questionnaire_finish(request: Request, store: StoreDep, user: OwnerDep) -> Response:
     return await _finish(request, user, store, questionnaire=True)
 
 
 @router.get("/questionnaire/thanks/{assessment_id}")
-async def questionnaire_thanks(request: Request, assessment_id: str, store: StoreDep, user: UserDep) -> Response:
+async def questionnaire_thanks(request: Request, assessment_id: str, store: StoreDep, user: OwnerDep) -> Response:
     """The patient's last page: thanks, and urgent advice if an answer is a red flag; nothing else."""
     try:
         stored = await run_in_threadpool(store.get, assessment_id, owner=user)

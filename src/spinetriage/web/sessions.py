@@ -16,6 +16,13 @@ The HMAC lets a forged or garbled cookie be refused without a database lookup; o
 id's hash is stored, so a copy of the table opens no session. Checking a cookie costs one
 primary-key lookup, as the password fingerprint it replaces did. Local mode (no users) has
 no sessions.
+
+A **kiosk session** is what a clinician leaves on a device handed to a patient: it opens
+the patient questionnaire and nothing else, its answers filed under the clinician. Its row
+is marked ``kiosk``, its cookie is a separate one (``spinetriage_kiosk``, sent only to
+``/questionnaire``), and it is never accepted as a sign-in: the history,
+the assessments and the API stay closed until someone signs in again, which ends it. A
+new password or a removed user ends the user's kiosks too.
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ from spinetriage.web.auth import sign
 from spinetriage.web.db import Database, LoginSessionRow, utcnow
 
 SESSION_COOKIE = "spinetriage_session"
+KIOSK_COOKIE = "spinetriage_kiosk"
 _MAX_COOKIE = 200
 
 
@@ -55,8 +63,9 @@ class LoginSessions:
             return None
         return session_id
 
-    def start(self, username: str, now: datetime | None = None) -> str:
-        """A new session for ``username``; returns the cookie value. Purges the sessions that have expired."""
+    def start(self, username: str, now: datetime | None = None, *, kiosk: bool = False) -> str:
+        """A new session for ``username`` (a kiosk one if ``kiosk``); returns the cookie value. Purges the
+        sessions that have expired."""
         now = now or utcnow()
         session_id = secrets.token_urlsafe(32)
         with self.database.sessions.begin() as session:
@@ -67,12 +76,26 @@ class LoginSessions:
                     username=username,
                     created_at=now,
                     expires_at=now + timedelta(seconds=self.max_age),
+                    kiosk=kiosk,
                 )
             )
         return f"{session_id}.{sign(self.secret, 'session', session_id)}"
 
+    def start_kiosk(self, owner: str, now: datetime | None = None) -> str:
+        """A kiosk session whose questionnaires are filed under ``owner``; returns the cookie value."""
+        return self.start(owner, now, kiosk=True)
+
     def user(self, cookie: str, now: datetime | None = None) -> str | None:
-        """The user a session cookie belongs to; None if it is forged, ended or expired."""
+        """The user a sign-in cookie belongs to; None if it is forged, ended, expired or a kiosk's."""
+        row = self._row(cookie, now)
+        return row[0] if row is not None and not row[1] else None
+
+    def kiosk_owner(self, cookie: str, now: datetime | None = None) -> str | None:
+        """The user whose kiosk a kiosk cookie opens; None for anything else."""
+        row = self._row(cookie, now)
+        return row[0] if row is not None and row[1] else None
+
+    def _row(self, cookie: str, now: datetime | None) -> tuple[str, bool] | None:
         session_id = self._session_id(cookie)
         if session_id is None:
             return None
@@ -80,7 +103,7 @@ class LoginSessions:
             row = session.get(LoginSessionRow, _id_hash(session_id))
             if row is None or row.expires_at <= (now or utcnow()):
                 return None
-            return row.username
+            return row.username, row.kiosk
 
     def end(self, cookie: str) -> None:
         """End the session a cookie carries (signing out); a cookie that opens no session is ignored."""
