@@ -1,6 +1,6 @@
 """The strength of one finding for one condition, in every form clinicians read it: likelihood
 ratios and sensitivity and specificity (given or derived from the other pair), for the CLI's
-evidence panel and the web knowledge page alike."""
+evidence panel and the web knowledge page alike; and how a likelihood ratio is written."""
 
 from __future__ import annotations
 
@@ -28,3 +28,14 @@ def strength(link: Likelihood) -> Strength:
         sensitivity=f"{link.p_present_given_condition:.0%}",
         specificity=f"{1.0 - link.p_present_without_condition:.0%}",
     )
+
+
+def ratio_text(ratio: float) -> str:
+    """A likelihood ratio for reading: two decimals in the usual range, powers of ten outside it.
+
+    A finding that all but decides a condition (back pain for non-specific back pain, whose
+    share is the complaint itself) has a ratio near e**690; written out in full it was 300
+    digits wide and pushed the page sideways."""
+    if 0.01 <= ratio < 1000.0:
+        return f"{ratio:.2f}"
+    return f"{ratio:.1e}"

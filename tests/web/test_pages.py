@@ -457,3 +457,26 @@ def test_history_shows_age_and_leading_condition_issue_13(client: TestClient) ->
     top = max(result["conditions"], key=lambda c: c["probability"])
     label = default_knowledge().conditions[top["id"]].label
     assert re.search(rf"<td>{re.escape(label)} \d+(\.\d)?%</td>", row)
+
+
+def test_any_answer_can_be_changed_and_the_later_questions_are_asked_again(client: TestClient) -> None:
+    """#13 item 13: the review allowed changing only the last answer."""
+    token = csrf(client, "/questionnaire")
+    state = {"csrf_token": token}
+    answers: list[str] = []
+    asked: list[str] = []
+    for _ in range(3):
+        page = client.post("/questionnaire/step", data={**state, "a": answers}).text
+        finding = re.search(r'name="finding" value="([a-z0-9_]+)"', page)
+        assert finding
+        asked.append(finding.group(1))
+        answers.append(f"{finding.group(1)}=absent")
+    page = client.post("/questionnaire/step", data={**state, "a": answers}).text
+    assert page.count('name="action" value="change-') == 3
+    changed = client.post("/questionnaire/step", data={**state, "a": answers, "action": "change-1"}).text
+    kept = re.findall(r'name="a" value="([^"]+)"', changed)
+    assert kept == [answers[0]]  # the first answer stays; the second and third go
+    assert f'name="finding" value="{asked[1]}"' in changed  # the second question is asked again
+    for bad in ("change-3", "change--1", "change-x", "change-"):
+        refused = client.post("/questionnaire/step", data={**state, "a": answers, "action": bad})
+        assert refused.status_code == 422 and "action" in refused.text, bad

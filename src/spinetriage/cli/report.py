@@ -8,6 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from spinetriage.assessment.models import Assessment, ConditionOut
+from spinetriage.strength import ratio_text
 from spinetriage.vocab import Urgency
 
 URGENCY_STYLE = {
@@ -119,7 +120,7 @@ def _render_why(c: ConditionOut, console: Console) -> None:
             label += f"\n  ({contribution.note})"
         why.add_row(
             Text(label, style=style),
-            f"{contribution.likelihood_ratio:.2f}",
+            ratio_text(contribution.likelihood_ratio),
             effect,
             contribution.basis.value,
             ", ".join(contribution.sources),

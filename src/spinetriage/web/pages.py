@@ -373,6 +373,10 @@ def _signed_in(request: Request) -> bool:
     return not state.settings.local_mode and bool(cookie) and state.sessions.user(cookie or "") is not None
 
 
+CHANGE = "change-"
+"""``action=change-N``: answer question N (from 0) again; the answers after it are asked again too."""
+
+
 async def _advance(request: Request, user: str, questionnaire: bool) -> Response:
     """Apply the posted action (answer, back, stop) and show the next question or the review."""
     kb = _kb()
@@ -393,6 +397,13 @@ async def _advance(request: Request, user: str, questionnaire: bool) -> Response
     )
     if action == "back" and answers:
         answers.pop(next(reversed(answers)))  # one question's answer (a grouped "no" with all it settled)
+    elif action.startswith(CHANGE):
+        index = action.removeprefix(CHANGE)
+        if not index.isdecimal() or not 0 <= int(index) < len(answers):
+            problem = InputError("action", "not an answer given so far", f"{CHANGE}0 to {CHANGE}{len(answers) - 1}")
+            return _start_page(request, user, questionnaire, [problem])
+        # Later questions were chosen in the light of this answer, so they are asked again after it.
+        answers = dict(list(answers.items())[: int(index)])
     elif action in STATUS_WORDS and asked:
         try:
             check_answerable(kb, asked, state.wording)

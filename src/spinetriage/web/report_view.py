@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from spinetriage.assessment.models import Assessment, ConditionOut, ContributionOut, RecommendationOut
 from spinetriage.knowledge.base import KnowledgeBase
+from spinetriage.strength import ratio_text
 from spinetriage.vocab import Origin
 
 WHY_CONDITIONS = 3
@@ -302,7 +303,7 @@ def _why_block(c: ConditionOut, a: Assessment, kb: KnowledgeBase, setting: str) 
             WhyRow(
                 label="Age" if x.finding == "age" else "Sex" if x.finding == "sex" else finding_label(kb, x.finding),
                 status=x.status,
-                ratio=f"{x.likelihood_ratio:.2f}",
+                ratio=ratio_text(x.likelihood_ratio),
                 weight=signed(x.log_odds) if x.counted else f"0 (would be {signed(w)})",
                 counted=x.counted,
                 note=x.note,

@@ -65,3 +65,20 @@ def test_rerun_from_history_is_identical(page: Any) -> None:
     banner = page.locator("#rerun-result")
     assert "identical" in banner.inner_text()
     assert "different" not in banner.inner_text().lower()
+
+
+def test_on_a_phone_the_work_up_follows_the_probabilities_and_no_link_is_cut_off(page: Any) -> None:
+    """#13 item 13: on a phone the imaging advice was 3,900 px down and the navigation scrolled
+    out of sight with no sign that it did."""
+    fill_myelopathy_case(page)
+    page.set_viewport_size({"width": 390, "height": 844})
+    box = {name: page.locator(f"#{name}").bounding_box() for name in ("probabilities", "workup", "findings-used")}
+    assert box["probabilities"]["y"] < box["workup"]["y"] < box["findings-used"]["y"]  # type: ignore[index]
+    # the work-up comes straight after the probabilities: less than one card's gap between them
+    gap = box["workup"]["y"] - (box["probabilities"]["y"] + box["probabilities"]["height"])  # type: ignore[index]
+    assert gap < 40, gap
+    width = page.evaluate("document.documentElement.clientWidth")
+    for link in page.locator(".site-nav a").all():
+        right = link.bounding_box()["x"] + link.bounding_box()["width"]  # type: ignore[index]
+        assert right <= width + 0.5, link.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # nothing wider than the phone
