@@ -82,3 +82,24 @@ def test_on_a_phone_the_work_up_follows_the_probabilities_and_no_link_is_cut_off
         right = link.bounding_box()["x"] + link.bounding_box()["width"]  # type: ignore[index]
         assert right <= width + 0.5, link.inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= width  # nothing wider than the phone
+
+
+def test_times_are_shown_in_the_readers_time_zone(browser: Any, base_url: str) -> None:
+    """#13 item 13: the history showed UTC times; the reader's zone is the one they think in."""
+    from datetime import datetime, timedelta
+
+    context = browser.new_context(
+        base_url=base_url, timezone_id="Asia/Tokyo", locale="en-GB", viewport={"width": 1280, "height": 900}
+    )
+    try:
+        page = context.new_page()
+        fill_myelopathy_case(page)
+        page.goto("/history")
+        cell = page.locator("table time[data-local]").first
+        utc = datetime.strptime(cell.get_attribute("title") or "", "%Y-%m-%d %H:%M UTC")
+        shown = cell.inner_text()
+        tokyo = utc + timedelta(hours=9)
+        assert "UTC" not in shown
+        assert f"{tokyo:%H}:{tokyo:%M}" in shown and str(tokyo.day) in shown, (shown, utc)
+    finally:
+        context.close()

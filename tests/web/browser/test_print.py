@@ -57,3 +57,15 @@ def test_every_example_prints_on_one_or_two_pages(page: Any, name: str) -> None:
     page.emulate_media(media="print")
     pages = pdf_pages(page.pdf(format="A4", print_background=True))
     assert 1 <= pages <= 2, f"the printed report of {name} has {pages} pages"
+
+
+def test_printed_references_stay_inside_their_columns(page: Any) -> None:
+    """#13 item 13: long references ran into the next column on paper."""
+    fill_myelopathy_case(page)
+    page.emulate_media(media="print")
+    overflowing = page.evaluate(
+        "() => [...document.querySelectorAll('#references li')]"
+        ".filter(li => li.scrollWidth > li.clientWidth + 1).map(li => li.textContent.slice(0, 60))"
+    )
+    assert page.locator("#references li").count() > 5
+    assert overflowing == []
