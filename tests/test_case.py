@@ -24,3 +24,14 @@ def test_unknown_finding_gets_the_closest_identifier(kb: KnowledgeBase) -> None:
     errors = getattr(info.value, "errors", [info.value])
     assert [e.field for e in errors] == ["findings.hofman_sign"]
     assert "hoffmann_sign" in errors[0].problem
+
+
+@pytest.mark.parametrize(
+    ("case", "words"),
+    [({"text": "x" * 2_000_001}, "too long (at most 2,000,000 characters)"), ({"text": 5}, "not text")],
+)
+def test_field_problems_are_in_plain_words(case: dict[str, object], words: str, kb: KnowledgeBase) -> None:
+    """#13 item 13: the validator's wording ("Input should be ...") reached the clinician."""
+    with pytest.raises(InputError) as caught:
+        parse_case(case, kb)
+    assert words in str(caught.value) and "Input should" not in str(caught.value)

@@ -147,9 +147,19 @@ def _from_pydantic(detail: Mapping[str, Any], findings: Mapping[str, Any]) -> In
         return InputError(field, "status not in the vocabulary", _ALLOWED["status"])
     if loc and loc[0] == "age":
         return InputError(field, _AGE_PROBLEMS.get(kind, "not a whole number of years"), _ALLOWED["age"])
+    problem = _plain(kind, detail)
     if loc and (loc[0] in _ALLOWED or loc[0] == "instruments"):
-        return InputError(field, str(detail["msg"]), _allowed(loc[0]))
-    return InputError(field, str(detail["msg"]))
+        return InputError(field, problem, _allowed(loc[0]))
+    return InputError(field, problem)
+
+
+def _plain(kind: str, detail: Mapping[str, Any]) -> str:
+    """The problem in words a clinician reads, not the validator's ("Input should be ...")."""
+    limit = (detail.get("ctx") or {}).get("max_length")
+    if kind == "string_too_long" and isinstance(limit, int):
+        return f"too long (at most {limit:,} characters)"
+    words = {"string_type": "not text", "int_parsing": "not a whole number", "int_type": "not a whole number"}
+    return words.get(kind, str(detail["msg"]))
 
 
 _AGE_PROBLEMS = {
