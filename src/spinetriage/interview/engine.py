@@ -193,8 +193,8 @@ def _screening_needed(kb: KnowledgeBase, answers: Mapping[str, Status]) -> list[
             if not open_ and len(history) == len(clause.any_present):
                 break  # this clause can no longer be met, so the flag cannot fire
     for group in asked_of_everyone(kb):
-        if group.id in answers or any(answers.get(f) is Status.PRESENT for f in group.members):
-            continue
+        if any(answers.get(f) is Status.PRESENT for f in group.members):
+            continue  # a "yes" was followed up; a grouped "no" has settled every member already
         new = tuple(f for f in group.members if f not in answers and f not in listed)
         listed.update(new)
         if new:

@@ -20,9 +20,9 @@ no sessions.
 A **kiosk session** is what a clinician leaves on a device handed to a patient: it opens
 the patient questionnaire and nothing else, its answers filed under the clinician. Its row
 is marked ``kiosk``, its cookie is a separate one (``spinetriage_kiosk``, sent only to
-``/questionnaire``), and it is never accepted as a sign-in: the history,
-the assessments and the API stay closed until someone signs in again, which ends it. A
-new password or a removed user ends the user's kiosks too.
+``/questionnaire``), and it is never accepted as a sign-in: the history, the assessments
+and the API stay closed. Signing in again on the device deletes the kiosk cookie (its row
+then expires unused); a new password or a removed user ends the user's kiosks at once.
 """
 
 from __future__ import annotations
