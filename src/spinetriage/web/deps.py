@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass, field
 from importlib import resources
 
-from fastapi import Request
+from fastapi import Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.templating import Jinja2Templates
 
@@ -70,12 +70,31 @@ def current_user(request: Request) -> str:
         if user is None:
             raise AuthRequired(BAD_TOKEN)
         return user
-    cookie = request.cookies.get(SESSION_COOKIE)
-    if cookie:
-        user = state.sessions.user(cookie)
-        if user is not None:
-            return user
+    user = signed_in_user(request)
+    if user is not None:
+        return user
     raise AuthRequired("log in, or send an API token as `Authorization: Bearer TOKEN`")
+
+
+def signed_in_user(request: Request) -> str | None:
+    """The user this browser's sign-in cookie opens a session for (never a kiosk's), if any."""
+    cookie = request.cookies.get(SESSION_COOKIE)
+    return app_state(request).sessions.user(cookie) if cookie else None
+
+
+def set_session_cookie(response: Response, request: Request, name: str, value: str, path: str = "/") -> None:
+    """Set a session cookie (a sign-in's or a kiosk's) as every one is set: HttpOnly, SameSite=Lax,
+    Secure when configured, for the session's lifetime."""
+    settings = app_state(request).settings
+    response.set_cookie(
+        name,
+        value,
+        max_age=settings.session_max_age,
+        httponly=True,
+        samesite="lax",
+        secure=settings.cookie_secure,
+        path=path,
+    )
 
 
 def questionnaire_owner(request: Request) -> str:
@@ -84,11 +103,9 @@ def questionnaire_owner(request: Request) -> str:
     state = app_state(request)
     if state.settings.local_mode:
         return LOCAL_USER
-    cookie = request.cookies.get(SESSION_COOKIE)
-    if cookie:
-        user = state.sessions.user(cookie)
-        if user is not None:
-            return user
+    user = signed_in_user(request)
+    if user is not None:
+        return user
     kiosk = request.cookies.get(KIOSK_COOKIE)
     if kiosk:
         owner = state.sessions.kiosk_owner(kiosk)

@@ -14,7 +14,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
 from spinetriage.web.auth import MAX_PASSWORD, safe_next
-from spinetriage.web.deps import app_state, templates, verify_csrf
+from spinetriage.web.deps import app_state, set_session_cookie, templates, verify_csrf
 from spinetriage.web.sessions import KIOSK_COOKIE, SESSION_COOKIE
 
 router = APIRouter(include_in_schema=False)
@@ -53,15 +53,7 @@ async def login(
     response = RedirectResponse(safe_next(next), status_code=303)
     # A sign-in unlocks a kiosk: its cookie (sent only to /questionnaire) goes; its row expires unused.
     response.delete_cookie(KIOSK_COOKIE, path="/questionnaire")
-    response.set_cookie(
-        SESSION_COOKIE,
-        cookie,
-        max_age=state.settings.session_max_age,
-        httponly=True,
-        samesite="lax",
-        secure=state.settings.cookie_secure,
-        path="/",
-    )
+    set_session_cookie(response, request, SESSION_COOKIE, cookie)
     return response
 
 

@@ -40,7 +40,16 @@ from spinetriage.web.assess_form import (
     mjoa_items,
     read_form,
 )
-from spinetriage.web.deps import app_state, current_user, get_store, questionnaire_owner, templates, verify_csrf
+from spinetriage.web.deps import (
+    app_state,
+    current_user,
+    get_store,
+    questionnaire_owner,
+    set_session_cookie,
+    signed_in_user,
+    templates,
+    verify_csrf,
+)
 from spinetriage.web.interview_state import (
     INTERVIEW_WORDS,
     PATIENT_WORDS,
@@ -370,9 +379,7 @@ def _start_page(request: Request, user: str, questionnaire: bool, errors: list[I
 
 def _signed_in(request: Request) -> bool:
     """Whether a clinician (not a kiosk) is signed in on this browser, so that it can be handed over."""
-    state = app_state(request)
-    cookie = request.cookies.get(SESSION_COOKIE)
-    return not state.settings.local_mode and bool(cookie) and state.sessions.user(cookie or "") is not None
+    return not app_state(request).settings.local_mode and signed_in_user(request) is not None
 
 
 CHANGE = "change-"
@@ -474,15 +481,7 @@ async def questionnaire_kiosk(request: Request, user: UserDep) -> Response:
         await run_in_threadpool(state.sessions.end, signed_in)
     kiosk = await run_in_threadpool(state.sessions.start_kiosk, user)
     response.delete_cookie(SESSION_COOKIE, path="/")
-    response.set_cookie(
-        KIOSK_COOKIE,
-        kiosk,
-        max_age=state.settings.session_max_age,
-        httponly=True,
-        samesite="lax",
-        secure=state.settings.cookie_secure,
-        path="/questionnaire",
-    )
+    set_session_cookie(response, request, KIOSK_COOKIE, kiosk, path="/questionnaire")
     return response
 
 
