@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from spinetriage.assessment import default_model
-from spinetriage.engine.reasoner import Patient, reason, what_if
+from spinetriage.engine.reasoner import Patient, reason, what_if, what_ifs
 from spinetriage.vocab import Origin, Status
 
 from .strategies import KB, patients
@@ -49,6 +49,28 @@ def test_what_if_equals_reasoning_afresh(patient: Patient, finding: str) -> None
         for origin, value in fresh.origin.items():
             assert math.isclose(quick.origin[origin], value, abs_tol=1e-9)
     assert 0.0 <= p <= 1.0
+
+
+@SETTINGS
+@given(
+    patients(max_findings=6),
+    st.lists(st.sampled_from(sorted(f for f in NETWORK.findings if NETWORK.parents.get(f))), min_size=1, max_size=6),
+)
+def test_batched_what_ifs_equal_reasoning_afresh(patient: Patient, asked: list[str]) -> None:
+    """Batched what-ifs, including answers that change the complaint (a complaint answered yes,
+    back pain denied), give what reasoning afresh gives."""
+    asked = [*dict.fromkeys([*asked, *NETWORK.complaints[:3]])]
+    evidence = {f: s for f, s in patient.evidence.items() if f not in asked}
+    before = Patient(evidence, patient.setting, patient.age, patient.sex)
+    for finding, (yes, no, p) in zip(asked, what_ifs(reason(NETWORK, before), asked), strict=True):
+        for status, quick in ((Status.PRESENT, yes), (Status.ABSENT, no)):
+            fresh = reason(NETWORK, Patient({**evidence, finding: status}, patient.setting, patient.age, patient.sex))
+            assert quick.complaint == fresh.complaint
+            for condition, value in fresh.probabilities.items():
+                assert math.isclose(quick.probabilities[condition], value, abs_tol=1e-9), (finding, status, condition)
+            for origin, value in fresh.origin.items():
+                assert math.isclose(quick.origin[origin], value, abs_tol=1e-9), (finding, status, origin)
+        assert 0.0 <= p <= 1.0
 
 
 @SETTINGS

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from spinetriage.engine.network import Array, Network
+from spinetriage.engine.network import LOG_FLOOR, Array, Network
 from spinetriage.errors import InputError
 from spinetriage.vocab import OriginFamily
 
@@ -43,7 +43,6 @@ SOURCE_FAMILIES = ("cervical", "lumbar", "mechanical", "serious", "other")
 """Who can produce the complaint. ``mechanical`` is the leak of back pain; a leak of any other
 complaint is ``unexplained``."""
 UNEXPLAINED = "unexplained"
-_LOG_FLOOR = -700.0
 _TINY = 1e-300
 _CANCELLATION = 1e-6
 """Below this chance of a yes, a what-if's present answer is expanded afresh rather than subtracted."""
@@ -281,7 +280,7 @@ class _Factors:
         log_q, log_p, log_r = _logs(network, cols)
         absent = np.arange(len(cols)) >= terms.n_present
         with np.errstate(divide="ignore"):  # an absent finding's "fired" factor: its inhibitor's 1 - r
-            log_p = np.where(absent[:, None], np.maximum(np.log1p(-network.inhibit[cols]), _LOG_FLOOR), log_p)
+            log_p = np.where(absent[:, None], np.maximum(np.log1p(-network.inhibit[cols]), LOG_FLOOR), log_p)
         via = network.via[cols]
         direct = via < 0
         self.base = fixed + terms.r @ log_r + np.einsum("tkd,kd->td", terms.q, np.where(direct, log_q, 0.0))
@@ -297,10 +296,9 @@ class _Factors:
         self.total = self.base + sum(self.bracket.values(), np.zeros_like(self.base))
 
     def _bracket(self, g: int, inner: Array) -> Array:
-        e = self.network.expression[g]
-        with np.errstate(divide="ignore"):
-            expressed = np.log(e) + inner
-            return np.asarray(np.where(self.must.get(g, False), expressed, np.logaddexp(np.log1p(-e), expressed)))
+        logs = self.network.log_tables
+        expressed = logs.expressed[g] + inner
+        return np.asarray(np.where(self.must.get(g, False), expressed, np.logaddexp(logs.silent[g], expressed)))
 
     def log_h(self, extra_q: Sequence[int] = (), extra_r: Sequence[int] = (), minus_q: Sequence[int] = ()) -> Array:
         """``extra_q``: findings whose Q factor is in every term (a held-out complaint, a what-if
@@ -326,6 +324,26 @@ class _Factors:
         if extra_r:
             _, _, log_r = _logs(network, list(extra_r))
             out += log_r.sum(axis=0)
+        return out
+
+    def log_h_each(self, findings: Sequence[int], also: Sequence[int] = ()) -> Array:
+        """``log_h(extra_q=(f, *also))`` for every f of ``findings`` at once, as [U, T, D]."""
+        network = self.network
+        log_q = network.log_tables.q[list(findings)]  # [U, D]
+        via = network.via[list(findings)]
+        with_also = self.log_h(extra_q=also)
+        out = with_also[None] + np.where(via < 0, log_q, 0.0)[:, None, :]
+        also_inner: dict[int, Array] = {}
+        for x in also:
+            for g in np.unique(network.via[x][network.via[x] >= 0]):
+                g = int(g)
+                also_inner[g] = also_inner.get(g, 0.0) + np.where(network.via[x] == g, network.log_tables.q[x], 0.0)
+        for g in np.unique(via[via >= 0]):
+            g = int(g)
+            rows = np.flatnonzero((via == g).any(axis=1))  # only the findings of this group change its bracket
+            inner = self.inner.get(g, np.zeros_like(with_also)) + also_inner.get(g, 0.0)
+            added = np.where(via[rows] == g, log_q[rows], 0.0)[:, None, :]
+            out[rows] += self._bracket(g, inner[None] + added) - self._bracket(g, inner)[None]
         return out
 
 
@@ -357,14 +375,9 @@ def _folded_constant(network: Network, folded: Sequence[int]) -> float:
 
 
 def _logs(network: Network, cols: Sequence[int]) -> tuple[Array, Array, Array]:
-    strength = network.strength[list(cols)]
-    with np.errstate(divide="ignore"):
-        # A member that always appears once its group is expressed has log(1 - 1) = -inf; a floor
-        # keeps 0 * -inf out of the products and changes nothing (exp(-700) is 0 to double precision).
-        log_q = np.maximum(np.log1p(-strength), _LOG_FLOOR)
-        log_p = np.maximum(np.log(strength), _LOG_FLOOR)
-        log_r = np.log(network.inhibit[list(cols)])
-    return log_q, log_p, log_r
+    logs = network.log_tables
+    rows = list(cols)
+    return logs.q[rows], logs.p[rows], logs.r[rows]
 
 
 @dataclass(frozen=True)
@@ -613,8 +626,8 @@ class Prepared:
         """The W_J sums with each finding (no inhibitors) absent, in one batch."""
         network = self.network
         idx = [network.index[x] for x in findings]
-        without = np.stack([self.factors.log_h(extra_q=(f,)) for f in idx])  # [U, T, D]
-        with_ = without if not c0 else np.stack([self.factors.log_h(extra_q=(f, *c0)) for f in idx])
+        without = self.factors.log_h_each(idx)  # [U, T, D]
+        with_ = without if not c0 else self.factors.log_h_each(idx, also=c0)
         log_open = np.log1p(-network.leak[idx])  # [U]
         j = self.blocked.shape[0]
         log_h = np.where(self.blocked[None, :, None, :], with_[:, None], without[:, None])  # [U, J, T, D]

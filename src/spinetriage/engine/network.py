@@ -38,6 +38,7 @@ complaint was produced by its mechanical background alone (see
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -56,6 +57,8 @@ MIN_LEAK = 0.005
 """Floor on a leak (judgement): no finding is rarer than 1 in 200 back-pain presenters without a
 modelled cause (misreported symptoms, unmodelled causes, chart errors). It also bounds the digits
 that the signed term sums lose to cancellation (docs/reasoning.md)."""
+LOG_FLOOR = -700.0
+"""Where a log of 0 is clipped: exp(-700) is 0 to double precision, and 0 * -inf stays out of the sums."""
 MAX_STRENGTH = 0.999
 """Ceiling on a causal strength: no condition produces a finding with certainty."""
 
@@ -111,16 +114,69 @@ class Network:
 
     def prior_log_odds(self, setting: str, age: int | None, sex: Sex | None, known: Mapping[str, bool]) -> Array:
         """The conditions' prior log-odds for this patient: population prior, age, sex, risk factors."""
-        out = self.log_odds[setting].copy()
-        kb = self.knowledge
-        for d, condition in enumerate(self.conditions):
-            ratio = demographic_ratio(kb, condition, age, sex)
-            for finding, present in known.items():
-                lk = kb.likelihoods.get((condition, finding))
-                if lk is not None and finding in self.risk_factors:
-                    ratio *= lk.ratio_present if present else lk.ratio_absent
-            out[d] += math.log(ratio)
+        out = self.log_odds[setting] + self._log_demographic_ratio(age, sex)
+        for finding, present in known.items():
+            ratios = self._log_risk_ratios.get(finding)
+            if ratios is not None:
+                out += ratios[0 if present else 1]
         return out
+
+    def _log_demographic_ratio(self, age: int | None, sex: Sex | None) -> Array:
+        """log of :func:`demographic_ratio` per condition, remembered per age and sex (a few hundred at most)."""
+        key = (age, sex)
+        out = self._demographic_cache.get(key)
+        if out is None:
+            out = np.log(np.array([demographic_ratio(self.knowledge, c, age, sex) for c in self.conditions]))
+            out.flags.writeable = False
+            self._demographic_cache[key] = out
+        return out
+
+    @functools.cached_property
+    def _demographic_cache(self) -> dict[tuple[int | None, Sex | None], Array]:
+        return {}
+
+    @functools.cached_property
+    def _log_risk_ratios(self) -> dict[str, tuple[Array, Array]]:
+        """Per risk factor, log LR per condition when it is present and when absent (0: no link)."""
+        out: dict[str, tuple[Array, Array]] = {}
+        for (condition, finding), lk in self.knowledge.likelihoods.items():
+            if finding not in self.risk_factors or condition not in self.conditions:
+                continue
+            present, absent = out.setdefault(finding, (np.zeros(len(self.conditions)), np.zeros(len(self.conditions))))
+            d = self.conditions.index(condition)
+            present[d] = math.log(lk.ratio_present)
+            absent[d] = math.log(lk.ratio_absent)
+        return out
+
+    @functools.cached_property
+    def log_tables(self) -> LogTables:
+        """The logs of every strength, inhibitor and expression, taken once (the sums use nothing else)."""
+        with np.errstate(divide="ignore"):
+            # A member that always appears once its group is expressed has log(1 - 1) = -inf; a floor
+            # keeps 0 * -inf out of the products and changes nothing (exp(-700) is 0 to double precision).
+            return LogTables(
+                q=np.maximum(np.log1p(-self.strength), LOG_FLOOR),
+                p=np.maximum(np.log(self.strength), LOG_FLOOR),
+                r=np.log(self.inhibit),
+                expressed=np.log(self.expression),
+                silent=np.log1p(-self.expression),
+            )
+
+
+@dataclass(frozen=True)
+class LogTables:
+    """The network's parameters as logs, the form the exact sums multiply in."""
+
+    q: Array
+    """log(1 - strength) [finding, condition]"""
+    p: Array
+    """log(strength) [finding, condition]"""
+    r: Array
+    """log(inhibitor) [finding, condition]"""
+    expressed: Array
+    """log(expression) [group, condition]"""
+    silent: Array
+    """log(1 - expression) [group, condition]"""
 
 
 def demographic_ratio(kb: KnowledgeBase, condition: str, age: int | None, sex: Sex | None) -> float:

@@ -266,15 +266,21 @@ def what_ifs(reasoning: Reasoning, findings: Sequence[str]) -> list[tuple[Reason
     out = {}
     for finding, (if_present, if_absent, p) in batched.items():
         yes_patient, no_patient = _answered(patient, finding)
-        if _simple(reasoning, finding):
-            out[finding] = (
-                _reasoning(network, yes_patient, reasoning.prepared, reasoning.log_odds, if_present),
-                _reasoning(network, no_patient, reasoning.prepared, reasoning.log_odds, if_absent),
-                p,
-            )
-        else:  # the answer changes which complaint is asked about: reason afresh, with the batch's P(yes)
-            out[finding] = (reason(network, yes_patient), reason(network, no_patient), p)
+        yes = _from_batch(reasoning, yes_patient, if_present)
+        no = _from_batch(reasoning, no_patient, if_absent)
+        out[finding] = (yes, no, p)
     return [out[f] if f in out else what_if(reasoning, f) for f in findings]
+
+
+def _from_batch(reasoning: Reasoning, answered: Patient, inference: Inference) -> Reasoning:
+    """The reasoning for one answer, from the batched sum when the answer keeps the complaint.
+
+    An answer that changes which complaint is asked about (a complaint answered yes, back pain
+    denied) changes what the sum holds out for attribution: that answer is reasoned afresh.
+    """
+    if complaint_of(reasoning.network, answered.evidence) != reasoning.complaint:
+        return reason(reasoning.network, answered)
+    return _reasoning(reasoning.network, answered, reasoning.prepared, reasoning.log_odds, inference)
 
 
 def _answered(patient: Patient, finding: str) -> tuple[Patient, Patient]:
