@@ -5,13 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from spinetriage import Assessment, assess
+from spinetriage.engine.reasoner import Patient
 from spinetriage.errors import InputError
 from spinetriage.knowledge import KnowledgeBase
 from spinetriage.vocab import Origin, Urgency
 
 from ..conftest import load_vignettes
+from ..engine.strategies import patients
 
 MYELOPATHY = {
     "age": 64,
@@ -142,3 +145,24 @@ def test_dev_vignette(vignette: dict[str, Any]) -> None:
         assert result.origin.verdict.value != vignette["expected_origin"]
     else:
         assert result.origin.verdict.value == vignette["expected_origin"]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(patients(max_findings=8))
+def test_an_assessment_without_explanations_gives_the_same_answer(patient: Patient) -> None:
+    """Screening's ``explain=False`` drops the explanations and nothing else."""
+    case = {
+        "age": patient.age,
+        "sex": patient.sex.value if patient.sex else None,
+        "setting": patient.setting,
+        "findings": {f: s.value for f, s in patient.evidence.items()},
+    }
+    full, brief = assess(case), assess(case, explain=False)
+    assert full.explained and not brief.explained
+    assert brief.origin == full.origin
+    assert [(c.id, c.probability) for c in brief.conditions] == [(c.id, c.probability) for c in full.conditions]
+    assert (brief.red_flags, brief.urgency, brief.urgency_reason) == (full.red_flags, full.urgency, full.urgency_reason)
+    assert brief.treatment == full.treatment
+    assert brief.workup == [w for w in full.workup if w.kind != "exam"]
+    assert not brief.next_questions and not brief.explained_by
+    assert all(not c.contributions for c in brief.conditions)

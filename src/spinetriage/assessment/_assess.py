@@ -63,8 +63,15 @@ def assess(
     *,
     setting: str | None = None,
     knowledge: KnowledgeBase | None = None,
+    explain: bool = True,
 ) -> Assessment:
-    """Assess one case. ``setting`` overrides the case's own; the default is primary care."""
+    """Assess one case. ``setting`` overrides the case's own; the default is primary care.
+
+    ``explain=False`` leaves out what only a reader of one assessment needs: each finding's
+    contribution, what explains each finding, and the ranked next questions and examination
+    items (each an exact what-if). Screening a population does not show them, and they are
+    most of an assessment's time.
+    """
     model = default_model() if knowledge is None else network_for(knowledge)
     kb = model.knowledge
     if not isinstance(case, Case):
@@ -76,7 +83,7 @@ def assess(
     from_text, conflicts = _merge_text(case, evidence)
     patient = Patient(evidence=evidence, setting=chosen_setting, age=case.age, sex=case.sex)
     scored = case.scored_instruments()
-    result = _assess_patient(model, patient, scored)
+    result = _assess_patient(model, patient, scored, explain=explain)
     if from_text or conflicts:
         result = result.model_copy(update={"from_text": from_text, "conflicts": conflicts})
     return result
@@ -117,7 +124,9 @@ def _merge_text(case: Case, evidence: dict[str, Status]) -> tuple[list[TextFindi
     return from_text, conflicts
 
 
-def _assess_patient(model: Network, patient: Patient, scored: Mapping[str, CaseInstrument] | None = None) -> Assessment:
+def _assess_patient(
+    model: Network, patient: Patient, scored: Mapping[str, CaseInstrument] | None = None, *, explain: bool = True
+) -> Assessment:
     kb = model.knowledge
     scored = scored or {}
     instruments = read_instruments(kb, scored)
@@ -129,7 +138,7 @@ def _assess_patient(model: Network, patient: Patient, scored: Mapping[str, CaseI
 
     flags = fired_red_flags(kb, patient.evidence, age=patient.age, sex=patient.sex)
     flag_ids = {flag.id for flag, _ in flags}
-    top = top_unknown_findings(reasoning, _SUGGESTED)
+    top = top_unknown_findings(reasoning, _SUGGESTED) if explain else {kind: [] for kind in _SUGGESTED}
 
     workup_items = applicable(kb, kb.workup.values(), probabilities, patient.evidence, flag_ids, grading)
     recommended_ids = {rec.id for rec, _ in workup_items}
@@ -155,7 +164,7 @@ def _assess_patient(model: Network, patient: Patient, scored: Mapping[str, CaseI
     mjoa_trend = change_output(instruments)
     instrument_list = instrument_outputs(scored)
     clusters = cluster_outputs(kb, patient.evidence, patient.age)
-    explained = contributions(reasoning)
+    explained = contributions(reasoning) if explain else {c: [] for c in kb.conditions}
     conditions = sorted(
         (
             ConditionOut(
@@ -225,7 +234,10 @@ def _assess_patient(model: Network, patient: Patient, scored: Mapping[str, CaseI
         instruments=instrument_list,
         severity=severity,
         mjoa_change=mjoa_trend,
-        explained_by={f: {k: round(v, 6) for k, v in shares} for f, shares in explained_by(reasoning).items()},
+        explained_by={f: {k: round(v, 6) for k, v in shares} for f, shares in explained_by(reasoning).items()}
+        if explain
+        else {},
+        explained=explain,
     )
 
 

@@ -192,3 +192,7 @@ class Assessment(_Out):
     mjoa_change: ChangeOut | None = None
     explained_by: dict[str, dict[str, float]] = {}
     """For every present finding: P(each family of sources produced it), with 'unexplained'."""
+    explained: bool = True
+    """False for an assessment made without its explanations (population screening): then the
+    conditions carry no contributions, ``explained_by`` and ``next_questions`` are empty and the
+    work-up lists no examination items. Everything else is the same."""

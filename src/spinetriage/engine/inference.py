@@ -34,6 +34,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from spinetriage.engine.network import LOG_FLOOR, Array, Network
 from spinetriage.errors import InputError
@@ -92,33 +93,55 @@ class Evidence:
         return Evidence(tuple(f for f in self.present if f not in single), self.absent), single
 
 
+_Choice = tuple[Array, Array, float, float, float]
+"""One way a finding enters a term: q mask [D], fired mask [D], R (0/1), sign, log constant."""
+
+
 @dataclass(frozen=True)
 class _Terms:
-    """The expansion. Per term and known finding (column k), per condition d:
+    """The expansion: every combination of one *choice* per known finding (column k).
 
-    ``q[t, k, d]``: the term holds d's "did not fire" factor for the finding (1 - strength);
-    ``f[t, k, d]``: the term holds d's "fired" factor (strength), so d must be present;
-    ``r[t, k]``: the term holds the finding's inhibition multipliers; plus a sign and a log constant.
+    A choice says, per condition d, whether the term holds d's "did not fire" factor for the
+    finding (``q``, 1 - strength) or its "fired" factor (``f``, strength: d must be present),
+    whether it holds the finding's inhibition multipliers (``r``), and a sign and a log
+    constant. Term t takes choice ``digit_k(t)`` of column k, its mixed-radix digits with the
+    last column varying fastest, so anything that adds up over columns is an outer sum of
+    per-choice vectors (:func:`_outer_sum`): O(T D), not O(T K D).
     """
 
-    q: Array
-    f: Array
-    r: Array
+    choices: tuple[tuple[_Choice, ...], ...]
     sign: Array
     log_const: Array
+    must: npt.NDArray[np.bool_]
+    """[T, D]: the term needs condition d present (one of its links fired)."""
     findings: tuple[int, ...]
     n_present: int = 0
     """Columns before this are present findings; after it, absent ones (whose "fired" factor, for
     an absent finding with one inhibiting condition, is that condition's 1 - r)."""
 
     @property
-    def must(self) -> Array:
-        """[T, D]: the term needs condition d present (one of its links fired)."""
-        return np.asarray(self.f.sum(axis=1) > 0)
+    def size(self) -> int:
+        return int(self.sign.shape[0])
 
 
-_Choice = tuple[Array, Array, float, float, float]
-"""One way a finding enters a term: q mask [D], fired mask [D], R (0/1), sign, log constant."""
+def _sparse_outer_sum(sizes: Sequence[int], parts: Mapping[int, Array], width: int) -> Array:
+    """:func:`_outer_sum` when only the columns in ``parts`` ([C_k, width] each) contribute: built as
+    a broadcast over one axis per column, so the other columns cost nothing but the final copy."""
+    acc = np.zeros((1,) * len(sizes) + (width,))
+    for k, part in parts.items():
+        shape = [1] * len(sizes) + [width]
+        shape[k] = sizes[k]
+        acc = acc + part.reshape(shape)
+    return np.broadcast_to(acc, (*sizes, width)).reshape(-1, width)
+
+
+def _outer_sum(parts: Sequence[Array]) -> Array:
+    """``out[t] = sum_k parts[k][digit_k(t)]`` for parts [C_k, ...]: every combination, last varying fastest."""
+    out = np.zeros((1, *parts[0].shape[1:]))
+    for part in parts:
+        out = (out[:, None] + part[None]).reshape(-1, *part.shape[1:])
+    return out
+
 
 MAX_TERMS = 2**12
 """Present findings with several possible causes double the terms each (so do absent ones with an
@@ -210,25 +233,17 @@ def _expand(network: Network, evidence: Evidence, budget: int = FIRST_BUDGET) ->
     columns = (*evidence.present, *evidence.absent)
     n = len(network.conditions)
     if not columns:
-        return _Terms(np.zeros((1, 0, n)), np.zeros((1, 0, n)), np.zeros((1, 0)), np.ones(1), np.zeros(1), (), 0)
+        return _Terms((), np.ones(1), np.zeros(1), np.zeros((1, n), bool), (), 0)
     return _product(choices, columns, len(evidence.present))
 
 
 def _product(choices: Sequence[Sequence[_Choice]], columns: tuple[int, ...], n_present: int) -> _Terms:
-    """Every combination of one choice per column (itertools.product order), built as arrays.
-
-    Term t takes choice ``digit_k(t)`` of column k, its mixed-radix digits, the last column
-    varying fastest.
-    """
-    sizes = [len(c) for c in choices]
-    digits = np.indices(sizes).reshape(len(sizes), -1)  # [K, T]
-    q = np.stack([np.array([c[0] for c in col])[digits[k]] for k, col in enumerate(choices)], axis=1)
-    f = np.stack([np.array([c[1] for c in col])[digits[k]] for k, col in enumerate(choices)], axis=1)
-    r = np.stack([np.array([c[2] for c in col])[digits[k]] for k, col in enumerate(choices)], axis=1)
-    signs = np.stack([np.array([c[3] for c in col])[digits[k]] for k, col in enumerate(choices)], axis=1)
-    consts = np.stack([np.array([c[4] for c in col])[digits[k]] for k, col in enumerate(choices)], axis=1)
-    sign = signs.prod(axis=1)
-    return _Terms(q=q, f=f, r=r, sign=sign, log_const=consts.sum(axis=1), findings=columns, n_present=n_present)
+    """Every combination of one choice per column, as outer sums over the columns."""
+    negative = _outer_sum([np.array([c[3] < 0 for c in col], float) for col in choices])
+    sign = np.where(np.round(negative) % 2 == 1, -1.0, 1.0)
+    log_const = _outer_sum([np.array([c[4] for c in col]) for col in choices])
+    must = _outer_sum([np.array([c[1] for c in col]) for col in choices]) > 0
+    return _Terms(tuple(tuple(col) for col in choices), sign, log_const, must, findings=columns, n_present=n_present)
 
 
 _MOBIUS: dict[tuple[frozenset[str], ...], Array] = {}
@@ -255,10 +270,10 @@ class _Factors:
     ) -> None:
         self.network = network
         cols = list(terms.findings)
-        t, n = terms.q.shape[0], len(network.conditions)
+        t, n = terms.size, len(network.conditions)
         self.base = np.zeros((t, n))
         self.inner: dict[int, Array] = {}
-        self.must: dict[int, Array] = {}
+        self.must: dict[int, npt.NDArray[np.bool_]] = {}
         self.bracket: dict[int, Array] = {}
         fixed, fixed_inner = _folded_logs(network, folded)
         if plain_absent:
@@ -282,23 +297,43 @@ class _Factors:
         with np.errstate(divide="ignore"):  # an absent finding's "fired" factor: its inhibitor's 1 - r
             log_p = np.where(absent[:, None], np.maximum(np.log1p(-network.inhibit[cols]), LOG_FLOOR), log_p)
         via = network.via[cols]
+        q_mask = [np.array([c[0] for c in col]) for col in terms.choices]  # per column [C_k, D]
+        f_mask = [np.array([c[1] for c in col]) for col in terms.choices]
+        r_flag = [np.array([c[2] for c in col]) for col in terms.choices]  # [C_k]
+        # Per column and choice, the log factor of every link (a condition not linked has log 1 = 0).
+        logs = [q_mask[k] * log_q[k] + f_mask[k] * log_p[k] for k in range(len(cols))]
         direct = via < 0
-        self.base = fixed + terms.r @ log_r + np.einsum("tkd,kd->td", terms.q, np.where(direct, log_q, 0.0))
-        self.base += np.einsum("tkd,kd->td", terms.f, np.where(direct, log_p, 0.0))
+        self.base = fixed + _outer_sum(
+            [np.where(direct[k], logs[k], 0.0) + r_flag[k][:, None] * log_r[k] for k in range(len(cols))]
+        )
+        sizes = [len(col) for col in terms.choices]
         for g in sorted({int(x) for x in np.unique(via[via >= 0])} | set(fixed_inner)):
-            member = via == g
-            inner = np.einsum("tkd,kd->td", terms.q, np.where(member, log_q, 0.0))
-            inner += np.einsum("tkd,kd->td", terms.f, np.where(member, log_p, 0.0))
+            own = network.log_tables.expressing[g]  # only these conditions' brackets involve the group
+            member = via[:, own] == g
+            in_group = [k for k in range(len(cols)) if member[k].any()]
+            inner = np.zeros((t, n))
+            parts = {k: np.where(member[k], logs[k][:, own], 0.0) for k in in_group}
+            inner[:, own] = _sparse_outer_sum(sizes, parts, len(own))
             inner += fixed_inner.get(g, 0.0)
             self.inner[g] = inner
-            self.must[g] = np.einsum("tkd,kd->td", terms.f, member.astype(float)) > 0
+            self.must[g] = np.zeros((t, n), bool)
+            fired = {k: f_mask[k][:, own] * member[k] for k in in_group}
+            self.must[g][:, own] = _sparse_outer_sum(sizes, fired, len(own)) > 0
             self.bracket[g] = self._bracket(g, inner)
         self.total = self.base + sum(self.bracket.values(), np.zeros_like(self.base))
 
     def _bracket(self, g: int, inner: Array) -> Array:
+        """log of the sum over condition d's expression of group g: (1 - e) + e h_inner, or e h_inner
+        when the term needs a member to have fired. A condition that never expresses g has 0."""
         logs = self.network.log_tables
-        expressed = logs.expressed[g] + inner
-        return np.asarray(np.where(self.must.get(g, False), expressed, np.logaddexp(logs.silent[g], expressed)))
+        own = logs.expressing[g]
+        expressed = logs.expressed[g, own] + inner[..., own]
+        must = self.must.get(g)
+        out = np.zeros(inner.shape)
+        out[..., own] = np.where(
+            False if must is None else must[..., own], expressed, np.logaddexp(logs.silent[g, own], expressed)
+        )
+        return out
 
     def log_h(self, extra_q: Sequence[int] = (), extra_r: Sequence[int] = (), minus_q: Sequence[int] = ()) -> Array:
         """``extra_q``: findings whose Q factor is in every term (a held-out complaint, a what-if
@@ -395,7 +430,7 @@ class _Sums:
     """Sum of the terms' absolute values: ``magnitude / |total|`` measures the digits lost."""
 
 
-def _sums(log_odds: Array, log_h: Array, sign: Array, log_const: Array, must: Array) -> _Sums:
+def _sums(log_odds: Array, log_h: Array, sign: Array, log_const: Array, must: npt.NDArray[np.bool_]) -> _Sums:
     """``log_h`` is [B, T, D], ``log_const`` [B, T]; one shift for the whole batch keeps them comparable."""
     pi = 1.0 / (1.0 + np.exp(-log_odds))
     on = pi * np.exp(log_h)  # pi * h: the condition present
@@ -408,6 +443,43 @@ def _sums(log_odds: Array, log_h: Array, sign: Array, log_const: Array, must: Ar
     present = np.einsum("bt,btd->bd", w, on / phi)
     absent = np.einsum("bt,btd->bd", w, off / phi)
     return _Sums(total, present, absent, shift, np.abs(w).sum(axis=1))
+
+
+def _sums_by_subset(
+    log_odds: Array,
+    h_open: Array,
+    h_closed: Array,
+    blocked: npt.NDArray[np.bool_],
+    sign: Array,
+    log_const: Array,
+    must: npt.NDArray[np.bool_],
+) -> _Sums:
+    """:func:`_sums` for every subset J of source families at once, flattened as [B * J].
+
+    In subset J a condition's factor is its ``h_closed`` one when ``blocked[J, d]`` (its complaint
+    link may not fire) and its ``h_open`` one otherwise ([B, T, D] each). The logs are taken once
+    per form, not once per subset; the subsets only choose between them, which is a matrix
+    product. ``log_const`` is [B, J, T].
+    """
+    pi = 1.0 / (1.0 + np.exp(-log_odds))
+    off = np.where(must, 0.0, 1.0 - pi)  # absent, unless the term needs it present
+    on_open, on_closed = pi * np.exp(h_open), pi * np.exp(h_closed)
+    phi_open, phi_closed = off + on_open, off + on_closed
+    with np.errstate(divide="ignore"):  # a factor of 0 is a term of 0: a large negative log keeps it so
+        log_open = np.maximum(np.log(phi_open), -1e5)
+        log_closed = np.maximum(np.log(phi_closed), -1e5)
+    closed = blocked.astype(float)  # [J, D]
+    s = log_open.sum(axis=-1)[:, None, :] + np.einsum("btd,jd->bjt", log_closed - log_open, closed) + log_const
+    shift = float(s.max())
+    w = sign * np.exp(s - shift)  # [B, J, T]
+
+    def by_subset(open_: Array, closed_: Array) -> Array:  # sum_t w[b, j, t] * (closed_ if blocked else open_)
+        return np.asarray(np.where(blocked, np.matmul(w, closed_ / phi_closed), np.matmul(w, open_ / phi_open)))
+
+    b, j = w.shape[:2]
+    present = by_subset(on_open, on_closed).reshape(b * j, -1)
+    absent = by_subset(np.broadcast_to(off, on_open.shape), np.broadcast_to(off, on_closed.shape)).reshape(b * j, -1)
+    return _Sums(w.sum(axis=-1).reshape(-1), present, absent, shift, np.abs(w).sum(axis=-1).reshape(-1))
 
 
 def _expanded(network: Network, evidence: Evidence, budget: int = FIRST_BUDGET) -> tuple[_Terms, _Factors]:
@@ -486,7 +558,7 @@ class Prepared:
     h_without: Array
     h_with: Array
     subsets: tuple[frozenset[str], ...]
-    blocked: Array
+    blocked: npt.NDArray[np.bool_]
     """[J, D]: whether condition d's source is outside subset J (its complaint link must not fire)."""
     closed: Array
     """[J]: log(1 - leak) of the complaint when its leak family is outside J, else 0."""
@@ -553,9 +625,10 @@ class Prepared:
         )
 
     def _w(self, log_odds: Array, h_without: Array, h_with: Array, terms: _Terms) -> _Sums:
-        log_h = np.where(self.blocked[:, None, :], h_with[None], h_without[None])  # [J, T, D]
         log_const = terms.log_const[None, :] + self.closed[:, None]
-        return _sums(log_odds, log_h, terms.sign, log_const, terms.must)
+        return _sums_by_subset(
+            log_odds, h_without[None], h_with[None], self.blocked, terms.sign, log_const[None], terms.must
+        )
 
     def infer(self, log_odds: Array) -> Inference:
         w = self._w(log_odds, self.h_without, self.h_with, self.terms)
@@ -630,11 +703,8 @@ class Prepared:
         with_ = without if not c0 else self.factors.log_h_each(idx, also=c0)
         log_open = np.log1p(-network.leak[idx])  # [U]
         j = self.blocked.shape[0]
-        log_h = np.where(self.blocked[None, :, None, :], with_[:, None], without[:, None])  # [U, J, T, D]
-        log_h = log_h.reshape(len(idx) * j, *log_h.shape[2:])
         log_const = self.terms.log_const[None, None, :] + self.closed[None, :, None] + log_open[:, None, None]
-        log_const = log_const.reshape(len(idx) * j, -1)
-        sums = _sums(log_odds, log_h, self.terms.sign, log_const, self.terms.must)
+        sums = _sums_by_subset(log_odds, without, with_, self.blocked, self.terms.sign, log_const, self.terms.must)
         out = []
         for u in range(len(idx)):
             part = slice(u * j, (u + 1) * j)

@@ -160,6 +160,7 @@ class Network:
                 r=np.log(self.inhibit),
                 expressed=np.log(self.expression),
                 silent=np.log1p(-self.expression),
+                expressing=tuple(np.flatnonzero(e > 0) for e in self.expression),
             )
 
 
@@ -177,6 +178,8 @@ class LogTables:
     """log(expression) [group, condition]"""
     silent: Array
     """log(1 - expression) [group, condition]"""
+    expressing: tuple[npt.NDArray[np.intp], ...]
+    """Per group, the conditions that can express it (the others' factor for the group is 1)."""
 
 
 def demographic_ratio(kb: KnowledgeBase, condition: str, age: int | None, sex: Sex | None) -> float:

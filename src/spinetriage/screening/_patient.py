@@ -124,7 +124,7 @@ def screen_patient(patient_id: str, rows: Sequence[StagedRow], setting: str) -> 
             )
 
     case = Case(findings={f: Status(s.status) for f, s in sorted(used.items())}, setting=setting)
-    result = assess(case)
+    result = assess(case, explain=False)  # the row shows no explanations: skip their what-ifs
     origin = {str(k): float(v) for k, v in result.origin.probabilities.items()}
     probabilities = {c.id: c.probability for c in result.conditions}
     out: dict[str, Any] = {
