@@ -27,6 +27,7 @@ over the sums W_J in which only sources of families in J may fire.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import itertools
 import math
@@ -578,9 +579,37 @@ class Prepared:
             budget *= 4
 
     @classmethod
+    def for_new_complaints(
+        cls, network: Network, known: Mapping[str, bool], complaints: Sequence[str], log_odds: Array
+    ) -> dict[str, tuple[Prepared, Inference]]:
+        """For each of ``complaints`` (unknown findings), the expansion and inference were it present and
+        the complaint: what a what-if answered yes gives when the answer changes the complaint.
+
+        The complaint is held out of the sum, so what is expanded is ``known`` itself, once for all of
+        them; one whose sums cancel too much is expanded afresh with a larger budget, as in
+        :meth:`precise`. The result is the one :meth:`precise` gives (tested).
+        """
+        shared = _expanded(network, Evidence.of(network, known), FIRST_BUDGET)
+        out = {}
+        for complaint in complaints:
+            with_it = {**known, complaint: True}
+            prepared = cls.of(network, with_it, complaint, FIRST_BUDGET, expanded=shared)
+            inference = prepared.infer(log_odds)
+            if inference.cancellation > MAX_CANCELLATION:
+                prepared, inference = cls.precise(network, with_it, complaint, log_odds)
+            out[complaint] = (prepared, inference)
+        return out
+
+    @classmethod
     def of(
-        cls, network: Network, known: Mapping[str, bool], complaint: str | None, budget: int = FIRST_BUDGET
+        cls,
+        network: Network,
+        known: Mapping[str, bool],
+        complaint: str | None,
+        budget: int = FIRST_BUDGET,
+        expanded: tuple[_Terms, _Factors] | None = None,
     ) -> Prepared:
+        """``expanded``: the expansion of the evidence without the complaint, when already made."""
         evidence = Evidence.of(network, known)
         if complaint is None or complaint not in network.index or not network.parents.get(complaint):
             terms, factors = _expanded(network, evidence, budget)
@@ -590,8 +619,9 @@ class Prepared:
             return cls(network, known, evidence, terms, None, h, h, (everything,), blocked, np.zeros(1), factors)
         f0 = network.index[complaint]
         rest = evidence.without(f0)
-        terms, factors = _expanded(network, rest, budget)
+        terms, factors = _expanded(network, rest, budget) if expanded is None else expanded
         # The complaint is present: its inhibitors multiply every attribution (P = R (1 - Q)).
+        factors = copy.copy(factors)  # an expansion may be shared: its total is not changed in place
         factors.total = factors.log_h(extra_r=(f0,))
         source_of = [source_family(fam) for fam in network.families]
         back_pain = network.complaints[0]

@@ -263,20 +263,43 @@ def what_ifs(reasoning: Reasoning, findings: Sequence[str]) -> list[tuple[Reason
         if f in network.index and network.parents.get(f) and f not in known and f not in network.risk_factors
     ]
     batched = dict(zip(modelled, reasoning.prepared.what_ifs(reasoning.log_odds, modelled), strict=True))
+    new_complaints = _new_complaints(reasoning, list(batched))
     out = {}
     for finding, (if_present, if_absent, p) in batched.items():
         yes_patient, no_patient = _answered(patient, finding)
-        yes = _from_batch(reasoning, yes_patient, if_present)
+        if finding in new_complaints:
+            yes = _reasoning(network, yes_patient, *new_complaints[finding])
+        else:
+            yes = _from_batch(reasoning, yes_patient, if_present)
         no = _from_batch(reasoning, no_patient, if_absent)
         out[finding] = (yes, no, p)
     return [out[f] if f in out else what_if(reasoning, f) for f in findings]
 
 
+def _new_complaints(reasoning: Reasoning, findings: Sequence[str]) -> dict[str, tuple[Prepared, Array, Inference]]:
+    """For findings that, answered yes, become the complaint: their reasoning's parts, from one shared
+    expansion (:meth:`Prepared.for_new_complaints`). A patient whose evidence exact reasoning cannot
+    hold whole is left to :func:`reason`, which chooses what to leave uncounted."""
+    network, patient = reasoning.network, reasoning.patient
+    if reasoning.uncounted:
+        return {}
+    changing = []
+    for finding in findings:
+        yes_patient, _ = _answered(patient, finding)
+        if complaint_of(network, yes_patient.evidence) == finding and not counted_part(network, yes_patient)[1]:
+            changing.append(finding)
+    if not changing:
+        return {}
+    known = reasoning.prepared.known
+    shared = Prepared.for_new_complaints(network, known, changing, reasoning.log_odds)
+    return {f: (prepared, reasoning.log_odds, inference) for f, (prepared, inference) in shared.items()}
+
+
 def _from_batch(reasoning: Reasoning, answered: Patient, inference: Inference) -> Reasoning:
     """The reasoning for one answer, from the batched sum when the answer keeps the complaint.
 
-    An answer that changes which complaint is asked about (a complaint answered yes, back pain
-    denied) changes what the sum holds out for attribution: that answer is reasoned afresh.
+    An answer that changes which complaint is asked about otherwise (back pain denied) changes
+    what the sum holds out for attribution: that answer is reasoned afresh.
     """
     if complaint_of(reasoning.network, answered.evidence) != reasoning.complaint:
         return reason(reasoning.network, answered)
