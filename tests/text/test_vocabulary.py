@@ -66,6 +66,30 @@ def test_lay_words_and_abbreviations(text: str, finding: str, status: str) -> No
     assert (finding, status) in {(m.finding, m.status.value) for m in extract(text).mentions}
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "old" marks a historical finding ("old fracture"), but not in a patient's age
+        ("66-year-old man with numb hands.", {("arm_numbness_tingling", "present")}),
+        ("A 66 year old man with clumsy hands", {("hand_clumsiness", "present")}),
+        ("Old L1 compression fracture.", {("vertebral_compression_fracture", "historical")}),
+        # published case presentations (tests/data/published-cases.yaml, development part)
+        ("weakness of both legs", {("leg_weakness", "present"), ("bilateral_leg_symptoms", "present")}),
+        ("worsening unsteady gait", {("gait_disturbance", "present"), ("imbalance", "present")}),
+        ("urge incontinence", {("urinary_urgency", "present"), ("urinary_incontinence", "present")}),
+        ("No urinary or faecal incontinence.", {("urinary_incontinence", "absent"), ("bowel_dysfunction", "absent")}),
+        ("a sensory deficit from the T11 level down", {("sensory_level", "present")}),
+        ("short-stepped gait, swaying from side to side", {("gait_disturbance", "present"), ("imbalance", "present")}),
+        ("transient disorientation", {("cognitive_decline", "present")}),
+        ("poor leg coordination", {("ataxia", "present")}),
+        ("He had a C3-C6 laminectomy.", set()),  # an operation on the neck is not previous lumbar surgery
+        ("Previous laminectomy.", {("previous_lumbar_surgery", "present")}),
+    ],
+)
+def test_words_of_published_case_presentations(text: str, expected: set[tuple[str, str]]) -> None:
+    assert {(m.finding, m.status.value) for m in extract(text).mentions} == expected
+
+
 def test_a_table_entry_with_a_foreign_term_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     real = _rules._read_yaml
 
