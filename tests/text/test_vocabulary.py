@@ -84,6 +84,11 @@ def test_lay_words_and_abbreviations(text: str, finding: str, status: str) -> No
         ("poor leg coordination", {("ataxia", "present")}),
         ("He had a C3-C6 laminectomy.", set()),  # an operation on the neck is not previous lumbar surgery
         ("Previous laminectomy.", {("previous_lumbar_surgery", "present")}),
+        # a pattern that begins inside a phrase ("pain" of "low back pain") is tried again after it
+        ("low back pain radiating down the left leg", {("low_back_pain", "present"), ("sciatica", "present")}),
+        ("neck pain radiating to the right arm", {("neck_pain", "present"), ("radicular_arm_pain", "present")}),
+        ("No low back pain radiating down the leg.", {("low_back_pain", "absent"), ("sciatica", "absent")}),
+        ("Back pain with radiation down the right leg", {("low_back_pain", "present"), ("sciatica", "present")}),
     ],
 )
 def test_words_of_published_case_presentations(text: str, expected: set[tuple[str, str]]) -> None:

@@ -190,10 +190,18 @@ class Document:
         self.level_starts = level_starts
         groups = rules.pattern_groups
         if rules.target_patterns is not None:
+            phrases = sorted((c[1], c[2]) for c in cands)
+            longest = max((b - a for a, b in phrases), default=0)  # bounded by the vocabulary
             for m in rules.target_patterns.finditer_keyed(flat, target_gate):
                 start, end = m.span()
                 if m.lastgroup:
                     append((start * span + (span - (end - start)) * 2, start, end, groups[m.lastgroup]))
+                    # A phrase that began earlier and ends inside this match wins the overlap ("low back
+                    # pain" in "pain radiating down the leg"); a match the scan consumed may begin after it.
+                    again = _after_phrase(rules.target_patterns.pattern, flat, phrases, longest, start, end)
+                    if again is not None and again.lastgroup:
+                        a, b = again.span()
+                        append((a * span + (span - (b - a)) * 2, a, b, groups[again.lastgroup]))
         if rules.trigger_patterns is not None:
             for m in rules.trigger_patterns.finditer_keyed(flat, trigger_gate):
                 start, end = m.span()
@@ -215,6 +223,23 @@ class Document:
                     add_target(c)
                 last_end = c[2]
         return targets, triggers, {kind: _leftmost_longest_cues(items) for kind, items in cues.items()}
+
+
+def _after_phrase(
+    pattern: re.Pattern[str], flat: str, phrases: list[tuple[int, int]], longest: int, start: int, end: int
+) -> re.Match[str] | None:
+    """The pattern's match within ``flat[:end]`` after the phrase that covers ``start``, if any.
+
+    ``phrases`` are (start, end) sorted, none longer than ``longest``, so only those starting in
+    the ``longest`` characters before the match are looked at; and only the consumed region is
+    searched (it ends where the match did): extraction stays linear."""
+    earliest = start - longest
+    covering = [
+        e for _, e in phrases[bisect_left(phrases, (earliest, -1)) : bisect_left(phrases, (start, -1))] if e > start
+    ]
+    if not covering or not max(covering) < end:
+        return None
+    return pattern.search(flat, max(covering), end)
 
 
 def _header_mask(starts: list[int], stops: list[int], n: int) -> str:
