@@ -89,6 +89,14 @@ def test_lay_words_and_abbreviations(text: str, finding: str, status: str) -> No
         ("neck pain radiating to the right arm", {("neck_pain", "present"), ("radicular_arm_pain", "present")}),
         ("No low back pain radiating down the leg.", {("low_back_pain", "absent"), ("sciatica", "absent")}),
         ("Back pain with radiation down the right leg", {("low_back_pain", "present"), ("sciatica", "present")}),
+        ("Power 4/5 in left ankle dorsiflexion.", {("leg_weakness", "present")}),
+        ("Power 5/5 in left ankle dorsiflexion.", set()),
+        ("Neck stiff and painful.", {("neck_pain", "present"), ("neck_stiffness", "present")}),
+        ("Pins and needles in both feet.", {("bilateral_leg_symptoms", "present")}),
+        (
+            "Bladder and bowel function intact.",
+            {("bowel_dysfunction", "absent"), ("urinary_retention", "absent"), ("urinary_incontinence", "absent")},
+        ),
     ],
 )
 def test_words_of_published_case_presentations(text: str, expected: set[tuple[str, str]]) -> None:
