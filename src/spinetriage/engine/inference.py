@@ -107,7 +107,7 @@ class _Terms:
     whether it holds the finding's inhibition multipliers (``r``), and a sign and a log
     constant. Term t takes choice ``digit_k(t)`` of column k, its mixed-radix digits with the
     last column varying fastest, so anything that adds up over columns is an outer sum of
-    per-choice vectors (:func:`_outer_sum`): O(T D), not O(T K D).
+    per-choice vectors (:func:`_outer_sum`).
     """
 
     choices: tuple[tuple[_Choice, ...], ...]
@@ -125,23 +125,19 @@ class _Terms:
         return int(self.sign.shape[0])
 
 
-def _sparse_outer_sum(sizes: Sequence[int], parts: Mapping[int, Array], width: int) -> Array:
-    """:func:`_outer_sum` when only the columns in ``parts`` ([C_k, width] each) contribute: built as
-    a broadcast over one axis per column, so the other columns cost nothing but the final copy."""
-    acc = np.zeros((1,) * len(sizes) + (width,))
+def _outer_sum(sizes: Sequence[int], parts: Mapping[int, Array]) -> Array:
+    """``out[t] = sum_k parts[k][digit_k(t)]`` over every combination of one choice per column (the
+    last varying fastest), for parts [C_k, ...] of some of the columns (the others add nothing).
+
+    Built as a broadcast over one axis per column, so a column without a part costs nothing
+    but the final copy: O(T x width), not O(T x columns x width)."""
+    rest = next(iter(parts.values())).shape[1:] if parts else ()
+    acc = np.zeros((1,) * len(sizes) + rest)
     for k, part in parts.items():
-        shape = [1] * len(sizes) + [width]
+        shape = [1] * len(sizes)
         shape[k] = sizes[k]
-        acc = acc + part.reshape(shape)
-    return np.broadcast_to(acc, (*sizes, width)).reshape(-1, width)
-
-
-def _outer_sum(parts: Sequence[Array]) -> Array:
-    """``out[t] = sum_k parts[k][digit_k(t)]`` for parts [C_k, ...]: every combination, last varying fastest."""
-    out = np.zeros((1, *parts[0].shape[1:]))
-    for part in parts:
-        out = (out[:, None] + part[None]).reshape(-1, *part.shape[1:])
-    return out
+        acc = acc + part.reshape(*shape, *rest)
+    return np.broadcast_to(acc, (*sizes, *rest)).reshape(-1, *rest)
 
 
 MAX_TERMS = 2**12
@@ -240,10 +236,11 @@ def _expand(network: Network, evidence: Evidence, budget: int = FIRST_BUDGET) ->
 
 def _product(choices: Sequence[Sequence[_Choice]], columns: tuple[int, ...], n_present: int) -> _Terms:
     """Every combination of one choice per column, as outer sums over the columns."""
-    negative = _outer_sum([np.array([c[3] < 0 for c in col], float) for col in choices])
+    sizes = [len(col) for col in choices]
+    negative = _outer_sum(sizes, {k: np.array([c[3] < 0 for c in col], float) for k, col in enumerate(choices)})
     sign = np.where(np.round(negative) % 2 == 1, -1.0, 1.0)
-    log_const = _outer_sum([np.array([c[4] for c in col]) for col in choices])
-    must = _outer_sum([np.array([c[1] for c in col]) for col in choices]) > 0
+    log_const = _outer_sum(sizes, {k: np.array([c[4] for c in col]) for k, col in enumerate(choices)})
+    must = _outer_sum(sizes, {k: np.array([c[1] for c in col]) for k, col in enumerate(choices)}) > 0
     return _Terms(tuple(tuple(col) for col in choices), sign, log_const, must, findings=columns, n_present=n_present)
 
 
@@ -304,22 +301,23 @@ class _Factors:
         # Per column and choice, the log factor of every link (a condition not linked has log 1 = 0).
         logs = [q_mask[k] * log_q[k] + f_mask[k] * log_p[k] for k in range(len(cols))]
         direct = via < 0
-        self.base = fixed + _outer_sum(
-            [np.where(direct[k], logs[k], 0.0) + r_flag[k][:, None] * log_r[k] for k in range(len(cols))]
-        )
         sizes = [len(col) for col in terms.choices]
+        self.base = fixed + _outer_sum(
+            sizes, {k: np.where(direct[k], logs[k], 0.0) + r_flag[k][:, None] * log_r[k] for k in range(len(cols))}
+        )
         for g in sorted({int(x) for x in np.unique(via[via >= 0])} | set(fixed_inner)):
             own = network.log_tables.expressing[g]  # only these conditions' brackets involve the group
             member = via[:, own] == g
             in_group = [k for k in range(len(cols)) if member[k].any()]
             inner = np.zeros((t, n))
             parts = {k: np.where(member[k], logs[k][:, own], 0.0) for k in in_group}
-            inner[:, own] = _sparse_outer_sum(sizes, parts, len(own))
+            inner[:, own] = _outer_sum(sizes, parts) if parts else 0.0
             inner += fixed_inner.get(g, 0.0)
             self.inner[g] = inner
             self.must[g] = np.zeros((t, n), bool)
             fired = {k: f_mask[k][:, own] * member[k] for k in in_group}
-            self.must[g][:, own] = _sparse_outer_sum(sizes, fired, len(own)) > 0
+            if fired:
+                self.must[g][:, own] = _outer_sum(sizes, fired) > 0
             self.bracket[g] = self._bracket(g, inner)
         self.total = self.base + sum(self.bracket.values(), np.zeros_like(self.base))
 
