@@ -360,10 +360,11 @@ class _Factors:
             out += log_r.sum(axis=0)
         return out
 
-    def log_h_each(self, findings: Sequence[int], also: Sequence[int] = ()) -> Array:
-        """``log_h(extra_q=(f, *also))`` for every f of ``findings`` at once, as [U, T, D]."""
+    def log_h_each(self, findings: Sequence[int], also: Sequence[int] = (), sign: float = 1.0) -> Array:
+        """``log_h(extra_q=(f, *also))`` for every f of ``findings`` at once, as [U, T, D]; with ``sign``
+        -1, ``log_h(extra_q=also, minus_q=(f,))`` (each finding's factor taken out instead)."""
         network = self.network
-        log_q = network.log_tables.q[list(findings)]  # [U, D]
+        log_q = sign * network.log_tables.q[list(findings)]  # [U, D]
         via = network.via[list(findings)]
         with_also = self.log_h(extra_q=also)
         out = with_also[None] + np.where(via < 0, log_q, 0.0)[:, None, :]
@@ -739,21 +740,27 @@ class Prepared:
             out.append(_Sums(sums.total[part], sums.present[part], sums.absent[part], sums.shift, sums.magnitude[part]))
         return out
 
-    def without_absent(self, log_odds: Array, finding: str) -> Inference:
-        """The inference with an absent finding (no inhibitors, not the complaint) left unknown.
-
-        Its factor is taken out of every term again, so nothing is expanded afresh: the cheap
-        leave-one-out behind each absent finding's contribution.
-        """
+    def without_absent_each(self, log_odds: Array, findings: Sequence[str]) -> list[Inference]:
+        """The inference with each absent finding (no inhibitors, not the complaint) left unknown, in
+        turn: its factor is taken out of every term again, so nothing is expanded afresh. The cheap
+        leave-one-out behind each absent finding's contribution, in batched sums."""
         network = self.network
-        f = network.index[finding]
-        h_without = self.factors.log_h(minus_q=(f,))
         c0 = () if self.complaint is None else (network.index[self.complaint],)
-        h_with = self.factors.log_h(extra_q=c0, minus_q=(f,)) if c0 else h_without
-        terms = self.terms
-        log_const = terms.log_const - math.log1p(-network.leak[f])
-        shifted = dataclasses.replace(terms, log_const=log_const)
-        return self._combine(self._w(log_odds, h_without, h_with, shifted))
+        j, (t, d) = self.blocked.shape[0], self.h_without.shape
+        chunk = max(1, _BATCH_ELEMENTS // (j * t * d))  # bounded memory whatever the number of terms
+        out: list[Inference] = []
+        for start in range(0, len(findings), chunk):
+            idx = [network.index[x] for x in findings[start : start + chunk]]
+            without = self.factors.log_h_each(idx, sign=-1.0)  # [U, T, D]
+            with_ = without if not c0 else self.factors.log_h_each(idx, also=c0, sign=-1.0)
+            log_open = np.log1p(-network.leak[idx])  # [U]
+            log_const = self.terms.log_const[None, None, :] + self.closed[None, :, None] - log_open[:, None, None]
+            sums = _sums_by_subset(log_odds, without, with_, self.blocked, self.terms.sign, log_const, self.terms.must)
+            for u in range(len(idx)):
+                part = slice(u * j, (u + 1) * j)
+                one = _Sums(sums.total[part], sums.present[part], sums.absent[part], sums.shift, sums.magnitude[part])
+                out.append(self._combine(one))
+        return out
 
     def what_if(self, log_odds: Array, finding: str) -> tuple[Inference, Inference, float]:
         """The inference if ``finding`` (unknown) were present, and if absent, and P(present | evidence).

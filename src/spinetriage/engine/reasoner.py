@@ -399,16 +399,17 @@ def contributions(reasoning: Reasoning) -> dict[str, list[Contribution]]:
         if ratio != 1.0 and patient.sex is not None:
             by_sex = kb.sex[condition]
             out[condition].append(_demographic("sex", patient.sex.value, ratio, by_sex.basis, by_sex.sources))
-    for finding, status in patient.evidence.items():
-        if status is Status.UNKNOWN or finding not in kb.findings:
-            continue
+    known = [(f, s) for f, s in patient.evidence.items() if s is not Status.UNKNOWN and f in kb.findings]
+    removable = [f for f, s in known if network.parents.get(f) and _removable(reasoning, f, s)]
+    # An absent finding's factor is taken out of the terms again, all of them in batched sums.
+    taken_out = dict(zip(removable, reasoning.prepared.without_absent_each(reasoning.log_odds, removable), strict=True))
+    for finding, status in known:
         rest = {f: s for f, s in patient.evidence.items() if f != finding}
         others = Patient(rest, patient.setting, patient.age, patient.sex)
         if finding in network.risk_factors or not network.parents.get(finding):
             without = _with_priors(reasoning, others)  # the expanded evidence does not hold it
-        elif _removable(reasoning, finding, status):  # its factor is taken out of the terms again
-            inference = reasoning.prepared.without_absent(reasoning.log_odds, finding)
-            without = _reasoning(network, others, reasoning.prepared, reasoning.log_odds, inference)
+        elif finding in taken_out:
+            without = _reasoning(network, others, reasoning.prepared, reasoning.log_odds, taken_out[finding])
         else:
             without = reason(network, others)
         before = _log_odds_all(without)
