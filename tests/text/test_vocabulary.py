@@ -96,6 +96,9 @@ def test_lay_words_and_abbreviations(text: str, finding: str, status: str) -> No
         ("heaviness of both legs", {("leg_heaviness", "present"), ("bilateral_leg_symptoms", "present")}),
         ("reduced hand dexterity", {("hand_clumsiness", "present")}),
         ("Stocking sensory loss to mid-shin.", {("distal_symmetric_sensory_loss", "present")}),
+        ("Heel-toe walking normal.", {("tandem_gait_abnormal", "absent")}),
+        ("Weight stable.", {("weight_loss", "absent")}),
+        ("Pain worse lying flat at night.", {("night_pain", "present")}),
         (
             "Bladder and bowel function intact.",
             {("bowel_dysfunction", "absent"), ("urinary_retention", "absent"), ("urinary_incontinence", "absent")},
