@@ -15,6 +15,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "src" / "spinetriage"
+THROUGH_A_DEPENDENCY = {"anyio"}
+"""Modules a declared dependency guarantees (anyio comes with starlette and httpx)."""
 
 
 def _requirement_names(requirements: list[str]) -> set[str]:
@@ -50,11 +52,6 @@ def test_every_imported_distribution_is_declared() -> None:
     missing = []
     for module, path in _top_level_imports().items():
         names = {d.lower().replace("_", "-") for d in distributions.get(module, [])}
-        if not names & declared_somewhere and not _only_through_a_dependency(module):
+        if not names & declared_somewhere and module not in THROUGH_A_DEPENDENCY:
             missing.append(f"{module} (imported in {path.relative_to(ROOT)}, distribution {sorted(names)})")
     assert not missing, missing
-
-
-def _only_through_a_dependency(module: str) -> bool:
-    """Modules that a declared dependency guarantees (anyio comes with starlette and httpx)."""
-    return module in {"anyio"}

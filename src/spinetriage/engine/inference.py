@@ -342,16 +342,8 @@ class _Factors:
         network = self.network
         if not extra_q and not extra_r and not minus_q:
             return out
-        signed_q = [(x, 1.0) for x in extra_q] + [(x, -1.0) for x in minus_q]
-        log_q, _, _ = _logs(network, [x for x, _ in signed_q]) if signed_q else (None, None, None)
-        added: dict[int, Array] = {}  # per group, what the extras add inside its bracket (all of them at once)
-        for row, (x, sign) in enumerate(signed_q):
-            assert log_q is not None
-            via = network.via[x]
-            out += sign * np.where(via < 0, log_q[row], 0.0)
-            for g in np.unique(via[via >= 0]):
-                g = int(g)
-                added[g] = added.get(g, 0.0) + sign * np.where(via == g, log_q[row], 0.0)
+        direct, added = self._added([(x, 1.0) for x in extra_q] + [(x, -1.0) for x in minus_q])
+        out += direct
         for g, more in added.items():
             inner = self.inner.get(g, np.zeros_like(out)) + more
             out += self._bracket(g, inner) - self.bracket.get(g, 0.0)
@@ -359,6 +351,19 @@ class _Factors:
             _, _, log_r = _logs(network, list(extra_r))
             out += log_r.sum(axis=0)
         return out
+
+    def _added(self, signed: Sequence[tuple[int, float]]) -> tuple[Array, dict[int, Array]]:
+        """What findings' Q factors (each with its sign) add outside the brackets [D], and inside
+        each group's bracket [D]."""
+        network = self.network
+        direct = np.zeros(len(network.conditions))
+        inner: dict[int, Array] = {}
+        for x, sign in signed:
+            via, log_q = network.via[x], sign * network.log_tables.q[x]
+            direct += np.where(via < 0, log_q, 0.0)
+            for g in np.unique(via[via >= 0]):
+                inner[int(g)] = inner.get(int(g), 0.0) + np.where(via == g, log_q, 0.0)
+        return direct, inner
 
     def log_h_each(self, findings: Sequence[int], also: Sequence[int] = (), sign: float = 1.0) -> Array:
         """``log_h(extra_q=(f, *also))`` for every f of ``findings`` at once, as [U, T, D]; with ``sign``
@@ -368,11 +373,7 @@ class _Factors:
         via = network.via[list(findings)]
         with_also = self.log_h(extra_q=also)
         out = with_also[None] + np.where(via < 0, log_q, 0.0)[:, None, :]
-        also_inner: dict[int, Array] = {}
-        for x in also:
-            for g in np.unique(network.via[x][network.via[x] >= 0]):
-                g = int(g)
-                also_inner[g] = also_inner.get(g, 0.0) + np.where(network.via[x] == g, network.log_tables.q[x], 0.0)
+        _, also_inner = self._added([(x, 1.0) for x in also])
         for g in np.unique(via[via >= 0]):
             g = int(g)
             rows = np.flatnonzero((via == g).any(axis=1))  # only the findings of this group change its bracket

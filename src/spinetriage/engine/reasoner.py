@@ -268,7 +268,8 @@ def what_ifs(reasoning: Reasoning, findings: Sequence[str]) -> list[tuple[Reason
     for finding, (if_present, if_absent, p) in batched.items():
         yes_patient, no_patient = _answered(patient, finding)
         if finding in new_complaints:
-            yes = _reasoning(network, yes_patient, *new_complaints[finding])
+            prepared, inference = new_complaints[finding]
+            yes = _reasoning(network, yes_patient, prepared, reasoning.log_odds, inference)
         else:
             yes = _from_batch(reasoning, yes_patient, if_present)
         no = _from_batch(reasoning, no_patient, if_absent)
@@ -276,7 +277,7 @@ def what_ifs(reasoning: Reasoning, findings: Sequence[str]) -> list[tuple[Reason
     return [out[f] if f in out else what_if(reasoning, f) for f in findings]
 
 
-def _new_complaints(reasoning: Reasoning, findings: Sequence[str]) -> dict[str, tuple[Prepared, Array, Inference]]:
+def _new_complaints(reasoning: Reasoning, findings: Sequence[str]) -> dict[str, tuple[Prepared, Inference]]:
     """For findings that, answered yes, become the complaint: their reasoning's parts, from one shared
     expansion (:meth:`Prepared.for_new_complaints`). A patient whose evidence exact reasoning cannot
     hold whole is left to :func:`reason`, which chooses what to leave uncounted."""
@@ -290,9 +291,7 @@ def _new_complaints(reasoning: Reasoning, findings: Sequence[str]) -> dict[str, 
             changing.append(finding)
     if not changing:
         return {}
-    known = reasoning.prepared.known
-    shared = Prepared.for_new_complaints(network, known, changing, reasoning.log_odds)
-    return {f: (prepared, reasoning.log_odds, inference) for f, (prepared, inference) in shared.items()}
+    return Prepared.for_new_complaints(network, reasoning.prepared.known, changing, reasoning.log_odds)
 
 
 def _from_batch(reasoning: Reasoning, answered: Patient, inference: Inference) -> Reasoning:

@@ -28,7 +28,7 @@ from __future__ import annotations
 import random
 import statistics
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -113,14 +113,7 @@ class Summary:
     both_match: float
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "cases": self.cases,
-            "mean_questions": self.mean_questions,
-            "mean_after_screening": self.mean_after_screening,
-            "verdict_match": self.verdict_match,
-            "urgency_match": self.urgency_match,
-            "both_match": self.both_match,
-        }
+        return asdict(self)
 
 
 def vignette_cases(path: Path) -> list[KnownCase]:
