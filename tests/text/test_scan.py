@@ -133,3 +133,12 @@ def test_patterns_gated_by_the_shared_pass_equal_finditer(text: str) -> None:
     assert _spans(rules.trigger_patterns.finditer_at(text, triggers)) == _spans(
         rules.trigger_patterns.pattern.finditer(text)
     )
+
+
+def test_target_patterns_are_gated_by_words_not_by_letters() -> None:
+    # A target pattern whose opening words cannot be listed (an optional letter: "cramps?") makes
+    # every target pattern fall back to its first letters, tried at almost every word: extraction
+    # ran three times slower (issue 16; benchmarks/nlp.py). Spell such alternatives out.
+    rules = load_rules()
+    assert rules.target_patterns is not None
+    assert rules.target_patterns.gated_by_words, f"gated by first characters only: {rules.target_patterns.gate_keys}"

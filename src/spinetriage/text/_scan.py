@@ -242,6 +242,12 @@ class GatedPattern:
             if all(chars):
                 self.gate_keys = tuple(c for c in chars if c)
 
+    @property
+    def gated_by_words(self) -> bool:
+        """Every alternative's opening words are listed (tried only where one occurs), not only its
+        first characters (tried at nearly every word)."""
+        return self._anchors is not None
+
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         """The matches ``self.pattern.finditer(text)`` gives, in the same order."""
         if self._anchors is not None:
