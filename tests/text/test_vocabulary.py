@@ -99,6 +99,22 @@ def test_lay_words_and_abbreviations(text: str, finding: str, status: str) -> No
         ("Heel-toe walking normal.", {("tandem_gait_abnormal", "absent")}),
         ("Weight stable.", {("weight_loss", "absent")}),
         ("Pain worse lying flat at night.", {("night_pain", "present")}),
+        ("Mild diabetes on metformin.", {("diabetes", "present")}),
+        ("61-year-old diabetic man", {("diabetes", "present")}),
+        ("Symmetric sensory loss below the ankles.", {("distal_symmetric_sensory_loss", "present")}),
+        # "and absent" opens the next item: it does not negate the finding before it
+        (
+            "Stocking sensory loss to mid-shin and absent ankle jerks.",
+            {("distal_symmetric_sensory_loss", "present"), ("hyporeflexia_lower", "present")},
+        ),
+        ("Hoffmann present and absent clonus.", {("hoffmann_sign", "present"), ("clonus", "absent")}),
+        ("Hoffmann and Babinski absent.", {("hoffmann_sign", "absent"), ("babinski_sign", "absent")}),
+        # a denied list runs on through items that name no finding ("slurred speech", "head")
+        (
+            "He denied slurred speech, confusion, head, neck or back pain, fever or blurred vision.",
+            {("cognitive_decline", "absent"), ("low_back_pain", "absent"), ("fever", "absent")},
+        ),
+        ("No fever, she has back pain.", {("fever", "absent"), ("low_back_pain", "present")}),
         (
             "Bladder and bowel function intact.",
             {("bowel_dysfunction", "absent"), ("urinary_retention", "absent"), ("urinary_incontinence", "absent")},

@@ -32,6 +32,15 @@ _FILLER = re.compile(
     r"new|recent|significant|unexplained|further|focal|obvious|acute|other|either|s|also|associated|"
     r"symptoms|history)(?![a-z])[\s,:/&+\-().'\"*]*)*"
 )
+_SHORT_ITEM = re.compile(
+    r"\s*(?!(?:he|she|they|it|i|we|but|then|which|who|otherwise|patient|pt)(?![a-z]))[a-z][a-z'/-]*"
+    r"(?:\s+(?!(?:he|she|they|it|i|we|but|then|which|who|otherwise|patient|pt)(?![a-z]))[a-z][a-z'/-]*){0,3}\s*"
+)
+"""A list item that names no finding ("denied slurred speech, confusion, head, neck or back pain"):
+at most four plain words, no pronoun or clause word. A forward scope crosses its comma."""
+_OPENS_ITEM = re.compile(r"(?<![a-z])(?:and|with|plus)\s+$")
+"""A backward trigger right after one of these words opens the next item ("stocking sensory loss
+and absent vibration sense"): it says nothing of the finding before the conjunction."""
 _LEVEL_GAP = re.compile(
     r"[\s,:\-]*(?:(?:at|of|from|in|on|involving|affecting|the|level|levels|worst|most|pronounced|"
     r"greatest|maximal|especially|particularly|and)(?![a-z])[\s,:\-]*)*"
@@ -279,6 +288,8 @@ class Resolver:
                                 t_seg_start = _seg_start(doc, start)
                             if not pure(t_seg_start, _seg_start(doc, hi)):
                                 break
+                        if _OPENS_ITEM.search(flat, lo, hi):  # "... and absent vibration sense": forward only
+                            continue
                         for max_scope, existence, bit in scopes:
                             if max_scope is not None and flat.count(" ", lo, hi) > max_scope:
                                 continue
@@ -485,12 +496,11 @@ class Resolver:
             nxt = commas[i + 1] if i + 1 < len(commas) else len(flat)
             sc = doc.sentence(c)
             seg_end = min(nxt, doc.hard[sc] if sc < len(doc.hard) else len(flat))
-            j = bisect_left(starts, c)
-            if j >= len(starts) or starts[j] >= seg_end:
-                return False
-            if not _FILLER.fullmatch(flat, c + 1, starts[j]):
-                return False
             if _COPULA.search(flat, c, seg_end):
+                return False
+            j = bisect_left(starts, c)
+            led_by_target = j < len(starts) and starts[j] < seg_end and _FILLER.fullmatch(flat, c + 1, starts[j])
+            if not led_by_target and not _SHORT_ITEM.fullmatch(flat, c + 1, seg_end):
                 return False
             i += 1
         return True
