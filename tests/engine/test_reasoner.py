@@ -183,3 +183,25 @@ def test_leaving_out_an_absent_finding_by_taking_its_factor_out_equals_reasoning
             assert math.isclose(a, b, abs_tol=1e-9)
         for families, p in fresh.sources.items():
             assert math.isclose(quick.sources.get(families, 0.0), p, abs_tol=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("condition", "likelier", "less_likely"),
+    [
+        # MS begins between 20 and 40 and is twice as common in women (Walton 2020; Alroughani 2016)
+        ("multiple_sclerosis", (30, "female"), (70, "male")),
+        # ALS is rare before 40, peaks in the seventies, and is commoner in men (Marin 2018; Fontana 2021)
+        ("motor_neuron_disease", (72, "male"), (30, "female")),
+        # arterial disease rises steeply with age (Ostchega 2007)
+        ("vascular_claudication", (82, "male"), (45, "male")),
+    ],
+)
+def test_age_and_sex_move_the_mimics_priors(
+    condition: str, likelier: tuple[int, str], less_likely: tuple[int, str]
+) -> None:
+    from spinetriage.vocab import Sex
+
+    def prior(age: int, sex: str) -> float:
+        return reason(NETWORK, Patient({}, "primary_care", age, Sex(sex))).probabilities[condition]
+
+    assert prior(*likelier) > 2 * prior(*less_likely)
