@@ -99,6 +99,8 @@ def test_lay_words_and_abbreviations(text: str, finding: str, status: str) -> No
         ("Heel-toe walking normal.", {("tandem_gait_abnormal", "absent")}),
         ("Weight stable.", {("weight_loss", "absent")}),
         ("Pain worse lying flat at night.", {("night_pain", "present")}),
+        ("abnormal gait, posture and balance", {("gait_disturbance", "present"), ("imbalance", "present")}),
+        ("problems with gait and balance", {("gait_disturbance", "present"), ("imbalance", "present")}),
         ("Mild diabetes on metformin.", {("diabetes", "present")}),
         ("61-year-old diabetic man", {("diabetes", "present")}),
         ("Symmetric sensory loss below the ankles.", {("distal_symmetric_sensory_loss", "present")}),
