@@ -151,6 +151,22 @@ def test_a_thoracic_cord_lesion_is_not_lumbar() -> None:
     assert result.conditions[0].id == "thoracic_cord_compression"
 
 
+def test_cord_compression_seen_in_the_thoracic_spine_points_away_from_the_neck() -> None:
+    # The MRI report of a thoracic myelopathy (Ando 2019): "posterior cord compression at T11-12".
+    # Read as cervical cord compression before, it raised myelopathy of the neck.
+    signs = {"leg_weakness": "present", "hyperreflexia_lower": "present", "babinski_sign": "present"}
+    before = assess({"age": 54, "sex": "female", "findings": signs})
+    after = assess(
+        {"age": 54, "sex": "female", "findings": signs, "text": "MRI: posterior cord compression at T11-12."}
+    )
+    assert after.findings_used["thoracic_cord_compression_on_imaging"] == "present"
+    assert "cervical_cord_compression" not in after.findings_used
+    assert _probability(after, "thoracic_cord_compression") > _probability(before, "thoracic_cord_compression")
+    assert _probability(after, "degenerative_cervical_myelopathy") < _probability(
+        before, "degenerative_cervical_myelopathy"
+    )
+
+
 def test_the_same_myelopathy_signs_weigh_less_under_40() -> None:
     # Issue 12 item 5: age under 40 argues against myelopathy (myelopathy on MRI 0.6% under 20
     # against 9.1% over 70, Al-Ryalat 2017; mean age at diagnosis 64, Am Fam Physician 2020).

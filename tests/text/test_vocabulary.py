@@ -101,6 +101,8 @@ def test_lay_words_and_abbreviations(text: str, finding: str, status: str) -> No
         ("Pain worse lying flat at night.", {("night_pain", "present")}),
         ("abnormal gait, posture and balance", {("gait_disturbance", "present"), ("imbalance", "present")}),
         ("problems with gait and balance", {("gait_disturbance", "present"), ("imbalance", "present")}),
+        ("MRI showed posterior cord compression at T11-12.", {("thoracic_cord_compression_on_imaging", "present")}),
+        ("Cord compression at C5-6.", {("cervical_cord_compression", "present")}),
         ("Mild diabetes on metformin.", {("diabetes", "present")}),
         ("61-year-old diabetic man", {("diabetes", "present")}),
         ("Symmetric sensory loss below the ankles.", {("distal_symmetric_sensory_loss", "present")}),

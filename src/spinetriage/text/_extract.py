@@ -10,11 +10,13 @@ sentence.
 
 from __future__ import annotations
 
+import dataclasses
+
 from spinetriage.documents import MAX_TEXT_CHARS
 from spinetriage.errors import InputError
 
 from ._document import Document, flatten, lower
-from ._model import Extraction
+from ._model import Extraction, Mention, MentionStatus, Side
 from ._resolve import Resolver
 from ._rules import load_rules
 from ._thresholds import apply_thresholds
@@ -41,4 +43,24 @@ def extract(text: str) -> Extraction:
     doc = Document(text, low, flatten(low), rules)
     targets, triggers, cues = doc.scan()
     mentions = apply_thresholds(doc, Resolver(doc, targets, triggers, cues).mentions())
-    return Extraction(mentions=mentions, imaging_findings=rules.imaging_findings)
+    return Extraction(mentions=_both_sides(mentions, rules.both_sides), imaging_findings=rules.imaging_findings)
+
+
+def _both_sides(mentions: list[Mention], implied: dict[str, str]) -> list[Mention]:
+    """Add the finding a bilateral mention implies ("BLE weakness": symptoms in both legs), once per span.
+
+    Not for a denial: no weakness in both legs says nothing of numbness or pain in them."""
+    said = {(m.finding, m.start, m.end) for m in mentions}
+    out: list[Mention] = []
+    for m in mentions:
+        out.append(m)
+        also = implied.get(m.finding)
+        if (
+            also is not None
+            and m.side is Side.BILATERAL
+            and m.status is not MentionStatus.ABSENT
+            and (also, m.start, m.end) not in said
+        ):
+            out.append(dataclasses.replace(m, finding=also))
+            said.add((also, m.start, m.end))
+    return out

@@ -117,11 +117,17 @@ class SectionRule(_Strict):
     phrases: list[str]
 
 
+class BothSides(_Strict):
+    finding: str
+    named_by: list[str]
+
+
 class Cues(_Strict):
     sides: dict[Side, list[str]]
     limbs: dict[Limb, list[str]]
     severities: dict[Severity, list[str]]
     regions: dict[Region, list[str]]
+    both_sides: list[BothSides] = Field(default_factory=list)
 
 
 class _TargetsFile(_Strict):
@@ -309,6 +315,8 @@ class CompiledRules:
     """Regex group name of a target or trigger pattern -> its TargetGroup or TriggerGroup."""
     findings_with_levels: frozenset[str]
     """Findings whose mentions keep their spinal levels: imaging findings and sensory level."""
+    both_sides: dict[str, str]
+    """A finding named on both sides -> the finding that says so ("BLE weakness": symptoms in both legs)."""
 
 
 def _automata(payloads: dict[str, list[tuple[int, Any]]], group: Any) -> tuple[Any, dict[str, Hit]]:
@@ -474,6 +482,10 @@ def load_rules() -> CompiledRules:
                 re.compile(r.pattern)
             except re.error as exc:
                 problems.append(f"text/data/context.yaml: rules.{i}: bad pattern {r.pattern!r}: {exc}")
+    for i, rule in enumerate(cues.both_sides):
+        for f in (rule.finding, *rule.named_by):
+            if f not in kinds:
+                problems.append(f"text/data/cues.yaml: both_sides.{i}: unknown finding id {f!r}")
     if problems:
         raise KnowledgeError(problems)
 
@@ -587,4 +599,5 @@ def load_rules() -> CompiledRules:
         target_plans=target_plans,
         pattern_groups=pattern_groups,
         findings_with_levels=with_levels,
+        both_sides={f: rule.finding for rule in cues.both_sides for f in rule.named_by},
     )
