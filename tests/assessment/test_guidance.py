@@ -167,6 +167,31 @@ def test_cord_compression_seen_in_the_thoracic_spine_points_away_from_the_neck()
     )
 
 
+@pytest.mark.parametrize(
+    ("findings", "seen", "condition"),
+    [
+        # MRI finds bone metastases in 9 of 10 (Yang 2011); a cancer history with back pain is a red flag (NG234)
+        (
+            {"low_back_pain": "present", "history_of_cancer": "present"},
+            "spinal_metastasis_on_imaging",
+            "spinal_malignancy",
+        ),
+        # MRI finds vertebral osteomyelitis in 9 of 10 (Maamari 2023); fever with injecting drug use is a red flag
+        (
+            {"low_back_pain": "present", "fever": "present", "iv_drug_use": "present"},
+            "spinal_infection_on_imaging",
+            "spinal_infection",
+        ),
+    ],
+)
+def test_serious_pathology_seen_on_imaging_leads(findings: dict[str, str], seen: str, condition: str) -> None:
+    before = assess({"age": 65, "findings": findings})
+    after = assess({"age": 65, "findings": {**findings, seen: "present"}})
+    assert before.conditions[0].id == "nonspecific_low_back_pain"
+    assert after.conditions[0].id == condition
+    assert "self_management" not in [t.id for t in after.treatment]
+
+
 def test_the_same_myelopathy_signs_weigh_less_under_40() -> None:
     # Issue 12 item 5: age under 40 argues against myelopathy (myelopathy on MRI 0.6% under 20
     # against 9.1% over 70, Al-Ryalat 2017; mean age at diagnosis 64, Am Fam Physician 2020).

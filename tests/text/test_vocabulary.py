@@ -103,6 +103,12 @@ def test_lay_words_and_abbreviations(text: str, finding: str, status: str) -> No
         ("problems with gait and balance", {("gait_disturbance", "present"), ("imbalance", "present")}),
         ("MRI showed posterior cord compression at T11-12.", {("thoracic_cord_compression_on_imaging", "present")}),
         ("Cord compression at C5-6.", {("cervical_cord_compression", "present")}),
+        (
+            "T10 vertebral metastasis compressing the cord.",
+            {("spinal_metastasis_on_imaging", "present"), ("thoracic_cord_compression_on_imaging", "present")},
+        ),
+        ("Breast cancer with bone metastases.", {("history_of_cancer", "present")}),  # not said to be spinal
+        ("L3-4 discitis with an epidural abscess.", {("spinal_infection_on_imaging", "present")}),
         ("Mild diabetes on metformin.", {("diabetes", "present")}),
         ("61-year-old diabetic man", {("diabetes", "present")}),
         ("Symmetric sensory loss below the ankles.", {("distal_symmetric_sensory_loss", "present")}),
