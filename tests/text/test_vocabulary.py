@@ -109,6 +109,10 @@ def test_lay_words_and_abbreviations(text: str, finding: str, status: str) -> No
         ),
         ("Breast cancer with bone metastases.", {("history_of_cancer", "present")}),  # not said to be spinal
         ("L3-4 discitis with an epidural abscess.", {("spinal_infection_on_imaging", "present")}),
+        # a patient's habitual relief is what happens, not a hypothesis
+        ("If I lean on the shopping trolley I can walk further.", {("relief_sitting_flexion", "present")}),
+        ("If I stand still for a bit the pain in my legs goes away.", {("claudication_relieved_standing", "present")}),
+        ("Return if urinary retention.", {("urinary_retention", "hypothetical")}),
         ("Mild diabetes on metformin.", {("diabetes", "present")}),
         ("61-year-old diabetic man", {("diabetes", "present")}),
         ("Symmetric sensory loss below the ankles.", {("distal_symmetric_sensory_loss", "present")}),
