@@ -49,6 +49,9 @@ def test_slr_angle_cut_at_seventy(angle: int) -> None:
         ("SLR 80°/80°.", "straight_leg_raise_positive", "absent"),
         ("SLR L 40 deg reproducing calf pain, R 80 deg.", "straight_leg_raise_positive", "present"),
         ("Straight leg raise was full to 90 degrees bilaterally.", "straight_leg_raise_positive", "absent"),
+        # positive only when it reproduces leg pain: back pain or tight hamstrings alone are negative at any angle
+        ("SLR L 60 deg with back pain only (not leg).", "straight_leg_raise_positive", "absent"),
+        ("Straight leg raise to 50 degrees, tight hamstrings only.", "straight_leg_raise_positive", "absent"),
         ("PVR 450 ml.", "urinary_retention", "present"),
         ("Post-void residual was 40 ml.", "urinary_retention", "absent"),
         ("PVR 150 ml.", "urinary_retention", None),  # between the cut-offs: nothing said

@@ -57,6 +57,8 @@ class ThresholdRule(_Strict):
     patterns: list[str] = Field(min_length=1)
     present_if: Cut
     absent_if: Cut
+    absent_when: list[str] = Field(default_factory=list)
+    """Words that make the finding absent in their sentence whatever the number says."""
 
 
 class _File(_Strict):
@@ -70,6 +72,7 @@ class _Compiled:
     regexes: tuple[re.Pattern[str], ...]
     present: tuple[Callable[[float, float], bool], float]
     absent: tuple[Callable[[float, float], bool], float]
+    absent_when: tuple[re.Pattern[str], ...] = ()
 
     def decide(self, value: float) -> MentionStatus | None:
         if self.present[0](value, self.present[1]):
@@ -122,6 +125,12 @@ def load_thresholds() -> tuple[_Compiled, ...]:
             if "value" not in rx.groupindex:
                 problems.append(f"{where}: pattern {p!r} has no (?P<value>...) group")
             regexes.append(rx)
+        negations = []
+        for p in rule.absent_when:
+            try:
+                negations.append(re.compile(p))
+            except re.error as exc:
+                problems.append(f"{where}: bad absent_when pattern {p!r}: {exc}")
         present, absent = _OPS[rule.present_if.op], _OPS[rule.absent_if.op]
         probes = sorted({rule.present_if.value, rule.absent_if.value, *(v + d for v in (0, 1000) for d in (-0.5, 0.5))})
         probes += [rule.present_if.value + 0.01, rule.present_if.value - 0.01]
@@ -134,6 +143,7 @@ def load_thresholds() -> tuple[_Compiled, ...]:
                 regexes=tuple(regexes),
                 present=(present, rule.present_if.value),
                 absent=(absent, rule.absent_if.value),
+                absent_when=tuple(negations),
             )
         )
     if problems:
@@ -157,6 +167,9 @@ def apply_thresholds(doc: Document, mentions: list[Mention]) -> list[Mention]:
                 prev = found.get(key)
                 if prev is None or (status is MentionStatus.PRESENT and prev[0] is not MentionStatus.PRESENT):
                     found[key] = (status, m.start(), m.end())
+        for rx in rule.absent_when:  # after the numbers: these words win in their sentence
+            for m in rx.finditer(low):
+                found[(rule.finding, doc.sentence(m.start()))] = (MentionStatus.ABSENT, m.start(), m.end())
     if not found:
         return mentions
     out = list(mentions)
