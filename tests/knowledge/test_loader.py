@@ -143,6 +143,14 @@ def test_a_source_that_is_not_a_reference_is_refused(tmp_path: Path) -> None:
     assert any("nosuchbook" in p for p in error.problems), error.problems
 
 
+def test_a_suspected_condition_with_an_unknown_threshold_is_refused(tmp_path: Path) -> None:
+    def name_a_missing_threshold(document: Any) -> None:
+        document["suspected"][0]["threshold"] = "no_such_threshold"
+
+    error = _broken(tmp_path, "recommendations.yaml", name_a_missing_threshold)
+    assert any("no_such_threshold" in p and "threshold" in p for p in error.problems), error.problems
+
+
 def test_a_judgement_likelihood_without_its_reason_is_refused(tmp_path: Path) -> None:
     dropped: list[str] = []
 

@@ -326,7 +326,7 @@ def decide_urgency(
     probabilities: Mapping[str, float],
     instruments: Instruments | None = None,
 ) -> tuple[Urgency, str]:
-    """The most urgent of: red flags, instrument rules (both rules), suspected myelopathy."""
+    """The most urgent of: red flags, instrument rules (both rules), suspected conditions (recommendations.yaml)."""
     candidates: list[tuple[Urgency, str]] = []
     if flags:
         top = flags[0][0]
@@ -335,14 +335,13 @@ def decide_urgency(
     for rule in rules:
         change = instruments.grading.change if instruments else None
         candidates.append((rule.urgency, f"{rule.label}: {change}" if change else rule.label))
-    p_dcm = probabilities["degenerative_cervical_myelopathy"]
-    if p_dcm >= kb.threshold("myelopathy_suspected"):
-        candidates.append(
-            (Urgency.SOON, f"suspected myelopathy ({p_dcm:.0%}): specialist assessment within weeks, not routine")
-        )
+    for suspicion in kb.suspected.values():
+        p = probabilities[suspicion.condition]
+        if p >= kb.threshold(suspicion.threshold):
+            candidates.append((suspicion.urgency, f"{suspicion.label} ({p:.0%})"))
     if candidates:
         return min(candidates, key=lambda c: c[0].rank)
-    return Urgency.ROUTINE, "no red flag and myelopathy not suspected"
+    return Urgency.ROUTINE, "no red flag and no condition suspected that needs an earlier assessment"
 
 
 _FAMILIES_OF = {

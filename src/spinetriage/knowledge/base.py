@@ -20,6 +20,7 @@ from spinetriage.knowledge.schema import (
     Reference,
     Setting,
     SexEvidence,
+    SuspectedUrgency,
     Threshold,
 )
 
@@ -47,6 +48,8 @@ class KnowledgeBase:
     treatment: dict[str, Recommendation]
     not_recommended: dict[str, NotRecommended]
     thresholds: dict[str, Threshold]
+    suspected: dict[str, SuspectedUrgency] = field(default_factory=dict)
+    """Per condition, how soon it must be seen once suspected (recommendations.yaml)."""
     group_of: dict[str, str] = field(default_factory=dict)
     instrument_rules: dict[str, InstrumentRule] = field(default_factory=dict)
     structure: NetworkStructure = field(default_factory=lambda: NetworkStructure(complaints=["low_back_pain"]))

@@ -40,6 +40,7 @@ from spinetriage.knowledge.schema import (
     Reference,
     Setting,
     SexEvidence,
+    SuspectedUrgency,
     Threshold,
 )
 from spinetriage.vocab import FindingKind
@@ -196,6 +197,10 @@ def _by_finding(item: dict[str, Any]) -> str:
     return str(item.get("finding", "?"))
 
 
+def _by_condition(item: dict[str, Any]) -> str:
+    return str(item.get("condition", "?"))
+
+
 def _by_link(item: dict[str, Any]) -> str:
     return f"{item.get('condition', '?')}/{item.get('finding', item.get('setting', '?'))}"
 
@@ -250,6 +255,7 @@ def build_knowledge(texts: dict[str, str], bundle: dict[str, str] | None = None)
     workup = check.parse("recommendations.yaml", documents, "workup", Recommendation, _by_id)
     treatment = check.parse("recommendations.yaml", documents, "treatment", Recommendation, _by_id)
     avoid = check.parse("recommendations.yaml", documents, "not_recommended", NotRecommended, _by_id)
+    suspected = check.parse("recommendations.yaml", documents, "suspected", SuspectedUrgency, _by_condition)
     structure = _parse_structure(check, documents)
     recorded = check.parse("recorded_only.yaml", documents, "recorded_only", RecordedOnly, _by_finding)
 
@@ -392,6 +398,13 @@ def build_knowledge(texts: dict[str, str], bundle: dict[str, str] | None = None)
             known("recommendations.yaml", rec_avoid.id, "recommendation", other, recommendation_ids)
     for threshold in thresholds:
         cited("recommendations.yaml", threshold.id, threshold)
+    threshold_ids = {t.id for t in thresholds}
+    for suspicion in suspected:
+        label = f"suspected {suspicion.condition}"
+        known("recommendations.yaml", label, "condition", suspicion.condition, condition_ids)
+        known("recommendations.yaml", label, "threshold", suspicion.threshold, threshold_ids)
+        cited("recommendations.yaml", label, suspicion)
+    check.unique("recommendations.yaml", "suspected condition", (r.condition for r in suspected))
     for required in ("myelopathy_suspected", "condition_likely", "verdict_confident"):
         if required not in {t.id for t in thresholds}:
             check.add(f"recommendations.yaml: missing threshold '{required}'")
@@ -435,6 +448,7 @@ def build_knowledge(texts: dict[str, str], bundle: dict[str, str] | None = None)
         treatment={r.id: r for r in treatment},
         not_recommended={r.id: r for r in avoid},
         thresholds={t.id: t for t in thresholds},
+        suspected={r.condition: r for r in suspected},
         group_of=group_of,
         instrument_rules={r.id: r for r in instrument_rules},
         recorded_only={r.finding: r for r in recorded},

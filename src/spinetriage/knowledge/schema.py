@@ -354,6 +354,16 @@ class InstrumentRule(Cited):
     action: Text
 
 
+class SuspectedUrgency(Cited):
+    """How soon a suspected condition must be seen, though no red flag is raised: a rule like a red
+    flag (no probability outweighs it), keyed on the condition's probability reaching a threshold."""
+
+    condition: Identifier
+    threshold: Identifier
+    urgency: Urgency
+    label: Text
+
+
 class Threshold(Cited):
     id: Identifier
     value: Probability
