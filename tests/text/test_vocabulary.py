@@ -93,6 +93,7 @@ def test_lay_words_and_abbreviations(text: str, finding: str, status: str) -> No
         ("Power 5/5 in left ankle dorsiflexion.", set()),
         ("Neck stiff and painful.", {("neck_pain", "present"), ("neck_stiffness", "present")}),
         ("Pins and needles in both feet.", {("bilateral_leg_symptoms", "present")}),
+        ("pain in the front of both thighs", {("bilateral_leg_symptoms", "present")}),
         ("heaviness of both legs", {("leg_heaviness", "present"), ("bilateral_leg_symptoms", "present")}),
         ("reduced hand dexterity", {("hand_clumsiness", "present")}),
         ("Stocking sensory loss to mid-shin.", {("distal_symmetric_sensory_loss", "present")}),
