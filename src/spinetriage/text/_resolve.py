@@ -32,10 +32,8 @@ _FILLER = re.compile(
     r"new|recent|significant|unexplained|further|focal|obvious|acute|other|either|s|also|associated|"
     r"symptoms|history)(?![a-z])[\s,:/&+\-().'\"*]*)*"
 )
-_SHORT_ITEM = re.compile(
-    r"\s*(?!(?:he|she|they|it|i|we|but|then|which|who|otherwise|patient|pt)(?![a-z]))[a-z][a-z'/-]*"
-    r"(?:\s+(?!(?:he|she|they|it|i|we|but|then|which|who|otherwise|patient|pt)(?![a-z]))[a-z][a-z'/-]*){0,3}\s*"
-)
+_PLAIN_WORD = r"(?!(?:he|she|they|it|i|we|but|then|which|who|otherwise|patient|pt)(?![a-z]))[a-z][a-z'/-]*"
+_SHORT_ITEM = re.compile(rf"\s*{_PLAIN_WORD}(?:\s+{_PLAIN_WORD}){{0,3}}\s*")
 """A list item that names no finding ("denied slurred speech, confusion, head, neck or back pain"):
 at most four plain words, no pronoun or clause word. A forward scope crosses its comma."""
 _OPENS_ITEM = re.compile(r"(?<![a-z])(?:and|with|plus)\s+$")
