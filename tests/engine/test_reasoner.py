@@ -55,11 +55,13 @@ def test_what_if_equals_reasoning_afresh(patient: Patient, finding: str) -> None
 @given(
     patients(max_findings=6),
     st.lists(st.sampled_from(sorted(f for f in NETWORK.findings if NETWORK.parents.get(f))), min_size=1, max_size=6),
+    st.lists(st.sampled_from(sorted(NETWORK.risk_factors)), max_size=3),
 )
-def test_batched_what_ifs_equal_reasoning_afresh(patient: Patient, asked: list[str]) -> None:
+def test_batched_what_ifs_equal_reasoning_afresh(patient: Patient, asked: list[str], risk_factors: list[str]) -> None:
     """Batched what-ifs, including answers that change the complaint (a complaint answered yes,
-    back pain denied), give what reasoning afresh gives."""
-    asked = [*dict.fromkeys([*asked, *NETWORK.complaints[:3]])]
+    back pain denied) and risk factors (one batched sum for their prior odds), give what reasoning
+    afresh gives."""
+    asked = [*dict.fromkeys([*asked, *NETWORK.complaints[:3], *risk_factors])]
     evidence = {f: s for f, s in patient.evidence.items() if f not in asked}
     before = Patient(evidence, patient.setting, patient.age, patient.sex)
     for finding, (yes, no, p) in zip(asked, what_ifs(reason(NETWORK, before), asked), strict=True):

@@ -664,6 +664,26 @@ class Prepared:
         w = self._w(log_odds, self.h_without, self.h_with, self.terms)
         return self._combine(w)
 
+    def infer_each(self, log_odds: Array) -> list[Inference]:
+        """:meth:`infer` for every row of ``log_odds`` [B, D] (prior odds that differ, as a risk factor's
+        answers make them), from one batched sum over the same terms."""
+        if log_odds.shape[0] == 0:
+            return []
+        w = self._w(log_odds[:, None, :], self.h_without, self.h_with, self.terms)
+        j = self.blocked.shape[0]
+        return [
+            self._combine(
+                _Sums(
+                    w.total[b * j : (b + 1) * j],
+                    w.present[b * j : (b + 1) * j],
+                    w.absent[b * j : (b + 1) * j],
+                    w.shift,
+                    w.magnitude[b * j : (b + 1) * j],
+                )
+            )
+            for b in range(log_odds.shape[0])
+        ]
+
     def _combine(self, w: _Sums, sign: float = 1.0, base: _Sums | None = None) -> Inference:
         """Probabilities and sources from the W_J sums (``base - w`` when ``sign`` is -1: a present what-if)."""
         total, present = w.total, w.present

@@ -264,7 +264,7 @@ def what_ifs(reasoning: Reasoning, findings: Sequence[str]) -> list[tuple[Reason
     ]
     batched = dict(zip(modelled, reasoning.prepared.what_ifs(reasoning.log_odds, modelled), strict=True))
     new_complaints = _new_complaints(reasoning, list(batched))
-    out = {}
+    out = _risk_factor_what_ifs(reasoning, [f for f in findings if f in network.risk_factors])
     for finding, (if_present, if_absent, p) in batched.items():
         yes_patient, no_patient = _answered(patient, finding)
         if finding in new_complaints:
@@ -275,6 +275,22 @@ def what_ifs(reasoning: Reasoning, findings: Sequence[str]) -> list[tuple[Reason
         no = _from_batch(reasoning, no_patient, if_absent)
         out[finding] = (yes, no, p)
     return [out[f] if f in out else what_if(reasoning, f) for f in findings]
+
+
+def _risk_factor_what_ifs(
+    reasoning: Reasoning, findings: Sequence[str]
+) -> dict[str, tuple[Reasoning, Reasoning, float]]:
+    """:func:`what_if` for risk factors, whose answers change only the prior odds: every answer's
+    posterior from one batched sum over the reasoning's terms (:meth:`Prepared.infer_each`)."""
+    network, patient = reasoning.network, reasoning.patient
+    answered = [p for f in findings for p in _answered(patient, f)]
+    rows = [network.prior_log_odds(p.setting, p.age, p.sex, _known(network, p, reasoning.complaint)) for p in answered]
+    inferences = reasoning.prepared.infer_each(np.array(rows).reshape(len(rows), len(network.conditions)))
+    each = [
+        _reasoning(network, p, reasoning.prepared, row, inference)
+        for p, row, inference in zip(answered, rows, inferences, strict=True)
+    ]
+    return {f: (each[2 * i], each[2 * i + 1], _p_risk_factor(reasoning, f)) for i, f in enumerate(findings)}
 
 
 def _new_complaints(reasoning: Reasoning, findings: Sequence[str]) -> dict[str, tuple[Prepared, Inference]]:
