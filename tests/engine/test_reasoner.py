@@ -187,6 +187,33 @@ def test_leaving_out_an_absent_finding_by_taking_its_factor_out_equals_reasoning
             assert math.isclose(quick.sources.get(families, 0.0), p, abs_tol=1e-9)
 
 
+@SETTINGS
+@given(
+    patients(max_findings=6),
+    st.dictionaries(
+        st.sampled_from(sorted(NETWORK.risk_factors)), st.sampled_from([Status.PRESENT, Status.ABSENT]), max_size=3
+    ),
+)
+def test_every_contribution_is_the_leave_one_out_afresh(patient: Patient, risk_factors: dict[str, Status]) -> None:
+    """Each finding's weight (risk factors batched, absent findings taken out, present ones afresh) is
+    log-odds with everything minus log-odds reasoned afresh without that finding."""
+    from spinetriage.engine.reasoner import contributions
+
+    patient = Patient({**patient.evidence, **risk_factors}, patient.setting, patient.age, patient.sex)
+    reasoning = reason(NETWORK, patient)
+    for condition, items in contributions(reasoning).items():
+        for item in items:
+            if item.kind in ("age", "sex") or not item.counted:
+                continue
+            rest = {f: s for f, s in patient.evidence.items() if f != item.evidence}
+            fresh = reason(NETWORK, Patient(rest, patient.setting, patient.age, patient.sex)).probabilities[condition]
+            now = reasoning.probabilities[condition]
+            if not (1e-9 < now < 1 - 1e-9 and 1e-9 < fresh < 1 - 1e-9):
+                continue
+            expected = math.log(now / (1 - now)) - math.log(fresh / (1 - fresh))
+            assert math.isclose(item.weight, expected, abs_tol=1e-7), (condition, item.evidence)
+
+
 @pytest.mark.parametrize(
     ("condition", "likelier", "less_likely"),
     [

@@ -282,14 +282,7 @@ def _risk_factor_what_ifs(
 ) -> dict[str, tuple[Reasoning, Reasoning, float]]:
     """:func:`what_if` for risk factors, whose answers change only the prior odds: every answer's
     posterior from one batched sum over the reasoning's terms (:meth:`Prepared.infer_each`)."""
-    network, patient = reasoning.network, reasoning.patient
-    answered = [p for f in findings for p in _answered(patient, f)]
-    rows = [network.prior_log_odds(p.setting, p.age, p.sex, _known(network, p, reasoning.complaint)) for p in answered]
-    inferences = reasoning.prepared.infer_each(np.array(rows).reshape(len(rows), len(network.conditions)))
-    each = [
-        _reasoning(network, p, reasoning.prepared, row, inference)
-        for p, row, inference in zip(answered, rows, inferences, strict=True)
-    ]
+    each = _with_priors_each(reasoning, [p for f in findings for p in _answered(reasoning.patient, f)])
     return {f: (each[2 * i], each[2 * i + 1], _p_risk_factor(reasoning, f)) for i, f in enumerate(findings)}
 
 
@@ -360,12 +353,26 @@ def what_if(reasoning: Reasoning, finding: str) -> tuple[Reasoning, Reasoning, f
     )
 
 
+def _without(patient: Patient, finding: str) -> Patient:
+    rest = {f: s for f, s in patient.evidence.items() if f != finding}
+    return Patient(rest, patient.setting, patient.age, patient.sex)
+
+
+def _with_priors_each(reasoning: Reasoning, patients: Sequence[Patient]) -> list[Reasoning]:
+    """The reasoning for each patient, whose findings differ from the reasoning's only in risk factors
+    (so only the prior odds change): from one batched sum over its terms (:meth:`Prepared.infer_each`)."""
+    network = reasoning.network
+    rows = [network.prior_log_odds(p.setting, p.age, p.sex, _known(network, p, reasoning.complaint)) for p in patients]
+    inferences = reasoning.prepared.infer_each(np.array(rows).reshape(len(rows), len(network.conditions)))
+    return [
+        _reasoning(network, p, reasoning.prepared, row, inference)
+        for p, row, inference in zip(patients, rows, inferences, strict=True)
+    ]
+
+
 def _with_priors(reasoning: Reasoning, patient: Patient) -> Reasoning:
     """The reasoning for ``patient``, whose findings differ from the reasoning's only in risk factors."""
-    network = reasoning.network
-    known = _known(network, patient, reasoning.complaint)
-    log_odds = network.prior_log_odds(patient.setting, patient.age, patient.sex, known)
-    return _reasoning(network, patient, reasoning.prepared, log_odds, reasoning.prepared.infer(log_odds))
+    return _with_priors_each(reasoning, [patient])[0]
 
 
 def _p_direct(reasoning: Reasoning, finding: str) -> float:
@@ -416,13 +423,17 @@ def contributions(reasoning: Reasoning) -> dict[str, list[Contribution]]:
             out[condition].append(_demographic("sex", patient.sex.value, ratio, by_sex.basis, by_sex.sources))
     known = [(f, s) for f, s in patient.evidence.items() if s is not Status.UNKNOWN and f in kb.findings]
     removable = [f for f, s in known if network.parents.get(f) and _removable(reasoning, f, s)]
-    # An absent finding's factor is taken out of the terms again, all of them in batched sums.
+    # An absent finding's factor is taken out of the terms again, all of them in batched sums; a risk
+    # factor (or a finding nothing produces) changes only the prior odds: one batched sum for all.
     taken_out = dict(zip(removable, reasoning.prepared.without_absent_each(reasoning.log_odds, removable), strict=True))
+    prior_only = [f for f, _ in known if f in network.risk_factors or not network.parents.get(f)]
+    by_priors = dict(
+        zip(prior_only, _with_priors_each(reasoning, [_without(patient, f) for f in prior_only]), strict=True)
+    )
     for finding, status in known:
-        rest = {f: s for f, s in patient.evidence.items() if f != finding}
-        others = Patient(rest, patient.setting, patient.age, patient.sex)
-        if finding in network.risk_factors or not network.parents.get(finding):
-            without = _with_priors(reasoning, others)  # the expanded evidence does not hold it
+        others = _without(patient, finding)
+        if finding in by_priors:
+            without = by_priors[finding]  # the expanded evidence does not hold it
         elif finding in taken_out:
             without = _reasoning(network, others, reasoning.prepared, reasoning.log_odds, taken_out[finding])
         else:
