@@ -105,6 +105,17 @@ def test_nothing_known_is_undetermined() -> None:
     assert assess({"age": 45, "findings": {"low_back_pain": "present"}}).origin.verdict is Origin.UNDETERMINED
 
 
+@pytest.mark.parametrize("recorded", ["previous_lumbar_surgery", "spondylolisthesis", "rapid_progression"])
+def test_a_finding_that_moves_no_probability_leaves_the_verdict_undetermined(recorded: str) -> None:
+    # Recorded-only findings (recorded_only.yaml) change no probability; with back pain alone the
+    # verdict is undetermined (issue 11), so it stays so. They turned it into "lumbar 99%".
+    result = assess({"age": 45, "findings": {"low_back_pain": "present", recorded: "present"}})
+    assert result.origin.verdict is Origin.UNDETERMINED
+    assert assess({"age": 45, "findings": {"low_back_pain": "present", "sciatica": "present"}}).origin.verdict is (
+        Origin.LUMBAR
+    )
+
+
 def test_diabetic_neuropathy_without_back_pain_is_another_cause() -> None:
     # ADA 2017 position statement on diabetic neuropathy; AAN 2009 evaluation of distal symmetric polyneuropathy.
     result = assess(

@@ -135,6 +135,11 @@ class Network:
     def _demographic_cache(self) -> dict[tuple[int | None, Sex | None], Array]:
         return {}
 
+    def bears_on_a_condition(self, finding: str) -> bool:
+        """Whether knowing ``finding`` can move a probability: a condition produces it, or it is a risk
+        factor with a cited ratio. A recorded-only finding (recorded_only.yaml) does neither."""
+        return bool(self.parents.get(finding)) or finding in self._log_risk_ratios
+
     @functools.cached_property
     def _log_risk_ratios(self) -> dict[str, tuple[Array, Array]]:
         """Per risk factor, log LR per condition when it is present and when absent (0: no link)."""

@@ -82,7 +82,8 @@ class Reasoning:
     sources: dict[frozenset[str], float]
     complaint: str | None
     informative: bool
-    """Something beyond the complaint and demographics is known."""
+    """Something beyond the complaint and demographics that can move a probability is known (a
+    recorded-only finding alone leaves the verdict undetermined, as the complaint alone does)."""
     prepared: Prepared
     log_odds: Array
     inference: Inference
@@ -177,9 +178,8 @@ def _reasoning(
     probabilities = dict(zip(network.conditions, (float(p) for p in inference.probabilities), strict=True))
     probabilities[network.derived] = inference.derived if complaint is not None else 0.0
     informative = any(
-        s is not Status.UNKNOWN and f != complaint
+        s is not Status.UNKNOWN and f != complaint and network.bears_on_a_condition(f)
         for f, s in patient.evidence.items()
-        if f in network.knowledge.findings
     )
     origin = origin_of(inference.sources) if complaint is not None else dict.fromkeys(ORIGINS, 0.0)
     if complaint is None:
