@@ -430,20 +430,18 @@ class _Sums:
     magnitude: Array
     """Sum of the terms' absolute values: ``magnitude / |total|`` measures the digits lost."""
 
-
-def _sums(log_odds: Array, log_h: Array, sign: Array, log_const: Array, must: npt.NDArray[np.bool_]) -> _Sums:
-    """``log_h`` is [B, T, D], ``log_const`` [B, T]; one shift for the whole batch keeps them comparable."""
-    pi = 1.0 / (1.0 + np.exp(-log_odds))
-    on = pi * np.exp(log_h)  # pi * h: the condition present
-    off = np.where(must, 0.0, 1.0 - pi)  # absent, unless the term needs it present
-    phi = off + on
-    s = np.log(phi).sum(axis=-1) + log_const  # [B, T]
-    shift = float(s.max())
-    w = sign * np.exp(s - shift)  # [B, T]
-    total = w.sum(axis=1)
-    present = np.einsum("bt,btd->bd", w, on / phi)
-    absent = np.einsum("bt,btd->bd", w, off / phi)
-    return _Sums(total, present, absent, shift, np.abs(w).sum(axis=1))
+    def split(self, j: int) -> list[_Sums]:
+        """The batch's members, each its ``j`` rows (one per subset of source families)."""
+        return [
+            _Sums(
+                self.total[b : b + j],
+                self.present[b : b + j],
+                self.absent[b : b + j],
+                self.shift,
+                self.magnitude[b : b + j],
+            )
+            for b in range(0, self.total.shape[0], j)
+        ]
 
 
 def _sums_by_subset(
@@ -512,7 +510,9 @@ def _expanded(network: Network, evidence: Evidence, budget: int = FIRST_BUDGET) 
 def posterior_log_odds(network: Network, evidence: Evidence, log_odds: Array) -> Array:
     """Each condition's posterior log-odds given the evidence (no origin)."""
     terms, factors = _expanded(network, evidence)
-    sums = _sums(log_odds, factors.log_h()[None], terms.sign, terms.log_const[None], terms.must)
+    h = factors.log_h()[None]
+    nothing_blocked = np.zeros((1, h.shape[-1]), bool)
+    sums = _sums_by_subset(log_odds, h, h, nothing_blocked, terms.sign, terms.log_const[None, None], terms.must)
     return np.asarray(np.log(sums.present[0]) - np.log(sums.absent[0]))
 
 
@@ -670,19 +670,7 @@ class Prepared:
         if log_odds.shape[0] == 0:
             return []
         w = self._w(log_odds[:, None, :], self.h_without, self.h_with, self.terms)
-        j = self.blocked.shape[0]
-        return [
-            self._combine(
-                _Sums(
-                    w.total[b * j : (b + 1) * j],
-                    w.present[b * j : (b + 1) * j],
-                    w.absent[b * j : (b + 1) * j],
-                    w.shift,
-                    w.magnitude[b * j : (b + 1) * j],
-                )
-            )
-            for b in range(log_odds.shape[0])
-        ]
+        return [self._combine(one) for one in w.split(self.blocked.shape[0])]
 
     def _combine(self, w: _Sums, sign: float = 1.0, base: _Sums | None = None) -> Inference:
         """Probabilities and sources from the W_J sums (``base - w`` when ``sign`` is -1: a present what-if)."""
@@ -745,43 +733,32 @@ class Prepared:
                 out[finding] = self.what_if(log_odds, finding)
         return [out[x] for x in findings]
 
-    def _absent_sums(self, log_odds: Array, findings: Sequence[str], c0: tuple[int, ...]) -> list[_Sums]:
-        """The W_J sums with each finding (no inhibitors) absent, in one batch."""
+    def _absent_sums(
+        self, log_odds: Array, findings: Sequence[str], c0: tuple[int, ...], sign: float = 1.0
+    ) -> list[_Sums]:
+        """The W_J sums with each finding (no inhibitors) absent, in one batch; with ``sign`` -1, with
+        each (known absent) finding's factor taken out again instead."""
         network = self.network
         idx = [network.index[x] for x in findings]
-        without = self.factors.log_h_each(idx)  # [U, T, D]
-        with_ = without if not c0 else self.factors.log_h_each(idx, also=c0)
-        log_open = np.log1p(-network.leak[idx])  # [U]
-        j = self.blocked.shape[0]
+        without = self.factors.log_h_each(idx, sign=sign)  # [U, T, D]
+        with_ = without if not c0 else self.factors.log_h_each(idx, also=c0, sign=sign)
+        log_open = sign * np.log1p(-network.leak[idx])  # [U]
         log_const = self.terms.log_const[None, None, :] + self.closed[None, :, None] + log_open[:, None, None]
         sums = _sums_by_subset(log_odds, without, with_, self.blocked, self.terms.sign, log_const, self.terms.must)
-        out = []
-        for u in range(len(idx)):
-            part = slice(u * j, (u + 1) * j)
-            out.append(_Sums(sums.total[part], sums.present[part], sums.absent[part], sums.shift, sums.magnitude[part]))
-        return out
+        return sums.split(self.blocked.shape[0])
 
     def without_absent_each(self, log_odds: Array, findings: Sequence[str]) -> list[Inference]:
         """The inference with each absent finding (no inhibitors, not the complaint) left unknown, in
         turn: its factor is taken out of every term again, so nothing is expanded afresh. The cheap
         leave-one-out behind each absent finding's contribution, in batched sums."""
-        network = self.network
-        c0 = () if self.complaint is None else (network.index[self.complaint],)
+        c0 = () if self.complaint is None else (self.network.index[self.complaint],)
         j, (t, d) = self.blocked.shape[0], self.h_without.shape
         chunk = max(1, _BATCH_ELEMENTS // (j * t * d))  # bounded memory whatever the number of terms
-        out: list[Inference] = []
-        for start in range(0, len(findings), chunk):
-            idx = [network.index[x] for x in findings[start : start + chunk]]
-            without = self.factors.log_h_each(idx, sign=-1.0)  # [U, T, D]
-            with_ = without if not c0 else self.factors.log_h_each(idx, also=c0, sign=-1.0)
-            log_open = np.log1p(-network.leak[idx])  # [U]
-            log_const = self.terms.log_const[None, None, :] + self.closed[None, :, None] - log_open[:, None, None]
-            sums = _sums_by_subset(log_odds, without, with_, self.blocked, self.terms.sign, log_const, self.terms.must)
-            for u in range(len(idx)):
-                part = slice(u * j, (u + 1) * j)
-                one = _Sums(sums.total[part], sums.present[part], sums.absent[part], sums.shift, sums.magnitude[part])
-                out.append(self._combine(one))
-        return out
+        return [
+            self._combine(one)
+            for start in range(0, len(findings), chunk)
+            for one in self._absent_sums(log_odds, findings[start : start + chunk], c0, sign=-1.0)
+        ]
 
     def what_if(self, log_odds: Array, finding: str) -> tuple[Inference, Inference, float]:
         """The inference if ``finding`` (unknown) were present, and if absent, and P(present | evidence).
