@@ -31,7 +31,7 @@ NOT_YET: dict[str, str] = {
     "scenario's source grades it urgent",
     "gs11": "fracture after minor trauma on steroids reads urgent (the fracture flag); the scenario's source "
     "grades it soon",
-    "gs15": "multiple sclerosis at 2% (prior 0.04%): a peripheral neuropathy explains the legs better",
+    "gs15": "multiple sclerosis at 6% (prior 0.04%): a peripheral neuropathy explains the legs better",
     "gs19": "tandem stenosis: as gs06",
 }
 
