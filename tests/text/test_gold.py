@@ -51,63 +51,73 @@ def test_labelled_report_lines_f1_floor() -> None:
     assert scores["level"].f1 >= 0.95, str(scores["level"])
 
 
-# The gold set written apart from the rules (issue 16): 631 sentences in six styles, split by a
-# hash of each sentence before any rule was written against it. Rules were tuned on the
-# development part only; the test part was scored once, at the end (docs/text.md has the
-# figures). Floors sit a little under the measurements; a change that lowers them needs a reason.
-WILD_DEV_FLOORS = {
-    "overall": 0.94,
-    "status:present": 0.94,
-    "status:absent": 0.93,
-    "status:possible": 0.90,
-    "status:historical": 0.78,
-    "status:family": 0.90,
-    "status:hypothetical": 0.92,
+# Gold sets written apart from the rules (issue 16), each split by a hash of each sentence before
+# any rule was written against it. ``wild``: 631 sentences in six styles; ``wild2``: 400 more by a
+# writer who had not read the rules, weighted to the statuses other than present. Rules were tuned
+# on the development parts only; each test part is scored once, at the end of a round (docs/text.md
+# has the figures). Floors sit a little under the measurements; a change that lowers them needs a reason.
+WILD_FLOORS: dict[tuple[str, str], dict[str, float]] = {
+    ("wild", "dev"): {
+        "overall": 0.94,
+        "status:present": 0.94,
+        "status:absent": 0.93,
+        "status:possible": 0.90,
+        "status:historical": 0.78,
+        "status:family": 0.90,
+        "status:hypothetical": 0.92,
+    },
+    ("wild", "test"): {
+        "overall": 0.86,
+        "status:present": 0.88,
+        "status:absent": 0.88,
+        "status:possible": 0.78,
+        "status:historical": 0.68,
+        "status:family": 0.86,
+        "status:hypothetical": 0.68,
+    },
+    ("wild2", "dev"): {
+        "overall": 0.85,
+        "status:present": 0.79,
+        "status:absent": 0.91,
+        "status:possible": 0.84,
+        "status:historical": 0.70,
+        "status:family": 0.93,
+        "status:hypothetical": 0.90,
+    },
 }
-WILD_TEST_FLOORS = {
-    "overall": 0.86,
-    "status:present": 0.88,
-    "status:absent": 0.88,
-    "status:possible": 0.78,
-    "status:historical": 0.68,
-    "status:family": 0.86,
-    "status:hypothetical": 0.68,
-}
+STYLES = {"mri_report", "clinic_letter", "physiotherapy_note", "discharge_summary", "terse_note", "patient_words"}
+SMALLEST_PART = {"wild": 290, "wild2": 190}
+
+
+Scores = dict[tuple[str, str], dict[str, object]]
 
 
 @pytest.fixture(scope="module")
-def wild_scores() -> dict[str, dict[str, object]]:
+def wild_scores() -> Scores:
     out = {}
-    for part in ("dev", "test"):
-        items = load_jsonl(f"wild_{part}.jsonl")
-        assert len(items) >= 290
-        assert {i["style"] for i in items} >= {
-            "mri_report",
-            "clinic_letter",
-            "physiotherapy_note",
-            "discharge_summary",
-            "terse_note",
-            "patient_words",
-        }
-        out[part] = score_sentences(items, lambda t: [m.to_dict() for m in extract(t).mentions])
+    for gold_set in SMALLEST_PART:
+        for part in ("dev", "test"):
+            items = load_jsonl(f"{gold_set}_{part}.jsonl")
+            assert len(items) >= SMALLEST_PART[gold_set]
+            assert {i["style"] for i in items} >= STYLES
+            out[gold_set, part] = score_sentences(items, lambda t: [m.to_dict() for m in extract(t).mentions])
     return out  # type: ignore[return-value]
 
 
 @pytest.mark.parametrize(
-    ("part", "key"),
-    [("dev", k) for k in sorted(WILD_DEV_FLOORS)] + [("test", k) for k in sorted(WILD_TEST_FLOORS)],
+    ("gold_set", "part", "key"), [(g, p, k) for (g, p), floors in WILD_FLOORS.items() for k in sorted(floors)]
 )
-def test_wild_f1_floor(wild_scores: dict[str, dict[str, object]], part: str, key: str) -> None:
-    floor = (WILD_DEV_FLOORS if part == "dev" else WILD_TEST_FLOORS)[key]
-    prf = wild_scores[part][key]
-    assert prf.f1 >= floor, f"{part} {key}: {prf}"  # type: ignore[attr-defined]
+def test_wild_f1_floor(wild_scores: Scores, gold_set: str, part: str, key: str) -> None:
+    prf = wild_scores[gold_set, part][key]
+    assert prf.f1 >= WILD_FLOORS[gold_set, part][key], f"{gold_set} {part} {key}: {prf}"  # type: ignore[attr-defined]
 
 
-def test_wild_test_recall_floor(wild_scores: dict[str, dict[str, object]]) -> None:
-    assert wild_scores["test"]["overall"].recall >= 0.85  # type: ignore[attr-defined]
+def test_wild_test_recall_floor(wild_scores: Scores) -> None:
+    assert wild_scores["wild", "test"]["overall"].recall >= 0.85  # type: ignore[attr-defined]
 
 
-def test_the_two_parts_do_not_share_a_sentence() -> None:
-    dev = {i["text"] for i in load_jsonl("wild_dev.jsonl")}
-    test = {i["text"] for i in load_jsonl("wild_test.jsonl")}
+@pytest.mark.parametrize("gold_set", sorted(SMALLEST_PART))
+def test_the_two_parts_do_not_share_a_sentence(gold_set: str) -> None:
+    dev = {i["text"] for i in load_jsonl(f"{gold_set}_dev.jsonl")}
+    test = {i["text"] for i in load_jsonl(f"{gold_set}_test.jsonl")}
     assert not dev & test
