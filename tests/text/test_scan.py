@@ -142,3 +142,14 @@ def test_target_patterns_are_gated_by_words_not_by_letters() -> None:
     rules = load_rules()
     assert rules.target_patterns is not None
     assert rules.target_patterns.gated_by_words, f"gated by first characters only: {rules.target_patterns.gate_keys}"
+
+
+def test_trigger_patterns_are_gated_by_punctuation_not_by_letters() -> None:
+    # Trigger patterns are tried where one can begin. They begin with punctuation (":", "(", "+",
+    # "?"), except the pseudo-trigger "if I/he/she (lean|sit|...)", which begins with "i". One that
+    # begins with any word ("in 2019" as a pattern) adds its first letters, tried at most words:
+    # extraction ran three times slower (issue 16). Years and other word-led triggers are literals.
+    rules = load_rules()
+    assert rules.trigger_patterns is not None
+    letters = {k for k in rules.trigger_patterns.gate_keys if k.isalpha()}
+    assert letters <= {"i"}, f"trigger patterns tried at every word beginning with {sorted(letters)}"
