@@ -16,40 +16,12 @@ structured status against what the text gave). The frozen test part is never rea
 from __future__ import annotations
 
 import argparse
-import re
+import sys
 from pathlib import Path
-from typing import Any
 
-import yaml
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from spinetriage.assessment import assess
-
-DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
-
-
-def development_cases() -> list[dict[str, Any]]:
-    vignettes = yaml.safe_load((DATA / "dev-vignettes.yaml").read_text(encoding="utf-8"))
-    published = yaml.safe_load((DATA / "published-cases.yaml").read_text(encoding="utf-8"))
-    return [*vignettes, *(c for c in published if c["split"] == "dev")]
-
-
-NAMES_IMAGING = re.compile(r"\b(?:MRI|CT|X-rays?|radiographs?|imaging|scans?|myelogra\w*)\b", re.IGNORECASE)
-
-
-def compare(item: dict[str, Any], imaging: bool = True) -> tuple[str, str, dict[str, tuple[str, str]]]:
-    """The verdict from the findings, the verdict from the text, and the findings that differ."""
-    setting = item.get("setting") or "primary_care"
-    demographics = {"age": item.get("age"), "sex": item.get("sex")}
-    findings = dict(item.get("findings") or {})
-    if imaging and NAMES_IMAGING.search(item["presentation"]):
-        findings.update(item.get("imaging_findings") or {})
-    structured = assess({**demographics, "findings": findings}, setting=setting, explain=False)
-    prose = assess({**demographics, "text": item["presentation"]}, setting=setting, explain=False)
-    wanted = {f: str(s) for f, s in findings.items()}
-    read = {f: str(s) for f, s in prose.findings_used.items()}
-    differ = {f: (wanted.get(f, "-"), read.get(f, "-")) for f in sorted(set(wanted) | set(read))}
-    differ = {f: pair for f, pair in differ.items() if pair[0] != pair[1]}
-    return structured.origin.verdict.value, prose.origin.verdict.value, differ
+from tests.assessment.prose import compare, development_cases
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,41 @@
+"""A development case assessed from its prose and from its structured findings (issue 16, item 5).
+
+Shared by ``test_prose_verdict.py`` and ``benchmarks/prose.py``. Development cases only: the dev
+vignettes and the development part of the published cases; the frozen test part is never read.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from spinetriage.assessment import assess
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+NAMES_IMAGING = re.compile(r"\b(?:MRI|CT|X-rays?|radiographs?|imaging|scans?|myelogra\w*)\b", re.IGNORECASE)
+"""A presentation that names imaging is compared with the case's imaging findings too."""
+
+
+def development_cases() -> list[dict[str, Any]]:
+    vignettes = yaml.safe_load((DATA / "dev-vignettes.yaml").read_text(encoding="utf-8"))
+    published = yaml.safe_load((DATA / "published-cases.yaml").read_text(encoding="utf-8"))
+    return [*vignettes, *(c for c in published if c["split"] == "dev")]
+
+
+def compare(item: dict[str, Any], imaging: bool = True) -> tuple[str, str, dict[str, tuple[str, str]]]:
+    """The verdict from the findings, the verdict from the text, and the findings that differ."""
+    setting = item.get("setting") or "primary_care"
+    demographics = {"age": item.get("age"), "sex": item.get("sex")}
+    findings = dict(item.get("findings") or {})
+    if imaging and NAMES_IMAGING.search(item["presentation"]):
+        findings.update(item.get("imaging_findings") or {})
+    structured = assess({**demographics, "findings": findings}, setting=setting, explain=False)
+    prose = assess({**demographics, "text": item["presentation"]}, setting=setting, explain=False)
+    wanted = {f: str(s) for f, s in findings.items()}
+    read = {f: str(s) for f, s in prose.findings_used.items()}
+    differ = {f: (wanted.get(f, "-"), read.get(f, "-")) for f in sorted(set(wanted) | set(read))}
+    differ = {f: pair for f, pair in differ.items() if pair[0] != pair[1]}
+    return structured.origin.verdict.value, prose.origin.verdict.value, differ
