@@ -153,6 +153,11 @@ MAX_BUDGET = 4096
 MAX_CANCELLATION = 1e5
 """Sum of the terms' magnitudes over the sum itself above which the budget grows: double precision
 keeps about 16 digits, so this keeps every posterior within about 1e-11 of exact."""
+SKIP_MARGIN = -1.0
+"""Digits beyond log10(MAX_CANCELLATION) at which :meth:`Prepared.precise` skips a budget foreseen to
+cancel that much (see :func:`_first_budget`). Negative: the foresight falls short more often than it
+overshoots, so a budget foreseen within a digit of the limit is skipped too (measured fastest on the
+screening population: 15% less time than trying every budget; a larger budget is only more precise)."""
 
 
 def _present_choices(network: Network, f: int, stable: bool) -> list[_Choice]:
@@ -210,6 +215,38 @@ def doublings(network: Network, f: int, present: bool) -> float:
     return 0.0 if inhibitors == 0 else 1.0 if inhibitors == 1 else math.log2(3)
 
 
+def _stable(network: Network, present: Sequence[int], budget: int) -> set[int]:
+    """The present findings expanded in the stable form: the rarest first, while the terms fit ``budget``."""
+    n_causes = {f: int(np.count_nonzero(network.strength[f] > 0)) for f in present}
+    total = 2 ** len(present)
+    stable: set[int] = set()
+    for f in sorted(present, key=lambda x: (network.leak[x], x)):
+        grown = total // 2 * (1 + n_causes[f])
+        if grown <= budget:
+            stable.add(f)
+            total = grown
+    return stable
+
+
+def _first_budget(network: Network, present: Sequence[int]) -> int:
+    """The smallest budget whose signed-form present findings are not foreseen to cancel too much.
+
+    Each present finding left in the signed form cancels by about 1 / leak, so their digits add up;
+    measured against the cancellation the sums report, the foresight is within about three digits
+    either way. A budget foreseen to pass the limit by ``SKIP_MARGIN`` digits is skipped: it would
+    most likely be expanded and then grown anyway. The sums still measure the result, and the
+    budget still grows while they cancel too much.
+    """
+    budget = FIRST_BUDGET
+    limit = math.log10(MAX_CANCELLATION) + SKIP_MARGIN
+    while budget < MAX_BUDGET:
+        signed = set(present) - _stable(network, present, budget)
+        if math.fsum(-math.log10(network.leak[f]) for f in signed) <= limit:
+            return budget
+        budget *= 4
+    return MAX_BUDGET
+
+
 def _expand(network: Network, evidence: Evidence, budget: int = FIRST_BUDGET) -> _Terms:
     """Expand the evidence into terms; present findings with the smallest leaks first get the stable form.
 
@@ -217,14 +254,7 @@ def _expand(network: Network, evidence: Evidence, budget: int = FIRST_BUDGET) ->
     produces it), so the rarest findings are expanded stably while the number of terms stays
     within ``budget``; the rest keep the signed form, whose cancellation the sums measure.
     """
-    n_causes = {f: int(np.count_nonzero(network.strength[f] > 0)) for f in evidence.present}
-    total = 2 ** len(evidence.present)
-    stable: set[int] = set()
-    for f in sorted(evidence.present, key=lambda x: (network.leak[x], x)):
-        grown = total // 2 * (1 + n_causes[f])
-        if grown <= budget:
-            stable.add(f)
-            total = grown
+    stable = _stable(network, evidence.present, budget)
     choices = [_present_choices(network, f, f in stable) for f in evidence.present]
     choices += [_absent_choices(network, f) for f in evidence.absent]
     columns = (*evidence.present, *evidence.absent)
@@ -569,8 +599,12 @@ class Prepared:
     def precise(
         cls, network: Network, known: Mapping[str, bool], complaint: str | None, log_odds: Array
     ) -> tuple[Prepared, Inference]:
-        """The expansion and its inference, with the stable budget grown until little cancels."""
-        budget = FIRST_BUDGET
+        """The expansion and its inference, with the stable budget grown until little cancels (starting
+        from the smallest budget not foreseen to fall short: :func:`_first_budget`)."""
+        evidence = Evidence.of(network, known)
+        if complaint is not None and complaint in network.index and network.parents.get(complaint):
+            evidence = evidence.without(network.index[complaint])
+        budget = _first_budget(network, evidence.split(network)[0].present)
         while True:
             prepared = cls.of(network, known, complaint, budget)
             inference = prepared.infer(log_odds)
