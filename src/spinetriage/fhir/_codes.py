@@ -12,9 +12,9 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from spinetriage._yaml import load_yaml
 from spinetriage.errors import KnowledgeError
 from spinetriage.knowledge.base import KnowledgeBase
 from spinetriage.knowledge.loader import default_knowledge
@@ -116,4 +116,4 @@ def check(raw: Any, kb: KnowledgeBase) -> CodeTable:
 def code_table() -> CodeTable:
     """The shipped table, checked against the shipped knowledge base."""
     text = (resources.files("spinetriage.fhir") / "data" / "codes.yaml").read_text(encoding="utf-8")
-    return check(yaml.safe_load(text), default_knowledge())
+    return check(load_yaml(text), default_knowledge())

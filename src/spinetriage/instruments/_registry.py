@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from spinetriage._yaml import load_yaml
 from spinetriage.errors import InputError, KnowledgeError
 from spinetriage.instruments._schema import Instrument, check_instrument
 
@@ -30,7 +31,7 @@ def _load_all() -> dict[str, Instrument]:
     )
     for file in files:
         try:
-            raw: Any = yaml.safe_load(file.read_text(encoding="utf-8"))
+            raw: Any = load_yaml(file.read_text(encoding="utf-8"))
             spec = Instrument.model_validate(raw)
         except yaml.YAMLError as exc:
             problems.append(f"{file.name}: not valid YAML ({exc})")

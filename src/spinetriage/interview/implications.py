@@ -16,9 +16,9 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from spinetriage._yaml import load_yaml
 from spinetriage.errors import KnowledgeError
 from spinetriage.knowledge.base import KnowledgeBase
 from spinetriage.vocab import Status
@@ -95,7 +95,7 @@ def _contradictions(rules: list[Rule]) -> list[str]:
 @cache
 def _shipped() -> Any:
     text = resources.files("spinetriage.interview").joinpath("data", FILE).read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return load_yaml(text)
 
 
 _VALIDATED: dict[str, tuple[Rule, ...]] = {}

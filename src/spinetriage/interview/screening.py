@@ -31,8 +31,7 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
-import yaml
-
+from spinetriage._yaml import load_yaml
 from spinetriage.errors import KnowledgeError
 from spinetriage.knowledge.base import KnowledgeBase
 from spinetriage.vocab import FindingKind, Status
@@ -121,7 +120,7 @@ def _parse(document: Any, kb: KnowledgeBase, groups: Mapping[str, Group]) -> dic
 @cache
 def _shipped() -> Any:
     text = resources.files("spinetriage.interview").joinpath("data", FILE).read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return load_yaml(text)
 
 
 _VALIDATED: dict[str, tuple[dict[str, Group], dict[str, str]]] = {}

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from spinetriage._yaml import load_yaml
 from spinetriage.errors import KnowledgeError
 from spinetriage.knowledge.base import KnowledgeBase
 from spinetriage.knowledge.schema import (
@@ -228,7 +229,7 @@ def build_knowledge(texts: dict[str, str], bundle: dict[str, str] | None = None)
     documents: dict[str, Any] = {}
     for name in FILES:
         try:
-            loaded = yaml.safe_load(texts[name])
+            loaded = load_yaml(texts[name])
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""

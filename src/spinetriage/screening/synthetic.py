@@ -40,8 +40,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from spinetriage._yaml import load_yaml
 from spinetriage.assessment import DEFAULT_SETTING
 from spinetriage.engine.sampling import sample_findings
 from spinetriage.errors import InputError
@@ -115,7 +114,7 @@ class _Sentences:
 
 def _targets() -> list[dict[str, Any]]:
     text = (resources.files("spinetriage.text") / "data" / "targets.yaml").read_text(encoding="utf-8")
-    targets: list[dict[str, Any]] = yaml.safe_load(text)["targets"]
+    targets: list[dict[str, Any]] = load_yaml(text)["targets"]
     return targets
 
 

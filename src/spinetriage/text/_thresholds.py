@@ -21,9 +21,9 @@ from functools import lru_cache
 from importlib import resources
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from spinetriage._yaml import load_yaml
 from spinetriage.errors import KnowledgeError
 
 from ._document import Document
@@ -97,7 +97,7 @@ def _number(m: re.Match[str]) -> float:
 def load_thresholds() -> tuple[_Compiled, ...]:
     """Parse and check thresholds.yaml: known finding ids, regexes with a `value` group, cut-offs that
     do not overlap (every problem listed at once)."""
-    raw = yaml.safe_load(
+    raw = load_yaml(
         resources.files("spinetriage.text").joinpath("data").joinpath("thresholds.yaml").read_text(encoding="utf-8")
     )
     from spinetriage.knowledge import default_knowledge

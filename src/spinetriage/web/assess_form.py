@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-import yaml
 from starlette.datastructures import FormData
 
+from spinetriage._yaml import load_yaml
 from spinetriage.case import MAX_AGE, MIN_AGE
 from spinetriage.errors import InputError, key_name
 from spinetriage.instruments import get as get_instrument
@@ -211,7 +211,7 @@ def example_values(name: str) -> dict[str, Any]:
     texts = examples()
     if name not in texts:
         raise InputError("example", "unknown example", ", ".join(sorted(texts)))
-    return case_values(yaml.safe_load(texts[name]) or {}, f"example: {name}")
+    return case_values(load_yaml(texts[name]) or {}, f"example: {name}")
 
 
 def case_values(data: Mapping[str, Any], label: str) -> dict[str, Any]:
