@@ -12,7 +12,6 @@ from spinetriage.engine.inference import (
     FIRST_BUDGET,
     MAX_BUDGET,
     MAX_CANCELLATION,
-    Evidence,
     Inference,
     Prepared,
     _first_budget,
@@ -63,9 +62,5 @@ def test_skipping_budgets_foreseen_to_fall_short_gives_the_same_answer(patient: 
 
 def test_the_first_budget_grows_with_rare_present_findings() -> None:
     assert _first_budget(NETWORK, ()) == FIRST_BUDGET
-    shared = sorted(
-        (NETWORK.index[f] for f in NETWORK.findings if len(NETWORK.parents.get(f, ())) > 1),
-        key=lambda f: NETWORK.leak[f],
-    )
-    rare = Evidence(tuple(sorted(shared[:10])), ())
-    assert _first_budget(NETWORK, rare.present) > FIRST_BUDGET
+    rarest = sorted((NETWORK.index[f] for f in SHARED), key=lambda f: NETWORK.leak[f])[:10]
+    assert _first_budget(NETWORK, rarest) > FIRST_BUDGET

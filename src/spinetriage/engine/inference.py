@@ -233,9 +233,9 @@ def _first_budget(network: Network, present: Sequence[int]) -> int:
 
     Each present finding left in the signed form cancels by about 1 / leak, so their digits add up;
     measured against the cancellation the sums report, the foresight is within about three digits
-    either way. A budget foreseen to pass the limit by ``SKIP_MARGIN`` digits is skipped: it would
-    most likely be expanded and then grown anyway. The sums still measure the result, and the
-    budget still grows while they cancel too much.
+    either way. A budget foreseen to cancel by more than 10 ** (log10(MAX_CANCELLATION) +
+    SKIP_MARGIN) is skipped: it would most likely be expanded and then grown anyway. The sums still
+    measure the result, and the budget still grows while they cancel too much.
     """
     budget = FIRST_BUDGET
     limit = math.log10(MAX_CANCELLATION) + SKIP_MARGIN
