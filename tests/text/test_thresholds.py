@@ -79,7 +79,7 @@ def test_every_rule_cites_a_source() -> None:
 
 
 def test_overlapping_cut_offs_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = _thresholds.yaml.safe_load
+    real = _thresholds.load_yaml
 
     def fake(text: str) -> object:
         data = real(text)
@@ -87,7 +87,7 @@ def test_overlapping_cut_offs_are_refused(monkeypatch: pytest.MonkeyPatch) -> No
             data["rules"][0]["absent_if"] = {"op": "le", "value": 10}
         return data
 
-    monkeypatch.setattr(_thresholds.yaml, "safe_load", fake)
+    monkeypatch.setattr(_thresholds, "load_yaml", fake)
     _thresholds.load_thresholds.cache_clear()
     try:
         with pytest.raises(KnowledgeError, match="overlap"):

@@ -14,10 +14,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from spinetriage._yaml import load_yaml
 from spinetriage.errors import KnowledgeError
 from spinetriage.knowledge.base import KnowledgeBase
 from spinetriage.knowledge.loader import default_knowledge
+from spinetriage.yaml_reader import load_yaml
 
 Study = Literal["cervical_mri", "lumbar_mri", "lumbar_ct", "lumbar_xray"]
 LUMBAR_STUDIES: frozenset[str] = frozenset({"lumbar_mri", "lumbar_ct", "lumbar_xray"})

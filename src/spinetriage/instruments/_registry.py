@@ -15,9 +15,9 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from spinetriage._yaml import load_yaml
 from spinetriage.errors import InputError, KnowledgeError
 from spinetriage.instruments._schema import Instrument, check_instrument
+from spinetriage.yaml_reader import load_yaml
 
 _DATA_PACKAGE = "spinetriage.instruments.data"
 

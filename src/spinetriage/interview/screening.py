@@ -31,10 +31,10 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
-from spinetriage._yaml import load_yaml
 from spinetriage.errors import KnowledgeError
 from spinetriage.knowledge.base import KnowledgeBase
 from spinetriage.vocab import FindingKind, Status
+from spinetriage.yaml_reader import load_yaml
 
 FILE = "screening.yaml"
 PREFIX = "screen_"

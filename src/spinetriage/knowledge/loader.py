@@ -20,7 +20,6 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from spinetriage._yaml import load_yaml
 from spinetriage.errors import KnowledgeError
 from spinetriage.knowledge.base import KnowledgeBase
 from spinetriage.knowledge.schema import (
@@ -45,6 +44,7 @@ from spinetriage.knowledge.schema import (
     Threshold,
 )
 from spinetriage.vocab import FindingKind
+from spinetriage.yaml_reader import load_yaml
 
 FILES = (
     "references.yaml",

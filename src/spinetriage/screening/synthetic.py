@@ -40,7 +40,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from spinetriage._yaml import load_yaml
 from spinetriage.assessment import DEFAULT_SETTING
 from spinetriage.engine.sampling import sample_findings
 from spinetriage.errors import InputError
@@ -48,6 +47,7 @@ from spinetriage.interview.implications import default_rules
 from spinetriage.interview.simulation import enforce_implications
 from spinetriage.text import extract
 from spinetriage.vocab import FindingKind, Region, Status
+from spinetriage.yaml_reader import load_yaml
 
 __all__ = ["SyntheticPatient", "generate", "write_population"]
 

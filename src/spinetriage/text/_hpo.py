@@ -25,7 +25,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from spinetriage._yaml import load_yaml
+from spinetriage.yaml_reader import load_yaml
 
 __all__ = ["HpoEntry", "HpoMap", "HpoSynonym", "HpoTable", "build_table", "read_obo", "render_table"]
 

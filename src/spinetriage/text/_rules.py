@@ -25,8 +25,8 @@ from typing import Any, Literal
 import ahocorasick  # type: ignore[import-not-found,unused-ignore]
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from spinetriage._yaml import load_yaml
 from spinetriage.errors import KnowledgeError
+from spinetriage.yaml_reader import load_yaml
 
 from ._levels import LEVEL_STARTS
 from ._model import MentionStatus, Section, Severity, Side

@@ -23,8 +23,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from spinetriage._yaml import load_yaml
 from spinetriage.errors import KnowledgeError
+from spinetriage.yaml_reader import load_yaml
 
 from ._document import Document
 from ._model import Mention, MentionStatus

@@ -16,12 +16,12 @@ from typing import Any
 
 from starlette.datastructures import FormData
 
-from spinetriage._yaml import load_yaml
 from spinetriage.case import MAX_AGE, MIN_AGE
 from spinetriage.errors import InputError, key_name
 from spinetriage.instruments import get as get_instrument
 from spinetriage.knowledge.base import KnowledgeBase
 from spinetriage.vocab import ExamSection, FindingKind
+from spinetriage.yaml_reader import load_yaml
 
 FINDING_FIELD = "f."
 STATUS_WORDS = {"present": "Present", "absent": "Absent", "unknown": "Not examined"}

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from spinetriage._yaml import load_yaml
+from spinetriage.yaml_reader import load_yaml
 
 SHIPPED = sorted((Path(__file__).resolve().parents[1] / "src" / "spinetriage").rglob("*.yaml"))
 
