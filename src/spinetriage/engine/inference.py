@@ -215,6 +215,16 @@ def doublings(network: Network, f: int, present: bool) -> float:
     return 0.0 if inhibitors == 0 else 1.0 if inhibitors == 1 else math.log2(3)
 
 
+def _held_out(network: Network, known: Mapping[str, bool], complaint: str | None) -> tuple[Evidence, int | None]:
+    """The evidence to expand, and the complaint's index when it is held out of it for attribution (a
+    complaint the network models); ``None`` when there is no such complaint and nothing is held out."""
+    evidence = Evidence.of(network, known)
+    if complaint is None or complaint not in network.index or not network.parents.get(complaint):
+        return evidence, None
+    f0 = network.index[complaint]
+    return evidence.without(f0), f0
+
+
 def _stable(network: Network, present: Sequence[int], budget: int) -> set[int]:
     """The present findings expanded in the stable form: the rarest first, while the terms fit ``budget``."""
     n_causes = {f: int(np.count_nonzero(network.strength[f] > 0)) for f in present}
@@ -601,9 +611,7 @@ class Prepared:
     ) -> tuple[Prepared, Inference]:
         """The expansion and its inference, with the stable budget grown until little cancels (starting
         from the smallest budget not foreseen to fall short: :func:`_first_budget`)."""
-        evidence = Evidence.of(network, known)
-        if complaint is not None and complaint in network.index and network.parents.get(complaint):
-            evidence = evidence.without(network.index[complaint])
+        evidence, _ = _held_out(network, known, complaint)
         budget = _first_budget(network, evidence.split(network)[0].present)
         while True:
             prepared = cls.of(network, known, complaint, budget)
@@ -644,15 +652,13 @@ class Prepared:
         expanded: tuple[_Terms, _Factors] | None = None,
     ) -> Prepared:
         """``expanded``: the expansion of the evidence without the complaint, when already made."""
-        evidence = Evidence.of(network, known)
-        if complaint is None or complaint not in network.index or not network.parents.get(complaint):
-            terms, factors = _expanded(network, evidence, budget)
+        rest, f0 = _held_out(network, known, complaint)
+        if f0 is None or complaint is None:
+            terms, factors = _expanded(network, rest, budget)
             h = factors.log_h()
             everything = frozenset({UNEXPLAINED})
             blocked = np.zeros((1, h.shape[1]), bool)
-            return cls(network, known, evidence, terms, None, h, h, (everything,), blocked, np.zeros(1), factors)
-        f0 = network.index[complaint]
-        rest = evidence.without(f0)
+            return cls(network, known, rest, terms, None, h, h, (everything,), blocked, np.zeros(1), factors)
         terms, factors = _expanded(network, rest, budget) if expanded is None else expanded
         # The complaint is present: its inhibitors multiply every attribution (P = R (1 - Q)).
         factors = copy.copy(factors)  # an expansion may be shared: its total is not changed in place

@@ -407,7 +407,7 @@ def build_knowledge(texts: dict[str, str], bundle: dict[str, str] | None = None)
         cited("recommendations.yaml", label, suspicion)
     check.unique("recommendations.yaml", "suspected condition", (r.condition for r in suspected))
     for required in ("myelopathy_suspected", "condition_likely", "verdict_confident"):
-        if required not in {t.id for t in thresholds}:
+        if required not in threshold_ids:
             check.add(f"recommendations.yaml: missing threshold '{required}'")
 
     linked_findings = {link.finding for link in likelihoods}

@@ -93,6 +93,17 @@ def _number(m: re.Match[str]) -> float:
     return value
 
 
+def _compile(patterns: list[str], problem: str, problems: list[str]) -> list[re.Pattern[str]]:
+    """The patterns that compile; each that does not is reported as ``problem`` with its error."""
+    out = []
+    for p in patterns:
+        try:
+            out.append(re.compile(p))
+        except re.error as exc:
+            problems.append(f"{problem} {p!r}: {exc}")
+    return out
+
+
 @lru_cache(maxsize=1)
 def load_thresholds() -> tuple[_Compiled, ...]:
     """Parse and check thresholds.yaml: known finding ids, regexes with a `value` group, cut-offs that
@@ -115,22 +126,11 @@ def load_thresholds() -> tuple[_Compiled, ...]:
         where = f"text/data/thresholds.yaml: rules.{i} ({rule.finding})"
         if rule.finding not in known:
             problems.append(f"{where}: unknown finding id {rule.finding!r}")
-        regexes = []
-        for p in rule.patterns:
-            try:
-                rx = re.compile(p)
-            except re.error as exc:
-                problems.append(f"{where}: bad pattern {p!r}: {exc}")
-                continue
+        regexes = _compile(rule.patterns, f"{where}: bad pattern", problems)
+        for rx in regexes:
             if "value" not in rx.groupindex:
-                problems.append(f"{where}: pattern {p!r} has no (?P<value>...) group")
-            regexes.append(rx)
-        negations = []
-        for p in rule.absent_when:
-            try:
-                negations.append(re.compile(p))
-            except re.error as exc:
-                problems.append(f"{where}: bad absent_when pattern {p!r}: {exc}")
+                problems.append(f"{where}: pattern {rx.pattern!r} has no (?P<value>...) group")
+        negations = _compile(rule.absent_when, f"{where}: bad absent_when pattern", problems)
         present, absent = _OPS[rule.present_if.op], _OPS[rule.absent_if.op]
         probes = sorted({rule.present_if.value, rule.absent_if.value, *(v + d for v in (0, 1000) for d in (-0.5, 0.5))})
         probes += [rule.present_if.value + 0.01, rule.present_if.value - 0.01]
