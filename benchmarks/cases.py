@@ -25,6 +25,11 @@ from spinetriage.assessment import assess
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 ORIGINS = ("cervical", "lumbar", "both", "other")
+# The cases' red-flag labels name five conditions (tests/test_published_cases.py) and were written
+# before metastatic cord compression had its own condition: their notes give spinal_malignancy as
+# "the closest condition (no MSCC id)". A raised cord-compression flag is that flag in its emergency
+# form (NICE NG234), so it meets a spinal_malignancy label.
+FLAG_COUNTS_AS = {"metastatic_spinal_cord_compression": "spinal_malignancy"}
 
 
 def _load(name: str) -> list[dict[str, Any]]:
@@ -56,6 +61,7 @@ def score(items: list[dict[str, Any]], settings: tuple[str | None, ...], label: 
                 if not ok:
                     misses.append(f"{item['id']}@{chosen}: {result.origin.verdict.value} (expected {expected})")
                 raised = {f.condition for f in result.red_flags} | {f.id for f in result.red_flags}
+                raised |= {FLAG_COUNTS_AS[c] for c in raised if c in FLAG_COUNTS_AS}
                 wanted = set(item.get("expected_red_flags") or [])
                 flags[0] += wanted <= raised
                 flags[1] += 1

@@ -26,7 +26,7 @@ def test_immunosuppression_alone_raises_no_flag_and_no_blood_cultures(kb: Knowle
     assert _flags(kb, ["immunosuppression"]) == set()
     result = assess({"findings": {"low_back_pain": "present", "immunosuppression": "present"}})
     assert result.red_flags == []
-    assert "infection_workup" not in {w.id for w in result.workup}
+    assert "infection_markers_and_mri" not in {w.id for w in result.workup}
 
 
 def test_each_single_risk_factor_alone_raises_no_flag(kb: KnowledgeBase) -> None:
@@ -106,3 +106,24 @@ def test_every_red_flag_cites_a_guideline_or_study(kb: KnowledgeBase) -> None:
     for flag in kb.red_flags.values():
         assert flag.sources, flag.id
         assert set(flag.sources) <= set(kb.references), flag.id
+
+
+def test_spinal_infection_reported_on_imaging_is_an_emergency_with_cultures_first(kb: KnowledgeBase) -> None:
+    """IDSA 2015: MRI diagnoses vertebral osteomyelitis; blood cultures and ESR/CRP come before antibiotics."""
+    assert "spinal_infection_on_imaging" in _flags(kb, ["spinal_infection_on_imaging"])
+    result = assess({"age": 80, "findings": {"low_back_pain": "present", "spinal_infection_on_imaging": "present"}})
+    assert result.urgency is Urgency.EMERGENCY
+    assert result.red_flags[0].condition == "spinal_infection"
+    assert "blood cultures" in result.red_flags[0].action
+    assert "infection_markers_and_mri" in {w.id for w in result.workup}
+    assert "self_management" not in {t.id for t in result.treatment}
+
+
+def test_a_metastasis_on_imaging_counts_as_the_cancer_it_shows(kb: KnowledgeBase) -> None:
+    """NICE NG234 covers suspected or confirmed spinal metastases, with or without a known cancer."""
+    assert "spinal_malignancy" in _flags(kb, ["spinal_metastasis_on_imaging"])
+    with_weakness = _flags(kb, ["spinal_metastasis_on_imaging", "leg_weakness"])
+    assert "metastatic_spinal_cord_compression" in with_weakness and "spinal_malignancy" not in with_weakness
+    assert _flags(kb, ["lumbar_canal_stenosis", "leg_weakness"]).isdisjoint(
+        {"spinal_malignancy", "metastatic_spinal_cord_compression"}
+    )

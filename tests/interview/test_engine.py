@@ -442,3 +442,25 @@ def test_everyone_is_asked_about_clumsy_hands_and_unsteady_walking(mode: str, kb
     # Without the screen the interview stopped here: no single answer moved the origin by 2 points.
     clumsy = next_step({**answers, "hand_clumsiness": "present", "gait_disturbance": "present"}, mode=mode)
     assert clumsy.question is not None and not clumsy.question.red_flag_screening
+
+
+def test_a_clause_whose_only_open_findings_are_imaging_ends_the_flags_screening(kb: KnowledgeBase) -> None:
+    """The interview never asks imaging, so "no" to a clause's history findings settles the clause."""
+    from dataclasses import replace
+
+    from spinetriage.interview.engine import _screening_needed
+    from spinetriage.knowledge.schema import Clause
+
+    flag = kb.red_flags["metastatic_spinal_cord_compression"].model_copy(
+        update={
+            "when": [
+                Clause(any_present=["history_of_cancer", "spinal_metastasis_on_imaging"]),
+                Clause(any_present=["night_pain"]),
+            ]
+        }
+    )
+    only = replace(kb, red_flags={flag.id: flag})
+    screened = {f for needed in _screening_needed(only, {}) for f in needed.findings}
+    assert {"history_of_cancer", "night_pain"} <= screened
+    after_no = {f for needed in _screening_needed(only, {"history_of_cancer": Status.ABSENT}) for f in needed.findings}
+    assert "night_pain" not in after_no

@@ -190,8 +190,11 @@ def _screening_needed(kb: KnowledgeBase, answers: Mapping[str, Status]) -> list[
             listed.update(new)
             if new:
                 needed.append(_Needed(clause_id(flag.id, index), flag.label, new))
-            if not open_ and len(history) == len(clause.any_present):
-                break  # this clause can no longer be met, so the flag cannot fire
+            askable = [f for f in clause.any_present if kb.findings[f].kind in (FindingKind.HISTORY, FindingKind.EXAM)]
+            if not open_ and len(history) == len(askable):
+                # Every finding the interview can ask is answered and none is present (imaging and tests
+                # are never asked), so this clause can no longer be met and the flag cannot fire.
+                break
     for group in asked_of_everyone(kb):
         if any(answers.get(f) is Status.PRESENT for f in group.members):
             continue  # a "yes" was followed up; a grouped "no" has settled every member already
