@@ -65,7 +65,7 @@ def test_the_textbook_myelopathy_patient_points_to_the_neck() -> None:
     investigations = [w.id for w in result.workup if w.kind == "investigation"]
     assert investigations[0] == "cervical_mri"
     assert "aim_at_cervical_source" in [t.id for t in result.treatment]
-    assert "self_management" not in [t.id for t in result.treatment]
+    assert "lumbar_self_management_exercise" not in [t.id for t in result.treatment]
     assert result.origin.probabilities["cervical"] > result.origin.probabilities["lumbar"]
 
 
@@ -200,7 +200,7 @@ def test_serious_pathology_seen_on_imaging_leads(findings: dict[str, str], seen:
     after = assess({"age": 65, "findings": {**findings, seen: "present"}})
     assert before.conditions[0].id == "nonspecific_low_back_pain"
     assert after.conditions[0].id == condition
-    assert "self_management" not in [t.id for t in after.treatment]
+    assert "lumbar_self_management_exercise" not in [t.id for t in after.treatment]
 
 
 def test_the_same_myelopathy_signs_weigh_less_under_40() -> None:

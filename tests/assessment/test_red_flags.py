@@ -116,7 +116,7 @@ def test_spinal_infection_reported_on_imaging_is_an_emergency_with_cultures_firs
     assert result.red_flags[0].condition == "spinal_infection"
     assert "blood cultures" in result.red_flags[0].action
     assert "infection_markers_and_mri" in {w.id for w in result.workup}
-    assert "self_management" not in {t.id for t in result.treatment}
+    assert "lumbar_self_management_exercise" not in {t.id for t in result.treatment}
 
 
 def test_a_metastasis_on_imaging_counts_as_the_cancer_it_shows(kb: KnowledgeBase) -> None:
