@@ -101,3 +101,20 @@ def test_an_indication_exclusion_needs_its_threshold() -> None:
     with pytest.raises(ValidationError, match="also_likely needs a condition"):
         Indication.model_validate({"red_flag": "x", "also_likely": ["lumbar_spinal_stenosis"]})
     assert Indication.model_validate({"any_red_flag": True}).any_red_flag
+
+
+# Findings that are one complaint in two wordings (groups.yaml: leg_deficit, hand_dexterity;
+# unsteady walking and imbalance in gait_and_balance). A condition that produces one wording
+# must produce the other, or the other counts against it.
+SAME_COMPLAINT = [
+    ("leg_weakness", "leg_heaviness"),
+    ("hand_clumsiness", "fine_motor_difficulty"),
+    ("gait_disturbance", "imbalance"),
+]
+
+
+@pytest.mark.parametrize(("one", "other"), SAME_COMPLAINT)
+def test_a_condition_producing_one_wording_produces_the_other(kb: KnowledgeBase, one: str, other: str) -> None:
+    assert kb.group_of.get(one) is not None and kb.group_of.get(one) == kb.group_of.get(other)
+    lopsided = sorted(c for c in kb.conditions if ((c, one) in kb.likelihoods) != ((c, other) in kb.likelihoods))
+    assert lopsided == [], f"conditions linked to only one of {one} and {other}: {lopsided}"
