@@ -121,3 +121,21 @@ def test_tandem_stenosis_is_treated_cervical_first_then_lumbar_reassessed(kb: Kn
     lumbar_with_cord_on_mri = _probabilities(kb, lumbar_spinal_stenosis=0.7)
     chosen = applicable(kb, kb.treatment.values(), lumbar_with_cord_on_mri, {"cervical_cord_compression": P}, set())
     assert "aim_at_cervical_source" in {r.id for r, _ in chosen}
+
+
+def test_leg_cord_signs_in_likely_motor_neuron_disease_get_the_mri_not_a_surgical_direction() -> None:
+    """Leg cord signs ask for a whole-spine MRI (the red flag); when motor neuron disease explains them,
+    the treatment is neurology care (NICE NG42), not a thoracic decompression before any MRI."""
+    findings = dict.fromkeys(
+        ["low_back_pain", "leg_weakness", "hand_weakness", "muscle_atrophy", "fasciculations", "babinski_sign"],
+        "present",
+    )
+    result = assess({"age": 62, "sex": "male", "findings": findings}, setting="spine_clinic")
+    assert result.conditions[0].id == "motor_neuron_disease"
+    assert "cord_signs_in_the_legs" in {f.id for f in result.red_flags}
+    assert {"whole_spine_mri_cord", "mnd_urgent_neurology"} <= _ids(result.workup)
+    assert "mnd_specialist_care" in _ids(result.treatment)
+    assert "thoracic_cord_decompression" not in _ids(result.treatment)
+    without_mnd_signs = {**findings, "muscle_atrophy": "absent", "fasciculations": "absent"}
+    other = assess({"age": 62, "sex": "male", "findings": without_mnd_signs}, setting="spine_clinic")
+    assert "thoracic_cord_decompression" in _ids(other.treatment)
