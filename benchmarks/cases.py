@@ -1,12 +1,12 @@
 """Score the origin verdict and red flags on published cases and guideline scenarios.
 
     python benchmarks/cases.py                 # dev vignettes, published dev part, guideline scenarios
-    python benchmarks/cases.py --frozen        # ALSO the frozen test part: run once, at the end
+    python benchmarks/cases.py --frozen        # ALSO the frozen test parts: run once, at the end
 
 Each case is assessed from history and examination alone, then with imaging added, in
 its own setting (the dev vignettes in both settings). Printed: origin right by expected
 origin, the leading condition, and red-flag recall (every warranted flag raised).
-The frozen test part of tests/data/published-cases.yaml must not be used to choose
+The frozen test parts of tests/data/published-cases*.yaml must not be used to choose
 anything: the flag exists only for the final report.
 """
 
@@ -30,6 +30,9 @@ ORIGINS = ("cervical", "lumbar", "both", "other")
 # "the closest condition (no MSCC id)". A raised cord-compression flag is that flag in its emergency
 # form (NICE NG234), so it meets a spinal_malignancy label.
 FLAG_COUNTS_AS = {"metastatic_spinal_cord_compression": "spinal_malignancy"}
+# The published-case sets: the first, and a second written later by a helper who had not read the
+# engine's rules or knowledge tables (tests/test_published_cases.py checks both).
+CASE_SETS = ("published-cases", "published-cases-2")
 
 
 def _load(name: str) -> list[dict[str, Any]]:
@@ -84,12 +87,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--frozen", action="store_true", help="also score the frozen test part (once, at the end)")
     args = parser.parse_args(argv)
     score(_load("dev-vignettes.yaml"), ("primary_care", "spine_clinic"), "dev vignettes")
-    cases = _load("published-cases.yaml")
-    score([c for c in cases if c["split"] == "dev"], (None,), "published cases, development part")
+    sets = {name: _load(f"{name}.yaml") for name in CASE_SETS}
+    for name, cases in sets.items():
+        score([c for c in cases if c["split"] == "dev"], (None,), f"{name}, development part")
     score(_load("guideline-scenarios.yaml"), (None,), "guideline scenarios")
     if args.frozen:
-        print("\nFROZEN TEST PART (scored once, not used to choose anything):")
-        score([c for c in cases if c["split"] == "test"], (None,), "published cases, frozen test part")
+        print("\nFROZEN TEST PARTS (scored once, not used to choose anything):")
+        for name, cases in sets.items():
+            score([c for c in cases if c["split"] == "test"], (None,), f"{name}, frozen test part")
     return 0
 
 
