@@ -25,11 +25,16 @@ from spinetriage.assessment import assess
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 ORIGINS = ("cervical", "lumbar", "both", "other")
-# The cases' red-flag labels name five conditions (tests/test_published_cases.py) and were written
-# before metastatic cord compression had its own condition: their notes give spinal_malignancy as
-# "the closest condition (no MSCC id)". A raised cord-compression flag is that flag in its emergency
-# form (NICE NG234), so it meets a spinal_malignancy label.
-FLAG_COUNTS_AS = {"metastatic_spinal_cord_compression": "spinal_malignancy"}
+# The cases' red-flag labels name five conditions (tests/test_published_cases.py), chosen before
+# metastatic cord compression and cord lesions below the neck had conditions of their own. The
+# first set's notes give spinal_malignancy as "the closest condition (no MSCC id)": a raised
+# cord-compression flag is that flag in its emergency form (NICE NG234). The label vocabulary's
+# one cord flag is progressive_myelopathy: the urgent whole-spine-MRI flags for a sensory level
+# or leg cord signs (condition thoracic_cord_compression) are that flag for a cord below the neck.
+FLAG_COUNTS_AS = {
+    "metastatic_spinal_cord_compression": "spinal_malignancy",
+    "thoracic_cord_compression": "progressive_myelopathy",
+}
 # The published-case sets: the first, and a second written later by a helper who had not read the
 # engine's rules or knowledge tables (tests/test_published_cases.py checks both).
 CASE_SETS = ("published-cases", "published-cases-2")

@@ -127,3 +127,15 @@ def test_a_metastasis_on_imaging_counts_as_the_cancer_it_shows(kb: KnowledgeBase
     assert _flags(kb, ["lumbar_canal_stenosis", "leg_weakness"]).isdisjoint(
         {"spinal_malignancy", "metastatic_spinal_cord_compression"}
     )
+
+
+def test_new_bilateral_leg_symptoms_with_back_pain_are_suspected_cauda_equina(kb: KnowledgeBase) -> None:
+    """GIRFT national suspected-CES pathway: new-onset bilateral leg pain with back pain goes to the ED."""
+    acute = ["rapid_progression", "bilateral_leg_symptoms", "sciatica"]
+    assert "cauda_equina_syndrome_bilateral" in _flags(kb, acute)
+    assert kb.red_flags["cauda_equina_syndrome_bilateral"].urgency is Urgency.EMERGENCY
+    # long-standing bilateral symptoms (lumbar stenosis) are not new: no emergency
+    assert "cauda_equina_syndrome_bilateral" not in _flags(kb, ["bilateral_leg_symptoms", "sciatica"])
+    assert "cauda_equina_syndrome_bilateral" not in _flags(kb, ["rapid_progression", "sciatica"])
+    # a sensory level or leg cord signs put the lesion in the cord: the cord flags apply instead
+    assert "cauda_equina_syndrome_bilateral" not in _flags(kb, [*acute, "sensory_level"])
