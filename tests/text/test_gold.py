@@ -53,7 +53,8 @@ def test_labelled_report_lines_f1_floor() -> None:
 
 # Gold sets written apart from the rules (issue 16), each split by a hash of each sentence before
 # any rule was written against it. ``wild``: 631 sentences in six styles; ``wild2``: 400 more by a
-# writer who had not read the rules, weighted to the statuses other than present. Rules were tuned
+# writer who had not read the rules, weighted to the statuses other than present; ``wild3``: 400 more
+# by another such writer, weighted to the findings read worst on the earlier test parts. Rules were tuned
 # on the development parts only; each test part is scored once, at the end of a round (docs/text.md
 # has the figures). Floors sit a little under the measurements; a change that lowers them needs a reason.
 WILD_FLOORS: dict[tuple[str, str], dict[str, float]] = {
@@ -98,9 +99,27 @@ WILD_FLOORS: dict[tuple[str, str], dict[str, float]] = {
         "status:family": 0.93,
         "status:hypothetical": 0.90,
     },
+    ("wild3", "test"): {  # scored once, at the end of the round that wrote the rules for wild3
+        "overall": 0.68,
+        "status:present": 0.68,
+        "status:absent": 0.77,
+        "status:possible": 0.71,
+        "status:historical": 0.46,
+        "status:family": 0.77,
+        "status:hypothetical": 0.58,
+    },
+    ("wild3", "dev"): {
+        "overall": 0.73,
+        "status:present": 0.70,
+        "status:absent": 0.80,
+        "status:possible": 0.67,
+        "status:historical": 0.55,
+        "status:family": 0.87,
+        "status:hypothetical": 0.74,
+    },
 }
 STYLES = {"mri_report", "clinic_letter", "physiotherapy_note", "discharge_summary", "terse_note", "patient_words"}
-SMALLEST_PART = {"wild": 290, "wild2": 190}
+SMALLEST_PART = {"wild": 290, "wild2": 190, "wild3": 190}
 
 
 Scores = dict[tuple[str, str], dict[str, object]]
