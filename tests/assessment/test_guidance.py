@@ -205,7 +205,7 @@ def test_serious_pathology_seen_on_imaging_leads(findings: dict[str, str], seen:
 
 def test_the_same_myelopathy_signs_weigh_less_under_40() -> None:
     # Issue 12 item 5: age under 40 argues against myelopathy (myelopathy on MRI 0.6% under 20
-    # against 9.1% over 70, Al-Ryalat 2017; mean age at diagnosis 64, Am Fam Physician 2020).
+    # against 9.1% over 70, Al-Ryalat 2017; mean age at diagnosis 64, McCormick 2020).
     young = assess({**TEXTBOOK, "age": 32})
     assert _probability(young, "degenerative_cervical_myelopathy") < _probability(
         assess(TEXTBOOK), "degenerative_cervical_myelopathy"
