@@ -79,7 +79,9 @@ def by_finding(items: list[dict[str, Any]], preds: list[list[dict[str, Any]]]) -
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--part", choices=("dev", "test"), default="dev")
-    ap.add_argument("--set", choices=("wild", "wild2", "wild3"), default="wild", help="which gold set (see the docstring)")
+    ap.add_argument(
+        "--set", choices=("wild", "wild2", "wild3"), default="wild", help="which gold set (see the docstring)"
+    )
     ap.add_argument("--medspacy", action="store_true")
     ap.add_argument("--findings", action="store_true", help="recall per finding")
     args = ap.parse_args()

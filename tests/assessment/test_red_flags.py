@@ -129,8 +129,9 @@ def test_a_metastasis_on_imaging_counts_as_the_cancer_it_shows(kb: KnowledgeBase
     )
 
 
-def test_new_bilateral_leg_symptoms_with_back_pain_are_suspected_cauda_equina(kb: KnowledgeBase) -> None:
-    """GIRFT national suspected-CES pathway: new-onset bilateral leg pain with back pain goes to the ED."""
+def test_new_bilateral_leg_pain_or_weakness_is_suspected_cauda_equina(kb: KnowledgeBase) -> None:
+    """GIRFT national suspected-CES pathway: new-onset bilateral leg pain with back pain goes to the ED
+    (everyone assessed here has back pain)."""
     acute = ["rapid_progression", "bilateral_leg_symptoms", "sciatica"]
     assert "cauda_equina_syndrome_bilateral" in _flags(kb, acute)
     assert kb.red_flags["cauda_equina_syndrome_bilateral"].urgency is Urgency.EMERGENCY

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
@@ -16,10 +17,18 @@ from spinetriage.assessment import assess, default_model
 from spinetriage.engine.reasoner import Patient
 from spinetriage.errors import InputError
 from spinetriage.interview import Question, Step, apply_answer, next_step
-from spinetriage.interview.engine import KINDS, build_case, red_flag_screening, screening_findings, settled_answers
+from spinetriage.interview.engine import (
+    KINDS,
+    _screening_needed,
+    build_case,
+    red_flag_screening,
+    screening_findings,
+    settled_answers,
+)
 from spinetriage.interview.screening import group_answer, screening_groups
 from spinetriage.interview.selection import MIN_PROBABILITY, candidates, evaluate, rank
 from spinetriage.knowledge import KnowledgeBase
+from spinetriage.knowledge.schema import Clause
 from spinetriage.vocab import FindingKind, Origin, Status
 
 Answerer = Callable[[str], str]
@@ -446,11 +455,6 @@ def test_everyone_is_asked_about_clumsy_hands_and_unsteady_walking(mode: str, kb
 
 def test_a_clause_whose_only_open_findings_are_imaging_ends_the_flags_screening(kb: KnowledgeBase) -> None:
     """The interview never asks imaging, so "no" to a clause's history findings settles the clause."""
-    from dataclasses import replace
-
-    from spinetriage.interview.engine import _screening_needed
-    from spinetriage.knowledge.schema import Clause
-
     flag = kb.red_flags["metastatic_spinal_cord_compression"].model_copy(
         update={
             "when": [
