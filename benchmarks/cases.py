@@ -18,9 +18,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from spinetriage.assessment import assess
+from spinetriage.yaml_reader import load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
@@ -41,7 +40,7 @@ CASE_SETS = ("published-cases", "published-cases-2")
 
 
 def _load(name: str) -> list[dict[str, Any]]:
-    loaded = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
+    loaded = load_yaml((DATA / name).read_text(encoding="utf-8"))
     return list(loaded)
 
 

@@ -190,10 +190,9 @@ def _screening_needed(kb: KnowledgeBase, answers: Mapping[str, Status]) -> list[
             listed.update(new)
             if new:
                 needed.append(_Needed(clause_id(flag.id, index), flag.label, new))
-            askable = [f for f in clause.any_present if kb.findings[f].kind in (FindingKind.HISTORY, FindingKind.EXAM)]
-            if not open_ and len(history) == len(askable):
-                # Every finding the interview can ask is answered and none is present (imaging and tests
-                # are never asked), so this clause can no longer be met and the flag cannot fire.
+            if not open_ and not any(kb.findings[f].kind is FindingKind.EXAM for f in clause.any_present):
+                # Its history findings are answered and none is present, and no examination sign may still
+                # be found (imaging and tests are never asked): the clause, and so the flag, cannot fire.
                 break
     for group in asked_of_everyone(kb):
         if any(answers.get(f) is Status.PRESENT for f in group.members):
