@@ -26,14 +26,15 @@ SAME_AS = {"metastatic_spinal_cord_compression": "spinal_malignancy"}
 NOT_YET: dict[str, str] = {
     "gs02": "myelopathy with normal reflexes: myelopathy 28% with four upper-motor-neuron signs absent "
     "(their cited negative likelihood ratios); undetermined, and no surgical opinion below 50%",
-    "gs06": "tandem stenosis: verdict both (57%), but lumbar stenosis (98%) leads myelopathy (95%), the scenario's lead",
+    "gs06": "tandem stenosis: verdict both (59%), but lumbar stenosis (99%) leads myelopathy (97%), the "
+    "scenario's lead",
     "gs08": "spinal infection with fever and raised markers reads emergency (the systemic-infection flag); the "
     "scenario's source grades it urgent",
     "gs11": "fracture after minor trauma on steroids reads urgent (the fracture flag); the scenario's source "
     "grades it soon",
     "gs15": "multiple sclerosis at 6% (prior 0.04%): a peripheral neuropathy explains the legs better",
     "gs19": "tandem stenosis with lumbar canal stenosis on MRI: lumbar stenosis explains the gait and the back pain, "
-    "myelopathy 34% and lumbar 75% (docs/reasoning.md, Known limits); from the history alone it reads both",
+    "myelopathy 50% and lumbar 65% (docs/reasoning.md, Known limits); from the history alone it reads both",
 }
 
 

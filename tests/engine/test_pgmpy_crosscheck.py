@@ -1,7 +1,8 @@
 """The engine agrees with pgmpy's exact variable elimination on the same network.
 
 The network is expanded into pgmpy tables: a node per condition (the patient's prior:
-population prior, age, sex and risk factors), a node per condition's expression of an
+population prior, age, sex and risk factors; the second of a co-occurring pair depends on
+the first), a node per condition's expression of an
 evidence group, and a node per known finding whose table lists P(present) for every
 state of its parents (leak, noisy-OR causes, inhibitors). Findings that are not known
 are barren and left out, which is exact. The complaint is an ordinary present finding
@@ -19,7 +20,7 @@ from pgmpy.factors.discrete import TabularCPD
 from pgmpy.inference import VariableElimination
 from pgmpy.models import DiscreteBayesianNetwork
 
-from spinetriage.engine.network import Network
+from spinetriage.engine.network import Network, pair_joint
 from spinetriage.engine.reasoner import Patient, complaint_of, reason
 from spinetriage.vocab import Status
 
@@ -32,10 +33,21 @@ def _pgmpy_posteriors(network: Network, known: dict[str, bool], log_odds: np.nda
     model = DiscreteBayesianNetwork()
     cpds = []
     names = [f"c_{c}" for c in network.conditions]
-    for name, lo in zip(names, log_odds, strict=True):
+    second = {b: a for a, b, _ in network.pairs}
+    for d, (name, lo) in enumerate(zip(names, log_odds, strict=True)):
         p = 1.0 / (1.0 + math.exp(-lo))
         model.add_node(name)
-        cpds.append(TabularCPD(name, 2, [[1 - p], [p]]))
+        if d not in second:
+            cpds.append(TabularCPD(name, 2, [[1 - p], [p]]))
+    # A pair that co-occurs (network.yaml co_occurrences): its second member depends on the first,
+    # P(b | a) from the pair's joint prior (their margins and odds ratio).
+    for a, b, odds_ratio in network.pairs:
+        pa = 1.0 / (1.0 + math.exp(-log_odds[a]))
+        _, _, p01, p11 = (float(x) for x in pair_joint(pa, 1.0 / (1.0 + math.exp(-log_odds[b])), odds_ratio))
+        b_given = [p01 / (1.0 - pa), p11 / pa]  # P(b present | a absent), P(b present | a present)
+        cpds.append(
+            TabularCPD(names[b], 2, [[1 - x for x in b_given], b_given], evidence=[names[a]], evidence_card=[2])
+        )
     evidence: dict[str, int] = {}
     used_expressions: set[tuple[int, int]] = set()
     for finding, present in known.items():

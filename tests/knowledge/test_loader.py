@@ -151,6 +151,16 @@ def test_a_suspected_condition_with_an_unknown_threshold_is_refused(tmp_path: Pa
     assert any("no_such_threshold" in p and "threshold" in p for p in error.problems), error.problems
 
 
+def test_a_condition_in_two_co_occurring_pairs_or_unknown_is_refused(tmp_path: Path) -> None:
+    def pair_it_twice(document: Any) -> None:
+        first = document["co_occurrences"][0]
+        document["co_occurrences"].append({**first, "conditions": [first["conditions"][0], "no_such_condition"]})
+
+    error = _broken(tmp_path, "network.yaml", pair_it_twice)
+    assert any("already in a pair" in p for p in error.problems), error.problems
+    assert any("no_such_condition" in p for p in error.problems), error.problems
+
+
 def test_a_judgement_likelihood_without_its_reason_is_refused(tmp_path: Path) -> None:
     dropped: list[str] = []
 

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from spinetriage.engine.network import LOG_FLOOR, Array, Network
+from spinetriage.engine.network import LOG_FLOOR, Array, Network, pair_joint
 from spinetriage.errors import InputError
 from spinetriage.vocab import OriginFamily
 
@@ -492,6 +492,7 @@ def _sums_by_subset(
     sign: Array,
     log_const: Array,
     must: npt.NDArray[np.bool_],
+    pairs: tuple[tuple[int, int, float], ...] = (),
 ) -> _Sums:
     """:func:`_sums` for every subset J of source families at once, flattened as [B * J].
 
@@ -507,18 +508,81 @@ def _sums_by_subset(
     with np.errstate(divide="ignore"):  # a factor of 0 is a term of 0: a large negative log keeps it so
         log_open = np.maximum(np.log(phi_open), -1e5)
         log_closed = np.maximum(np.log(phi_closed), -1e5)
+    paired = [d for a, b_, _ in pairs for d in (a, b_)]
+    if paired:  # a pair's factor is not the product of its members' factors: added below instead
+        log_open[..., paired] = 0.0
+        log_closed[..., paired] = 0.0
     closed = blocked.astype(float)  # [J, D]
     s = log_open.sum(axis=-1)[:, None, :] + np.einsum("btd,jd->bjt", log_closed - log_open, closed) + log_const
+    factors = [_PairFactor(pair, pi, h_open, h_closed, blocked, must) for pair in pairs]
+    for factor in factors:
+        s = s + factor.log_total
     shift = float(s.max())
     w = sign * np.exp(s - shift)  # [B, J, T]
 
     def by_subset(open_: Array, closed_: Array) -> Array:  # sum_t w[b, j, t] * (closed_ if blocked else open_)
-        return np.asarray(np.where(blocked, np.matmul(w, closed_ / phi_closed), np.matmul(w, open_ / phi_open)))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.asarray(np.where(blocked, np.matmul(w, closed_ / phi_closed), np.matmul(w, open_ / phi_open)))
 
     b, j = w.shape[:2]
-    present = by_subset(on_open, on_closed).reshape(b * j, -1)
-    absent = by_subset(np.broadcast_to(off, on_open.shape), np.broadcast_to(off, on_closed.shape)).reshape(b * j, -1)
-    return _Sums(w.sum(axis=-1).reshape(-1), present, absent, shift, np.abs(w).sum(axis=-1).reshape(-1))
+    present = by_subset(on_open, on_closed)
+    absent = by_subset(np.broadcast_to(off, on_open.shape), np.broadcast_to(off, on_closed.shape))
+    for factor in factors:
+        factor.fill(w, present, absent)
+    return _Sums(
+        w.sum(axis=-1).reshape(-1),
+        present.reshape(b * j, -1),
+        absent.reshape(b * j, -1),
+        shift,
+        np.abs(w).sum(axis=-1).reshape(-1),
+    )
+
+
+class _PairFactor:
+    """The factor of two conditions that are not independent a priori, in every term and subset.
+
+    For conditions a and b with joint prior P(a, b) (their margins and odds ratio, see
+    :func:`~spinetriage.engine.network.pair_joint`) and per-term factors x = exp(h) given each
+    present, the pair contributes sum over (a, b) of P(a, b) x_a^a x_b^b, which replaces the
+    product (1 - pi_a + pi_a x_a)(1 - pi_b + pi_b x_b) of independent conditions. A term that
+    needs a condition present keeps only the states with it present.
+    """
+
+    def __init__(
+        self,
+        pair: tuple[int, int, float],
+        pi: Array,
+        h_open: Array,
+        h_closed: Array,
+        blocked: npt.NDArray[np.bool_],
+        must: npt.NDArray[np.bool_],
+    ) -> None:
+        a, b, odds_ratio = pair
+        self.a, self.b = a, b
+        # pi is [D] or [B, 1, D]; the joint's entries broadcast against [B, J, T]
+        p00, p10, p01, p11 = (np.asarray(p).reshape(-1, 1, 1) for p in pair_joint(pi[..., a], pi[..., b], odds_ratio))
+        free_a = np.where(must[..., a], 0.0, 1.0)  # [T]: the term allows a absent
+        free_b = np.where(must[..., b], 0.0, 1.0)
+
+        def per_subset(d: int) -> Array:  # x_d in every subset J: [B, J, T]
+            closed_ = np.exp(h_closed[..., d])[:, None, :]
+            return np.where(blocked[:, d][None, :, None], closed_, np.exp(h_open[..., d])[:, None, :])
+
+        xa, xb = per_subset(a), per_subset(b)
+        self.a_on = free_b * p10 * xa + p11 * xa * xb  # the states with a present
+        self.a_off = free_a * (free_b * p00 + p01 * xb)
+        self.b_on = free_a * p01 * xb + p11 * xa * xb
+        self.b_off = free_b * (free_a * p00 + p10 * xa)
+        self.total = self.a_on + self.a_off
+        with np.errstate(divide="ignore"):
+            self.log_total = np.maximum(np.log(self.total), -1e5)
+
+    def fill(self, w: Array, present: Array, absent: Array) -> None:
+        """Write the pair's columns of the present and absent sums ([B, J, D])."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            for d, on, off in ((self.a, self.a_on, self.a_off), (self.b, self.b_on, self.b_off)):
+                present[..., d] = np.nan_to_num((w * on / self.total).sum(axis=-1))
+                absent[..., d] = np.nan_to_num((w * off / self.total).sum(axis=-1))
 
 
 def _expanded(network: Network, evidence: Evidence, budget: int = FIRST_BUDGET) -> tuple[_Terms, _Factors]:
@@ -552,7 +616,9 @@ def posterior_log_odds(network: Network, evidence: Evidence, log_odds: Array) ->
     terms, factors = _expanded(network, evidence)
     h = factors.log_h()[None]
     nothing_blocked = np.zeros((1, h.shape[-1]), bool)
-    sums = _sums_by_subset(log_odds, h, h, nothing_blocked, terms.sign, terms.log_const[None, None], terms.must)
+    sums = _sums_by_subset(
+        log_odds, h, h, nothing_blocked, terms.sign, terms.log_const[None, None], terms.must, network.pairs
+    )
     return np.asarray(np.log(sums.present[0]) - np.log(sums.absent[0]))
 
 
@@ -697,7 +763,14 @@ class Prepared:
     def _w(self, log_odds: Array, h_without: Array, h_with: Array, terms: _Terms) -> _Sums:
         log_const = terms.log_const[None, :] + self.closed[:, None]
         return _sums_by_subset(
-            log_odds, h_without[None], h_with[None], self.blocked, terms.sign, log_const[None], terms.must
+            log_odds,
+            h_without[None],
+            h_with[None],
+            self.blocked,
+            terms.sign,
+            log_const[None],
+            terms.must,
+            self.network.pairs,
         )
 
     def infer(self, log_odds: Array) -> Inference:
@@ -784,7 +857,9 @@ class Prepared:
         with_ = without if not c0 else self.factors.log_h_each(idx, also=c0, sign=sign)
         log_open = sign * np.log1p(-network.leak[idx])  # [U]
         log_const = self.terms.log_const[None, None, :] + self.closed[None, :, None] + log_open[:, None, None]
-        sums = _sums_by_subset(log_odds, without, with_, self.blocked, self.terms.sign, log_const, self.terms.must)
+        sums = _sums_by_subset(
+            log_odds, without, with_, self.blocked, self.terms.sign, log_const, self.terms.must, self.network.pairs
+        )
         return sums.split(self.blocked.shape[0])
 
     def without_absent_each(self, log_odds: Array, findings: Sequence[str]) -> list[Inference]:

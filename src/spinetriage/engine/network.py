@@ -107,6 +107,9 @@ class Network:
     """Per setting, the cited prevalence among back-pain presenters that the fit reproduces."""
     parents: dict[str, tuple[int, ...]] = field(default_factory=dict)
     """Per finding, the conditions with a link to it (cause or inhibitor)."""
+    pairs: tuple[tuple[int, int, float], ...] = ()
+    """Conditions (a, b) that are not independent a priori, with their odds ratio (network.yaml
+    co_occurrences); each condition is in at most one pair."""
 
     @property
     def version(self) -> str:
@@ -299,6 +302,12 @@ def compile_network(kb: KnowledgeBase) -> Network:
         finding: tuple(int(d) for d in np.flatnonzero((strength[index[finding]] > 0) | (inhibit[index[finding]] < 1)))
         for finding in findings
     }
+    pairs = []
+    for co in structure.co_occurrences:
+        if derived in co.conditions:
+            raise KnowledgeError([f"network.yaml: {derived} is not a node, so it cannot co-occur with another"])
+        a, b = (col[c] for c in co.conditions)
+        pairs.append((a, b, co.odds_ratio))
     network = Network(
         knowledge=kb,
         conditions=conditions,
@@ -318,12 +327,30 @@ def compile_network(kb: KnowledgeBase) -> Network:
         log_odds={},
         targets={},
         parents=parents,
+        pairs=tuple(pairs),
     )
     for setting in kb.settings:
         target = np.array([kb.prior(setting, c).probability for c in conditions])
         network.targets[setting] = target
         network.log_odds[setting] = fit_priors(network, target)
     return network
+
+
+def pair_joint(pa: Array, pb: Array, odds_ratio: float) -> tuple[Array, Array, Array, Array]:
+    """P(a, b) for (0, 0), (1, 0), (0, 1), (1, 1) with marginals ``pa``, ``pb`` and the odds ratio.
+
+    The joint of two binary variables is fixed by its margins and odds ratio (Plackett 1965);
+    P(1, 1) is the root of (1 - pa - pb + x) x / ((pa - x)(pb - x)) = odds_ratio in [0, min(pa, pb)],
+    written in the rationalised form that does not cancel when both margins are small.
+    """
+    pa, pb = np.asarray(pa, dtype=float), np.asarray(pb, dtype=float)
+    if odds_ratio == 1.0:
+        p11 = pa * pb
+    else:
+        s = 1.0 + (pa + pb) * (odds_ratio - 1.0)
+        root = np.sqrt(np.maximum(s * s - 4.0 * odds_ratio * (odds_ratio - 1.0) * pa * pb, 0.0))
+        p11 = 2.0 * odds_ratio * pa * pb / (s + root)
+    return 1.0 - pa - pb + p11, pa - p11, pb - p11, p11
 
 
 def fit_priors(network: Network, target: Array, iterations: int = 200, tolerance: float = 1e-12) -> Array:

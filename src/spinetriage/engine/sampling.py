@@ -11,12 +11,21 @@ from __future__ import annotations
 import random
 from collections.abc import Collection
 
-from spinetriage.engine.network import Network
+from spinetriage.engine.network import Network, pair_joint
 
 
 def sample_conditions(network: Network, setting: str, rng: random.Random) -> set[int]:
-    """Each condition present with its cited prevalence among presenters in ``setting``, independently."""
-    return {d for d, p in enumerate(network.targets[setting]) if rng.random() < float(p)}
+    """Each condition present with its cited prevalence among presenters in ``setting``: independently,
+    except a co-occurring pair, drawn from its joint (the two prevalences and the pair's odds ratio)."""
+    target = network.targets[setting]
+    present = {d for d, p in enumerate(target) if rng.random() < float(p)}
+    for a, b, odds_ratio in network.pairs:
+        present -= {a, b}
+        p00, p10, p01, _ = (float(x) for x in pair_joint(target[a], target[b], odds_ratio))
+        u = rng.random()
+        if u >= p00:
+            present |= {a} if u < p00 + p10 else {b} if u < p00 + p10 + p01 else {a, b}
+    return present
 
 
 def sample_findings(

@@ -373,6 +373,17 @@ def build_knowledge(texts: dict[str, str], bundle: dict[str, str] | None = None)
             known(where, label, "finding", cl.finding, finding_ids)
             known(where, label, "group", cl.through_group, {g.id for g in groups})
             cited(where, label, cl)
+        paired: set[str] = set()
+        for co in structure.co_occurrences:
+            label = f"co-occurrence {'/'.join(co.conditions)}"
+            for condition in co.conditions:
+                known(where, label, "condition", condition, condition_ids)
+                if condition in paired:
+                    check.add(f"{where}: {label}: '{condition}' is already in a pair (at most one pair each)")
+                paired.add(condition)
+            if co.conditions[0] == co.conditions[1]:
+                check.add(f"{where}: {label}: a condition cannot co-occur with itself")
+            cited(where, label, co)
 
     for rule in instrument_rules:
         known("red_flags.yaml", f"instrument rule {rule.id}", "condition", rule.condition, condition_ids)

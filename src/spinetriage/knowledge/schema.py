@@ -393,6 +393,13 @@ class ComplaintLink(Cited):
     through_group: Identifier | None = None
 
 
+class CoOccurrence(Cited):
+    """Two conditions that occur together more often than chance (a shared cause), as an odds ratio."""
+
+    conditions: list[Identifier] = Field(min_length=2, max_length=2)
+    odds_ratio: float = Field(gt=0.0)
+
+
 class NetworkStructure(_Strict):
     """What the likelihood table cannot say about the causal network (network.yaml)."""
 
@@ -403,3 +410,5 @@ class NetworkStructure(_Strict):
     """Complaints whose leak is the mechanical lumbar source (somatic referred pain), not 'unexplained'."""
     backgrounds: list[Background] = Field(default_factory=list)
     complaint_links: list[ComplaintLink] = Field(default_factory=list)
+    co_occurrences: list[CoOccurrence] = Field(default_factory=list)
+    """Pairs of conditions that are not independent a priori; a condition is in at most one pair."""
