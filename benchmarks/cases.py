@@ -34,9 +34,9 @@ FLAG_COUNTS_AS = {
     "metastatic_spinal_cord_compression": "spinal_malignancy",
     "thoracic_cord_compression": "progressive_myelopathy",
 }
-# The published-case sets: the first, and a second written later by a helper who had not read the
-# engine's rules or knowledge tables (tests/test_published_cases.py checks both).
-CASE_SETS = ("published-cases", "published-cases-2")
+# The published-case sets: the first, then a second and a third, each written later by a helper who had
+# not read the engine's rules or knowledge tables (tests/test_published_cases.py checks all three).
+CASE_SETS = ("published-cases", "published-cases-2", "published-cases-3")
 
 
 def _load(name: str) -> list[dict[str, Any]]:

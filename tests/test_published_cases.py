@@ -2,8 +2,8 @@
 
 These tests check the data only; they never run the engine on the cases. The test part
 of each split is frozen (see the header of each file). ``published-cases.yaml`` is the
-first set; ``published-cases-2.yaml`` was written later by someone who had not read the
-engine's rules or knowledge tables, as a fresh check.
+first set; ``published-cases-2.yaml`` and ``published-cases-3.yaml`` were written later by
+someone who had not read the engine's rules or knowledge tables, each as a fresh check.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ DATA = Path(__file__).resolve().parent / "data"
 SETS = {
     "published-cases.yaml": (r"pc\d{3}", 60, (0.4, 0.6)),
     "published-cases-2.yaml": (r"pd\d{3}", 40, (0.3, 0.7)),
+    "published-cases-3.yaml": (r"pe\d{3}", 40, (0.3, 0.7)),
 }
 STATUSES = {"present", "absent", "unknown"}
 ORIGINS = {"cervical", "lumbar", "both", "other"}
@@ -103,15 +104,17 @@ def test_enough_cases_with_unique_ids(name: str) -> None:
     assert all(re.fullmatch(pattern, case_id) for case_id in ids)
 
 
-def test_the_second_set_uses_no_source_of_the_first() -> None:
+@pytest.mark.parametrize("later", ["published-cases-2.yaml", "published-cases-3.yaml"])
+def test_a_later_set_uses_no_source_of_an_earlier_one(later: str) -> None:
     """A fresh check needs fresh patients (one source may give several patients within a set)."""
 
     def keys(case: dict[str, Any]) -> set[str]:
         return {str(case[k]).strip().lower() for k in ("source_url", "source_title") if case.get(k)}
 
-    first = {key for case in CASES_BY_SET["published-cases.yaml"] for key in keys(case)}
-    for case in CASES_BY_SET["published-cases-2.yaml"]:
-        assert not keys(case) & first, f"{case['id']} repeats a source of the first set"
+    earlier = list(SETS)[: list(SETS).index(later)]
+    seen = {key for name in earlier for case in CASES_BY_SET[name] for key in keys(case)}
+    for case in CASES_BY_SET[later]:
+        assert not keys(case) & seen, f"{case['id']} repeats a source of an earlier set"
 
 
 @pytest.mark.parametrize("case", CASE_LIST, ids=lambda c: str(c.get("id")))
