@@ -259,7 +259,7 @@ class Resolver:
                             if closed:
                                 break
                         comma_hi = comma_lo
-                    for max_scope, existence, bit in scopes:
+                    for max_scope, existence, bit, _ in scopes:
                         if max_scope is not None and flat.count(" ", lo, hi) > max_scope:
                             continue
                         if not existence:
@@ -275,20 +275,22 @@ class Resolver:
                 if split < len(triggers):
                     seg_lo = bisect_left(commas, lo) if commas else 0
                     t_seg_start = -1
+                    past_comma = False  # beyond a comma that closes the clause: only scopes that cross it
                     for j in range(split, min(split + _MAX_TRIGGERS_EACH_SIDE, len(triggers))):
                         hi, _, _, scopes, s_seg = triggers[j]
                         if term_starts:
                             k = bisect_left(term_starts, lo)
                             if k < len(term_starts) and term_ends[k] <= hi:
                                 break
-                        if commas and seg_lo != bisect_left(commas, hi):
+                        if not past_comma and commas and seg_lo != bisect_left(commas, hi):
                             if t_seg_start < 0:
                                 t_seg_start = _seg_start(doc, start)
-                            if not pure(t_seg_start, _seg_start(doc, hi)):
-                                break
+                            past_comma = not pure(t_seg_start, _seg_start(doc, hi))
                         if _OPENS_ITEM.search(flat, lo, hi):  # "... and absent vibration sense": forward only
                             continue
-                        for max_scope, existence, bit in scopes:
+                        for max_scope, existence, bit, crosses in scopes:
+                            if past_comma and not crosses:
+                                continue
                             if max_scope is not None and flat.count(" ", lo, hi) > max_scope:
                                 continue
                             if not existence:

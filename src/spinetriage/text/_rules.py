@@ -110,6 +110,9 @@ class ContextRule(_Strict):
     literals: list[str] = Field(default_factory=list)
     pattern: str | None = None
     max_scope: int | None = Field(default=None, gt=0)
+    crosses_commas: bool = False
+    """A backward scope that reaches over commas to what was named before an aside: an ending said
+    after it ("Hoffmann, positive on admission, was no longer present at discharge")."""
 
 
 class SectionRule(_Strict):
@@ -194,10 +197,11 @@ class TriggerInfo:
     forward: bool
     backward: bool
     existence: bool
+    crosses_commas: bool = False
 
 
-TriggerScope = tuple[int | None, bool, int]
-"""One rule of a trigger match as the scope walk reads it: (max_scope, existence, category bit)."""
+TriggerScope = tuple[int | None, bool, int, bool]
+"""One rule of a trigger match as the scope walk reads it: (max_scope, existence, category bit, crosses commas)."""
 
 TriggerGroup = tuple[tuple[TriggerScope, ...], tuple[TriggerScope, ...], bool, bool]
 """The rules of one trigger match: (forward scopes, backward scopes, opens a scope, terminates)."""
@@ -207,8 +211,10 @@ def trigger_group(info: tuple[TriggerInfo, ...], idx: tuple[int, ...]) -> Trigge
     """The rules of one trigger match that open a scope (by direction), and whether it closes scopes."""
     infos = [info[i] for i in idx]
     active = [x for x in infos if x.category is not Category.TERMINATE and x.category is not Category.PSEUDO]
-    forward = tuple((x.max_scope, x.existence, CATEGORY_BIT[x.category]) for x in active if x.forward)
-    backward = tuple((x.max_scope, x.existence, CATEGORY_BIT[x.category]) for x in active if x.backward)
+    forward = tuple((x.max_scope, x.existence, CATEGORY_BIT[x.category], False) for x in active if x.forward)
+    backward = tuple(
+        (x.max_scope, x.existence, CATEGORY_BIT[x.category], x.crosses_commas) for x in active if x.backward
+    )
     return forward, backward, bool(active), any(x.category is Category.TERMINATE for x in infos)
 
 
@@ -521,6 +527,7 @@ def load_rules() -> CompiledRules:
             backward=r.direction in (Direction.BACKWARD, Direction.BIDIRECTIONAL),
             existence=r.category
             in (Category.NEGATED_EXISTENCE, Category.POSSIBLE_EXISTENCE, Category.AFFIRMED_EXISTENCE),
+            crosses_commas=r.crosses_commas,
         )
         for r in triggers
     )
