@@ -126,3 +126,29 @@ def test_a_label_is_not_carried_into_another_section() -> None:
 def test_a_level_inside_a_line_is_not_a_label() -> None:
     text = "Findings:\nDisc bulge at C5-C6: mild. Severe canal stenosis at C6-C7.\nCanal stenosis."
     assert _levels(text) == [("cervical_canal_stenosis", ("C6-C7",))]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an ending said after an aside reaches back over its commas (context.yaml: crosses_commas)
+        (
+            "Hoffmann's sign, positive bilaterally on admission, was no longer present at discharge.",
+            {("hoffmann_sign", "historical")},
+        ),
+        ("Sensory level T6 to pinprick on admission, resolved by day 5.", {("sensory_level", "historical")}),
+        # over a comma, an ending belongs to the nearest finding named before it
+        (
+            "Hoffmann positive on the right, sciatica has resolved.",
+            {("hoffmann_sign", "present"), ("sciatica", "historical")},
+        ),
+        # medication and drug use that stopped are over; what continues is present
+        ("Prednisolone, stopped in 2021.", {("steroid_use", "historical")}),
+        ("On long-term prednisolone for polymyalgia.", {("steroid_use", "present")}),
+        ("IVDU, clean for 2 years.", {("iv_drug_use", "historical")}),
+        # an offer not yet made
+        ("An L4-5 facet joint injection may be offered.", {("recent_spinal_procedure", "hypothetical")}),
+    ],
+)
+def test_what_ended_and_what_is_planned(text: str, expected: set[tuple[str, str]]) -> None:
+    assert {(m.finding, m.status.value) for m in extract(text).mentions} == expected

@@ -54,7 +54,8 @@ def test_labelled_report_lines_f1_floor() -> None:
 # Gold sets written apart from the rules (issue 16), each split by a hash of each sentence before
 # any rule was written against it. ``wild``: 631 sentences in six styles; ``wild2``: 400 more by a
 # writer who had not read the rules, weighted to the statuses other than present; ``wild3``: 400 more
-# by another such writer, weighted to the findings read worst on the earlier test parts. Rules were tuned
+# by another such writer, weighted to the findings read worst on the earlier test parts; ``wild4``: 400
+# more by a fourth, in seven styles with every finding at least twice. Rules were tuned
 # on the development parts only; each test part is scored once, at the end of a round (docs/text.md
 # has the figures). Floors sit a little under the measurements; a change that lowers them needs a reason.
 WILD_FLOORS: dict[tuple[str, str], dict[str, float]] = {
@@ -109,17 +110,33 @@ WILD_FLOORS: dict[tuple[str, str], dict[str, float]] = {
         "status:hypothetical": 0.58,
     },
     ("wild3", "dev"): {
-        "overall": 0.73,
-        "status:present": 0.70,
+        "overall": 0.75,
+        "status:present": 0.72,
         "status:absent": 0.80,
         "status:possible": 0.67,
-        "status:historical": 0.55,
+        "status:historical": 0.66,
         "status:family": 0.87,
-        "status:hypothetical": 0.74,
+        "status:hypothetical": 0.78,
+    },
+    ("wild4", "dev"): {
+        "overall": 0.70,
+        "status:present": 0.70,
+        "status:absent": 0.77,
+        "status:possible": 0.60,
+        "status:historical": 0.56,
+        "status:family": 0.79,
+        "status:hypothetical": 0.75,
     },
 }
-STYLES = {"mri_report", "clinic_letter", "physiotherapy_note", "discharge_summary", "terse_note", "patient_words"}
-SMALLEST_PART = {"wild": 290, "wild2": 190, "wild3": 190}
+SIX_STYLES = {"mri_report", "clinic_letter", "physiotherapy_note", "discharge_summary", "terse_note", "patient_words"}
+STYLES = {
+    "wild": SIX_STYLES,
+    "wild2": SIX_STYLES,
+    "wild3": SIX_STYLES,
+    # the fourth writer's seven: no terse notes, but emergency-department notes and GP referral letters
+    "wild4": SIX_STYLES - {"terse_note"} | {"emergency_note", "gp_referral"},
+}
+SMALLEST_PART = {"wild": 290, "wild2": 190, "wild3": 190, "wild4": 190}
 
 
 Scores = dict[tuple[str, str], dict[str, object]]
@@ -132,7 +149,7 @@ def wild_scores() -> Scores:
         for part in ("dev", "test"):
             items = load_jsonl(f"{gold_set}_{part}.jsonl")
             assert len(items) >= SMALLEST_PART[gold_set]
-            assert {i["style"] for i in items} >= STYLES
+            assert {i["style"] for i in items} >= STYLES[gold_set]
             out[gold_set, part] = score_sentences(items, lambda t: [m.to_dict() for m in extract(t).mentions])
     return out  # type: ignore[return-value]
 

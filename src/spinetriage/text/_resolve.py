@@ -286,6 +286,8 @@ class Resolver:
                             if t_seg_start < 0:
                                 t_seg_start = _seg_start(doc, start)
                             past_comma = not pure(t_seg_start, _seg_start(doc, hi))
+                        if past_comma and ti + 1 < n and starts[ti + 1] < hi:
+                            break  # over a comma, an ending belongs to the nearest finding named before it
                         if _OPENS_ITEM.search(flat, lo, hi):  # "... and absent vibration sense": forward only
                             continue
                         for max_scope, existence, bit, crosses in scopes:
