@@ -29,10 +29,12 @@ ORIGINS = ("cervical", "lumbar", "both", "other")
 # first set's notes give spinal_malignancy as "the closest condition (no MSCC id)": a raised
 # cord-compression flag is that flag in its emergency form (NICE NG234). The label vocabulary's
 # one cord flag is progressive_myelopathy: the urgent whole-spine-MRI flags for a sensory level
-# or leg cord signs (condition thoracic_cord_compression) are that flag for a cord below the neck.
+# or leg cord signs (condition thoracic_cord_compression) are that flag for a cord below the neck, and
+# a rapidly progressive gait disturbance is that flag before the cord signs are examined.
 FLAG_COUNTS_AS = {
     "metastatic_spinal_cord_compression": "spinal_malignancy",
     "thoracic_cord_compression": "progressive_myelopathy",
+    "progressive_gait_disturbance": "progressive_myelopathy",
 }
 # The published-case sets: the first, then a second and a third, each written later by a helper who had
 # not read the engine's rules or knowledge tables (tests/test_published_cases.py checks all three).

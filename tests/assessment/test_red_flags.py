@@ -140,3 +140,27 @@ def test_new_bilateral_leg_pain_or_weakness_is_suspected_cauda_equina(kb: Knowle
     assert "cauda_equina_syndrome_bilateral" not in _flags(kb, ["rapid_progression", "sciatica"])
     # a sensory level or leg cord signs put the lesion in the cord: the cord flags apply instead
     assert "cauda_equina_syndrome_bilateral" not in _flags(kb, [*acute, "sensory_level"])
+
+
+def test_a_fracture_reported_on_imaging_is_assessed_for_stability_and_cause(kb: KnowledgeBase) -> None:
+    """The fracture flags screen for a fracture; once imaging shows one, their assessment applies."""
+    assert "vertebral_fracture_on_imaging" in _flags(kb, ["vertebral_compression_fracture"])
+    assert "vertebral_fracture_on_imaging" not in _flags(kb, ["trauma"])
+    fracture = {"low_back_pain": "present", "vertebral_compression_fracture": "present"}
+    result = assess({"sex": "female", "findings": fracture})
+    assert result.urgency is Urgency.URGENT
+    assert "fracture_stability_and_cause" in {w.id for w in result.workup}
+    assert "lumbar_self_management_exercise" not in {t.id for t in result.treatment}
+    # an old fracture written as such is historical, not present: no flag from the note
+    note = assess({"findings": {"low_back_pain": "present"}, "text": "Old L1 compression fracture."})
+    assert "vertebral_fracture_on_imaging" not in {f.id for f in note.red_flags}
+
+
+def test_walking_that_deteriorates_quickly_is_a_progressive_deficit(kb: KnowledgeBase) -> None:
+    """ACP/APS 2007: progressive neurological deficits are imaged promptly; unsteadiness alone is not."""
+    assert "progressive_gait_disturbance" in _flags(kb, ["rapid_progression", "gait_disturbance"])
+    assert "progressive_gait_disturbance" not in _flags(kb, ["gait_disturbance", "falls"], age=80)
+    assert "progressive_gait_disturbance" not in _flags(kb, ["rapid_progression", "leg_pain_below_knee"])
+    result = assess({"age": 63, "findings": {"gait_disturbance": "present", "rapid_progression": "present"}})
+    assert result.urgency is Urgency.URGENT
+    assert "cervical_mri" in {w.id for w in result.workup}

@@ -437,7 +437,11 @@ def test_everyone_is_asked_about_clumsy_hands_and_unsteady_walking(mode: str, kb
     are screened after the red flags, though one answer alone would not reach the adaptive order."""
     answers: dict[str, str] = {"low_back_pain": "present"}
     answers.update(
-        {f: "absent" for f in red_flag_screening(kb) if f not in ("hand_clumsiness", "fine_motor_difficulty")}
+        {
+            f: "absent"
+            for f in red_flag_screening(kb)
+            if f not in ("hand_clumsiness", "fine_motor_difficulty", "gait_disturbance")
+        }
     )
     step = next_step(answers, mode=mode, age=66, sex="male")
     question = step.question
