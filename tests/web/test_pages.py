@@ -207,8 +207,13 @@ def test_the_interview_page_offers_exam_signs_to_examine_next(client: TestClient
     from spinetriage.interview.engine import red_flag_screening
 
     token = csrf(client, "/interview")
+    # hands and walking affected (so unsteadiness is not denied), every other red-flag screen answered no
     answers = ["low_back_pain=present", "hand_clumsiness=present", "gait_disturbance=present"]
-    answers += [f"{f}=absent" for f in red_flag_screening(default_knowledge()) if f not in ("hand_clumsiness",)]
+    answers += [
+        f"{f}=absent"
+        for f in red_flag_screening(default_knowledge())
+        if f not in ("hand_clumsiness", "gait_disturbance", "imbalance")
+    ]
     page = client.post("/interview/step", data={"csrf_token": token, "a": answers}).text
     card = re.search(r'<section[^>]*id="examine-next".*?</section>', page, flags=re.DOTALL)
     assert card, "the clinician sees what to examine next"

@@ -545,7 +545,9 @@ class _PairFactor:
     :func:`~spinetriage.engine.network.pair_joint`) and per-term factors x = exp(h) given each
     present, the pair contributes sum over (a, b) of P(a, b) x_a^a x_b^b, which replaces the
     product (1 - pi_a + pi_a x_a)(1 - pi_b + pi_b x_b) of independent conditions. A term that
-    needs a condition present keeps only the states with it present.
+    needs a condition present keeps only the states with it present. A subset of source families
+    sees each member's factor open or closed, so there are four forms: each is computed once
+    ([B, T]) and the subsets take theirs.
     """
 
     def __init__(
@@ -559,30 +561,29 @@ class _PairFactor:
     ) -> None:
         a, b, odds_ratio = pair
         self.a, self.b = a, b
-        # pi is [D] or [B, 1, D]; the joint's entries broadcast against [B, J, T]
-        p00, p10, p01, p11 = (np.asarray(p).reshape(-1, 1, 1) for p in pair_joint(pi[..., a], pi[..., b], odds_ratio))
+        # pi is [D] or [B, 1, D]; the joint's entries broadcast against [B, T]
+        p00, p10, p01, p11 = (np.asarray(p).reshape(-1, 1) for p in pair_joint(pi[..., a], pi[..., b], odds_ratio))
         free_a = np.where(must[..., a], 0.0, 1.0)  # [T]: the term allows a absent
         free_b = np.where(must[..., b], 0.0, 1.0)
-
-        def per_subset(d: int) -> Array:  # x_d in every subset J: [B, J, T]
-            closed_ = np.exp(h_closed[..., d])[:, None, :]
-            return np.where(blocked[:, d][None, :, None], closed_, np.exp(h_open[..., d])[:, None, :])
-
-        xa, xb = per_subset(a), per_subset(b)
-        self.a_on = free_b * p10 * xa + p11 * xa * xb  # the states with a present
-        self.a_off = free_a * (free_b * p00 + p01 * xb)
-        self.b_on = free_a * p01 * xb + p11 * xa * xb
-        self.b_off = free_b * (free_a * p00 + p10 * xa)
-        self.total = self.a_on + self.a_off
-        with np.errstate(divide="ignore"):
-            self.log_total = np.maximum(np.log(self.total), -1e5)
+        xa = np.exp(np.stack([h_open[..., a], h_closed[..., a]]))[:, None]  # [open/closed of a, 1, B, T]
+        xb = np.exp(np.stack([h_open[..., b], h_closed[..., b]]))[None, :]  # [1, open/closed of b, B, T]
+        both = p11 * xa * xb
+        a_on = free_b * p10 * xa + both  # the states with a present, [2, 2, B, T]
+        b_on = free_a * p01 * xb + both
+        total = a_on + free_a * (free_b * p00 + p01 * xb)
+        form = (blocked[:, a].astype(np.int64), blocked[:, b].astype(np.int64))  # each subset's form, [J]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            self.log_total = np.moveaxis(np.maximum(np.log(total), -1e5)[form], 0, -2)  # [B, J, T]
+            zero = np.zeros_like(total)
+            self.a_share = np.divide(a_on, total, out=zero.copy(), where=total > 0)[form]  # [J, B, T]
+            self.b_share = np.divide(b_on, total, out=zero, where=total > 0)[form]
 
     def fill(self, w: Array, present: Array, absent: Array) -> None:
         """Write the pair's columns of the present and absent sums ([B, J, D])."""
-        with np.errstate(divide="ignore", invalid="ignore"):
-            for d, on, off in ((self.a, self.a_on, self.a_off), (self.b, self.b_on, self.b_off)):
-                present[..., d] = np.nan_to_num((w * on / self.total).sum(axis=-1))
-                absent[..., d] = np.nan_to_num((w * off / self.total).sum(axis=-1))
+        w_sum = w.sum(axis=-1)
+        for d, share in ((self.a, self.a_share), (self.b, self.b_share)):
+            present[..., d] = np.einsum("bjt,jbt->bj", w, np.broadcast_to(share, (w.shape[1], w.shape[0], w.shape[2])))
+            absent[..., d] = w_sum - present[..., d]
 
 
 def _expanded(network: Network, evidence: Evidence, budget: int = FIRST_BUDGET) -> tuple[_Terms, _Factors]:
