@@ -157,3 +157,12 @@ def test_a_table_entry_with_a_foreign_term_is_refused(monkeypatch: pytest.Monkey
     finally:
         monkeypatch.undo()
         _rules.load_rules.cache_clear()
+
+
+def test_only_a_backward_rule_may_cross_commas() -> None:
+    """An ending said after an aside reaches back; a forward rule that claimed to would be ignored silently."""
+    from pydantic import ValidationError
+
+    assert _rules.ContextRule(category="HISTORICAL", direction="backward", literals=["x"], crosses_commas=True)
+    with pytest.raises(ValidationError, match="backward rules only"):
+        _rules.ContextRule(category="HISTORICAL", direction="forward", literals=["x"], crosses_commas=True)

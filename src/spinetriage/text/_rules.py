@@ -23,7 +23,7 @@ from importlib import resources
 from typing import Any, Literal
 
 import ahocorasick  # type: ignore[import-not-found,unused-ignore]
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from spinetriage.errors import KnowledgeError
 from spinetriage.yaml_reader import load_yaml
@@ -113,6 +113,12 @@ class ContextRule(_Strict):
     crosses_commas: bool = False
     """A backward scope that reaches over commas to what was named before an aside: an ending said
     after it ("Hoffmann, positive on admission, was no longer present at discharge")."""
+
+    @model_validator(mode="after")
+    def _only_backward_scopes_cross_commas(self) -> ContextRule:
+        if self.crosses_commas and self.direction is not Direction.BACKWARD:
+            raise ValueError("crosses_commas applies to backward rules only (an ending said after an aside)")
+        return self
 
 
 class SectionRule(_Strict):
