@@ -166,3 +166,23 @@ def test_only_a_backward_rule_may_cross_commas() -> None:
     assert _rules.ContextRule(category="HISTORICAL", direction="backward", literals=["x"], crosses_commas=True)
     with pytest.raises(ValidationError, match="backward rules only"):
         _rules.ContextRule(category="HISTORICAL", direction="forward", literals=["x"], crosses_commas=True)
+
+
+def test_a_lexicon_phrase_that_another_rule_already_names_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """targets.yaml wins for a phrase it names, so the same phrase in lexicon.yaml would never be read."""
+    real = _rules._read_yaml
+
+    def fake(name: str) -> object:
+        data = real(name)
+        if name == "lexicon.yaml":
+            data["targets"][0]["phrases"].append("low back pain")  # a targets.yaml phrase
+        return data
+
+    monkeypatch.setattr(_rules, "_read_yaml", fake)
+    _rules.load_rules.cache_clear()
+    try:
+        with pytest.raises(KnowledgeError, match="'low back pain' is already named"):
+            _rules.load_rules()
+    finally:
+        monkeypatch.undo()
+        _rules.load_rules.cache_clear()

@@ -378,7 +378,7 @@ class RiskFactor(_Strict):
 
 
 class Background(Cited):
-    """How often a complaint is present with none of the modelled conditions (its leak)."""
+    """How often a complaint or sign is present with none of the modelled conditions (its leak)."""
 
     finding: Identifier
     probability: Probability

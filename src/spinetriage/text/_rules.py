@@ -412,8 +412,9 @@ def _extra_targets(base: list[TargetRule], problems: list[str]) -> tuple[TargetR
     """Rules from lexicon.yaml and the HPO synonym table, less phrases targets.yaml already has.
 
     targets.yaml stays authoritative: a phrase it names (including its blockers) keeps its
-    meaning there; the other sources only add words it does not know. A phrase is taken from
-    the first source that has it (lexicon, then HPO)."""
+    meaning there; the other sources only add words it does not know. A lexicon phrase that an
+    earlier rule already names would never be read, so it is a problem; the generated HPO table
+    only fills what is left."""
     from ._hpo import HpoMap, HpoTable
 
     taken = {_key(p) for t in base for p in t.phrases}
@@ -422,9 +423,17 @@ def _extra_targets(base: list[TargetRule], problems: list[str]) -> tuple[TargetR
     hpo_map = _parse(HpoMap, "hpo_map.yaml", problems)
     table = _parse(HpoTable, "hpo_synonyms.yaml", problems)
     if lexicon is not None:
-        for rule in lexicon.targets:
-            fresh = [p for p in rule.phrases if _key(p) not in taken]
-            taken |= {_key(p) for p in fresh}
+        for i, rule in enumerate(lexicon.targets):
+            fresh = []
+            for phrase in rule.phrases:
+                if _key(phrase) in taken:
+                    problems.append(
+                        f"text/data/lexicon.yaml: targets.{i}: {phrase!r} is already named by targets.yaml "
+                        "or an earlier lexicon rule, so it would never be read"
+                    )
+                else:
+                    fresh.append(phrase)
+                    taken.add(_key(phrase))
             if fresh or rule.patterns:
                 out.append(rule.model_copy(update={"phrases": fresh}))
     if hpo_map is None or table is None:
