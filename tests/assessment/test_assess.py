@@ -138,6 +138,8 @@ EXPECTED_MISSES = {
     "dev11": "NPH: cognitive decline is unmapped in the vignette; the gait reads as cervical myelopathy",
     "dev03": "tandem: myelopathy (90%) explains the back pain through its gait (network.yaml link 0.69) and the "
     "lumbar canal stenosis is not believed (5%: pain worse sitting argues against it); cervical 75%, both 11%",
+    "dev12": "neuropathy without ataxia: ataxia and Romberg are recorded absent, and neuropathy produces both "
+    "(sensory ataxia, likelihoods.yaml); with bilateral leg pain the only positive, neuropathy 20%, other 30%",
 }
 
 
