@@ -135,7 +135,8 @@ def test_origin_probabilities_sum_to_one() -> None:
 # Vignettes, primary-care setting, structured findings (history, exam and imaging).
 # Misses are explained in the closing note of issue 11 and kept visible here.
 EXPECTED_MISSES = {
-    "dev11": "NPH: cognitive decline is unmapped in the vignette; the gait reads as cervical myelopathy",
+    "dev11": "NPH: cognitive decline is unmapped in the vignette; the gait and heavy legs read as myelopathy 59% "
+    "(NPH 39%, lumbar stenosis 26%), undetermined",
     "dev03": "tandem: myelopathy (90%) explains the back pain through its gait (network.yaml link 0.69) and the "
     "lumbar canal stenosis is not believed (5%: pain worse sitting argues against it); cervical 75%, both 11%",
     "dev12": "neuropathy without ataxia: ataxia and Romberg are recorded absent, and neuropathy produces both "
