@@ -71,6 +71,11 @@ HOSTILE: dict[str, Callable[[int], str]] = {
     "numbers in one sentence": _repeat("clonus 3 beats, slr 80 deg, pvr 450 ml, t 38.4, crp 120, esr 9 "),
     "numbers in many sentences": _repeat("Clonus 5 beats. SLR 40 deg. "),
     "lay patterns": _repeat("pain down the leg, walk before legs heavy on walking, numb hands, kj 3+ "),
+    # frames.yaml: body part x symptom (x walking) within a few words
+    "frames in one sentence": _repeat("pain in both legs when walking and numb hands "),
+    "frame words without a pair": _repeat("both legs walking legs hands "),
+    "frame pairs added to phrases": _repeat("bilateral leg pain on walking heaviness in both legs "),
+    "frame word then a long word": lambda n: "both legs " * 50 + "a" * (n - 500) + " heavy",
 }
 
 

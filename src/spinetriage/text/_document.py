@@ -17,8 +17,9 @@ from bisect import bisect_left, bisect_right
 from operator import itemgetter
 from typing import Any
 
+from ._frames import apply_frames
 from ._model import Section
-from ._rules import LEN_SPAN, LIMB, REGION, SEVERITY, SIDE, CompiledRules, wordify
+from ._rules import FRAME, LEN_SPAN, LIMB, REGION, SEVERITY, SIDE, CompiledRules, frame_group, wordify
 
 __all__ = ["HARD_BOUNDARY", "Document", "Match", "flatten", "lower", "sentence_ends"]
 
@@ -146,7 +147,14 @@ class Document:
         cands: list[Match] = []
         append = cands.append
         side: list[tuple[int, int, Any]] = []
-        cues: dict[int, list[tuple[int, int, Any]]] = {SIDE: side, LIMB: [], SEVERITY: [], REGION: []}
+        frame_words: list[tuple[int, int, Any]] = []
+        cues: dict[int, list[tuple[int, int, Any]]] = {
+            SIDE: side,
+            LIMB: [],
+            SEVERITY: [],
+            REGION: [],
+            FRAME: frame_words,
+        }
         span = LEN_SPAN
 
         for e, (back, verify, tail, group, cue_items, others) in rules.word_automaton.iter(f" {wordify(flat)} "):
@@ -222,6 +230,17 @@ class Document:
                 else:
                     add_target(c)
                 last_end = c[2]
+        del cues[FRAME]
+        if frame_words and rules.frames is not None:
+            targets = apply_frames(
+                rules.frames,
+                flat,
+                [w[0] for w in frame_words],
+                targets,
+                triggers,
+                lambda old, found: frame_group(rules, old, found),
+                span,
+            )
         return targets, triggers, {kind: _leftmost_longest_cues(items) for kind, items in cues.items()}
 
 

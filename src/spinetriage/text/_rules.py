@@ -28,12 +28,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from spinetriage.errors import KnowledgeError
 from spinetriage.yaml_reader import load_yaml
 
+from ._frames import FrameSet, FramesFile, compile_frames
 from ._levels import LEVEL_STARTS
 from ._model import MentionStatus, Section, Severity, Side
 from ._scan import GatedPattern, guard
 
 __all__ = [
     "CATEGORY_BIT",
+    "FRAME",
     "LEN_SPAN",
     "OTHER_BITS",
     "Category",
@@ -45,6 +47,7 @@ __all__ = [
     "TargetRule",
     "TriggerGroup",
     "TriggerInfo",
+    "frame_group",
     "load_rules",
     "wordify",
 ]
@@ -152,7 +155,7 @@ class _SectionsFile(_Strict):
 
 
 # Payload kinds in the automaton.
-TARGET, TRIGGER, SIDE, LIMB, SEVERITY, REGION = range(6)
+TARGET, TRIGGER, SIDE, LIMB, SEVERITY, REGION, FRAME = range(7)
 
 Hit = tuple[str | None, int | None, Any, tuple[tuple[int, Any], ...]]
 """One literal's meaning: (literal to verify or None, sort tail or None, rules, cues as (kind, value)).
@@ -329,6 +332,36 @@ class CompiledRules:
     """Findings whose mentions keep their spinal levels: imaging findings and sensory level."""
     both_sides: dict[str, str]
     """A finding named on both sides -> the finding that says so ("BLE weakness": symptoms in both legs)."""
+    frames: FrameSet | None = None
+    """Body part x symptom word (x walking...) within a few words (frames.yaml, see _frames.py)."""
+    frame_cache: dict[tuple[int, frozenset[str]], tuple[Any, Any]] | None = None
+    """(id of a target's group or 0, frame findings) -> (that group, the group with them added)."""
+
+
+def frame_group(rules: CompiledRules, old: TargetGroup | None, found: frozenset[str]) -> TargetGroup | None:
+    """The TargetGroup of a frame's symptom word: ``old`` (the target it lies in) with the frame's
+    findings added, or a group of its own (``old`` None, or a blocker: "pain" alone names nothing,
+    "pain in both legs" does). None when ``old`` says a finding is absent ("legs normal")."""
+    cache = rules.frame_cache
+    assert cache is not None
+    key = (0 if old is None else id(old), found)
+    hit = cache.get(key)
+    if hit is not None and hit[0] is old:  # the same group, not another that reused its id
+        return hit[1]  # type: ignore[no-any-return]
+    plan = TargetPlan.of(TargetRule(findings=sorted(found)), rules.findings_with_levels)
+    result: TargetGroup | None
+    if old is None:
+        result = target_group((plan,), (0,))
+    else:
+        _, statuses, only_status, plans = old
+        if any(p.negated for p in plans):
+            result = None
+        elif not any(p.findings or p.by_region or p.by_limb for p in plans):
+            result = target_group((plan,), (0,))  # a word too vague alone ("pain"), made precise by its part
+        else:
+            result = (None, statuses, only_status, (*plans, plan))
+    cache[key] = (old, result)
+    return result
 
 
 def _automata(payloads: dict[str, list[tuple[int, Any]]], group: Any) -> tuple[Any, dict[str, Hit]]:
@@ -471,10 +504,11 @@ def load_rules() -> CompiledRules:
     context_file = _parse(_ContextFile, "context.yaml", problems)
     sections_file = _parse(_SectionsFile, "sections.yaml", problems)
     cues = _parse(Cues, "cues.yaml", problems)
+    frames_file = _parse(FramesFile, "frames.yaml", problems)
     kinds = _finding_kinds()
     if problems:
         raise KnowledgeError(problems)
-    assert targets_file and context_file and sections_file and cues
+    assert targets_file and context_file and sections_file and cues and frames_file
 
     targets: tuple[TargetRule, ...] = tuple(targets_file.targets) + _extra_targets(targets_file.targets, problems)
     triggers: tuple[ContextRule, ...] = tuple(context_file.rules)
@@ -501,6 +535,17 @@ def load_rules() -> CompiledRules:
                 re.compile(r.pattern)
             except re.error as exc:
                 problems.append(f"text/data/context.yaml: rules.{i}: bad pattern {r.pattern!r}: {exc}")
+    for kind, classes in (
+        ("parts", frames_file.parts),
+        ("symptoms", frames_file.symptoms),
+        ("tails", frames_file.tails),
+    ):
+        for c in classes:
+            problems += [
+                f"text/data/frames.yaml: {kind}.{c.name}: unknown finding id {f!r}"
+                for f in c.findings
+                if f not in kinds
+            ]
     for i, rule in enumerate(cues.both_sides):
         for f in (rule.finding, *rule.named_by):
             if f not in kinds:
@@ -533,6 +578,9 @@ def load_rules() -> CompiledRules:
     for region, words in cues.regions.items():
         for w in words:
             add(w, (REGION, region))
+    frames = compile_frames(frames_file)
+    for w in sorted(frames.anchors):
+        add(w, (FRAME, None))
     trigger_info = tuple(
         TriggerInfo(
             category=r.category,
@@ -620,4 +668,6 @@ def load_rules() -> CompiledRules:
         pattern_groups=pattern_groups,
         findings_with_levels=with_levels,
         both_sides={f: rule.finding for rule in cues.both_sides for f in rule.named_by},
+        frames=frames if frames.patterns else None,
+        frame_cache={},
     )

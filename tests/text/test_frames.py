@@ -1,0 +1,103 @@
+"""Compositional targets (frames.yaml): a body part and a symptom word within a few words.
+
+Sentences written for these tests, not taken from any gold set."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from spinetriage.text import extract
+from spinetriage.text._frames import FramesFile, compile_frames
+from spinetriage.text._rules import TargetPlan, TargetRule, frame_group, load_rules, target_group
+
+
+def _findings(text: str) -> dict[str, str]:
+    """Each finding's status, from its mentions (hypothetical ones too, unlike Extraction.findings)."""
+    return {m.finding: m.status.value for m in extract(text).mentions}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # word order, and a gap of a few words between part and symptom
+        ("The heaviness affects both of her legs.", {"leg_heaviness": "present", "bilateral_leg_symptoms": "present"}),
+        ("Both of his legs have become heavier.", {"leg_heaviness": "present", "bilateral_leg_symptoms": "present"}),
+        ("She says both legs feel like concrete.", {"leg_heaviness": "present", "bilateral_leg_symptoms": "present"}),
+        # a word too vague alone ("aching") made precise by its part
+        ("Aching in both thighs since Monday.", {"bilateral_leg_symptoms": "present"}),
+        # morphology: weak / weaker / weakness / gave way
+        ("His thigh gave way on the stairs.", {"leg_weakness": "present"}),
+        ("BLE weaker than last month.", {"leg_weakness": "present", "bilateral_leg_symptoms": "present"}),
+        # a walking tail, before or after the pair
+        (
+            "Tingling in both thighs when she walks to the shop.",
+            {"bilateral_leg_symptoms": "present", "neurogenic_claudication": "present"},
+        ),
+        ("Manages 300 yards before her legs ache.", {"neurogenic_claudication": "present"}),
+        # hands
+        ("Tingling affecting both of his hands at night.", {"arm_numbness_tingling": "present"}),
+    ],
+)
+def test_frames_read_paraphrases(text: str, expected: dict[str, str]) -> None:
+    got = _findings(text)
+    for finding, status in expected.items():
+        assert got.get(finding) == status, (text, got)
+
+
+def test_words_between_part_and_symptom_stay_visible_to_context() -> None:
+    got = _findings("His legs are not heavy.")
+    assert got.get("leg_heaviness") == "absent"
+    assert _findings("No tingling in either leg.") == {"bilateral_leg_symptoms": "absent"}
+    assert _findings("If both his legs go weak, ring 999.").get("bilateral_leg_symptoms") == "hypothetical"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Both legs fine but hands tingle.",  # a clause word ends a frame
+        "Both legs, then numbness of the lips.",  # so does a comma
+        "My legs ache.",  # a plain plural is not both legs
+        "Both legs were examined in detail yesterday and numbness was not found.",  # too far apart
+    ],
+)
+def test_frames_do_not_reach_past_their_window(text: str) -> None:
+    assert "bilateral_leg_symptoms" not in _findings(text)
+
+
+def test_calf_pain_on_walking_is_not_read_as_neurogenic() -> None:
+    assert "neurogenic_claudication" not in _findings("Calf cramps on walking 200 yards.")
+    assert "neurogenic_claudication" in _findings("Thigh cramps on walking 200 yards.")
+
+
+def test_a_frame_does_not_overrule_a_phrase_that_says_absent() -> None:
+    rules = load_rules()
+    negated = TargetPlan.of(TargetRule(findings=["leg_weakness"], polarity="negated"), rules.findings_with_levels)
+    plain = TargetPlan.of(TargetRule(findings=["leg_weakness"]), rules.findings_with_levels)
+    blocker = TargetPlan.of(TargetRule(findings=[]), rules.findings_with_levels)
+    found = frozenset({"bilateral_leg_symptoms"})
+    assert frame_group(rules, target_group((negated,), (0,)), found) is None
+    grown = frame_group(rules, target_group((plain,), (0,)), found)
+    assert grown is not None and [p.findings for p in grown[3]] == [("leg_weakness",), ("bilateral_leg_symptoms",)]
+    own = frame_group(rules, target_group((blocker,), (0,)), found)
+    assert own is not None and own[0] == "bilateral_leg_symptoms"
+
+
+def test_frames_file_is_checked() -> None:
+    good = {
+        "parts": [{"name": "legs", "source": "judgement", "words": ["legs"]}],
+        "symptoms": [{"name": "heavy", "source": "judgement", "words": ["heavy"], "findings": ["leg_heaviness"]}],
+        "frames": [{"parts": ["legs"], "symptoms": ["heavy"]}],
+    }
+    spec = FramesFile.model_validate(good)
+    frames = compile_frames(spec)
+    assert frames.anchors == {"legs", "heavy"}
+    m = frames.patterns[0].match("legs feel very heavy")
+    assert m is not None and m.group(0) == "legs feel very heavy"
+    assert frames.patterns[0].match("legs are feeling very very heavy") is None  # more than three words between
+    with pytest.raises(ValidationError):
+        FramesFile.model_validate({**good, "frames": [{"parts": ["arms"], "symptoms": ["heavy"]}]})
+    with pytest.raises(ValidationError):
+        FramesFile.model_validate({**good, "parts": [{"name": "legs", "source": "judgement", "words": ["(legs)"]}]})
+    with pytest.raises(ValidationError):
+        FramesFile.model_validate({**good, "frames": [{"parts": ["legs"], "symptoms": ["heavy"], "gap": 9}]})
