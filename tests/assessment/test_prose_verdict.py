@@ -1,6 +1,6 @@
 """A case written as prose gets the verdict it gets as structured findings (issue 16, item 5).
 
-Measured 39 of 50 development cases (78%; the issue's target is 90%). The differences are listed
+Measured 40 of 50 development cases (80%; the issue's target is 90%). The differences are listed
 by ``python benchmarks/prose.py``: mostly findings the case's mapping inferred that its text does
 not say in words ("intermittent claudication" mapped to the neurogenic kind), and findings the text
 says that the mapping left out (a wife's worry about dementia; a neuropathy vignette's distal sensory
@@ -16,7 +16,7 @@ import pytest
 
 from .prose import compare, development_cases
 
-AGREEMENT_FLOOR = 0.78
+AGREEMENT_FLOOR = 0.80
 
 
 @pytest.fixture(scope="module")
