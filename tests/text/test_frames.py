@@ -37,6 +37,11 @@ def _findings(text: str) -> dict[str, str]:
         ("Manages 300 yards before her legs ache.", {"neurogenic_claudication": "present"}),
         # hands
         ("Tingling affecting both of his hands at night.", {"arm_numbness_tingling": "present"}),
+        ("Paraesthesias in both hands for a month.", {"arm_numbness_tingling": "present"}),
+        # paralysis and paresis are weakness; their absence reads absent
+        ("Progressive paralysis of the legs over a week.", {"leg_weakness": "present"}),
+        ("No paralysis of the legs.", {"leg_weakness": "absent"}),
+        ("Right leg paresis noted.", {"leg_weakness": "present"}),
     ],
 )
 def test_frames_read_paraphrases(text: str, expected: dict[str, str]) -> None:
