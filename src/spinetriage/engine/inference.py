@@ -820,32 +820,42 @@ class Prepared:
         )
 
     def what_ifs(self, log_odds: Array, findings: Sequence[str]) -> list[tuple[Inference, Inference, float]]:
-        """:meth:`what_if` for many findings, in one batched sum for those without inhibitors."""
+        """:meth:`what_if` for many findings, from batched sums over the same terms.
+
+        Absent multiplies every term by the finding's factors; present is everything minus absent,
+        so neither answer re-expands the evidence. A finding with inhibitors is absent with
+        1 - R + R Q: the base sums, minus those with R in every term, plus those with R Q.
+        """
         network = self.network
-        simple = [x for x in findings if np.all(network.inhibit[network.index[x]] == 1.0)]
+        base = self._w(log_odds, self.h_without, self.h_with, self.terms)
+        base_inference = self._combine(base)
+        c0 = () if self.complaint is None else (network.index[self.complaint],)
+        j, (t, d) = self.blocked.shape[0], self.h_without.shape
+        chunk = max(1, _BATCH_ELEMENTS // (j * t * d))  # bounded memory whatever the number of terms
+        plain = [x for x in findings if np.all(network.inhibit[network.index[x]] == 1.0)]
+        inhibited = [x for x in findings if np.any(network.inhibit[network.index[x]] < 1.0)]
         out: dict[str, tuple[Inference, Inference, float]] = {}
-        if simple:
-            base = self._w(log_odds, self.h_without, self.h_with, self.terms)
-            base_inference = self._combine(base)
-            c0 = () if self.complaint is None else (self.network.index[self.complaint],)
-            j = self.blocked.shape[0]
-            t, d = self.h_without.shape
-            chunk = max(1, _BATCH_ELEMENTS // (j * t * d))  # bounded memory whatever the number of terms
-            for start in range(0, len(simple), chunk):
-                part = simple[start : start + chunk]
-                for finding, sums in zip(part, self._absent_sums(log_odds, part, c0), strict=True):
-                    if_absent = self._combine(sums)
-                    p_present = -math.expm1(if_absent.log_evidence - base_inference.log_evidence)
-                    if p_present < _CANCELLATION:
-                        known = {**self.known, finding: True}
-                        if_present = Prepared.precise(network, known, self.complaint, log_odds)[1]
-                    else:
-                        if_present = self._combine(sums, base=base)
-                    out[finding] = (if_present, if_absent, min(1.0, max(0.0, p_present)))
-        for finding in findings:
-            if finding not in out:
-                out[finding] = self.what_if(log_odds, finding)
+        for start in range(0, len(plain), chunk):
+            part = plain[start : start + chunk]
+            for finding, sums in zip(part, self._absent_sums(log_odds, part, c0), strict=True):
+                out[finding] = self._answers(log_odds, finding, sums, base, base_inference)
+        for start in range(0, len(inhibited), chunk):
+            part = inhibited[start : start + chunk]
+            for finding, sums in zip(part, self._inhibited_absent_sums(log_odds, part, c0, base), strict=True):
+                out[finding] = self._answers(log_odds, finding, sums, base, base_inference)
         return [out[x] for x in findings]
+
+    def _answers(
+        self, log_odds: Array, finding: str, absent: _Sums, base: _Sums, base_inference: Inference
+    ) -> tuple[Inference, Inference, float]:
+        """The inference if ``finding`` were present and if absent, and P(present), from its absent sums."""
+        if_absent = self._combine(absent)
+        p_present = -math.expm1(if_absent.log_evidence - base_inference.log_evidence)
+        if p_present < _CANCELLATION:  # "everything minus absent" would lose its digits: expand afresh
+            if_present = Prepared.precise(self.network, {**self.known, finding: True}, self.complaint, log_odds)[1]
+        else:
+            if_present = self._combine(absent, base=base)
+        return if_present, if_absent, min(1.0, max(0.0, p_present))
 
     def _absent_sums(
         self, log_odds: Array, findings: Sequence[str], c0: tuple[int, ...], sign: float = 1.0
@@ -876,52 +886,40 @@ class Prepared:
             for one in self._absent_sums(log_odds, findings[start : start + chunk], c0, sign=-1.0)
         ]
 
-    def what_if(self, log_odds: Array, finding: str) -> tuple[Inference, Inference, float]:
-        """The inference if ``finding`` (unknown) were present, and if absent, and P(present | evidence).
-
-        Absent multiplies every term by the finding's factors; present is everything minus absent,
-        so neither answer re-expands the evidence (for a finding without inhibitors).
-        """
-        network = self.network
-        f = network.index[finding]
-        base = self._w(log_odds, self.h_without, self.h_with, self.terms)
-        log_open = math.log1p(-network.leak[f])
-        extra = (f,)
-        h_without_q = self.factors.log_h(extra_q=extra)
-        h_with_q = (
-            h_without_q if self.complaint is None else self.factors.log_h(extra_q=(f, network.index[self.complaint]))
+    def _inhibited_absent_sums(
+        self, log_odds: Array, findings: Sequence[str], c0: tuple[int, ...], base: _Sums
+    ) -> list[_Sums]:
+        """The W_J sums with each finding (with inhibitors) absent, in one batch: P(absent) = 1 - R + R Q,
+        so the ``base`` sums, minus the sums with its R in every term, plus those with R Q."""
+        network, terms = self.network, self.terms
+        idx = [network.index[x] for x in findings]
+        log_r = network.log_tables.r[idx][:, None, :]  # [U, 1, D]
+        with_rq = self.factors.log_h_each(idx) + log_r  # [U, T, D]
+        with_rq_closed = with_rq if not c0 else self.factors.log_h_each(idx, also=c0) + log_r
+        with_r, with_r_closed = self.h_without[None] + log_r, self.h_with[None] + log_r
+        log_const = terms.log_const[None, None, :] + self.closed[None, :, None]
+        log_open = np.log1p(-network.leak[idx])[:, None, None]  # [U, 1, 1]
+        blocked, pairs = self.blocked, network.pairs
+        minus_r = _sums_by_subset(log_odds, with_r, with_r_closed, blocked, terms.sign, log_const, terms.must, pairs)
+        plus_rq = _sums_by_subset(
+            log_odds, with_rq, with_rq_closed, blocked, terms.sign, log_const + log_open, terms.must, pairs
         )
-        shifted = dataclasses.replace(self.terms, log_const=self.terms.log_const + log_open)
-        if np.all(network.inhibit[f] == 1.0):
-            absent = self._w(log_odds, h_without_q, h_with_q, shifted)
-        else:  # P(absent) = 1 - R + R Q: three sums
-            h_r = self.factors.log_h(extra_r=(f,))
-            h_r_with = (
-                h_r
-                if self.complaint is None
-                else self.factors.log_h(extra_q=(network.index[self.complaint],), extra_r=(f,))
-            )
-            h_rq = self.factors.log_h(extra_q=extra, extra_r=(f,))
-            h_rq_with = (
-                h_rq
-                if self.complaint is None
-                else self.factors.log_h(extra_q=(f, network.index[self.complaint]), extra_r=(f,))
-            )
-            minus_r = self._w(log_odds, h_r, h_r_with, self.terms)
-            plus_rq = self._w(log_odds, h_rq, h_rq_with, shifted)
-            shift = max(base.shift, minus_r.shift, plus_rq.shift)
+        j = blocked.shape[0]
+        return [
+            _signed_total(((base, 1.0), (r, -1.0), (rq, 1.0)))
+            for r, rq in zip(minus_r.split(j), plus_rq.split(j), strict=True)
+        ]
 
-            def scaled(x: _Sums, k: float) -> tuple[Array, Array, Array]:
-                m = k * math.exp(x.shift - shift)
-                return x.total * m, x.present * m, x.absent * m
+    def what_if(self, log_odds: Array, finding: str) -> tuple[Inference, Inference, float]:
+        """The inference if ``finding`` (unknown) were present, and if absent, and P(present | evidence)."""
+        return self.what_ifs(log_odds, [finding])[0]
 
-            parts = [scaled(base, 1.0), scaled(minus_r, -1.0), scaled(plus_rq, 1.0)]
-            totals, presents, absents = (parts[0][i] + parts[1][i] + parts[2][i] for i in range(3))
-            absent = _Sums(totals, presents, absents, shift, np.abs(totals))
-        if_absent = self._combine(absent)
-        p_present = 1.0 - math.exp(if_absent.log_evidence - self._combine(base).log_evidence)
-        if p_present < _CANCELLATION:  # "everything minus absent" would lose its digits: expand afresh
-            if_present = Prepared.precise(network, {**self.known, finding: True}, self.complaint, log_odds)[1]
-        else:
-            if_present = self._combine(absent, base=base)
-        return if_present, if_absent, min(1.0, max(0.0, p_present))
+
+def _signed_total(parts: Sequence[tuple[_Sums, float]]) -> _Sums:
+    """The sum of sums, each with its sign, on the largest of their scales."""
+    shift = max(x.shift for x, _ in parts)
+    scales = [k * math.exp(x.shift - shift) for x, k in parts]
+    total = sum((x.total * m for (x, _), m in zip(parts, scales, strict=True)), np.zeros_like(parts[0][0].total))
+    present = sum((x.present * m for (x, _), m in zip(parts, scales, strict=True)), np.zeros_like(parts[0][0].present))
+    absent = sum((x.absent * m for (x, _), m in zip(parts, scales, strict=True)), np.zeros_like(parts[0][0].absent))
+    return _Sums(total, present, absent, shift, np.abs(total))
