@@ -341,7 +341,8 @@ def what_if(reasoning: Reasoning, finding: str) -> tuple[Reasoning, Reasoning, f
         yes, no = _with_priors(reasoning, yes_patient), _with_priors(reasoning, no_patient)
         return yes, no, _p_risk_factor(reasoning, finding)
     if not _simple(reasoning, finding):  # a complaint: reason afresh
-        yes, no = reason(network, yes_patient), reason(network, no_patient)
+        yes = _same_evidence(reasoning, yes_patient) or reason(network, yes_patient)
+        no = _same_evidence(reasoning, no_patient) or reason(network, no_patient)
         p = _p_risk_factor(reasoning, finding) if finding in network.risk_factors else _p_direct(reasoning, finding)
         return yes, no, p
     if_present, if_absent, p = reasoning.prepared.what_if(reasoning.log_odds, finding)
@@ -351,6 +352,23 @@ def what_if(reasoning: Reasoning, finding: str) -> tuple[Reasoning, Reasoning, f
         _reasoning(network, no_patient, yes_prep, reasoning.log_odds, if_absent),
         p,
     )
+
+
+def _same_evidence(reasoning: Reasoning, answered: Patient) -> Reasoning | None:
+    """The reasoning for an answer the engine had already assumed (back pain not stated is taken as
+    present), when it sees exactly the evidence and prior odds it reasoned with: reasoning afresh
+    would repeat the same sums. ``None`` otherwise."""
+    network = reasoning.network
+    complaint = complaint_of(network, answered.evidence)
+    if reasoning.uncounted or complaint != reasoning.complaint:
+        return None
+    known = _known(network, answered, complaint)
+    if known != reasoning.prepared.known:
+        return None
+    log_odds = network.prior_log_odds(answered.setting, answered.age, answered.sex, known)
+    if not np.array_equal(log_odds, reasoning.log_odds):
+        return None
+    return _reasoning(network, answered, reasoning.prepared, reasoning.log_odds, reasoning.inference)
 
 
 def _without(patient: Patient, finding: str) -> Patient:
