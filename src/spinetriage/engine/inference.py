@@ -465,7 +465,8 @@ class _Sums:
 
     total: Array
     present: Array
-    absent: Array
+    absent: Array | None
+    """P(d absent, evidence) times exp(-shift), when asked for (the priors' fit needs it; nothing else)."""
     shift: float
     magnitude: Array
     """Sum of the terms' absolute values: ``magnitude / |total|`` measures the digits lost."""
@@ -476,7 +477,7 @@ class _Sums:
             _Sums(
                 self.total[b : b + j],
                 self.present[b : b + j],
-                self.absent[b : b + j],
+                None if self.absent is None else self.absent[b : b + j],
                 self.shift,
                 self.magnitude[b : b + j],
             )
@@ -493,13 +494,15 @@ def _sums_by_subset(
     log_const: Array,
     must: npt.NDArray[np.bool_],
     pairs: tuple[tuple[int, int, float], ...] = (),
+    with_absent: bool = False,
 ) -> _Sums:
     """:func:`_sums` for every subset J of source families at once, flattened as [B * J].
 
     In subset J a condition's factor is its ``h_closed`` one when ``blocked[J, d]`` (its complaint
     link may not fire) and its ``h_open`` one otherwise ([B, T, D] each). The logs are taken once
     per form, not once per subset; the subsets only choose between them, which is a matrix
-    product. ``log_const`` is [B, J, T].
+    product. ``log_const`` is [B, J, T]. ``with_absent``: also sum P(d absent, evidence), which
+    only the priors' fit uses.
     """
     pi = 1.0 / (1.0 + np.exp(-log_odds))
     off = np.where(must, 0.0, 1.0 - pi)  # absent, unless the term needs it present
@@ -513,7 +516,7 @@ def _sums_by_subset(
         log_open[..., paired] = 0.0
         log_closed[..., paired] = 0.0
     closed = blocked.astype(float)  # [J, D]
-    s = log_open.sum(axis=-1)[:, None, :] + np.einsum("btd,jd->bjt", log_closed - log_open, closed) + log_const
+    s = log_open.sum(axis=-1)[:, None, :] + np.matmul(closed, (log_closed - log_open).swapaxes(-1, -2)) + log_const
     factors = [_PairFactor(pair, pi, h_open, h_closed, blocked, must) for pair in pairs]
     for factor in factors:
         s = s + factor.log_total
@@ -526,13 +529,15 @@ def _sums_by_subset(
 
     b, j = w.shape[:2]
     present = by_subset(on_open, on_closed)
-    absent = by_subset(np.broadcast_to(off, on_open.shape), np.broadcast_to(off, on_closed.shape))
+    absent = (
+        by_subset(np.broadcast_to(off, on_open.shape), np.broadcast_to(off, on_closed.shape)) if with_absent else None
+    )
     for factor in factors:
         factor.fill(w, present, absent)
     return _Sums(
         w.sum(axis=-1).reshape(-1),
         present.reshape(b * j, -1),
-        absent.reshape(b * j, -1),
+        None if absent is None else absent.reshape(b * j, -1),
         shift,
         np.abs(w).sum(axis=-1).reshape(-1),
     )
@@ -575,15 +580,15 @@ class _PairFactor:
         with np.errstate(divide="ignore", invalid="ignore"):
             self.log_total = np.moveaxis(np.maximum(np.log(total), -1e5)[form], 0, -2)  # [B, J, T]
             zero = np.zeros_like(total)
-            self.a_share = np.divide(a_on, total, out=zero.copy(), where=total > 0)[form]  # [J, B, T]
-            self.b_share = np.divide(b_on, total, out=zero, where=total > 0)[form]
+            self.a_share = np.moveaxis(np.divide(a_on, total, out=zero.copy(), where=total > 0)[form], 0, -2)
+            self.b_share = np.moveaxis(np.divide(b_on, total, out=zero, where=total > 0)[form], 0, -2)  # [B, J, T]
 
-    def fill(self, w: Array, present: Array, absent: Array) -> None:
-        """Write the pair's columns of the present and absent sums ([B, J, D])."""
-        w_sum = w.sum(axis=-1)
+    def fill(self, w: Array, present: Array, absent: Array | None) -> None:
+        """Write the pair's columns of the present (and absent) sums ([B, J, D])."""
         for d, share in ((self.a, self.a_share), (self.b, self.b_share)):
-            present[..., d] = np.einsum("bjt,jbt->bj", w, np.broadcast_to(share, (w.shape[1], w.shape[0], w.shape[2])))
-            absent[..., d] = w_sum - present[..., d]
+            present[..., d] = np.einsum("bjt,bjt->bj", w, share)
+            if absent is not None:
+                absent[..., d] = w.sum(axis=-1) - present[..., d]
 
 
 def _expanded(network: Network, evidence: Evidence, budget: int = FIRST_BUDGET) -> tuple[_Terms, _Factors]:
@@ -618,8 +623,9 @@ def posterior_log_odds(network: Network, evidence: Evidence, log_odds: Array) ->
     h = factors.log_h()[None]
     nothing_blocked = np.zeros((1, h.shape[-1]), bool)
     sums = _sums_by_subset(
-        log_odds, h, h, nothing_blocked, terms.sign, terms.log_const[None, None], terms.must, network.pairs
+        log_odds, h, h, nothing_blocked, terms.sign, terms.log_const[None, None], terms.must, network.pairs, True
     )
+    assert sums.absent is not None  # asked for
     return np.asarray(np.log(sums.present[0]) - np.log(sums.absent[0]))
 
 
@@ -921,5 +927,4 @@ def _signed_total(parts: Sequence[tuple[_Sums, float]]) -> _Sums:
     scales = [k * math.exp(x.shift - shift) for x, k in parts]
     total = sum((x.total * m for (x, _), m in zip(parts, scales, strict=True)), np.zeros_like(parts[0][0].total))
     present = sum((x.present * m for (x, _), m in zip(parts, scales, strict=True)), np.zeros_like(parts[0][0].present))
-    absent = sum((x.absent * m for (x, _), m in zip(parts, scales, strict=True)), np.zeros_like(parts[0][0].absent))
-    return _Sums(total, present, absent, shift, np.abs(total))
+    return _Sums(total, present, None, shift, np.abs(total))
