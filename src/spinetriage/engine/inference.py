@@ -296,6 +296,28 @@ def _mobius(subsets: tuple[frozenset[str], ...]) -> Array:
     return _MOBIUS[subsets]
 
 
+def _attribution(
+    network: Network, complaint: str, leak_family: str
+) -> tuple[tuple[frozenset[str], ...], npt.NDArray[np.bool_], Array]:
+    """The subsets of source families that can produce the complaint, which conditions each blocks and
+    the log of the complaint's leak staying closed in each (see :class:`Prepared`). They depend only
+    on the network and the complaint, so they are made once per network (read-only)."""
+    key = (complaint, leak_family)
+    if key not in network.attributions:
+        source_of = [source_family(fam) for fam in network.families]
+        families = sorted({source_of[d] for d in network.parents[complaint]} | {leak_family})
+        subsets = tuple(
+            frozenset(sub) for size in range(len(families) + 1) for sub in itertools.combinations(families, size)
+        )
+        blocked = np.array([[source not in sub for source in source_of] for sub in subsets])
+        log_closed = math.log1p(-network.leak[network.index[complaint]])
+        closed = np.array([0.0 if leak_family in sub else log_closed for sub in subsets])
+        blocked.flags.writeable = False
+        closed.flags.writeable = False
+        network.attributions[key] = (subsets, blocked, closed)
+    return network.attributions[key]
+
+
 class _Factors:
     """log h[t, d] for a set of terms, with what-if findings added cheaply.
 
@@ -736,7 +758,6 @@ class Prepared:
         # The complaint is present: its inhibitors multiply every attribution (P = R (1 - Q)).
         factors = copy.copy(factors)  # an expansion may be shared: its total is not changed in place
         factors.total = factors.log_h(extra_r=(f0,))
-        source_of = [source_family(fam) for fam in network.families]
         back_pain = network.complaints[0]
         # A leg complaint nothing modelled explains is referred from the back, unless back pain is denied.
         referred = complaint == back_pain or (
@@ -746,13 +767,7 @@ class Prepared:
         leak_family = (
             "mechanical" if referred else "cervical" if complaint in structure.local_to_the_neck else UNEXPLAINED
         )
-        families = sorted({source_of[d] for d in network.parents[complaint]} | {leak_family})
-        subsets = tuple(
-            frozenset(sub) for size in range(len(families) + 1) for sub in itertools.combinations(families, size)
-        )
-        blocked = np.array([[source_of[d] not in sub for d in range(len(source_of))] for sub in subsets])
-        log_closed = math.log1p(-network.leak[f0])
-        closed = np.array([0.0 if leak_family in sub else log_closed for sub in subsets])
+        subsets, blocked, closed = _attribution(network, complaint, leak_family)
         return cls(
             network,
             known,

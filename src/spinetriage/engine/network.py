@@ -135,6 +135,12 @@ class Network:
         return out
 
     @functools.cached_property
+    def attributions(self) -> dict[tuple[str, str], tuple[tuple[frozenset[str], ...], npt.NDArray[np.bool_], Array]]:
+        """Per complaint and leak family, what attributing the complaint needs that depends on nothing
+        else (made and kept by :func:`spinetriage.engine.inference._attribution`)."""
+        return {}
+
+    @functools.cached_property
     def _demographic_cache(self) -> dict[tuple[int | None, Sex | None], Array]:
         return {}
 
