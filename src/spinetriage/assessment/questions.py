@@ -19,6 +19,14 @@ from spinetriage.engine.network import Network
 from spinetriage.engine.reasoner import Reasoning, what_if, what_ifs
 from spinetriage.vocab import FindingKind, Status
 
+NEGLIGIBLE_IMPACT = 1e-6
+"""An answer that could move no origin probability by one in a million is not worth asking; it would
+show as 0% (impacts are reported to six decimals). Far above the sums' precision (about 1e-11), so
+which such findings are listed no longer depends on how the what-ifs were batched."""
+_RANK_DIGITS = 9
+"""Impacts and condition changes are ranked to nine decimals: closer ones are ties (the sums' own
+precision is about 1e-11), broken by the identifier rather than by rounding noise."""
+
 
 class Impact(NamedTuple):
     """One unknown finding's reach; ``present``/``absent`` are the origin values (``ORIGINS`` order) if it were so."""
@@ -67,17 +75,18 @@ def rank_unknown_findings(reasoning: Reasoning, kinds: Collection[FindingKind] |
 
 
 def top_unknown_findings(reasoning: Reasoning, limits: Mapping[FindingKind, int]) -> dict[FindingKind, list[Impact]]:
-    """Per kind, its first ``limit`` findings of :func:`rank_unknown_findings` with an impact above 0."""
+    """Per kind, its first ``limit`` findings of :func:`rank_unknown_findings` with an impact above
+    :data:`NEGLIGIBLE_IMPACT`."""
     ranked = rank_unknown_findings(reasoning, set(limits))
     kb = reasoning.network.knowledge
     top: dict[FindingKind, list[Impact]] = {kind: [] for kind in limits}
     for row in ranked:
         kind = kb.findings[row.finding].kind
-        if row.impact > 0 and len(top[kind]) < limits[kind]:
+        if row.impact > NEGLIGIBLE_IMPACT and len(top[kind]) < limits[kind]:
             top[kind].append(row)
     return top
 
 
 def _rank_order(row: Impact) -> tuple[float, float, str]:
     """Largest impact first, then the largest change of one condition, then by identifier."""
-    return (-round(row.impact, 12), -round(row.condition_change, 12), row.finding)
+    return (-round(row.impact, _RANK_DIGITS), -round(row.condition_change, _RANK_DIGITS), row.finding)
