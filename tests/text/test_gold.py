@@ -55,7 +55,9 @@ def test_labelled_report_lines_f1_floor() -> None:
 # any rule was written against it. ``wild``: 631 sentences in six styles; ``wild2``: 400 more by a
 # writer who had not read the rules, weighted to the statuses other than present; ``wild3``: 400 more
 # by another such writer, weighted to the findings read worst on the earlier test parts; ``wild4``: 400
-# more by a fourth, in seven styles with every finding at least twice. Rules were tuned
+# more by a fourth, in seven styles with every finding at least twice; ``wild5``: 400 more by a fifth, in
+# eight styles, committed before anything ran on it and first scored, both parts, at the end of the
+# round that added it (no rule was written against either part). Rules were tuned
 # on the development parts only; each test part is scored once, at the end of a round (docs/text.md
 # has the figures). Floors sit a little under the measurements; a change that lowers them needs a reason.
 WILD_FLOORS: dict[tuple[str, str], dict[str, float]] = {
@@ -127,6 +129,24 @@ WILD_FLOORS: dict[tuple[str, str], dict[str, float]] = {
         "status:family": 0.60,
         "status:hypothetical": 0.62,
     },
+    ("wild5", "test"): {  # first scored at the end of the round that added wild5 (both parts fresh then)
+        "overall": 0.69,
+        "status:present": 0.68,
+        "status:absent": 0.72,
+        "status:possible": 0.63,
+        "status:historical": 0.55,
+        "status:family": 0.77,
+        "status:hypothetical": 0.75,
+    },
+    ("wild5", "dev"): {  # first scored with the test part; from the next round on, a development part
+        "overall": 0.71,
+        "status:present": 0.68,
+        "status:absent": 0.72,
+        "status:possible": 0.62,
+        "status:historical": 0.74,
+        "status:family": 0.80,
+        "status:hypothetical": 0.78,
+    },
     ("wild4", "dev"): {
         "overall": 0.70,
         "status:present": 0.70,
@@ -144,8 +164,10 @@ STYLES = {
     "wild3": SIX_STYLES,
     # the fourth writer's seven: no terse notes, but emergency-department notes and GP referral letters
     "wild4": SIX_STYLES - {"terse_note"} | {"emergency_note", "gp_referral"},
+    # the fifth writer's eight: the six, nursing notes and telephone triage
+    "wild5": SIX_STYLES | {"nursing_note", "telephone_triage"},
 }
-SMALLEST_PART = {"wild": 290, "wild2": 190, "wild3": 190, "wild4": 190}
+SMALLEST_PART = {"wild": 290, "wild2": 190, "wild3": 190, "wild4": 190, "wild5": 180}
 
 
 Scores = dict[tuple[str, str], dict[str, object]]
