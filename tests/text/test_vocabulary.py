@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib import resources
+from typing import Any
 
 import pytest
 
@@ -140,23 +142,31 @@ def test_words_of_published_case_presentations(text: str, expected: set[tuple[st
     assert {(m.finding, m.status.value) for m in extract(text).mentions} == expected
 
 
-def test_a_table_entry_with_a_foreign_term_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+def _loading_is_refused(monkeypatch: pytest.MonkeyPatch, name: str, edit: Callable[[Any], None], match: str) -> None:
+    """Load the rules with ``edit`` applied to the data of ``name``, and expect a KnowledgeError."""
     real = _rules._read_yaml
 
-    def fake(name: str) -> object:
-        data = real(name)
-        if name == "hpo_synonyms.yaml":
-            data["synonyms"]["clonus"][0]["term"] = "HP:0000001"
+    def fake(file: str) -> object:
+        data = real(file)
+        if file == name:
+            edit(data)
         return data
 
     monkeypatch.setattr(_rules, "_read_yaml", fake)
     _rules.load_rules.cache_clear()
     try:
-        with pytest.raises(KnowledgeError, match="HP:0000001 is not a term of this entry"):
+        with pytest.raises(KnowledgeError, match=match):
             _rules.load_rules()
     finally:
         monkeypatch.undo()
         _rules.load_rules.cache_clear()
+
+
+def test_a_table_entry_with_a_foreign_term_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    def foreign(data: Any) -> None:
+        data["synonyms"]["clonus"][0]["term"] = "HP:0000001"
+
+    _loading_is_refused(monkeypatch, "hpo_synonyms.yaml", foreign, "HP:0000001 is not a term of this entry")
 
 
 def test_only_a_backward_rule_may_cross_commas() -> None:
@@ -170,19 +180,8 @@ def test_only_a_backward_rule_may_cross_commas() -> None:
 
 def test_a_lexicon_phrase_that_another_rule_already_names_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     """targets.yaml wins for a phrase it names, so the same phrase in lexicon.yaml would never be read."""
-    real = _rules._read_yaml
 
-    def fake(name: str) -> object:
-        data = real(name)
-        if name == "lexicon.yaml":
-            data["targets"][0]["phrases"].append("low back pain")  # a targets.yaml phrase
-        return data
+    def named_twice(data: Any) -> None:
+        data["targets"][0]["phrases"].append("low back pain")  # a targets.yaml phrase
 
-    monkeypatch.setattr(_rules, "_read_yaml", fake)
-    _rules.load_rules.cache_clear()
-    try:
-        with pytest.raises(KnowledgeError, match="'low back pain' is already named"):
-            _rules.load_rules()
-    finally:
-        monkeypatch.undo()
-        _rules.load_rules.cache_clear()
+    _loading_is_refused(monkeypatch, "lexicon.yaml", named_twice, "'low back pain' is already named")
