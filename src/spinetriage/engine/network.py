@@ -102,7 +102,10 @@ class Network:
     risk_factors: frozenset[str]
     complaints: tuple[str, ...]
     log_odds: dict[str, Array]
-    """Per setting, the fitted population prior log-odds of each condition."""
+    """Per setting, the fitted population prior log-odds of each condition (back pain not yet known)."""
+    presenter_log_odds: dict[str, Array]
+    """Per setting, the prior log-odds of a presenter whose back pain is not known: they give back the
+    cited prevalences with nothing known (see :meth:`prior_log_odds`)."""
     targets: dict[str, Array]
     """Per setting, the cited prevalence among back-pain presenters that the fit reproduces."""
     parents: dict[str, tuple[int, ...]] = field(default_factory=dict)
@@ -116,8 +119,16 @@ class Network:
         return self.knowledge.version
 
     def prior_log_odds(self, setting: str, age: int | None, sex: Sex | None, known: Mapping[str, bool]) -> Array:
-        """The conditions' prior log-odds for this patient: population prior, age, sex, risk factors."""
-        out = self.log_odds[setting] + self._log_demographic_ratio(age, sex)
+        """The conditions' prior log-odds for this patient: population prior, age, sex, risk factors.
+
+        The cited prevalences are those of the setting's presenters. When back pain is known (stated,
+        or taken as present because it is the complaint) it is evidence, and the population prior is
+        the one that gives the prevalences back once it is counted. When it is not known (a presenter
+        whose complaint is a leg, gait or arm complaint and whose back is not recorded), nothing about
+        the back is assumed: the prior gives the prevalences back as they stand.
+        """
+        base = self.log_odds if self.complaints[0] in known else self.presenter_log_odds
+        out = base[setting] + self._log_demographic_ratio(age, sex)
         for finding, present in known.items():
             ratios = self._log_risk_ratios.get(finding)
             if ratios is not None:
@@ -331,6 +342,7 @@ def compile_network(kb: KnowledgeBase) -> Network:
         risk_factors=risk,
         complaints=tuple(c for c in structure.complaints if c in index),
         log_odds={},
+        presenter_log_odds={},
         targets={},
         parents=parents,
         pairs=tuple(pairs),
@@ -339,6 +351,7 @@ def compile_network(kb: KnowledgeBase) -> Network:
         target = np.array([kb.prior(setting, c).probability for c in conditions])
         network.targets[setting] = target
         network.log_odds[setting] = fit_priors(network, target)
+        network.presenter_log_odds[setting] = fit_priors(network, target, given_back_pain=False)
     return network
 
 
@@ -359,8 +372,12 @@ def pair_joint(pa: Array, pb: Array, odds_ratio: float) -> tuple[Array, Array, A
     return 1.0 - pa - pb + p11, pa - p11, pb - p11, p11
 
 
-def fit_priors(network: Network, target: Array, iterations: int = 200, tolerance: float = 1e-12) -> Array:
-    """Population prior log-odds that give back ``target`` when back pain is all that is known.
+def fit_priors(
+    network: Network, target: Array, given_back_pain: bool = True, iterations: int = 200, tolerance: float = 1e-12
+) -> Array:
+    """Population prior log-odds that give back ``target`` when back pain is all that is known
+    (``given_back_pain``), or when nothing is known (then the fit only undoes what the tandem
+    pair's odds ratio adds to its members' marginals).
 
     Fixed-point iteration on the log-odds: each step adds the gap between the target's
     and the current posterior's log-odds. Conditions that do not produce back pain are
@@ -369,7 +386,7 @@ def fit_priors(network: Network, target: Array, iterations: int = 200, tolerance
     from spinetriage.engine.inference import Evidence, posterior_log_odds
 
     complaint = network.complaints[0]
-    evidence = Evidence.of(network, {complaint: True})
+    evidence = Evidence.of(network, {complaint: True} if given_back_pain else {})
     goal = np.log(target / (1.0 - target))
     log_odds = goal.copy()
     for _ in range(iterations):

@@ -3,10 +3,12 @@
 Assessment, the "worth asking next" list, the interview and the web see only this
 module. Everything in it is exact (see :mod:`spinetriage.engine.inference`).
 
-Every setting is a population of back-pain presenters, so back pain that is not stated
-is taken as present. The presenting complaint whose origin is asked is low back pain
-when it is stated present; otherwise the first present complaint of ``network.yaml``
-(leg, gait or arm: what brought the patient); otherwise the assumed back pain. The
+Every setting is a population of back-pain presenters. The presenting complaint whose
+origin is asked is low back pain when it is stated present; otherwise the first present
+complaint of ``network.yaml`` (leg, gait or arm: what brought the patient); otherwise back
+pain, taken as present (the setting's population). Back pain that is not stated is assumed
+only in that last case: a patient who came with another complaint is one of the setting's
+presenters, with nothing assumed about the back (:meth:`Network.prior_log_odds`). The
 origin answers "which sources produced the complaint", i.e. would it go if that source
 were treated:
 
@@ -119,9 +121,10 @@ def complaint_of(network: Network, evidence: Mapping[str, Status]) -> str | None
 
 
 def _known(network: Network, patient: Patient, complaint: str | None) -> dict[str, bool]:
-    """The findings' statuses, with back pain present unless denied (the setting's population)."""
+    """The findings' statuses, with back pain present when it is the complaint (the setting's population)."""
     known = {f: s is Status.PRESENT for f, s in patient.evidence.items() if s is not Status.UNKNOWN}
-    known.setdefault(network.complaints[0], True)
+    if complaint == network.complaints[0]:
+        known.setdefault(complaint, True)
     if complaint is not None:
         known[complaint] = True
     return known
@@ -139,7 +142,7 @@ def counted_part(network: Network, patient: Patient) -> tuple[Patient, tuple[tup
     # Two doublings are kept spare: for a what-if answered yes, and for attributing another present
     # finding while the complaint stays in the evidence (explained_by).
     limit = math.log2(MAX_TERMS) - 2
-    known = _known(network, patient, complaint)  # as the engine will see it: back pain taken as present
+    known = _known(network, patient, complaint)  # as the engine will see it (assumed back pain included)
     weights = {f: _weight(network, f, present) for f, present in known.items() if f != complaint}
     used = sum(weights.values())
     if used <= limit:
@@ -248,7 +251,7 @@ def room_for(network: Network, evidence: Mapping[str, Status], finding: str) -> 
     (:data:`spinetriage.engine.inference.MAX_TERMS`). The interview asks only such findings."""
     used = sum(_weight(network, f, s is Status.PRESENT) for f, s in evidence.items() if s is not Status.UNKNOWN)
     if evidence.get(network.complaints[0], Status.UNKNOWN) is Status.UNKNOWN:
-        used += 1.0  # back pain not yet answered is taken as present
+        used += 1.0  # back pain not yet answered may be taken as present (when it is the complaint)
     more = max(_weight(network, finding, True), _weight(network, finding, False))
     return used + more <= math.log2(MAX_TERMS) - 2  # as counted_part
 
@@ -257,10 +260,16 @@ def what_ifs(reasoning: Reasoning, findings: Sequence[str]) -> list[tuple[Reason
     """:func:`what_if` for many findings at once (one batched sum for most of them)."""
     network, patient = reasoning.network, reasoning.patient
     known = reasoning.prepared.known
+    # Back pain not known (another complaint, nothing recorded about the back) is left to what_if: either
+    # answer makes it evidence, which changes the prior odds (Network.prior_log_odds).
     modelled = [
         f
         for f in findings
-        if f in network.index and network.parents.get(f) and f not in known and f not in network.risk_factors
+        if f in network.index
+        and network.parents.get(f)
+        and f not in known
+        and f not in network.risk_factors
+        and f != network.complaints[0]
     ]
     batched = dict(zip(modelled, reasoning.prepared.what_ifs(reasoning.log_odds, modelled), strict=True))
     new_complaints = _new_complaints(reasoning, list(batched))
@@ -291,7 +300,9 @@ def _new_complaints(reasoning: Reasoning, findings: Sequence[str]) -> dict[str, 
     expansion (:meth:`Prepared.for_new_complaints`). A patient whose evidence exact reasoning cannot
     hold whole is left to :func:`reason`, which chooses what to leave uncounted."""
     network, patient = reasoning.network, reasoning.patient
-    if reasoning.uncounted:
+    if reasoning.uncounted or reasoning.complaint not in patient.evidence:
+        # Back pain taken as present because it was the complaint is no longer assumed once another
+        # complaint is answered yes: the evidence and the prior odds change, so those are reasoned afresh.
         return {}
     changing = []
     for finding in findings:
@@ -505,7 +516,7 @@ def contributions(reasoning: Reasoning) -> dict[str, list[Contribution]]:
 
 def _removable(reasoning: Reasoning, finding: str, status: Status) -> bool:
     """An absent finding whose leave-one-out needs no new expansion: no inhibitors, not the complaint,
-    not back pain (which is taken as present when not known)."""
+    not back pain (taken as present when it is the complaint and not known)."""
     network = reasoning.network
     return (
         status is Status.ABSENT
