@@ -147,6 +147,43 @@ def test_radicular_arm_pain_that_nothing_modelled_explains_still_comes_from_the_
     assert result.origin[Origin.UNDETERMINED] == 0.0
 
 
+def test_back_pain_not_stated_is_assumed_only_when_it_is_the_complaint() -> None:
+    back_pain = NETWORK.complaints[0]
+    only_a_sign = reason(NETWORK, Patient({"hoffmann_sign": Status.PRESENT}, "primary_care"))
+    assert only_a_sign.complaint == back_pain
+    assert only_a_sign.prepared.known[back_pain] is True
+    came_with_gait = reason(NETWORK, Patient({"gait_disturbance": Status.PRESENT}, "primary_care"))
+    assert came_with_gait.complaint == "gait_disturbance"
+    assert back_pain not in came_with_gait.prepared.known
+
+
+def test_a_presenter_with_nothing_known_about_the_back_starts_from_the_cited_prevalences() -> None:
+    # The presenters' priors give the setting's prevalences back with nothing known; the population
+    # priors do so only once back pain is counted, and differ for the conditions that cause it.
+    from spinetriage.engine.inference import Evidence, posterior_log_odds
+
+    for setting in KB.settings:
+        log_odds = posterior_log_odds(NETWORK, Evidence.of(NETWORK, {}), NETWORK.presenter_log_odds[setting])
+        for condition, lo in zip(NETWORK.conditions, log_odds, strict=True):
+            assert math.isclose(1.0 / (1.0 + math.exp(-lo)), KB.prior(setting, condition).probability, rel_tol=1e-6)
+        assert not all(
+            math.isclose(a, b, rel_tol=1e-3)
+            for a, b in zip(NETWORK.presenter_log_odds[setting], NETWORK.log_odds[setting], strict=True)
+        )
+
+
+def test_symptoms_in_both_legs_nothing_explains_are_not_referred_from_the_back() -> None:
+    # Sciatica that nothing modelled explains is somatic pain referred from the back (lumbar);
+    # symptoms in both legs are numbness or weakness as often as pain, so their leak is unexplained.
+    sciatica = reason(
+        NETWORK, Patient({"sciatica": Status.PRESENT, "hip_rotation_pain": Status.ABSENT}, "primary_care")
+    )
+    assert sciatica.origin[Origin.UNDETERMINED] == 0.0
+    legs = reason(NETWORK, Patient({"bilateral_leg_symptoms": Status.PRESENT}, "primary_care"))
+    assert legs.complaint == "bilateral_leg_symptoms"
+    assert legs.origin[Origin.UNDETERMINED] > 0.1
+
+
 def test_too_many_present_findings_with_shared_causes_leave_the_least_specific_uncounted() -> None:
     from spinetriage.engine.inference import Prepared
     from spinetriage.errors import InputError
