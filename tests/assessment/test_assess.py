@@ -174,3 +174,17 @@ def test_an_assessment_without_explanations_gives_the_same_answer(patient: Patie
     assert brief.workup == [w for w in full.workup if w.kind != "exam"]
     assert not brief.next_questions and not brief.explained_by
     assert all(not c.contributions for c in brief.conditions)
+
+
+def test_an_undetermined_origin_names_the_complaint_and_its_unexplained_share() -> None:
+    # A young patient who came with unsteady walking: back pain is not assumed, and most of the gait
+    # complaint is left to causes the network does not model, which the explanation says.
+    result = assess(
+        {"age": 35, "sex": "female", "findings": {"gait_disturbance": "present", "hoffmann_sign": "present"}}
+    )
+    assert result.origin.complaint == "gait_disturbance"
+    assert result.origin.verdict.value == "undetermined"
+    share = result.origin.probabilities["undetermined"]
+    assert share > 0.5
+    assert "gait disturbance" in result.origin.explanation
+    assert f"nothing modelled explains {share:.0%}" in result.origin.explanation

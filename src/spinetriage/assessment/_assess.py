@@ -369,9 +369,11 @@ def _origin_explanation(
         )
     if v is Origin.UNDETERMINED:
         best = max((o for o in origin if o is not Origin.UNDETERMINED), key=lambda o: origin[o])
+        unexplained = origin[Origin.UNDETERMINED]
+        rest = f", and nothing modelled explains {unexplained:.0%} of it" if unexplained >= 0.005 else ""
         return (
-            f"No origin reaches {kb.threshold('verdict_confident'):.0%}; the most likely is {best.value} "
-            f"({origin[best]:.0%}). More findings are needed (see next questions and work-up)."
+            f"No origin of the {known_label} reaches {kb.threshold('verdict_confident'):.0%}; the most likely "
+            f"is {best.value} ({origin[best]:.0%}){rest}. More findings are needed (see next questions and work-up)."
         )
     behind = sorted(
         (c for c in kb.conditions.values() if c.origin_family in _FAMILIES_OF[v]),

@@ -43,7 +43,8 @@ class OriginOut(_Out):
     probabilities: dict[str, float]
     explanation: str
     complaint: str | None = None
-    """The presenting complaint the origin attributes (low back pain unless it is denied)."""
+    """The presenting complaint the origin attributes: low back pain when stated, else the leg, gait or
+    arm complaint that brought the patient, else back pain taken as present (docs/reasoning.md)."""
     sources: dict[str, float] = {}
     """P(each family of sources is among those that produced the complaint): cervical, lumbar,
     mechanical, serious, other, unexplained."""
