@@ -434,6 +434,10 @@ def contributions(reasoning: Reasoning) -> dict[str, list[Contribution]]:
     A finding's weight is leave-one-out: log-odds with everything minus log-odds with
     this finding unknown and the rest kept. Weights of correlated findings need not
     add up to the total (they share what they show); each says what that finding adds.
+    Stated back pain weighs nothing: it is what makes the patient one of the setting's
+    presenters, whose prevalences are the priors. Left out, it would turn the patient into a
+    presenter with another complaint, whose priors are the same prevalences taken without the
+    back (:meth:`Network.prior_log_odds`): a change of population, not evidence.
     """
     network, patient = reasoning.network, reasoning.patient
     kb = network.knowledge
@@ -459,9 +463,12 @@ def contributions(reasoning: Reasoning) -> dict[str, list[Contribution]]:
     by_priors = dict(
         zip(prior_only, _with_priors_each(reasoning, [_without(patient, f) for f in prior_only]), strict=True)
     )
+    back_pain = network.complaints[0]
     for finding, status in known:
         others = _without(patient, finding)
-        if finding in by_priors:
+        if finding == back_pain and status is Status.PRESENT:
+            without = reasoning  # the population's defining complaint: its effect is in the priors
+        elif finding in by_priors:
             without = by_priors[finding]  # the expanded evidence does not hold it
         elif finding in taken_out:
             without = _reasoning(network, others, reasoning.prepared, reasoning.log_odds, taken_out[finding])
