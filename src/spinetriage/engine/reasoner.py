@@ -434,10 +434,11 @@ def contributions(reasoning: Reasoning) -> dict[str, list[Contribution]]:
     A finding's weight is leave-one-out: log-odds with everything minus log-odds with
     this finding unknown and the rest kept. Weights of correlated findings need not
     add up to the total (they share what they show); each says what that finding adds.
-    Stated back pain weighs nothing: it is what makes the patient one of the setting's
-    presenters, whose prevalences are the priors. Left out, it would turn the patient into a
-    presenter with another complaint, whose priors are the same prevalences taken without the
-    back (:meth:`Network.prior_log_odds`): a change of population, not evidence.
+    Stated back pain weighs nothing for the conditions: it is what makes the patient one of the
+    setting's presenters, whose prevalences are the priors. Left out, it would turn the patient
+    into a presenter with another complaint, whose priors are the same prevalences taken without
+    the back (:meth:`Network.prior_log_odds`): a change of population, not evidence. For
+    non-specific back pain, which is that back pain left to its mechanical background, it counts.
     """
     network, patient = reasoning.network, reasoning.patient
     kb = network.knowledge
@@ -466,9 +467,8 @@ def contributions(reasoning: Reasoning) -> dict[str, list[Contribution]]:
     back_pain = network.complaints[0]
     for finding, status in known:
         others = _without(patient, finding)
-        if finding == back_pain and status is Status.PRESENT:
-            without = reasoning  # the population's defining complaint: its effect is in the priors
-        elif finding in by_priors:
+        population_only = finding == back_pain and status is Status.PRESENT
+        if finding in by_priors:
             without = by_priors[finding]  # the expanded evidence does not hold it
         elif finding in taken_out:
             without = _reasoning(network, others, reasoning.prepared, reasoning.log_odds, taken_out[finding])
@@ -477,6 +477,8 @@ def contributions(reasoning: Reasoning) -> dict[str, list[Contribution]]:
         before = _log_odds_all(without)
         for condition in kb.conditions:
             delta = now[condition] - before[condition]
+            if population_only and condition != network.derived:
+                delta = 0.0  # the population's defining complaint: its effect is in the priors
             link = network.links.get((condition, finding))
             lk = kb.likelihoods.get((condition, finding))
             if abs(delta) < 1e-12 and link is None:
