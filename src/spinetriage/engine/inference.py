@@ -489,22 +489,32 @@ class _Sums:
     present: Array
     absent: Array | None
     """P(d absent, evidence) times exp(-shift), when asked for (the priors' fit needs it; nothing else)."""
-    shift: float
+    shifts: Array
+    """[B]: each member's shift (its largest term), so members of very different sizes keep their digits."""
     magnitude: Array
     """Sum of the terms' absolute values: ``magnitude / |total|`` measures the digits lost."""
 
-    def split(self, j: int) -> list[_Sums]:
-        """The batch's members, each its ``j`` rows (one per subset of source families)."""
-        return [
-            _Sums(
-                self.total[b : b + j],
-                self.present[b : b + j],
-                None if self.absent is None else self.absent[b : b + j],
-                self.shift,
-                self.magnitude[b : b + j],
+    @property
+    def shift(self) -> float:
+        """The shift of a single member (or of a batch's first)."""
+        return float(self.shifts[0])
+
+    def split(self, j: int, keep: Sequence[int] | None = None) -> list[_Sums]:
+        """The batch's members, each its ``j`` rows (one per subset of source families); with ``keep``,
+        member i keeps only its first ``keep[i]`` rows (the rest pad a batch of different subsets)."""
+        out = []
+        for i, b in enumerate(range(0, self.total.shape[0], j)):
+            e = b + (j if keep is None else keep[i])
+            out.append(
+                _Sums(
+                    self.total[b:e],
+                    self.present[b:e],
+                    None if self.absent is None else self.absent[b:e],
+                    self.shifts[i : i + 1],
+                    self.magnitude[b:e],
+                )
             )
-            for b in range(0, self.total.shape[0], j)
-        ]
+        return out
 
 
 def _sums_by_subset(
@@ -517,13 +527,15 @@ def _sums_by_subset(
     must: npt.NDArray[np.bool_],
     pairs: tuple[tuple[int, int, float], ...] = (),
     with_absent: bool = False,
+    per_member: bool = False,
 ) -> _Sums:
     """:func:`_sums` for every subset J of source families at once, flattened as [B * J].
 
     In subset J a condition's factor is its ``h_closed`` one when ``blocked[J, d]`` (its complaint
     link may not fire) and its ``h_open`` one otherwise ([B, T, D] each). The logs are taken once
     per form, not once per subset; the subsets only choose between them, which is a matrix
-    product. ``log_const`` is [B, J, T]. ``with_absent``: also sum P(d absent, evidence), which
+    product. ``blocked`` is [J, D], or [B, J, D] when the members attribute different complaints
+    (padded to the same J). ``log_const`` is [B, J, T]. ``with_absent``: also sum P(d absent, evidence), which
     only the priors' fit uses.
     """
     pi = 1.0 / (1.0 + np.exp(-log_odds))
@@ -542,8 +554,9 @@ def _sums_by_subset(
     factors = [_PairFactor(pair, pi, h_open, h_closed, blocked, must) for pair in pairs]
     for factor in factors:
         s = s + factor.log_total
-    shift = float(s.max())
-    w = sign * np.exp(s - shift)  # [B, J, T]
+    # [B]: one shift for the batch, or each member its own when they may differ by many orders
+    shifts = s.max(axis=(-2, -1)) if per_member else np.full(s.shape[0], s.max())
+    w = sign * np.exp(s - shifts[:, None, None])  # [B, J, T]
 
     def by_subset(open_: Array, closed_: Array) -> Array:  # sum_t w[b, j, t] * (closed_ if blocked else open_)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -560,7 +573,7 @@ def _sums_by_subset(
         w.sum(axis=-1).reshape(-1),
         present.reshape(b * j, -1),
         None if absent is None else absent.reshape(b * j, -1),
-        shift,
+        shifts,
         np.abs(w).sum(axis=-1).reshape(-1),
     )
 
@@ -598,12 +611,18 @@ class _PairFactor:
         a_on = free_b * p10 * xa + both  # the states with a present, [2, 2, B, T]
         b_on = free_a * p01 * xb + both
         total = a_on + free_a * (free_b * p00 + p01 * xb)
-        form = (blocked[:, a].astype(np.int64), blocked[:, b].astype(np.int64))  # each subset's form, [J]
+        fa, fb = blocked[..., a].astype(np.int64), blocked[..., b].astype(np.int64)  # each subset's form, [(B,) J]
+
+        def by_form(x: Array) -> Array:  # [2, 2, B, T] -> [B, J, T]
+            if blocked.ndim == 2:
+                return np.moveaxis(x[fa, fb], 0, -2)
+            return np.asarray(x[fa, fb, np.arange(x.shape[2])[:, None]])
+
         with np.errstate(divide="ignore", invalid="ignore"):
-            self.log_total = np.moveaxis(np.maximum(np.log(total), -1e5)[form], 0, -2)  # [B, J, T]
+            self.log_total = by_form(np.maximum(np.log(total), -1e5))  # [B, J, T]
             zero = np.zeros_like(total)
-            self.a_share = np.moveaxis(np.divide(a_on, total, out=zero.copy(), where=total > 0)[form], 0, -2)
-            self.b_share = np.moveaxis(np.divide(b_on, total, out=zero, where=total > 0)[form], 0, -2)  # [B, J, T]
+            self.a_share = by_form(np.divide(a_on, total, out=zero.copy(), where=total > 0))
+            self.b_share = by_form(np.divide(b_on, total, out=zero, where=total > 0))  # [B, J, T]
 
     def fill(self, w: Array, present: Array, absent: Array | None) -> None:
         """Write the pair's columns of the present (and absent) sums ([B, J, D])."""
@@ -699,6 +718,8 @@ class Prepared:
     closed: Array
     """[J]: log(1 - leak) of the complaint when its leak family is outside J, else 0."""
     factors: _Factors
+    expansion: tuple[_Terms, _Factors] | None = None
+    """The expansion of ``evidence`` as made (its factors without the complaint's), for sharing."""
 
     @classmethod
     def precise(
@@ -717,24 +738,28 @@ class Prepared:
 
     @classmethod
     def for_new_complaints(
-        cls, network: Network, known: Mapping[str, bool], complaints: Sequence[str], log_odds: Array
+        cls,
+        network: Network,
+        known: Mapping[str, bool],
+        complaints: Sequence[str],
+        log_odds: Array,
+        expanded: tuple[_Terms, _Factors] | None = None,
     ) -> dict[str, tuple[Prepared, Inference]]:
         """For each of ``complaints`` (unknown findings), the expansion and inference were it present and
         the complaint: what a what-if answered yes gives when the answer changes the complaint.
 
         The complaint is held out of the sum, so what is expanded is ``known`` itself, once for all of
-        them; one whose sums cancel too much is expanded afresh with a larger budget, as in
-        :meth:`precise`. The result is the one :meth:`precise` gives (tested).
+        them (``expanded``, when already made), and all of them are summed in one batch; one whose sums
+        cancel too much is expanded afresh with a larger budget, as in :meth:`precise`. The result is
+        the one :meth:`precise` gives (tested).
         """
-        shared = _expanded(network, Evidence.of(network, known), FIRST_BUDGET)
+        shared = _expanded(network, Evidence.of(network, known), FIRST_BUDGET) if expanded is None else expanded
+        prepared = [cls.of(network, {**known, c: True}, c, FIRST_BUDGET, expanded=shared) for c in complaints]
         out = {}
-        for complaint in complaints:
-            with_it = {**known, complaint: True}
-            prepared = cls.of(network, with_it, complaint, FIRST_BUDGET, expanded=shared)
-            inference = prepared.infer(log_odds)
+        for complaint, one, inference in zip(complaints, prepared, _infer_shared(prepared, log_odds), strict=True):
             if inference.cancellation > MAX_CANCELLATION:
-                prepared, inference = cls.precise(network, with_it, complaint, log_odds)
-            out[complaint] = (prepared, inference)
+                one, inference = cls.precise(network, {**known, complaint: True}, complaint, log_odds)
+            out[complaint] = (one, inference)
         return out
 
     @classmethod
@@ -753,8 +778,11 @@ class Prepared:
             h = factors.log_h()
             everything = frozenset({UNEXPLAINED})
             blocked = np.zeros((1, h.shape[1]), bool)
-            return cls(network, known, rest, terms, None, h, h, (everything,), blocked, np.zeros(1), factors)
+            return cls(
+                network, known, rest, terms, None, h, h, (everything,), blocked, np.zeros(1), factors, (terms, factors)
+            )
         terms, factors = _expanded(network, rest, budget) if expanded is None else expanded
+        expansion = (terms, factors)
         # The complaint is present: its inhibitors multiply every attribution (P = R (1 - Q)).
         factors = copy.copy(factors)  # an expansion may be shared: its total is not changed in place
         factors.total = factors.log_h(extra_r=(f0,))
@@ -780,6 +808,7 @@ class Prepared:
             blocked,
             closed,
             factors,
+            expansion,
         )
 
     def _w(self, log_odds: Array, h_without: Array, h_with: Array, terms: _Terms) -> _Sums:
@@ -936,10 +965,45 @@ class Prepared:
         return self.what_ifs(log_odds, [finding])[0]
 
 
+def _infer_shared(prepared: Sequence[Prepared], log_odds: Array) -> list[Inference]:
+    """:meth:`Prepared.infer` for each of several expansions that share their terms and differ in the
+    complaint held out, from batched sums: each one's subsets of source families are padded to the
+    largest number (the padding is summed and dropped)."""
+    if not prepared:
+        return []
+    terms, network = prepared[0].terms, prepared[0].network
+    jmax = max(p.blocked.shape[0] for p in prepared)
+    chunk = max(1, _BATCH_ELEMENTS // (jmax * terms.size * len(network.conditions)))
+    out: list[Inference] = []
+    for start in range(0, len(prepared), chunk):
+        part = prepared[start : start + chunk]
+        sizes = [p.blocked.shape[0] for p in part]
+        blocked = np.stack(
+            [
+                np.concatenate([p.blocked, np.repeat(p.blocked[:1], jmax - j, axis=0)])
+                for p, j in zip(part, sizes, strict=True)
+            ]
+        )
+        closed = np.stack([np.concatenate([p.closed, np.zeros(jmax - j)]) for p, j in zip(part, sizes, strict=True)])
+        sums = _sums_by_subset(
+            log_odds,
+            np.stack([p.h_without for p in part]),
+            np.stack([p.h_with for p in part]),
+            blocked,
+            terms.sign,
+            terms.log_const[None, None, :] + closed[:, :, None],
+            terms.must,
+            network.pairs,
+            per_member=True,
+        )
+        out += [p._combine(one) for p, one in zip(part, sums.split(jmax, sizes), strict=True)]
+    return out
+
+
 def _signed_total(parts: Sequence[tuple[_Sums, float]]) -> _Sums:
     """The sum of sums, each with its sign, on the largest of their scales."""
     shift = max(x.shift for x, _ in parts)
     scales = [k * math.exp(x.shift - shift) for x, k in parts]
     total = sum((x.total * m for (x, _), m in zip(parts, scales, strict=True)), np.zeros_like(parts[0][0].total))
     present = sum((x.present * m for (x, _), m in zip(parts, scales, strict=True)), np.zeros_like(parts[0][0].present))
-    return _Sums(total, present, None, shift, np.abs(total))
+    return _Sums(total, present, None, np.array([shift]), np.abs(total))

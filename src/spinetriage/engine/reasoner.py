@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from spinetriage.engine.inference import MAX_TERMS, UNEXPLAINED, Inference, Prepared, doublings
+from spinetriage.engine.inference import MAX_TERMS, UNEXPLAINED, Evidence, Inference, Prepared, doublings
 from spinetriage.engine.network import Array, Network, compile_network, demographic_ratio
 from spinetriage.knowledge.base import KnowledgeBase
 from spinetriage.vocab import Basis, Origin, Sex, Status
@@ -277,8 +277,8 @@ def what_ifs(reasoning: Reasoning, findings: Sequence[str]) -> list[tuple[Reason
     for finding, (if_present, if_absent, p) in batched.items():
         yes_patient, no_patient = _answered(patient, finding)
         if finding in new_complaints:
-            prepared, inference = new_complaints[finding]
-            yes = _reasoning(network, yes_patient, prepared, reasoning.log_odds, inference)
+            prepared, inference, log_odds = new_complaints[finding]
+            yes = _reasoning(network, yes_patient, prepared, log_odds, inference)
         else:
             yes = _from_batch(reasoning, yes_patient, if_present)
         no = _from_batch(reasoning, no_patient, if_absent)
@@ -295,23 +295,34 @@ def _risk_factor_what_ifs(
     return {f: (each[2 * i], each[2 * i + 1], _p_risk_factor(reasoning, f)) for i, f in enumerate(findings)}
 
 
-def _new_complaints(reasoning: Reasoning, findings: Sequence[str]) -> dict[str, tuple[Prepared, Inference]]:
-    """For findings that, answered yes, become the complaint: their reasoning's parts, from one shared
-    expansion (:meth:`Prepared.for_new_complaints`). A patient whose evidence exact reasoning cannot
-    hold whole is left to :func:`reason`, which chooses what to leave uncounted."""
+def _new_complaints(reasoning: Reasoning, findings: Sequence[str]) -> dict[str, tuple[Prepared, Inference, Array]]:
+    """For findings that, answered yes, become the complaint: their reasoning's parts (and prior odds),
+    from one shared expansion and batched sums (:meth:`Prepared.for_new_complaints`). The evidence
+    besides the new complaint is the same for all of them; it is the reasoning's own when the reasoning
+    held out a complaint that the answer leaves unassumed (back pain taken as present because it was
+    the complaint) or had none, so then the reasoning's expansion is shared too. A patient whose
+    evidence exact reasoning cannot hold whole is left to :func:`reason`, which chooses what to leave
+    uncounted."""
     network, patient = reasoning.network, reasoning.patient
-    if reasoning.uncounted or reasoning.complaint not in patient.evidence:
-        # Back pain taken as present because it was the complaint is no longer assumed once another
-        # complaint is answered yes: the evidence and the prior odds change, so those are reasoned afresh.
+    if reasoning.uncounted:
         return {}
-    changing = []
+    groups: dict[tuple[tuple[tuple[str, bool], ...], bytes], tuple[dict[str, bool], Array, list[str]]] = {}
     for finding in findings:
         yes_patient, _ = _answered(patient, finding)
-        if complaint_of(network, yes_patient.evidence) == finding and not counted_part(network, yes_patient)[1]:
-            changing.append(finding)
-    if not changing:
-        return {}
-    return Prepared.for_new_complaints(network, reasoning.prepared.known, changing, reasoning.log_odds)
+        if complaint_of(network, yes_patient.evidence) != finding or counted_part(network, yes_patient)[1]:
+            continue
+        known = _known(network, yes_patient, finding)
+        rest = {f: v for f, v in known.items() if f != finding}
+        log_odds = network.prior_log_odds(yes_patient.setting, yes_patient.age, yes_patient.sex, known)
+        key = (tuple(sorted(rest.items())), log_odds.tobytes())
+        groups.setdefault(key, (rest, log_odds, []))[2].append(finding)
+    out = {}
+    prepared = reasoning.prepared
+    for rest, log_odds, changing in groups.values():
+        same = prepared.expansion is not None and Evidence.of(network, rest) == prepared.evidence
+        made = Prepared.for_new_complaints(network, rest, changing, log_odds, prepared.expansion if same else None)
+        out.update({f: (one, inference, log_odds) for f, (one, inference) in made.items()})
+    return out
 
 
 def _from_batch(reasoning: Reasoning, answered: Patient, inference: Inference) -> Reasoning:
