@@ -774,7 +774,7 @@ class Prepared:
         """``expanded``: the expansion of the evidence without the complaint, when already made."""
         rest, f0 = _held_out(network, known, complaint)
         if f0 is None or complaint is None:
-            terms, factors = _expanded(network, rest, budget)
+            terms, factors = _expanded(network, rest, budget) if expanded is None else expanded
             h = factors.log_h()
             everything = frozenset({UNEXPLAINED})
             blocked = np.zeros((1, h.shape[1]), bool)
@@ -810,6 +810,23 @@ class Prepared:
             factors,
             expansion,
         )
+
+    def without_present_each(self, log_odds: Array, findings: Sequence[str]) -> list[Inference | None]:
+        """The inference with each present finding (not the complaint) left unknown, in turn: each one's
+        part of the expansion (:func:`_without_present`), all summed in one batch. ``None`` where the
+        part's sums cancel too much (reason afresh). The leave-one-out behind each present finding's
+        contribution."""
+        assert self.expansion is not None  # made by Prepared.of
+        parts = [
+            Prepared.of(
+                self.network,
+                {k: v for k, v in self.known.items() if k != f},
+                self.complaint,
+                expanded=_without_present(self.network, self.expansion, self.network.index[f]),
+            )
+            for f in findings
+        ]
+        return [None if x.cancellation > MAX_CANCELLATION else x for x in _infer_shared(parts, log_odds)]
 
     def _w(self, log_odds: Array, h_without: Array, h_with: Array, terms: _Terms) -> _Sums:
         log_const = terms.log_const[None, :] + self.closed[:, None]
@@ -966,9 +983,10 @@ class Prepared:
 
 
 def _infer_shared(prepared: Sequence[Prepared], log_odds: Array) -> list[Inference]:
-    """:meth:`Prepared.infer` for each of several expansions that share their terms and differ in the
-    complaint held out, from batched sums: each one's subsets of source families are padded to the
-    largest number (the padding is summed and dropped)."""
+    """:meth:`Prepared.infer` for each of several expansions that share their terms' signs and needs
+    (the same expansion, or parts of one: :func:`_without_present`) and may differ in the complaint held
+    out, from batched sums: each one's subsets of source families are padded to the largest number
+    (the padding is summed and dropped)."""
     if not prepared:
         return []
     terms, network = prepared[0].terms, prepared[0].network
@@ -991,13 +1009,64 @@ def _infer_shared(prepared: Sequence[Prepared], log_odds: Array) -> list[Inferen
             np.stack([p.h_with for p in part]),
             blocked,
             terms.sign,
-            terms.log_const[None, None, :] + closed[:, :, None],
+            np.stack([p.terms.log_const for p in part])[:, None, :] + closed[:, :, None],
             terms.must,
             network.pairs,
             per_member=True,
         )
         out += [p._combine(one) for p, one in zip(part, sums.split(jmax, sizes), strict=True)]
     return out
+
+
+def _without_present(network: Network, expansion: tuple[_Terms, _Factors], f: int) -> tuple[_Terms, _Factors]:
+    """The expansion of the evidence without the present finding ``f``, from the expansion with it.
+
+    Expanded, ``f`` is a column whose first choice adds nothing but a constant (the leak firing, in the
+    stable form) and, with inhibitors, its R factor: the terms taking that choice, with both taken out
+    again, are the expansion of the rest (the other terms are given a log constant of -inf, which
+    keeps the arrays' shape so that many such parts sum in one batch). Folded (one parent), its fixed
+    factor and its leak are taken out of every term instead.
+    """
+    terms, factors = expansion
+    out = copy.copy(factors)
+    if f in terms.findings[: terms.n_present]:
+        k = terms.findings.index(f)
+        sizes = [len(col) for col in terms.choices]
+        digit = np.arange(terms.size) // math.prod(sizes[k + 1 :]) % sizes[k]
+        _, _, has_r, _, log_first = terms.choices[k][0]
+        if has_r:
+            log_r = network.log_tables.r[f]
+            out.base, out.total = factors.base - log_r, factors.total - log_r
+        return dataclasses.replace(terms, log_const=np.where(digit == 0, terms.log_const - log_first, -np.inf)), out
+    direct, inner = _folded_logs(network, (f,))
+    out.base, out.total = factors.base - direct, factors.total - direct
+    out.inner, out.bracket = dict(factors.inner), dict(factors.bracket)
+    for g, part in inner.items():
+        out.inner[g] = factors.inner.get(g, np.zeros_like(factors.base)) - part
+        out.bracket[g] = out._bracket(g, out.inner[g])
+        out.total = out.total + out.bracket[g] - factors.bracket.get(g, 0.0)
+    return dataclasses.replace(terms, log_const=terms.log_const - _folded_constant(network, (f,))), out
+
+
+def attribute_each(
+    network: Network, known: Mapping[str, bool], findings: Sequence[str], log_odds: Array
+) -> list[Inference]:
+    """For each of ``findings`` (present in ``known``), the inference with it held out as the complaint:
+    who produced it, given the rest. The evidence is expanded once with all of them and each one's
+    part is taken from it (:func:`_without_present`), all summed in one batch; one whose sums cancel
+    too much is reasoned afresh (:meth:`Prepared.precise`)."""
+    if not findings:
+        return []
+    evidence = Evidence.of(network, known)
+    expansion = _expanded(network, evidence, _first_budget(network, evidence.split(network)[0].present))
+    prepared = [
+        Prepared.of(network, known, f, expanded=_without_present(network, expansion, network.index[f]))
+        for f in findings
+    ]
+    return [
+        Prepared.precise(network, known, f, log_odds)[1] if inference.cancellation > MAX_CANCELLATION else inference
+        for f, inference in zip(findings, _infer_shared(prepared, log_odds), strict=True)
+    ]
 
 
 def _signed_total(parts: Sequence[tuple[_Sums, float]]) -> _Sums:

@@ -33,7 +33,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from spinetriage.engine.inference import MAX_TERMS, UNEXPLAINED, Evidence, Inference, Prepared, doublings
+from spinetriage.engine.inference import (
+    MAX_TERMS,
+    UNEXPLAINED,
+    Evidence,
+    Inference,
+    Prepared,
+    attribute_each,
+    doublings,
+)
 from spinetriage.engine.network import Array, Network, compile_network, demographic_ratio
 from spinetriage.knowledge.base import KnowledgeBase
 from spinetriage.vocab import Basis, Origin, Sex, Status
@@ -470,7 +478,14 @@ def contributions(reasoning: Reasoning) -> dict[str, list[Contribution]]:
     removable = [f for f, s in known if network.parents.get(f) and _removable(reasoning, f, s)]
     # An absent finding's factor is taken out of the terms again, all of them in batched sums; a risk
     # factor (or a finding nothing produces) changes only the prior odds: one batched sum for all.
-    taken_out = dict(zip(removable, reasoning.prepared.without_absent_each(reasoning.log_odds, removable), strict=True))
+    taken_out: dict[str, Inference | None] = dict(
+        zip(removable, reasoning.prepared.without_absent_each(reasoning.log_odds, removable), strict=True)
+    )
+    # A present finding's part of the expansion is the expansion without it: all of them in one batch.
+    leavable = [
+        f for f, s in known if s is Status.PRESENT and f not in network.risk_factors and _leavable(reasoning, f)
+    ]
+    taken_out.update(zip(leavable, reasoning.prepared.without_present_each(reasoning.log_odds, leavable), strict=True))
     prior_only = [f for f, _ in known if f in network.risk_factors or not network.parents.get(f)]
     by_priors = dict(
         zip(prior_only, _with_priors_each(reasoning, [_without(patient, f) for f in prior_only]), strict=True)
@@ -481,8 +496,8 @@ def contributions(reasoning: Reasoning) -> dict[str, list[Contribution]]:
         population_only = finding == back_pain and status is Status.PRESENT
         if finding in by_priors:
             without = by_priors[finding]  # the expanded evidence does not hold it
-        elif finding in taken_out:
-            without = _reasoning(network, others, reasoning.prepared, reasoning.log_odds, taken_out[finding])
+        elif (inference := taken_out.get(finding)) is not None:
+            without = _reasoning(network, others, reasoning.prepared, reasoning.log_odds, inference)
         else:
             without = reason(network, others)
         before = _log_odds_all(without)
@@ -546,6 +561,23 @@ def _removable(reasoning: Reasoning, finding: str, status: Status) -> bool:
     )
 
 
+def _leavable(reasoning: Reasoning, finding: str) -> bool:
+    """A present finding whose leave-one-out is a part of the reasoning's expansion: in the expanded
+    evidence (not the complaint), with nothing left uncounted, and leaving it out changes neither the
+    complaint nor the prior odds."""
+    network, patient = reasoning.network, reasoning.patient
+    if reasoning.uncounted or finding == reasoning.complaint or not network.parents.get(finding):
+        return False
+    if network.index[finding] not in reasoning.prepared.evidence.present:
+        return False
+    others = _without(patient, finding)
+    if complaint_of(network, others.evidence) != reasoning.complaint:
+        return False
+    known = _known(network, others, reasoning.complaint)
+    log_odds = network.prior_log_odds(others.setting, others.age, others.sex, known)
+    return bool(np.array_equal(log_odds, reasoning.log_odds))
+
+
 def _log_odds_all(reasoning: Reasoning) -> dict[str, float]:
     out = {}
     for condition, p in reasoning.probabilities.items():
@@ -597,22 +629,23 @@ def explained_by(reasoning: Reasoning) -> dict[str, list[tuple[str, float]]]:
     """
     network, patient = reasoning.network, reasoning.patient
     known = _known(network, patient, reasoning.complaint)
+    findings = [
+        f
+        for f, present in known.items()
+        if present and f in network.index and network.parents.get(f) and f != reasoning.complaint
+    ]
     out: dict[str, list[tuple[str, float]]] = {}
-    for finding, present in known.items():
-        if not present or finding not in network.index or not network.parents.get(finding):
-            continue
-        if finding == reasoning.complaint:
-            continue
-        shares = _shares(network, known, reasoning.log_odds, finding)
+    for finding, inference in zip(findings, attribute_each(network, known, findings, reasoning.log_odds), strict=True):
+        shares = _shares(inference)
         out[finding] = sorted(shares.items(), key=lambda kv: -kv[1])
     return out
 
 
-def _shares(network: Network, known: Mapping[str, bool], log_odds: Array, finding: str) -> dict[str, float]:
-    """Attribute one present finding among its parents by treating it as the complaint, parent by parent."""
+def _shares(inference: Inference) -> dict[str, float]:
+    """One present finding attributed among its parents' families, from the inference that held it out as
+    the complaint."""
     result: dict[str, float] = {}
-    _, base = Prepared.precise(network, known, finding, log_odds)
-    for family, p in base.sources.items():
+    for family, p in inference.sources.items():
         for name in family:
             result[name] = result.get(name, 0.0) + p
     return {("unexplained" if k in ("mechanical", UNEXPLAINED) else k): v for k, v in result.items()}
