@@ -720,6 +720,8 @@ class Prepared:
     factors: _Factors
     expansion: tuple[_Terms, _Factors] | None = None
     """The expansion of ``evidence`` as made (its factors without the complaint's), for sharing."""
+    _base: dict[bytes, _Sums] = dataclasses.field(default_factory=dict, compare=False, repr=False)
+    """The base sums per prior log-odds already summed (:meth:`infer` and :meth:`what_ifs` share them)."""
 
     @classmethod
     def precise(
@@ -842,8 +844,15 @@ class Prepared:
         )
 
     def infer(self, log_odds: Array) -> Inference:
-        w = self._w(log_odds, self.h_without, self.h_with, self.terms)
-        return self._combine(w)
+        return self._combine(self._base_sums(log_odds))
+
+    def _base_sums(self, log_odds: Array) -> _Sums:
+        """The W_J sums of the evidence itself, summed once per prior log-odds."""
+        key = log_odds.tobytes()
+        sums = self._base.get(key)
+        if sums is None:
+            sums = self._base[key] = self._w(log_odds, self.h_without, self.h_with, self.terms)
+        return sums
 
     def infer_each(self, log_odds: Array) -> list[Inference]:
         """:meth:`infer` for every row of ``log_odds`` [B, D] (prior odds that differ, as a risk factor's
@@ -877,7 +886,7 @@ class Prepared:
         probabilities = (present[-1] - present[0]) / p_evidence
         masses = np.maximum(_mobius(self.subsets) @ total, 0.0)[1:]
         norm = float(masses.sum())
-        sources = {k: float(m) / norm for k, m in zip(self.subsets[1:], masses, strict=True)}
+        sources = dict(zip(self.subsets[1:], (masses / norm).tolist(), strict=True))
         return Inference(
             np.minimum(np.maximum(probabilities, 0.0), 1.0),
             self.complaint,
@@ -894,7 +903,7 @@ class Prepared:
         1 - R + R Q: the base sums, minus those with R in every term, plus those with R Q.
         """
         network = self.network
-        base = self._w(log_odds, self.h_without, self.h_with, self.terms)
+        base = self._base_sums(log_odds)
         base_inference = self._combine(base)
         c0 = () if self.complaint is None else (network.index[self.complaint],)
         j, (t, d) = self.blocked.shape[0], self.h_without.shape

@@ -183,15 +183,22 @@ def _reason(network: Network, patient: Patient) -> Reasoning:
 
 
 def _reasoning(
-    network: Network, patient: Patient, prepared: Prepared, log_odds: Array, inference: Inference
+    network: Network,
+    patient: Patient,
+    prepared: Prepared,
+    log_odds: Array,
+    inference: Inference,
+    informative: bool | None = None,
 ) -> Reasoning:
+    """``informative``: whether the patient is (see :class:`Reasoning`), when the caller already knows."""
     complaint = prepared.complaint
-    probabilities = dict(zip(network.conditions, (float(p) for p in inference.probabilities), strict=True))
+    probabilities = dict(zip(network.conditions, inference.probabilities.tolist(), strict=True))
     probabilities[network.derived] = inference.derived if complaint is not None else 0.0
-    informative = any(
-        s is not Status.UNKNOWN and f != complaint and network.bears_on_a_condition(f)
-        for f, s in patient.evidence.items()
-    )
+    if informative is None:
+        informative = any(
+            s is not Status.UNKNOWN and f != complaint and network.bears_on_a_condition(f)
+            for f, s in patient.evidence.items()
+        )
     origin = origin_of(inference.sources) if complaint is not None else dict.fromkeys(ORIGINS, 0.0)
     if complaint is None:
         origin[Origin.UNDETERMINED] = 1.0
@@ -213,20 +220,28 @@ def origin_of(sources: Mapping[frozenset[str], float]) -> dict[Origin, float]:
     """The origin distribution from the probability of each exact set of source families."""
     out = dict.fromkeys(ORIGINS, 0.0)
     for families, p in sources.items():
-        spinal = families - {"other", UNEXPLAINED}
-        cervical = "cervical" in spinal
-        lumbar = bool(spinal & _LUMBAR)
-        if cervical and lumbar:
-            out[Origin.BOTH] += p
-        elif cervical:
-            out[Origin.CERVICAL] += p
-        elif lumbar:
-            out[Origin.LUMBAR] += p
-        elif "other" in families:
-            out[Origin.OTHER] += p
-        else:
-            out[Origin.UNDETERMINED] += p
+        origin = _ORIGIN_OF.get(families)
+        if origin is None:
+            origin = _ORIGIN_OF[families] = _origin_of_families(families)
+        out[origin] += p
     return out
+
+
+_ORIGIN_OF: dict[frozenset[str], Origin] = {}
+"""The origin of each set of source families met so far (a few dozen at most)."""
+
+
+def _origin_of_families(families: frozenset[str]) -> Origin:
+    spinal = families - {"other", UNEXPLAINED}
+    cervical = "cervical" in spinal
+    lumbar = bool(spinal & _LUMBAR)
+    if cervical and lumbar:
+        return Origin.BOTH
+    if cervical:
+        return Origin.CERVICAL
+    if lumbar:
+        return Origin.LUMBAR
+    return Origin.OTHER if "other" in families else Origin.UNDETERMINED
 
 
 def verdict(reasoning: Reasoning, confident: float) -> Origin:
@@ -279,18 +294,29 @@ def what_ifs(reasoning: Reasoning, findings: Sequence[str]) -> list[tuple[Reason
         and f not in network.risk_factors
         and f != network.complaints[0]
     ]
-    batched = dict(zip(modelled, reasoning.prepared.what_ifs(reasoning.log_odds, modelled), strict=True))
+    # Back pain's answers are reasoned afresh (what_if), but its chance of a yes comes from the same batch.
+    back_pain = network.complaints[0]
+    direct = [back_pain] if back_pain in findings and network.parents.get(back_pain) else []
+    answers = reasoning.prepared.what_ifs(reasoning.log_odds, modelled + direct)
+    batched = dict(zip(modelled, answers, strict=False))
     new_complaints = _new_complaints(reasoning, list(batched))
     out = _risk_factor_what_ifs(reasoning, [f for f in findings if f in network.risk_factors])
     for finding, (if_present, if_absent, p) in batched.items():
         yes_patient, no_patient = _answered(patient, finding)
+        # Only a complaint's answer can change which complaint is asked about.
+        keeps = finding not in network.complaints
+        informative = reasoning.informative or (
+            finding != reasoning.complaint and network.bears_on_a_condition(finding)
+        )
         if finding in new_complaints:
             prepared, inference, log_odds = new_complaints[finding]
             yes = _reasoning(network, yes_patient, prepared, log_odds, inference)
         else:
-            yes = _from_batch(reasoning, yes_patient, if_present)
-        no = _from_batch(reasoning, no_patient, if_absent)
+            yes = _from_batch(reasoning, yes_patient, if_present, informative if keeps else None)
+        no = _from_batch(reasoning, no_patient, if_absent, informative if keeps else None)
         out[finding] = (yes, no, p)
+    if direct:
+        out[back_pain] = (*_afresh(reasoning, back_pain), answers[-1][2])
     return [out[f] if f in out else what_if(reasoning, f) for f in findings]
 
 
@@ -316,6 +342,8 @@ def _new_complaints(reasoning: Reasoning, findings: Sequence[str]) -> dict[str, 
         return {}
     groups: dict[tuple[tuple[tuple[str, bool], ...], bytes], tuple[dict[str, bool], Array, list[str]]] = {}
     for finding in findings:
+        if finding not in network.complaints:
+            continue  # only a complaint can become the complaint
         yes_patient, _ = _answered(patient, finding)
         if complaint_of(network, yes_patient.evidence) != finding or counted_part(network, yes_patient)[1]:
             continue
@@ -333,15 +361,19 @@ def _new_complaints(reasoning: Reasoning, findings: Sequence[str]) -> dict[str, 
     return out
 
 
-def _from_batch(reasoning: Reasoning, answered: Patient, inference: Inference) -> Reasoning:
+def _from_batch(
+    reasoning: Reasoning, answered: Patient, inference: Inference, keeps_informative: bool | None = None
+) -> Reasoning:
     """The reasoning for one answer, from the batched sum when the answer keeps the complaint.
 
     An answer that changes which complaint is asked about otherwise (back pain denied) changes
-    what the sum holds out for attribution: that answer is reasoned afresh.
+    what the sum holds out for attribution: that answer is reasoned afresh. ``keeps_informative``:
+    given when the caller knows the answer keeps the complaint, whether the answered patient is
+    informative.
     """
-    if complaint_of(reasoning.network, answered.evidence) != reasoning.complaint:
+    if keeps_informative is None and complaint_of(reasoning.network, answered.evidence) != reasoning.complaint:
         return reason(reasoning.network, answered)
-    return _reasoning(reasoning.network, answered, reasoning.prepared, reasoning.log_odds, inference)
+    return _reasoning(reasoning.network, answered, reasoning.prepared, reasoning.log_odds, inference, keeps_informative)
 
 
 def _answered(patient: Patient, finding: str) -> tuple[Patient, Patient]:
@@ -371,10 +403,7 @@ def what_if(reasoning: Reasoning, finding: str) -> tuple[Reasoning, Reasoning, f
         yes, no = _with_priors(reasoning, yes_patient), _with_priors(reasoning, no_patient)
         return yes, no, _p_risk_factor(reasoning, finding)
     if not _simple(reasoning, finding):  # a complaint: reason afresh
-        yes = _same_evidence(reasoning, yes_patient) or reason(network, yes_patient)
-        no = _same_evidence(reasoning, no_patient) or reason(network, no_patient)
-        p = _p_risk_factor(reasoning, finding) if finding in network.risk_factors else _p_direct(reasoning, finding)
-        return yes, no, p
+        return (*_afresh(reasoning, finding), _p_direct(reasoning, finding))
     if_present, if_absent, p = reasoning.prepared.what_if(reasoning.log_odds, finding)
     yes_prep = reasoning.prepared  # the terms are not needed again for a what-if's own what-ifs
     return (
@@ -382,6 +411,15 @@ def what_if(reasoning: Reasoning, finding: str) -> tuple[Reasoning, Reasoning, f
         _reasoning(network, no_patient, yes_prep, reasoning.log_odds, if_absent),
         p,
     )
+
+
+def _afresh(reasoning: Reasoning, finding: str) -> tuple[Reasoning, Reasoning]:
+    """The reasoning if ``finding`` were present and if absent, each reasoned afresh unless the engine
+    had already assumed that answer (:func:`_same_evidence`)."""
+    yes_patient, no_patient = _answered(reasoning.patient, finding)
+    yes = _same_evidence(reasoning, yes_patient) or reason(reasoning.network, yes_patient)
+    no = _same_evidence(reasoning, no_patient) or reason(reasoning.network, no_patient)
+    return yes, no
 
 
 def _same_evidence(reasoning: Reasoning, answered: Patient) -> Reasoning | None:
