@@ -756,7 +756,12 @@ class Prepared:
         the one :meth:`precise` gives (tested).
         """
         shared = _expanded(network, Evidence.of(network, known), FIRST_BUDGET) if expanded is None else expanded
-        prepared = [cls.of(network, {**known, c: True}, c, FIRST_BUDGET, expanded=shared) for c in complaints]
+        # Each one's closed factors (its Q in every term), all at once.
+        with_q = shared[1].log_h_each([network.index[c] for c in complaints])
+        prepared = [
+            cls.of(network, {**known, c: True}, c, FIRST_BUDGET, expanded=shared, with_q=q)
+            for c, q in zip(complaints, with_q, strict=True)
+        ]
         out = {}
         for complaint, one, inference in zip(complaints, prepared, _infer_shared(prepared, log_odds), strict=True):
             if inference.cancellation > MAX_CANCELLATION:
@@ -772,8 +777,10 @@ class Prepared:
         complaint: str | None,
         budget: int = FIRST_BUDGET,
         expanded: tuple[_Terms, _Factors] | None = None,
+        with_q: Array | None = None,
     ) -> Prepared:
-        """``expanded``: the expansion of the evidence without the complaint, when already made."""
+        """``expanded``: the expansion of the evidence without the complaint, when already made;
+        ``with_q``: its log factors with the complaint's Q added, when already made."""
         rest, f0 = _held_out(network, known, complaint)
         if f0 is None or complaint is None:
             terms, factors = _expanded(network, rest, budget) if expanded is None else expanded
@@ -785,9 +792,11 @@ class Prepared:
             )
         terms, factors = _expanded(network, rest, budget) if expanded is None else expanded
         expansion = (terms, factors)
-        # The complaint is present: its inhibitors multiply every attribution (P = R (1 - Q)).
-        factors = copy.copy(factors)  # an expansion may be shared: its total is not changed in place
-        factors.total = factors.log_h(extra_r=(f0,))
+        if with_q is None or (network.inhibit[f0] < 1.0).any():
+            # The complaint is present: its inhibitors multiply every attribution (P = R (1 - Q)).
+            factors = copy.copy(factors)  # an expansion may be shared: its total is not changed in place
+            factors.total = factors.log_h(extra_r=(f0,))
+            with_q = factors.log_h(extra_q=(f0,))
         back_pain = network.complaints[0]
         # A leg complaint nothing modelled explains is referred from the back, unless back pain is denied.
         referred = complaint == back_pain or (
@@ -805,7 +814,7 @@ class Prepared:
             terms,
             complaint,
             factors.log_h(),
-            factors.log_h(extra_q=(f0,)),
+            with_q,
             subsets,
             blocked,
             closed,
@@ -859,8 +868,7 @@ class Prepared:
         answers make them), from one batched sum over the same terms."""
         if log_odds.shape[0] == 0:
             return []
-        w = self._w(log_odds[:, None, :], self.h_without, self.h_with, self.terms)
-        return [self._combine(one) for one in w.split(self.blocked.shape[0])]
+        return self._combine_each(self._w(log_odds[:, None, :], self.h_without, self.h_with, self.terms))
 
     def _combine(self, w: _Sums, sign: float = 1.0, base: _Sums | None = None) -> Inference:
         """Probabilities and sources from the W_J sums (``base - w`` when ``sign`` is -1: a present what-if)."""
@@ -913,8 +921,11 @@ class Prepared:
         out: dict[str, tuple[Inference, Inference, float]] = {}
         for start in range(0, len(plain), chunk):
             part = plain[start : start + chunk]
-            for finding, sums in zip(part, self._absent_sums(log_odds, part, c0), strict=True):
-                out[finding] = self._answers(log_odds, finding, sums, base, base_inference)
+            batch = self._absent_sums(log_odds, part, c0)
+            for finding, if_absent, if_present in zip(
+                part, self._combine_each(batch), self._combine_each(batch, base=base), strict=True
+            ):
+                out[finding] = self._checked(log_odds, finding, if_present, if_absent, base_inference)
         for start in range(0, len(inhibited), chunk):
             part = inhibited[start : start + chunk]
             for finding, sums in zip(part, self._inhibited_absent_sums(log_odds, part, c0, base), strict=True):
@@ -933,9 +944,55 @@ class Prepared:
             if_present = self._combine(absent, base=base)
         return if_present, if_absent, min(1.0, max(0.0, p_present))
 
-    def _absent_sums(
-        self, log_odds: Array, findings: Sequence[str], c0: tuple[int, ...], sign: float = 1.0
-    ) -> list[_Sums]:
+    def _checked(
+        self, log_odds: Array, finding: str, if_present: Inference, if_absent: Inference, base_inference: Inference
+    ) -> tuple[Inference, Inference, float]:
+        """:meth:`_answers` from both answers already combined: the present one is expanded afresh when
+        "everything minus absent" would lose its digits."""
+        p_present = -math.expm1(if_absent.log_evidence - base_inference.log_evidence)
+        if p_present < _CANCELLATION:
+            if_present = Prepared.precise(self.network, {**self.known, finding: True}, self.complaint, log_odds)[1]
+        return if_present, if_absent, min(1.0, max(0.0, p_present))
+
+    def _combine_each(self, w: _Sums, base: _Sums | None = None) -> list[Inference]:
+        """:meth:`_combine` for every member of a batch of sums ([B * J] rows), vectorised over the batch."""
+        j = self.blocked.shape[0]
+        total = w.total.reshape(-1, j)
+        present = w.present.reshape(total.shape[0], j, -1)
+        magnitude = w.magnitude.reshape(-1, j)
+        shifts = w.shifts
+        if base is not None:
+            scale = np.exp(shifts - base.shift)[:, None]
+            total = base.total[None, :] - total * scale
+            present = base.present[None] - present * scale[:, :, None]
+            magnitude = np.broadcast_to(base.magnitude[None], total.shape)
+            shifts = np.full(total.shape[0], base.shift)
+        shares: list[list[float]] | None = None
+        if self.complaint is None:
+            p_evidence = np.maximum(total[:, 0], _TINY)
+            probabilities = present[:, 0] / p_evidence[:, None]
+            cancellation = magnitude[:, 0] / p_evidence
+        else:
+            p_evidence = np.maximum(total[:, -1] - total[:, 0], _TINY)
+            probabilities = (present[:, -1] - present[:, 0]) / p_evidence[:, None]
+            masses = np.maximum(total @ _mobius(self.subsets).T, 0.0)[:, 1:]
+            shares = (masses / masses.sum(axis=1, keepdims=True)).tolist()
+            cancellation = magnitude[:, -1] / p_evidence
+        probabilities = np.minimum(np.maximum(probabilities, 0.0), 1.0)
+        log_evidence = (np.log(p_evidence) + shifts).tolist()
+        families = self.subsets[1:]
+        return [
+            Inference(
+                probabilities[b],
+                self.complaint,
+                {} if shares is None else dict(zip(families, shares[b], strict=True)),
+                log_evidence[b],
+                c,
+            )
+            for b, c in enumerate(cancellation.tolist())
+        ]
+
+    def _absent_sums(self, log_odds: Array, findings: Sequence[str], c0: tuple[int, ...], sign: float = 1.0) -> _Sums:
         """The W_J sums with each finding (no inhibitors) absent, in one batch; with ``sign`` -1, with
         each (known absent) finding's factor taken out again instead."""
         network = self.network
@@ -944,10 +1001,9 @@ class Prepared:
         with_ = without if not c0 else self.factors.log_h_each(idx, also=c0, sign=sign)
         log_open = sign * np.log1p(-network.leak[idx])  # [U]
         log_const = self.terms.log_const[None, None, :] + self.closed[None, :, None] + log_open[:, None, None]
-        sums = _sums_by_subset(
+        return _sums_by_subset(
             log_odds, without, with_, self.blocked, self.terms.sign, log_const, self.terms.must, self.network.pairs
         )
-        return sums.split(self.blocked.shape[0])
 
     def without_absent_each(self, log_odds: Array, findings: Sequence[str]) -> list[Inference]:
         """The inference with each absent finding (no inhibitors, not the complaint) left unknown, in
@@ -957,9 +1013,9 @@ class Prepared:
         j, (t, d) = self.blocked.shape[0], self.h_without.shape
         chunk = max(1, _BATCH_ELEMENTS // (j * t * d))  # bounded memory whatever the number of terms
         return [
-            self._combine(one)
+            one
             for start in range(0, len(findings), chunk)
-            for one in self._absent_sums(log_odds, findings[start : start + chunk], c0, sign=-1.0)
+            for one in self._combine_each(self._absent_sums(log_odds, findings[start : start + chunk], c0, sign=-1.0))
         ]
 
     def _inhibited_absent_sums(
