@@ -67,8 +67,7 @@ def main() -> None:
         known = {f: s is Status.PRESENT for f, s in p.evidence.items()}
         complaint = complaint_of(network, p.evidence)
         if complaint is not None:
-            known[complaint] = True
-        known.setdefault(network.complaints[0], True)
+            known[complaint] = True  # back pain not stated is taken as present only when it is the complaint
         return _pgmpy_posteriors(network, known, reason(network, p).log_odds)
 
     for p in patients[:10]:
