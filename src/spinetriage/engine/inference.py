@@ -427,6 +427,21 @@ class _Factors:
                 inner[int(g)] = inner.get(int(g), 0.0) + np.where(via == g, log_q, 0.0)
         return direct, inner
 
+    def absorbed(self, f: int) -> _Factors:
+        """These factors with the absent finding ``f`` (no inhibitors) in every term: its Q, as the
+        expansion of the evidence with ``f`` absent holds it (a plain absent finding's fixed part)."""
+        out = copy.copy(self)
+        direct, added = self._added([(f, 1.0)])
+        out.base = self.base + direct
+        out.inner, out.bracket = dict(self.inner), dict(self.bracket)
+        total = self.total + direct
+        for g, more in added.items():
+            out.inner[g] = self.inner.get(g, np.zeros_like(self.base)) + more
+            out.bracket[g] = out._bracket(g, out.inner[g])
+            total = total + out.bracket[g] - self.bracket.get(g, 0.0)
+        out.total = total
+        return out
+
     def log_h_each(self, findings: Sequence[int], also: Sequence[int] = (), sign: float = 1.0) -> Array:
         """``log_h(extra_q=(f, *also))`` for every f of ``findings`` at once, as [U, T, D]; with ``sign``
         -1, ``log_h(extra_q=also, minus_q=(f,))`` (each finding's factor taken out instead)."""
@@ -820,6 +835,27 @@ class Prepared:
             closed,
             factors,
             expansion,
+        )
+
+    def complaint_denied(self, known: Mapping[str, bool]) -> Prepared | None:
+        """The expansion of ``known``: this evidence with the held-out complaint absent and no complaint
+        to attribute (back pain that was taken as present, denied). The complaint's Q joins every term,
+        as a plain absent finding's does; ``None`` when it has inhibitors (its absence is not one factor)."""
+        network = self.network
+        if self.complaint is None or self.expansion is None:
+            return None
+        f0 = network.index[self.complaint]
+        if (network.inhibit[f0] < 1.0).any():
+            return None
+        terms, factors = self.expansion
+        factors = factors.absorbed(f0)
+        terms = dataclasses.replace(terms, log_const=terms.log_const + math.log1p(-network.leak[f0]))
+        evidence = Evidence(self.evidence.present, tuple(sorted((*self.evidence.absent, f0))))
+        h = factors.log_h()
+        nothing = np.zeros((1, h.shape[1]), bool)
+        everything = (frozenset({UNEXPLAINED}),)
+        return Prepared(
+            network, known, evidence, terms, None, h, h, everything, nothing, np.zeros(1), factors, (terms, factors)
         )
 
     def without_present_each(self, log_odds: Array, findings: Sequence[str]) -> list[Inference | None]:

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from spinetriage.engine.inference import (
+    MAX_CANCELLATION,
     MAX_TERMS,
     UNEXPLAINED,
     Evidence,
@@ -418,8 +419,39 @@ def _afresh(reasoning: Reasoning, finding: str) -> tuple[Reasoning, Reasoning]:
     had already assumed that answer (:func:`_same_evidence`)."""
     yes_patient, no_patient = _answered(reasoning.patient, finding)
     yes = _same_evidence(reasoning, yes_patient) or reason(reasoning.network, yes_patient)
-    no = _same_evidence(reasoning, no_patient) or reason(reasoning.network, no_patient)
+    no = (
+        _same_evidence(reasoning, no_patient) or _denied(reasoning, no_patient) or reason(reasoning.network, no_patient)
+    )
     return yes, no
+
+
+def _denied(reasoning: Reasoning, answered: Patient) -> Reasoning | None:
+    """The reasoning when back pain, taken as present because it was the complaint, is denied and no
+    other complaint is known: the same evidence with back pain absent and nothing to attribute, from
+    the reasoning's own expansion (:meth:`Prepared.complaint_denied`) when the prior odds are the same
+    and the sums do not cancel too much. ``None`` otherwise (reason afresh)."""
+    network = reasoning.network
+    back_pain = network.complaints[0]
+    if (
+        reasoning.uncounted
+        or reasoning.complaint != back_pain
+        or back_pain in reasoning.patient.evidence
+        or answered.evidence.get(back_pain) is not Status.ABSENT
+        or complaint_of(network, answered.evidence) is not None
+        or counted_part(network, answered)[1]
+    ):
+        return None
+    known = _known(network, answered, None)
+    if known != {**reasoning.prepared.known, back_pain: False}:
+        return None
+    log_odds = network.prior_log_odds(answered.setting, answered.age, answered.sex, known)
+    prepared = reasoning.prepared.complaint_denied(known)
+    if prepared is None or not np.array_equal(log_odds, reasoning.log_odds):
+        return None
+    inference = prepared.infer(log_odds)
+    if inference.cancellation > MAX_CANCELLATION:
+        return None
+    return _reasoning(network, answered, prepared, log_odds, inference)
 
 
 def _same_evidence(reasoning: Reasoning, answered: Patient) -> Reasoning | None:
