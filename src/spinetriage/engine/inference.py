@@ -454,10 +454,28 @@ class _Factors:
         for g in np.unique(via[via >= 0]):
             g = int(g)
             rows = np.flatnonzero((via == g).any(axis=1))  # only the findings of this group change its bracket
-            inner = self.inner.get(g, np.zeros_like(with_also)) + also_inner.get(g, 0.0)
-            added = np.where(via[rows] == g, log_q[rows], 0.0)[:, None, :]
-            out[rows] += self._bracket(g, inner[None] + added) - self._bracket(g, inner)[None]
+            own = self.network.log_tables.expressing[g]  # and only the conditions that can express it
+            if not also and g in self.bracket:
+                now = self.bracket[g][:, own]
+                inner = self.inner[g][:, own]
+            else:
+                inner = (self.inner.get(g, np.zeros_like(with_also)) + also_inner.get(g, 0.0))[:, own]
+                now = self._bracket_own(g, inner)
+            added = np.where(via[rows][:, own] == g, log_q[rows][:, own], 0.0)[:, None, :]
+            changed = out[rows]
+            changed[..., own] += self._bracket_own(g, inner[None] + added) - now[None]
+            out[rows] = changed
         return out
+
+    def _bracket_own(self, g: int, inner: Array) -> Array:
+        """:meth:`_bracket` on the conditions that can express group g only (``inner`` holds only those)."""
+        logs = self.network.log_tables
+        own = logs.expressing[g]
+        expressed = logs.expressed[g, own] + inner
+        must = self.must.get(g)
+        return np.asarray(
+            np.where(False if must is None else must[:, own], expressed, np.logaddexp(logs.silent[g, own], expressed))
+        )
 
 
 def _folded_logs(network: Network, folded: Sequence[int]) -> tuple[Array, dict[int, Array]]:
@@ -860,7 +878,7 @@ class Prepared:
 
     def without_present_each(self, log_odds: Array, findings: Sequence[str]) -> list[Inference | None]:
         """The inference with each present finding (not the complaint) left unknown, in turn: each one's
-        part of the expansion (:func:`_without_present`), all summed in one batch. ``None`` where the
+        part of the expansion (:func:`without_present`), all summed in one batch. ``None`` where the
         part's sums cancel too much (reason afresh). The leave-one-out behind each present finding's
         contribution."""
         assert self.expansion is not None  # made by Prepared.of
@@ -869,7 +887,7 @@ class Prepared:
                 self.network,
                 {k: v for k, v in self.known.items() if k != f},
                 self.complaint,
-                expanded=_without_present(self.network, self.expansion, self.network.index[f]),
+                expanded=without_present(self.network, self.expansion, self.network.index[f]),
             )
             for f in findings
         ]
@@ -1085,7 +1103,7 @@ class Prepared:
 
 def _infer_shared(prepared: Sequence[Prepared], log_odds: Array) -> list[Inference]:
     """:meth:`Prepared.infer` for each of several expansions that share their terms' signs and needs
-    (the same expansion, or parts of one: :func:`_without_present`) and may differ in the complaint held
+    (the same expansion, or parts of one: :func:`without_present`) and may differ in the complaint held
     out, from batched sums: each one's subsets of source families are padded to the largest number
     (the padding is summed and dropped)."""
     if not prepared:
@@ -1119,7 +1137,7 @@ def _infer_shared(prepared: Sequence[Prepared], log_odds: Array) -> list[Inferen
     return out
 
 
-def _without_present(network: Network, expansion: tuple[_Terms, _Factors], f: int) -> tuple[_Terms, _Factors]:
+def without_present(network: Network, expansion: tuple[_Terms, _Factors], f: int) -> tuple[_Terms, _Factors]:
     """The expansion of the evidence without the present finding ``f``, from the expansion with it.
 
     Expanded, ``f`` is a column whose first choice adds nothing but a constant (the leak firing, in the
@@ -1154,15 +1172,14 @@ def attribute_each(
 ) -> list[Inference]:
     """For each of ``findings`` (present in ``known``), the inference with it held out as the complaint:
     who produced it, given the rest. The evidence is expanded once with all of them and each one's
-    part is taken from it (:func:`_without_present`), all summed in one batch; one whose sums cancel
+    part is taken from it (:func:`without_present`), all summed in one batch; one whose sums cancel
     too much is reasoned afresh (:meth:`Prepared.precise`)."""
     if not findings:
         return []
     evidence = Evidence.of(network, known)
     expansion = _expanded(network, evidence, _first_budget(network, evidence.split(network)[0].present))
     prepared = [
-        Prepared.of(network, known, f, expanded=_without_present(network, expansion, network.index[f]))
-        for f in findings
+        Prepared.of(network, known, f, expanded=without_present(network, expansion, network.index[f])) for f in findings
     ]
     return [
         Prepared.precise(network, known, f, log_odds)[1] if inference.cancellation > MAX_CANCELLATION else inference

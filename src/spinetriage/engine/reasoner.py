@@ -42,6 +42,7 @@ from spinetriage.engine.inference import (
     Prepared,
     attribute_each,
     doublings,
+    without_present,
 )
 from spinetriage.engine.network import Array, Network, compile_network, demographic_ratio
 from spinetriage.knowledge.base import KnowledgeBase
@@ -425,6 +426,32 @@ def _afresh(reasoning: Reasoning, finding: str) -> tuple[Reasoning, Reasoning]:
     return yes, no
 
 
+def _sharing(reasoning: Reasoning, patient: Patient) -> Reasoning | None:
+    """The reasoning for ``patient`` from the reasoning's own expansion, when the evidence it holds
+    besides its complaint is the reasoning's (the complaint left out, so that another complaint, or
+    back pain taken as present, is attributed instead); its prior odds may differ. ``None`` otherwise,
+    or when its sums cancel too much (reason afresh)."""
+    network, prepared = reasoning.network, reasoning.prepared
+    if reasoning.uncounted or prepared.expansion is None or counted_part(network, patient)[1]:
+        return None
+    complaint = complaint_of(network, patient.evidence)
+    known = _known(network, patient, complaint)
+    rest = Evidence.of(network, {f: v for f, v in known.items() if f != complaint})
+    expansion = prepared.expansion
+    if rest != prepared.evidence:
+        # A complaint already among the present findings: the part of the expansion without it.
+        f0 = network.index.get(complaint) if complaint is not None else None
+        if f0 is None or f0 not in prepared.evidence.present or rest != prepared.evidence.without(f0):
+            return None
+        expansion = without_present(network, expansion, f0)
+    log_odds = network.prior_log_odds(patient.setting, patient.age, patient.sex, known)
+    shared = Prepared.of(network, known, complaint, expanded=expansion)
+    inference = shared.infer(log_odds)
+    if inference.cancellation > MAX_CANCELLATION:
+        return None
+    return _reasoning(network, patient, shared, log_odds, inference)
+
+
 def _denied(reasoning: Reasoning, answered: Patient) -> Reasoning | None:
     """The reasoning when back pain, taken as present because it was the complaint, is denied and no
     other complaint is known: the same evidence with back pain absent and nothing to attribute, from
@@ -569,7 +596,7 @@ def contributions(reasoning: Reasoning) -> dict[str, list[Contribution]]:
         elif (inference := taken_out.get(finding)) is not None:
             without = _reasoning(network, others, reasoning.prepared, reasoning.log_odds, inference)
         else:
-            without = reason(network, others)
+            without = _sharing(reasoning, others) or reason(network, others)
         before = _log_odds_all(without)
         for condition in kb.conditions:
             delta = now[condition] - before[condition]
