@@ -220,17 +220,18 @@ def _reasoning(
 
 def origin_of(sources: Mapping[frozenset[str], float]) -> dict[Origin, float]:
     """The origin distribution from the probability of each exact set of source families."""
-    out = dict.fromkeys(ORIGINS, 0.0)
+    values = [0.0] * len(ORIGINS)  # summed by position: an Origin's hash is computed in Python
     for families, p in sources.items():
-        origin = _ORIGIN_OF.get(families)
-        if origin is None:
-            origin = _ORIGIN_OF[families] = _origin_of_families(families)
-        out[origin] += p
-    return out
+        at = _ORIGIN_AT.get(families)
+        if at is None:
+            at = _ORIGIN_AT[families] = ORIGINS.index(_origin_of_families(families))
+        values[at] += p
+    return dict(zip(ORIGINS, values, strict=True))
 
 
-_ORIGIN_OF: dict[frozenset[str], Origin] = {}
-"""The origin of each set of source families met so far (a few dozen at most)."""
+_ORIGIN_AT: dict[frozenset[str], int] = {}
+"""The position in ``ORIGINS`` of each set of source families' origin, for the sets met so far (a few
+dozen at most)."""
 
 
 def _origin_of_families(families: frozenset[str]) -> Origin:
