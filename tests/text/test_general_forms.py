@@ -53,3 +53,39 @@ def test_a_colon_no_leaves_no_evidence_of_whole() -> None:
         ("low_back_pain", "present"),
         ("spinal_metastasis_on_imaging", "absent"),
     }
+
+
+# ---------------------------------------------------------------- coordination
+def test_two_modifiers_share_one_head() -> None:
+    assert _pairs("L3-4: no canal or foraminal compromise.") == {
+        ("lumbar_canal_stenosis", "absent"),
+        ("lumbar_foraminal_stenosis", "absent"),
+    }
+
+
+def test_two_heads_share_one_modifier() -> None:
+    assert _pairs("Neck pain + stiffness.") == {("neck_pain", "present"), ("neck_stiffness", "present")}
+    assert _pairs("He does not have neck pain or stiffness.") == {("neck_pain", "absent"), ("neck_stiffness", "absent")}
+    assert _pairs("No hx of spinal surgery or injections.") >= {("recent_spinal_procedure", "absent")}
+
+
+def test_a_conjunct_that_makes_no_phrase_adds_nothing() -> None:
+    assert _pairs("Back pain and stiffness.") == {("low_back_pain", "present")}
+    assert _pairs("Neck pain and the stiffness.") == {("neck_pain", "present")}  # a function word is no conjunct
+
+
+def test_coordinated_word_already_read_is_left_alone() -> None:
+    """A word that is already a target keeps its own reading ("neck pain or arm pain")."""
+    assert _pairs("No neck pain or arm pain.") == {("neck_pain", "absent"), ("radicular_arm_pain", "absent")}
+
+
+# ---------------------------------------------------------------- endings after a comma
+def test_an_ending_after_a_comma_reaches_back_in_terse_notes() -> None:
+    assert _pairs("Numb hands 6/12 ago, resolved after bilat CTR.") == {("arm_numbness_tingling", "historical")}
+    assert _pairs("Neck pain 2/52 ago, now resolved.") == {("neck_pain", "historical")}
+    assert _pairs("Lhermitte's 2 yrs ago.") == {("lhermitte_sign", "historical")}
+
+
+def test_an_ending_after_a_comma_does_not_pass_another_finding() -> None:
+    text = "Back pain worse today, sciatica 2019, resolved."
+    assert _pairs(text) == {("low_back_pain", "present"), ("sciatica", "historical")}

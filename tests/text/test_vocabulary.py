@@ -126,10 +126,16 @@ def test_lay_words_and_abbreviations(text: str, finding: str, status: str) -> No
         ),
         ("Hoffmann present and absent clonus.", {("hoffmann_sign", "present"), ("clonus", "absent")}),
         ("Hoffmann and Babinski absent.", {("hoffmann_sign", "absent"), ("babinski_sign", "absent")}),
-        # a denied list runs on through items that name no finding ("slurred speech", "head")
+        # a denied list runs on through items that name no finding ("slurred speech", "head"); "neck or
+        # back pain" is neck pain and back pain (coordination, text/_coordination.py)
         (
             "He denied slurred speech, confusion, head, neck or back pain, fever or blurred vision.",
-            {("cognitive_decline", "absent"), ("low_back_pain", "absent"), ("fever", "absent")},
+            {
+                ("cognitive_decline", "absent"),
+                ("neck_pain", "absent"),
+                ("low_back_pain", "absent"),
+                ("fever", "absent"),
+            },
         ),
         ("No fever, she has back pain.", {("fever", "absent"), ("low_back_pain", "present")}),
         (

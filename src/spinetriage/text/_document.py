@@ -17,6 +17,7 @@ from bisect import bisect_left, bisect_right
 from operator import itemgetter
 from typing import Any
 
+from ._coordination import coordinate
 from ._frames import apply_frames
 from ._model import Section
 from ._rules import FRAME, LEN_SPAN, LIMB, REGION, SEVERITY, SIDE, CompiledRules, frame_group, wordify
@@ -241,6 +242,7 @@ class Document:
                 lambda old, found: frame_group(rules, old, found),
                 span,
             )
+        targets = coordinate(rules.word_automaton, flat, targets, triggers, span)
         return targets, triggers, {kind: _leftmost_longest_cues(items) for kind, items in cues.items()}
 
 
