@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from spinetriage.text import extract
+from spinetriage.text import _rules, extract
+from spinetriage.text._variants import VariantsFile, variant_phrases
 
 
 def _pairs(text: str) -> set[tuple[str, str]]:
@@ -89,3 +90,45 @@ def test_an_ending_after_a_comma_reaches_back_in_terse_notes() -> None:
 def test_an_ending_after_a_comma_does_not_pass_another_finding() -> None:
     text = "Back pain worse today, sciatica 2019, resolved."
     assert _pairs(text) == {("low_back_pain", "present"), ("sciatica", "historical")}
+
+
+# ---------------------------------------------------------------- spelling and abbreviation variants
+def _spec() -> VariantsFile:
+    return VariantsFile.model_validate(_rules._read_yaml("variants.yaml"))
+
+
+def test_spelling_variants_go_each_way_where_the_spelling_is_one_to_one() -> None:
+    spec = _spec()
+    assert "edema of the cord" in variant_phrases(["oedema of the cord"], spec)
+    assert "oedema of the cord" in variant_phrases(["edema of the cord"], spec)
+    assert "spinal tumor" in variant_phrases(["spinal tumour"], spec)
+    assert "unable to mobilise" in variant_phrases(["unable to mobilize"], spec)
+    assert variant_phrases(["motor weakness"], spec) == []  # "-or" is not always "-our"
+    assert variant_phrases(["raised crp"], spec) == []  # too short for an ending rule
+
+
+def test_abbreviations_keep_a_word_of_the_phrase_whole() -> None:
+    spec = _spec()
+    assert "breast ca" in variant_phrases(["breast cancer"], spec)
+    assert "ca" not in variant_phrases(["cancer"], spec)
+    assert "b/l leg weakness" in variant_phrases(["bilateral leg weakness"], spec)
+
+
+def test_variants_are_read_in_text() -> None:
+    assert _pairs("Denies bowel or bladder symps.") >= {("bowel_dysfunction", "absent")}
+    assert _pairs("Struggles w/ buttons.") == {("fine_motor_difficulty", "present")}
+    assert _pairs("?bilat leg sx - pt vague.") == {("bilateral_leg_symptoms", "possible")}
+
+
+def test_a_variant_that_is_already_a_phrase_keeps_its_own_meaning() -> None:
+    rules = _rules.load_rules().targets
+    base = {" ".join(p.split()) for t in rules[: len(rules) - len(_variant_rules())] for p in t.phrases}
+    assert not base & {p for t in _variant_rules() for p in t.phrases}
+
+
+def _variant_rules() -> tuple[_rules.TargetRule, ...]:
+    problems: list[str] = []
+    spec = _rules._parse(_rules._TargetsFile, "targets.yaml", problems)
+    assert spec is not None
+    rules = tuple(spec.targets) + _rules._extra_targets(spec.targets, problems)
+    return _rules._variant_targets(rules, problems)

@@ -5,6 +5,8 @@
                    word-order and anatomical variants (LexiconRule)
     hpo_map.yaml + hpo_synonyms.yaml
                    names and exact synonyms of Human Phenotype Ontology terms (see _hpo.py)
+    variants.yaml  British/American spellings and note abbreviations: every phrase above is also
+                   read in those forms (see _variants.py)
     context.yaml   ConText triggers: negation, hedging, history, family... (ContextRule)
     sections.yaml  section headers (SectionRule)
     cues.yaml      side, limb, severity and region words (Cues)
@@ -496,6 +498,35 @@ def _extra_targets(base: list[TargetRule], problems: list[str]) -> tuple[TargetR
     return tuple(out)
 
 
+def _variant_targets(rules: tuple[TargetRule, ...], problems: list[str]) -> tuple[TargetRule, ...]:
+    """Each rule again with its phrases' spelling and abbreviation variants (variants.yaml, see _variants.py).
+
+    A variant that is already a phrase of any rule keeps that rule's meaning; a variant of a phrase that
+    several rules share (they name its findings together) goes to each of them."""
+    from ._variants import VariantsFile, variant_phrases
+
+    spec = _parse(VariantsFile, "variants.yaml", problems)
+    if spec is None:
+        return ()
+    named_by: dict[str, list[int]] = {}  # each phrase and the rules that name it (together)
+    for i, rule in enumerate(rules):
+        for p in rule.phrases:
+            named_by.setdefault(_key(p), []).append(i)
+    given: dict[int, list[str]] = {}
+    claimed: set[str] = set(named_by)
+    for phrase, owners in named_by.items():
+        for v in variant_phrases([phrase], spec):
+            if v not in claimed:  # the first phrase to give a variant keeps it
+                claimed.add(v)
+                for i in owners:
+                    given.setdefault(i, []).append(v)
+    fields = set(TargetRule.model_fields)
+    return tuple(
+        TargetRule(**{**rules[i].model_dump(include=fields), "phrases": given[i], "patterns": []})
+        for i in sorted(given)
+    )
+
+
 @lru_cache(maxsize=1)
 def load_rules() -> CompiledRules:
     """Parse, validate and compile every rule file (once per process)."""
@@ -511,6 +542,7 @@ def load_rules() -> CompiledRules:
     assert targets_file and context_file and sections_file and cues and frames_file
 
     targets: tuple[TargetRule, ...] = tuple(targets_file.targets) + _extra_targets(targets_file.targets, problems)
+    targets += _variant_targets(targets, problems)
     triggers: tuple[ContextRule, ...] = tuple(context_file.rules)
     for i, t in enumerate(targets):
         ids = list(t.findings)
