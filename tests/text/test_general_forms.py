@@ -132,3 +132,28 @@ def _variant_rules() -> tuple[_rules.TargetRule, ...]:
     assert spec is not None
     rules = tuple(spec.targets) + _rules._extra_targets(spec.targets, problems)
     return _rules._variant_targets(rules, problems)
+
+
+# ---------------------------------------------------------------- an ending in a clause of its own
+def test_combinations_make_literals_in_order() -> None:
+    rule = _rules.ContextRule(
+        category="HISTORICAL",
+        direction="backward",
+        literals=["x"],
+        combinations=[["but", "which"], ["", "it"], ["went"]],
+    )
+    assert rule.all_literals() == ["x", "but went", "but it went", "which went", "which it went"]
+
+
+def test_an_ending_clause_refers_back_to_what_came_before() -> None:
+    assert _pairs("She was on prednisolone for 2 years, but this was weaned off last summer.") == {
+        ("steroid_use", "historical")
+    }
+    assert _pairs("Her ESR was raised on admission and had normalised by discharge.") == {
+        ("elevated_inflammatory_markers", "historical")
+    }
+    assert _pairs("I felt wobbly last spring, but that's settled now.") == {("imbalance", "historical")}
+
+
+def test_a_clause_that_does_not_end_it_leaves_it_present() -> None:
+    assert _pairs("She is on prednisolone, but this is being reduced.") == {("steroid_use", "present")}

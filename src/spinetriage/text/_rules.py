@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 from importlib import resources
+from itertools import product
 from typing import Any, Literal
 
 import ahocorasick  # type: ignore[import-not-found,unused-ignore]
@@ -118,6 +119,17 @@ class ContextRule(_Strict):
     crosses_commas: bool = False
     """A backward scope that reaches over commas to what was named before an aside: an ending said
     after it ("Hoffmann, positive on admission, was no longer present at discharge")."""
+    combinations: list[list[str]] = Field(default_factory=list)
+    """More literals, one word or phrase from each list in turn ("" leaves a slot empty): ["but",
+    "which"] x ["it", "this", ""] x ["has settled", "resolved"] gives "but it has settled", "which
+    resolved"... (see :meth:`all_literals`)."""
+
+    def all_literals(self) -> list[str]:
+        """``literals`` and every phrase ``combinations`` makes, in order, none repeated."""
+        out = dict.fromkeys(self.literals)
+        for combo in product(*self.combinations) if self.combinations else ():
+            out.setdefault(" ".join(w for w in combo if w), None)
+        return list(out)
 
     @model_validator(mode="after")
     def _only_backward_scopes_cross_commas(self) -> ContextRule:
@@ -560,7 +572,7 @@ def load_rules() -> CompiledRules:
             except re.error as exc:
                 problems.append(f"text/data/targets.yaml: targets.{i}: bad pattern {p!r}: {exc}")
     for i, r in enumerate(triggers):
-        if not r.literals and r.pattern is None:
+        if not r.literals and not r.combinations and r.pattern is None:
             problems.append(f"text/data/context.yaml: rules.{i}: needs literals or pattern")
         if r.pattern is not None:
             try:
@@ -596,7 +608,7 @@ def load_rules() -> CompiledRules:
         for phrase in t.phrases:
             add(phrase, (TARGET, i))
     for i, r in enumerate(triggers):
-        for lit in r.literals:
+        for lit in r.all_literals():
             add(lit, (TRIGGER, i))
     for side, words in cues.sides.items():
         for w in words:
