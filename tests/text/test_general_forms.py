@@ -157,3 +157,53 @@ def test_an_ending_clause_refers_back_to_what_came_before() -> None:
 
 def test_a_clause_that_does_not_end_it_leaves_it_present() -> None:
     assert _pairs("She is on prednisolone, but this is being reduced.") == {("steroid_use", "present")}
+
+
+# ---------------------------------------------------------------- general forms in the lexicon
+def test_a_test_named_without_its_result_is_never_present() -> None:
+    assert _pairs("Plantars equivocal.") == {("babinski_sign", "possible")}
+    assert _pairs("Physio to reassess tandem gait.") == {("tandem_gait_abnormal", "hypothetical")}
+    assert _pairs("Plantars examined.") == set()
+    assert _pairs("Tandem gait tested today.") == set()
+
+
+def test_inability_to_walk_heel_to_toe_in_any_order() -> None:
+    for text in (
+        "She could not tandem walk.",
+        "Tandem walking: unable to complete 10 steps.",
+        "Only 3 steps of tandem walking before stepping off the line.",
+    ):
+        assert ("tandem_gait_abnormal", "present") in _pairs(text), text
+
+
+def test_one_fall_that_caused_an_injury_is_trauma() -> None:
+    assert _pairs("L1 compression fracture in a fall two years ago.") >= {("trauma", "historical")}
+    assert ("falls", "historical") not in _pairs("L1 compression fracture in a fall two years ago.")
+    assert _pairs("Walks with a walker since the fall.") >= {("falls", "present")}
+
+
+def test_bladder_function_in_patients_words() -> None:
+    assert _pairs("I've had no trouble peeing.") == {("urinary_retention", "absent")}
+    assert _pairs("Passing urine freely.") == {("urinary_retention", "absent")}
+    assert _pairs("Nothing's changed with my bladder.") == {
+        ("urinary_retention", "absent"),
+        ("urinary_incontinence", "absent"),
+        ("urinary_urgency", "absent"),
+    }
+    assert _pairs("No leaking.") == {("urinary_incontinence", "absent")}
+    assert _pairs("The wound is leaking.") == set()
+
+
+def test_memory_said_to_be_unchanged() -> None:
+    assert _pairs("My memory's fine.") == {("cognitive_decline", "absent")}
+    assert _pairs("She has noticed no change in her memory.") == {("cognitive_decline", "absent")}
+
+
+def test_a_recent_procedure_with_its_time_in_words_or_numbers() -> None:
+    for text in (
+        "Epidural injection six weeks ago.",
+        "Had an epidural injection in his back last week.",
+        "6/52 post L4/5 discectomy.",
+    ):
+        assert ("recent_spinal_procedure", "present") in _pairs(text), text
+    assert ("recent_spinal_procedure", "present") not in _pairs("Discectomy in 2009.")
