@@ -207,3 +207,12 @@ def test_a_recent_procedure_with_its_time_in_words_or_numbers() -> None:
     ):
         assert ("recent_spinal_procedure", "present") in _pairs(text), text
     assert ("recent_spinal_procedure", "present") not in _pairs("Discectomy in 2009.")
+
+
+def test_crossed_adductor_spread_is_a_lower_limb_sign() -> None:
+    assert _pairs("Knee jerks brisk with crossed adductor spread.") == {("hyperreflexia_lower", "present")}
+
+
+def test_radic_with_a_cervical_root_or_the_arm_is_radicular_arm_pain() -> None:
+    assert _pairs("Prev R C7 radic 2018, resolved.") == {("radicular_arm_pain", "historical")}
+    assert _pairs("R arm radic.") == {("radicular_arm_pain", "present")}
