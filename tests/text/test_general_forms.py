@@ -216,3 +216,19 @@ def test_crossed_adductor_spread_is_a_lower_limb_sign() -> None:
 def test_radic_with_a_cervical_root_or_the_arm_is_radicular_arm_pain() -> None:
     assert _pairs("Prev R C7 radic 2018, resolved.") == {("radicular_arm_pain", "historical")}
     assert _pairs("R arm radic.") == {("radicular_arm_pain", "present")}
+
+
+def test_an_operation_named_without_its_region_in_lay_words_is_lumbar() -> None:
+    assert _pairs("Mum had disc surgery.") == {("previous_lumbar_surgery", "family")}
+    assert _pairs("C5-6 disc surgery in 2015.") == set()
+
+
+def test_hands_said_to_be_weak_or_clumsy_in_any_order() -> None:
+    assert _pairs("Should his hand become weak, he will call.") == {("hand_weakness", "hypothetical")}
+    assert _pairs("Her hands have got clumsier.") == {("hand_clumsiness", "present")}
+    assert _pairs("His arm is weak.") == set()
+
+
+def test_walking_said_to_get_worse() -> None:
+    assert _pairs("If gait worsens, urgent MRI.") == {("gait_disturbance", "hypothetical")}
+    assert _pairs("His walking has got worse.") == {("gait_disturbance", "present")}
