@@ -232,3 +232,13 @@ def test_hands_said_to_be_weak_or_clumsy_in_any_order() -> None:
 def test_walking_said_to_get_worse() -> None:
     assert _pairs("If gait worsens, urgent MRI.") == {("gait_disturbance", "hypothetical")}
     assert _pairs("His walking has got worse.") == {("gait_disturbance", "present")}
+
+
+def test_a_participle_inside_what_is_named_does_not_close_its_scope() -> None:
+    assert _pairs("The Lhermitte phenomenon reported before admission has resolved.") == {
+        ("lhermitte_sign", "historical")
+    }
+    assert _pairs("The cord signal change at C4-C5 seen previously is no longer apparent.") == {
+        ("cord_t2_signal_change", "historical")
+    }
+    assert _pairs("She reported clonus.") == {("clonus", "present")}
