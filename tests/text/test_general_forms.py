@@ -242,3 +242,12 @@ def test_a_participle_inside_what_is_named_does_not_close_its_scope() -> None:
         ("cord_t2_signal_change", "historical")
     }
     assert _pairs("She reported clonus.") == {("clonus", "present")}
+
+
+def test_lexicon_combinations_make_phrases_and_skip_those_already_named() -> None:
+    rule = _rules.LexiconRule(
+        findings=["hand_weakness"], source="test", combinations=[[["", "his"], ["hand"], ["is weak", "went weak"]]]
+    )
+    assert rule.made_phrases() == ["hand is weak", "hand went weak", "his hand is weak", "his hand went weak"]
+    every = {p for t in _rules.load_rules().targets for p in t.phrases}
+    assert "his hands became weak" in every and "gait worsens" in every

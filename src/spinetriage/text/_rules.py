@@ -102,6 +102,17 @@ class LexiconRule(TargetRule):
     """Target phrases added beside targets.yaml, with where they come from."""
 
     source: str = Field(min_length=3)
+    combinations: list[list[list[str]]] = Field(default_factory=list)
+    """More phrases, each product one word or phrase from each slot in turn ("" leaves a slot empty):
+    [[["his", "her"], ["hand", "hands"], ["became weak"]]] gives "his hand became weak"... A made phrase
+    that another rule already names keeps that meaning (it is skipped, not a problem)."""
+
+    def made_phrases(self) -> list[str]:
+        out: dict[str, None] = {}
+        for slots in self.combinations:
+            for combo in product(*slots):
+                out.setdefault(" ".join(w for w in combo if w), None)
+        return list(out)
 
 
 class _LexiconFile(_Strict):
@@ -481,8 +492,12 @@ def _extra_targets(base: list[TargetRule], problems: list[str]) -> tuple[TargetR
                 else:
                     fresh.append(phrase)
                     taken.add(_key(phrase))
+            for phrase in rule.made_phrases():
+                if phrase and _key(phrase) not in taken:
+                    fresh.append(phrase)
+                    taken.add(_key(phrase))
             if fresh or rule.patterns:
-                out.append(rule.model_copy(update={"phrases": fresh}))
+                out.append(rule.model_copy(update={"phrases": fresh, "combinations": []}))
     if hpo_map is None or table is None:
         return tuple(out)
     if not table.hpo_release:
@@ -515,7 +530,7 @@ def _variant_targets(rules: tuple[TargetRule, ...], problems: list[str]) -> tupl
 
     A variant that is already a phrase of any rule keeps that rule's meaning; a variant of a phrase that
     several rules share (they name its findings together) goes to each of them."""
-    from ._variants import VariantsFile, variant_phrases
+    from ._variants import VariantsFile, screens, variant_phrases
 
     spec = _parse(VariantsFile, "variants.yaml", problems)
     if spec is None:
@@ -526,8 +541,9 @@ def _variant_targets(rules: tuple[TargetRule, ...], problems: list[str]) -> tupl
             named_by.setdefault(_key(p), []).append(i)
     given: dict[int, list[str]] = {}
     claimed: set[str] = set(named_by)
+    prepared = screens(spec)
     for phrase, owners in named_by.items():
-        for v in variant_phrases([phrase], spec):
+        for v in variant_phrases([phrase], spec, prepared):
             if v not in claimed:  # the first phrase to give a variant keeps it
                 claimed.add(v)
                 for i in owners:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["Abbreviation", "Spellings", "VariantsFile", "variant_phrases"]
+__all__ = ["Abbreviation", "Spellings", "VariantsFile", "screens", "variant_phrases"]
 
 
 class _Strict(BaseModel):
@@ -49,15 +49,37 @@ def _spelled(word: str, spellings: Spellings) -> Iterator[str]:
             yield word[: -len(x)] + y
 
 
-def variant_phrases(phrases: Iterable[str], spec: VariantsFile) -> list[str]:
-    """Every variant of ``phrases`` (lower case, words single-spaced), in a stable order, none repeated."""
+def screens(spec: VariantsFile) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Regexes that find, in one pass, whether a phrase has a word a rule could change (most have none)."""
+    sp = spec.spellings
+    starts = sorted({x for pair in sp.starts for x in pair}, key=len, reverse=True)
+    ends = sorted({x for pair in (*sp.ends, *sp.ends_back) for x in pair}, key=len, reverse=True)
+    words = sorted({a.word for a in spec.abbreviations}, key=len, reverse=True)
+    spelling = re.compile(
+        rf"(?<![\w])(?:{'|'.join(map(re.escape, starts))})|(?:{'|'.join(map(re.escape, ends))})(?![\w])"
+    )
+    abbreviation = re.compile(rf"(?<![^ ])(?:{'|'.join(map(re.escape, words))})(?![^ ])")
+    return spelling, abbreviation
+
+
+def variant_phrases(
+    phrases: Iterable[str], spec: VariantsFile, prepared: tuple[re.Pattern[str], re.Pattern[str]] | None = None
+) -> list[str]:
+    """Every variant of ``phrases`` (lower case, words single-spaced), in a stable order, none repeated.
+
+    ``prepared``: :func:`screens` of ``spec``, when the caller asks for many phrases one at a time."""
     out: dict[str, None] = {}
+    spelling, abbreviation = prepared if prepared is not None else screens(spec)
     for phrase in phrases:
         words = " ".join(phrase.lower().split()).split(" ")
-        for i, w in enumerate(words):
-            for v in _spelled(w, spec.spellings):
-                out[" ".join((*words[:i], v, *words[i + 1 :]))] = None
-        text = " " + " ".join(words) + " "
+        joined = " ".join(words)
+        if spelling.search(joined):
+            for i, w in enumerate(words):
+                for v in _spelled(w, spec.spellings):
+                    out[" ".join((*words[:i], v, *words[i + 1 :]))] = None
+        if not abbreviation.search(joined):
+            continue
+        text = " " + joined + " "
         for abbr in spec.abbreviations:
             key = f" {abbr.word} "
             if key not in text:
