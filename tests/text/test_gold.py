@@ -60,6 +60,7 @@ def test_labelled_report_lines_f1_floor() -> None:
 # round that added it (no rule was written against either part). Rules were tuned
 # on the development parts only; each test part is scored once, at the end of a round (docs/text.md
 # has the figures). Floors sit a little under the measurements; a change that lowers them needs a reason.
+# The development floors were raised after the recall round (general mechanisms; docs/text.md).
 WILD_FLOORS: dict[tuple[str, str], dict[str, float]] = {
     ("wild", "dev"): {
         "overall": 0.94,
@@ -94,13 +95,13 @@ WILD_FLOORS: dict[tuple[str, str], dict[str, float]] = {
         "status:hypothetical": 0.67,
     },
     ("wild2", "dev"): {
-        "overall": 0.85,
-        "status:present": 0.79,
-        "status:absent": 0.91,
-        "status:possible": 0.84,
-        "status:historical": 0.70,
+        "overall": 0.88,
+        "status:present": 0.84,
+        "status:absent": 0.93,
+        "status:possible": 0.88,
+        "status:historical": 0.80,
         "status:family": 0.93,
-        "status:hypothetical": 0.90,
+        "status:hypothetical": 0.93,
     },
     ("wild3", "test"): {  # scored once, at the end of the round that wrote the rules for wild3
         "overall": 0.68,
@@ -112,13 +113,13 @@ WILD_FLOORS: dict[tuple[str, str], dict[str, float]] = {
         "status:hypothetical": 0.58,
     },
     ("wild3", "dev"): {
-        "overall": 0.75,
-        "status:present": 0.72,
-        "status:absent": 0.80,
+        "overall": 0.78,
+        "status:present": 0.74,
+        "status:absent": 0.83,
         "status:possible": 0.67,
-        "status:historical": 0.66,
+        "status:historical": 0.78,
         "status:family": 0.87,
-        "status:hypothetical": 0.78,
+        "status:hypothetical": 0.80,
     },
     ("wild4", "test"): {  # scored once, at the end of the round that wrote the rules for wild4
         "overall": 0.68,
@@ -139,22 +140,22 @@ WILD_FLOORS: dict[tuple[str, str], dict[str, float]] = {
         "status:hypothetical": 0.75,
     },
     ("wild5", "dev"): {  # first scored with the test part; from the next round on, a development part
-        "overall": 0.71,
-        "status:present": 0.68,
-        "status:absent": 0.72,
-        "status:possible": 0.62,
-        "status:historical": 0.74,
-        "status:family": 0.80,
-        "status:hypothetical": 0.78,
+        "overall": 0.76,
+        "status:present": 0.72,
+        "status:absent": 0.78,
+        "status:possible": 0.70,
+        "status:historical": 0.80,
+        "status:family": 0.81,
+        "status:hypothetical": 0.81,
     },
     ("wild4", "dev"): {
-        "overall": 0.70,
-        "status:present": 0.70,
-        "status:absent": 0.77,
-        "status:possible": 0.60,
-        "status:historical": 0.56,
+        "overall": 0.71,
+        "status:present": 0.71,
+        "status:absent": 0.79,
+        "status:possible": 0.62,
+        "status:historical": 0.60,
         "status:family": 0.79,
-        "status:hypothetical": 0.75,
+        "status:hypothetical": 0.77,
     },
 }
 SIX_STYLES = {"mri_report", "clinic_letter", "physiotherapy_note", "discharge_summary", "terse_note", "patient_words"}
