@@ -57,7 +57,8 @@ def test_labelled_report_lines_f1_floor() -> None:
 # by another such writer, weighted to the findings read worst on the earlier test parts; ``wild4``: 400
 # more by a fourth, in seven styles with every finding at least twice; ``wild5``: 400 more by a fifth, in
 # eight styles, committed before anything ran on it and first scored, both parts, at the end of the
-# round that added it (no rule was written against either part). Rules were tuned
+# round that added it (no rule was written against either part); ``wild6``: 400 more by a sixth, in nine
+# styles, likewise. Rules were tuned
 # on the development parts only; each test part is scored once, at the end of a round (docs/text.md
 # has the figures). Floors sit a little under the measurements; a change that lowers them needs a reason.
 # The development floors were raised after the recall round (general mechanisms; docs/text.md).
@@ -148,6 +149,24 @@ WILD_FLOORS: dict[tuple[str, str], dict[str, float]] = {
         "status:family": 0.81,
         "status:hypothetical": 0.81,
     },
+    ("wild6", "test"): {  # first scored at the end of the round that added wild6 (both parts fresh then)
+        "overall": 0.75,
+        "status:present": 0.76,
+        "status:absent": 0.77,
+        "status:possible": 0.65,
+        "status:historical": 0.70,
+        "status:family": 0.80,
+        "status:hypothetical": 0.65,
+    },
+    ("wild6", "dev"): {  # first scored with the test part; from the next round on, a development part
+        "overall": 0.72,
+        "status:present": 0.72,
+        "status:absent": 0.78,
+        "status:possible": 0.70,
+        "status:historical": 0.54,
+        "status:family": 0.79,
+        "status:hypothetical": 0.63,
+    },
     ("wild4", "dev"): {
         "overall": 0.71,
         "status:present": 0.71,
@@ -167,8 +186,11 @@ STYLES = {
     "wild4": SIX_STYLES - {"terse_note"} | {"emergency_note", "gp_referral"},
     # the fifth writer's eight: the six, nursing notes and telephone triage
     "wild5": SIX_STYLES | {"nursing_note", "telephone_triage"},
+    # the sixth writer's nine: the fifth's without terse notes, with emergency and GP consultation notes
+    "wild6": SIX_STYLES - {"terse_note"}
+    | {"nursing_note", "telephone_triage", "emergency_department_note", "gp_consultation_note"},
 }
-SMALLEST_PART = {"wild": 290, "wild2": 190, "wild3": 190, "wild4": 190, "wild5": 180}
+SMALLEST_PART = {"wild": 290, "wild2": 190, "wild3": 190, "wild4": 190, "wild5": 180, "wild6": 185}
 
 
 Scores = dict[tuple[str, str], dict[str, object]]
