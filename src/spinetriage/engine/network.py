@@ -102,7 +102,8 @@ class Network:
     risk_factors: frozenset[str]
     complaints: tuple[str, ...]
     log_odds: dict[str, Array]
-    """Per setting, the fitted population prior log-odds of each condition (back pain not yet known)."""
+    """Per setting, the population prior log-odds of each condition, fitted so that back pain, counted as
+    evidence, gives back the cited prevalences."""
     presenter_log_odds: dict[str, Array]
     """Per setting, the prior log-odds of a presenter whose back pain is not known: they give back the
     cited prevalences with nothing known (see :meth:`prior_log_odds`)."""
