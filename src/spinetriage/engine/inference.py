@@ -721,10 +721,6 @@ class Inference:
         """Non-specific back pain: the complaint produced by its mechanical background alone."""
         return self.sources.get(frozenset({"mechanical"}), 0.0)
 
-    def family_share(self, family: str) -> float:
-        """P(the family is among the complaint's sources)."""
-        return sum(p for k, p in self.sources.items() if family in k)
-
 
 def infer(network: Network, known: Mapping[str, bool], log_odds: Array, complaint: str | None) -> Inference:
     """Posterior of every condition and, when a complaint is given, who produced it.

@@ -27,6 +27,7 @@ still has to be treated).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -222,29 +223,25 @@ def origin_of(sources: Mapping[frozenset[str], float]) -> dict[Origin, float]:
     """The origin distribution from the probability of each exact set of source families."""
     values = [0.0] * len(ORIGINS)  # summed by position: an Origin's hash is computed in Python
     for families, p in sources.items():
-        at = _ORIGIN_AT.get(families)
-        if at is None:
-            at = _ORIGIN_AT[families] = ORIGINS.index(_origin_of_families(families))
-        values[at] += p
+        values[_origin_position(families)] += p
     return dict(zip(ORIGINS, values, strict=True))
 
 
-_ORIGIN_AT: dict[frozenset[str], int] = {}
-"""The position in ``ORIGINS`` of each set of source families' origin, for the sets met so far (a few
-dozen at most)."""
-
-
-def _origin_of_families(families: frozenset[str]) -> Origin:
+@functools.cache
+def _origin_position(families: frozenset[str]) -> int:
+    """The position in ``ORIGINS`` of the origin of a set of source families (a few dozen sets exist)."""
     spinal = families - {"other", UNEXPLAINED}
     cervical = "cervical" in spinal
     lumbar = bool(spinal & _LUMBAR)
     if cervical and lumbar:
-        return Origin.BOTH
-    if cervical:
-        return Origin.CERVICAL
-    if lumbar:
-        return Origin.LUMBAR
-    return Origin.OTHER if "other" in families else Origin.UNDETERMINED
+        origin = Origin.BOTH
+    elif cervical:
+        origin = Origin.CERVICAL
+    elif lumbar:
+        origin = Origin.LUMBAR
+    else:
+        origin = Origin.OTHER if "other" in families else Origin.UNDETERMINED
+    return ORIGINS.index(origin)
 
 
 def verdict(reasoning: Reasoning, confident: float) -> Origin:
@@ -286,8 +283,10 @@ def what_ifs(reasoning: Reasoning, findings: Sequence[str]) -> list[tuple[Reason
     """:func:`what_if` for many findings at once (one batched sum for most of them)."""
     network, patient = reasoning.network, reasoning.patient
     known = reasoning.prepared.known
-    # Back pain not known (another complaint, nothing recorded about the back) is left to what_if: either
-    # answer makes it evidence, which changes the prior odds (Network.prior_log_odds).
+    # Back pain not known (another complaint, nothing recorded about the back) is reasoned afresh: either
+    # answer makes it evidence, which changes the prior odds (Network.prior_log_odds). Its chance of a yes
+    # still comes from the batch.
+    back_pain = network.complaints[0]
     modelled = [
         f
         for f in findings
@@ -295,10 +294,8 @@ def what_ifs(reasoning: Reasoning, findings: Sequence[str]) -> list[tuple[Reason
         and network.parents.get(f)
         and f not in known
         and f not in network.risk_factors
-        and f != network.complaints[0]
+        and f != back_pain
     ]
-    # Back pain's answers are reasoned afresh (what_if), but its chance of a yes comes from the same batch.
-    back_pain = network.complaints[0]
     direct = [back_pain] if back_pain in findings and network.parents.get(back_pain) else []
     answers = reasoning.prepared.what_ifs(reasoning.log_odds, modelled + direct)
     batched = dict(zip(modelled, answers, strict=False))
@@ -747,12 +744,3 @@ def _shares(inference: Inference) -> dict[str, float]:
         for name in family:
             result[name] = result.get(name, 0.0) + p
     return {("unexplained" if k in ("mechanical", UNEXPLAINED) else k): v for k, v in result.items()}
-
-
-def prior_probabilities(network: Network, setting: str) -> dict[str, float]:
-    kb = network.knowledge
-    return {c: kb.prior(setting, c).probability for c in kb.conditions}
-
-
-def to_array(values: Mapping[str, float], network: Network) -> Array:
-    return np.array([values[c] for c in network.conditions])
