@@ -194,7 +194,8 @@ def test_too_many_present_findings_with_shared_causes_leave_the_least_specific_u
     reasoning = reason(network, patient)
     left_out = [f for f, _ in reasoning.uncounted]
     assert left_out, "more shared findings than exact reasoning holds"
-    kept = [f for f in shared if f not in left_out and f != reasoning.complaint]
+    aside = {f for f, _, _ in reasoning.said_with}  # the same complaint in other words: one of them counts
+    kept = [f for f in shared if f not in left_out and f not in aside and f != reasoning.complaint]
     leak = {f: network.leak[network.index[f]] for f in shared}
     assert min(leak[f] for f in left_out) >= max(leak[f] for f in kept)  # the least specific go first
     assert all(0.0 <= p <= 1.0 for p in reasoning.probabilities.values())
@@ -330,3 +331,43 @@ def test_age_and_sex_move_the_mimics_priors(
         return reason(NETWORK, Patient({}, "primary_care", age, Sex(sex))).probabilities[condition]
 
     assert prior(*likelier) > 2 * prior(*less_likely)
+
+
+def test_a_complaint_stated_in_two_wordings_counts_once() -> None:
+    """groups.yaml marks clumsy hands and difficulty with fine tasks as one complaint in two wordings;
+    counted as two independent findings they multiplied myelopathy's odds twice (8% -> 37% at 60)."""
+    from spinetriage.engine.reasoner import contributions
+
+    one = reason(NETWORK, Patient({"hand_clumsiness": Status.PRESENT, "neck_pain": Status.PRESENT}, "primary_care", 60))
+    both = reason(
+        NETWORK,
+        Patient(
+            {"hand_clumsiness": Status.PRESENT, "fine_motor_difficulty": Status.PRESENT, "neck_pain": Status.PRESENT},
+            "primary_care",
+            60,
+        ),
+    )
+    assert both.probabilities == one.probabilities
+    assert both.said_with == (("fine_motor_difficulty", Status.PRESENT, "hand_clumsiness"),)
+    shown = [
+        c for c in contributions(both)["degenerative_cervical_myelopathy"] if c.evidence == "fine_motor_difficulty"
+    ]
+    assert [(c.counted, c.weight) for c in shown] == [(False, 0.0)]
+    assert shown[0].note is not None and "hand clumsiness" in shown[0].note
+
+
+def test_a_complaint_affirmed_in_any_wording_is_affirmed() -> None:
+    weak = {"leg_weakness": Status.ABSENT, "leg_heaviness": Status.PRESENT, "low_back_pain": Status.PRESENT}
+    heavy = {"leg_heaviness": Status.PRESENT, "low_back_pain": Status.PRESENT}
+    assert reason(NETWORK, Patient(weak, "primary_care")).probabilities == (
+        reason(NETWORK, Patient(heavy, "primary_care")).probabilities
+    )
+
+
+def test_asking_a_complaint_again_in_other_words_is_worth_nothing() -> None:
+    reasoning = reason(
+        NETWORK, Patient({"hand_clumsiness": Status.PRESENT, "imbalance": Status.PRESENT}, "spine_clinic")
+    )
+    yes, no, p = what_if(reasoning, "fine_motor_difficulty")
+    assert p == 1.0
+    assert yes.probabilities == no.probabilities == reasoning.probabilities

@@ -115,11 +115,11 @@ def test_simulate_bad_input_exits_2(tmp_path: Path) -> None:
 
 def test_interview_shows_implied_answers_and_saves_them(tmp_path: Path, kb: KnowledgeBase) -> None:
     out = tmp_path / "case.yaml"
-    # Back pain with the hand, arm, neck and gait symptoms of myelopathy and a Hoffmann sign, so the examination
-    # goes on to the legs; normal leg reflexes imply no clonus (implications.yaml). The keys follow the
-    # interview's own questions.
+    # Back pain with the hand, arm, neck and gait symptoms of myelopathy, a Hoffmann sign and brisk arm
+    # reflexes, so the examination goes on to the legs; normal leg reflexes imply no clonus
+    # (implications.yaml). The keys follow the interview's own questions.
     yes = {"low_back_pain", "hand_clumsiness", "fine_motor_difficulty", "imbalance", "arm_numbness_tingling"}
-    yes |= {"neck_pain", "gait_disturbance", "hoffmann_sign"}
+    yes |= {"neck_pain", "gait_disturbance", "hoffmann_sign", "hyperreflexia_upper"}
     answers: dict[str, str] = {}
     keys = []
     asked = []

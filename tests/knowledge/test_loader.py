@@ -259,3 +259,15 @@ def test_missing_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(KnowledgeError, match=r"groups\.yaml"):
         load_knowledge(data)
     shutil.rmtree(data)
+
+
+def test_a_wordings_group_whose_members_differ_is_refused(tmp_path: Path) -> None:
+    def make_one_wording_stronger(document: Any) -> None:
+        for link in document["likelihoods"]:
+            if link.get("finding") == "fine_motor_difficulty" and "sensitivity" in link:
+                link["sensitivity"] = 0.6
+                return
+        raise AssertionError("no fine_motor_difficulty likelihood with a sensitivity")
+
+    error = _broken(tmp_path, "likelihoods.yaml", make_one_wording_stronger)
+    assert any("hand_dexterity" in p and "fine_motor_difficulty" in p for p in error.problems), error.problems

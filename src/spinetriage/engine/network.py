@@ -153,6 +153,12 @@ class Network:
         return {}
 
     @functools.cached_property
+    def wordings(self) -> dict[str, tuple[str, ...]]:
+        """Per member of a wordings group (groups.yaml: one complaint in different words), the group's members."""
+        groups = self.knowledge.groups.values()
+        return {m: tuple(g.members) for g in groups if g.wordings for m in g.members}
+
+    @functools.cached_property
     def _demographic_cache(self) -> dict[tuple[int | None, Sex | None], Array]:
         return {}
 

@@ -102,6 +102,9 @@ class Reasoning:
     inference: Inference
     uncounted: tuple[tuple[str, Status], ...] = ()
     """Known findings left out because exact reasoning could not hold them (:func:`counted_part`)."""
+    said_with: tuple[tuple[str, Status, str], ...] = ()
+    """Answers to a complaint already answered in other words (:func:`one_answer_per_complaint`): the
+    finding, its status, and the member counted for both."""
 
     def priors(self) -> dict[str, float]:
         kb = self.network.knowledge
@@ -170,11 +173,50 @@ def counted_part(network: Network, patient: Patient) -> tuple[Patient, tuple[tup
     return Patient(kept, patient.setting, patient.age, patient.sex), tuple((f, patient.evidence[f]) for f in dropped)
 
 
+def one_answer_per_complaint(network: Network, patient: Patient) -> tuple[Patient, tuple[tuple[str, Status, str], ...]]:
+    """The patient with one answer per complaint stated in several words, and the answers set aside.
+
+    The members of a wordings group (groups.yaml) are one complaint: "clumsy hands" and "difficulty
+    with fine tasks" in one record are one finding stated twice, not two independent ones (counted as
+    two, they multiplied myelopathy's odds twice). One member is counted: a present one before an
+    absent one (a complaint affirmed in any words is affirmed), else the first in the group's order.
+    Set aside: (finding, status, the member counted).
+    """
+    set_aside: list[tuple[str, Status, str]] = []
+    done: set[tuple[str, ...]] = set()
+    for finding in patient.evidence:
+        members = network.wordings.get(finding)
+        if members is None or members in done:
+            continue
+        done.add(members)
+        answered = [(m, s) for m in members if (s := patient.evidence.get(m, Status.UNKNOWN)) is not Status.UNKNOWN]
+        if len(answered) < 2:
+            continue
+        kept = next((m for m, s in answered if s is Status.PRESENT), answered[0][0])
+        set_aside.extend((m, s, kept) for m, s in answered if m != kept)
+    if not set_aside:
+        return patient, ()
+    aside = {m for m, _, _ in set_aside}
+    kept_evidence = {f: s for f, s in patient.evidence.items() if f not in aside}
+    return Patient(kept_evidence, patient.setting, patient.age, patient.sex), tuple(set_aside)
+
+
 def reason(network: Network, patient: Patient) -> Reasoning:
-    """Posterior of every condition and the origin of the complaint (see :func:`counted_part`)."""
+    """Posterior of every condition and the origin of the complaint (see :func:`one_answer_per_complaint`
+    and :func:`counted_part`)."""
+    patient, said_with = one_answer_per_complaint(network, patient)
     patient, uncounted = counted_part(network, patient)
     reasoning = _reason(network, patient)
-    return dataclasses.replace(reasoning, uncounted=uncounted) if uncounted else reasoning
+    if uncounted or said_with:
+        return dataclasses.replace(reasoning, uncounted=uncounted, said_with=said_with)
+    return reasoning
+
+
+def _said_as(reasoning: Reasoning, finding: str) -> str | None:
+    """The member of ``finding``'s wordings group that the reasoning already counts, if any."""
+    evidence = reasoning.patient.evidence
+    members = reasoning.network.wordings.get(finding, ())
+    return next((m for m in members if m != finding and evidence.get(m, Status.UNKNOWN) is not Status.UNKNOWN), None)
 
 
 def _reason(network: Network, patient: Patient) -> Reasoning:
@@ -295,6 +337,7 @@ def what_ifs(reasoning: Reasoning, findings: Sequence[str]) -> list[tuple[Reason
         and f not in known
         and f not in network.risk_factors
         and f != back_pain
+        and _said_as(reasoning, f) is None
     ]
     direct = [back_pain] if back_pain in findings and network.parents.get(back_pain) else []
     answers = reasoning.prepared.what_ifs(reasoning.log_odds, modelled + direct)
@@ -399,6 +442,9 @@ def what_if(reasoning: Reasoning, finding: str) -> tuple[Reasoning, Reasoning, f
     """The reasoning if ``finding`` (not yet known) were present, and if absent, and P(present | evidence)."""
     network, patient = reasoning.network, reasoning.patient
     yes_patient, no_patient = _answered(patient, finding)
+    said_as = _said_as(reasoning, finding)
+    if said_as is not None:  # the complaint is answered already, in other words
+        return _in_other_words(reasoning, finding, said_as)
     if finding in network.risk_factors:  # only the priors change: the expanded evidence is reused
         yes, no = _with_priors(reasoning, yes_patient), _with_priors(reasoning, no_patient)
         return yes, no, _p_risk_factor(reasoning, finding)
@@ -411,6 +457,21 @@ def what_if(reasoning: Reasoning, finding: str) -> tuple[Reasoning, Reasoning, f
         _reasoning(network, no_patient, yes_prep, reasoning.log_odds, if_absent),
         p,
     )
+
+
+def _in_other_words(reasoning: Reasoning, finding: str, said_as: str) -> tuple[Reasoning, Reasoning, float]:
+    """:func:`what_if` for a finding whose complaint the reasoning already counts in other words: an
+    answer that agrees with the counted one, or denies it while it is affirmed, changes nothing; only an
+    affirmation of a denied complaint does (reasoned afresh). The chance of a yes is that of the
+    complaint: 1 when affirmed, 0 when denied."""
+    affirmed = reasoning.patient.evidence[said_as] is Status.PRESENT
+    yes_patient, _ = _answered(reasoning.patient, finding)
+
+    def unchanged(status: Status) -> Reasoning:
+        return dataclasses.replace(reasoning, said_with=(*reasoning.said_with, (finding, status, said_as)))
+
+    yes = unchanged(Status.PRESENT) if affirmed else reason(reasoning.network, yes_patient)
+    return yes, unchanged(Status.ABSENT), 1.0 if affirmed else 0.0
 
 
 def _afresh(reasoning: Reasoning, finding: str) -> tuple[Reasoning, Reasoning]:
@@ -639,6 +700,25 @@ def contributions(reasoning: Reasoning) -> dict[str, list[Contribution]]:
                     sources=tuple(lk.sources) if lk is not None else link.sources,
                 )
             )
+    for finding, given, counted_as in reasoning.said_with:
+        for condition in kb.conditions:
+            link = network.links.get((condition, finding))
+            if link is None:
+                continue
+            lk = kb.likelihoods.get((condition, finding))
+            out[condition].append(
+                Contribution(
+                    evidence=finding,
+                    value=given.value,
+                    likelihood_ratio=1.0,
+                    weight=0.0,
+                    counted=False,
+                    note=f"the same complaint as {counted_as.replace('_', ' ')} in other words: counted once, with it",
+                    group=kb.group_of.get(finding),
+                    basis=lk.basis if lk is not None else Basis.CALCULATED,
+                    sources=tuple(lk.sources) if lk is not None else link.sources,
+                )
+            )
     for items in out.values():
         items.sort(key=lambda c: (not c.counted, -abs(c.weight)))
     return out
@@ -733,6 +813,9 @@ def explained_by(reasoning: Reasoning) -> dict[str, list[tuple[str, float]]]:
     for finding, inference in zip(findings, attribute_each(network, known, findings, reasoning.log_odds), strict=True):
         shares = _shares(inference)
         out[finding] = sorted(shares.items(), key=lambda kv: -kv[1])
+    for finding, given, counted_as in reasoning.said_with:
+        if given is Status.PRESENT and counted_as in out:
+            out[finding] = out[counted_as]  # one complaint in other words: the same explanation
     return out
 
 

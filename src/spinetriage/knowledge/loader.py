@@ -349,6 +349,8 @@ def build_knowledge(texts: dict[str, str], bundle: dict[str, str] | None = None)
             if member in group_of:
                 check.add(f"groups.yaml: finding '{member}' is in both '{group_of[member]}' and '{group.id}'")
             group_of[member] = group.id
+        if group.wordings:
+            _check_same_links(check, group, likelihoods)
 
     for flag in red_flags:
         label = f"red flag {flag.id}"
@@ -465,6 +467,24 @@ def build_knowledge(texts: dict[str, str], bundle: dict[str, str] | None = None)
         instrument_rules={r.id: r for r in instrument_rules},
         recorded_only={r.finding: r for r in recorded},
     )
+
+
+def _check_same_links(check: _Collector, group: EvidenceGroup, likelihoods: list[Likelihood]) -> None:
+    """The members of a wordings group are one complaint: every condition must link to each alike."""
+    figures: dict[str, dict[str, tuple[float, float]]] = {m: {} for m in group.members}
+    for link in likelihoods:
+        if link.finding in figures:
+            figures[link.finding][link.condition] = (
+                round(link.p_present_given_condition, 9),
+                round(link.p_present_without_condition, 9),
+            )
+    first, *rest = group.members
+    for member in rest:
+        if figures[member] != figures[first]:
+            check.add(
+                f"groups.yaml: group {group.id} is one complaint in different words (wordings: true), "
+                f"so '{member}' must have the same likelihoods as '{first}' for every condition"
+            )
 
 
 def _check_ratios_coherent(check: _Collector, where: str, ratios: list[float]) -> None:

@@ -206,12 +206,19 @@ class SexEvidence(Cited):
 
 
 class EvidenceGroup(_Strict):
-    """Findings that measure the same thing: only the strongest known member counts."""
+    """Findings that measure one thing: a condition produces them through its expression of the group.
+
+    ``wordings``: the members are one complaint in different words (clumsy hands and difficulty with
+    fine tasks). Their links must be identical, and a patient's answers to them are one answer: the
+    engine counts one member (a present one before an absent one) and shows the others as counted
+    with it, so that a complaint stated twice is not counted as two independent findings.
+    """
 
     id: Identifier
     label: Text
     members: list[Identifier] = Field(min_length=2)
     reason: Text
+    wordings: bool = False
 
 
 class Clause(_Strict):
