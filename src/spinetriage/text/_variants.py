@@ -1,4 +1,4 @@
-"""Other ways notes write a target phrase's words: British and American spelling, and abbreviations.
+"""Other ways notes write a target phrase's words: spelling, abbreviations and the plural.
 
 ``variants.yaml`` holds the rules (see its header); :func:`variant_phrases` applies them to the
 phrases of one rule. Each variant changes one kind of word (every occurrence of it) and keeps at
@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["Abbreviation", "Spellings", "VariantsFile", "screens", "variant_phrases"]
+__all__ = ["Abbreviation", "Plurals", "Spellings", "VariantsFile", "plural", "screens", "variant_phrases"]
 
 
 class _Strict(BaseModel):
@@ -33,10 +33,32 @@ class Abbreviation(_Strict):
     source: str = Field(min_length=3)
 
 
+class Plurals(_Strict):
+    """The regular English plural of a phrase's last word ("disc prolapse" -> "disc prolapses")."""
+
+    min_length: int = Field(gt=0)
+    not_after: list[str]
+    """Endings of words that are not count nouns (adjectives, participles): never made plural."""
+    source: str = Field(min_length=3)
+
+
 class VariantsFile(_Strict):
     version: int
     spellings: Spellings
     abbreviations: list[Abbreviation]
+    plurals: Plurals
+
+
+def plural(word: str, rule: Plurals) -> str | None:
+    """The regular plural of ``word`` (-s, -es after a sibilant, -ies after a consonant and y), or None
+    for a word the rule leaves alone (short, not alphabetic, or with an ending of ``not_after``)."""
+    if len(word) < rule.min_length or not word.isalpha() or word.endswith(tuple(rule.not_after)):
+        return None
+    if word.endswith(("s", "x", "z", "ch", "sh")):
+        return word + "es"
+    if word.endswith("y") and word[-2] not in "aeiou":
+        return word[:-1] + "ies"
+    return word + "s"
 
 
 def _spelled(word: str, spellings: Spellings) -> Iterator[str]:
@@ -73,6 +95,9 @@ def variant_phrases(
     for phrase in phrases:
         words = " ".join(phrase.lower().split()).split(" ")
         joined = " ".join(words)
+        many = plural(words[-1], spec.plurals)
+        if many is not None:
+            out[" ".join((*words[:-1], many))] = None
         if spelling.search(joined):
             for i, w in enumerate(words):
                 for v in _spelled(w, spec.spellings):
