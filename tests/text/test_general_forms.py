@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from spinetriage.text import _rules, extract
 from spinetriage.text._variants import VariantsFile, variant_phrases
 
@@ -251,3 +253,20 @@ def test_lexicon_combinations_make_phrases_and_skip_those_already_named() -> Non
     assert rule.made_phrases() == ["hand is weak", "hand went weak", "his hand is weak", "his hand went weak"]
     every = {p for t in _rules.load_rules().targets for p in t.phrases}
     assert "his hands became weak" in every and "gait worsens" in every
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("MRI shows lumbar disc prolapses at L4-5 and L5-S1.", "lumbar_disc_herniation"),
+        ("Lytic lesions at L3 and L4.", "spinal_metastasis_on_imaging"),
+        ("Bilateral Babinski signs.", "babinski_sign"),
+    ],
+)
+def test_a_phrase_is_read_in_its_plural(text: str, finding: str) -> None:
+    assert extract(text).findings.get(finding) == "present"
+
+
+def test_a_fracture_called_osteoporotic_names_the_disease_too() -> None:
+    found = {(m.finding, m.status.value) for m in extract("Her mother had osteoporotic fractures.").mentions}
+    assert found == {("osteoporosis", "family"), ("vertebral_compression_fracture", "family")}

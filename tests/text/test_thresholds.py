@@ -95,3 +95,25 @@ def test_overlapping_cut_offs_are_refused(monkeypatch: pytest.MonkeyPatch) -> No
     finally:
         monkeypatch.undo()
         _thresholds.load_thresholds.cache_clear()
+
+
+@given(
+    st.integers(min_value=0, max_value=5),
+    st.sampled_from(["Power in L leg now {n}/5.", "LL power {n}/5 bilaterally.", "power of the right leg {n}/5"]),
+)
+def test_leg_power_below_five_of_five_is_weakness(n: int, template: str) -> None:
+    assert _status(template.format(n=n), "leg_weakness") == ("present" if n < 5 else "absent")
+
+
+@pytest.mark.parametrize(
+    ("text", "legs", "hands"),
+    [
+        ("Neuro obs: power 5/5 in all four limbs, sensation intact.", "absent", "absent"),
+        ("Motor: power 5/5 throughout, no wasting.", "absent", "absent"),
+        ("Power 5/5 throughout BLE.", "absent", None),  # throughout the legs only
+        ("Power 4+/5 throughout.", "present", "present"),
+        ("Grip 4/5 on the right.", None, "present"),
+    ],
+)
+def test_power_said_of_all_four_limbs_or_of_the_grip(text: str, legs: str | None, hands: str | None) -> None:
+    assert (_status(text, "leg_weakness"), _status(text, "hand_weakness")) == (legs, hands)
