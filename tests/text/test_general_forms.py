@@ -270,3 +270,15 @@ def test_a_phrase_is_read_in_its_plural(text: str, finding: str) -> None:
 def test_a_fracture_called_osteoporotic_names_the_disease_too() -> None:
     found = {(m.finding, m.status.value) for m in extract("Her mother had osteoporotic fractures.").mentions}
     assert found == {("osteoporosis", "family"), ("vertebral_compression_fracture", "family")}
+
+
+@pytest.mark.parametrize(
+    ("text", "finding", "status"),
+    [
+        ("She no longer feels unsteady.", "imbalance", "historical"),
+        ("Hands much better and no longer dropping things.", "hand_clumsiness", "historical"),
+        ("He can no longer do up his buttons.", "fine_motor_difficulty", "present"),  # a lost ability is the finding
+    ],
+)
+def test_what_is_no_longer_there_was_there_before(text: str, finding: str, status: str) -> None:
+    assert (finding, status) in {(m.finding, m.status.value) for m in extract(text).mentions}
