@@ -117,3 +117,19 @@ def test_leg_power_below_five_of_five_is_weakness(n: int, template: str) -> None
 )
 def test_power_said_of_all_four_limbs_or_of_the_grip(text: str, legs: str | None, hands: str | None) -> None:
     assert (_status(text, "leg_weakness"), _status(text, "hand_weakness")) == (legs, hands)
+
+
+def test_searching_only_around_keywords_finds_every_match() -> None:
+    """Each rule runs only within KEYWORD_REACH of its keywords (every match contains one): on the gold
+    texts and a long padded note, that finds exactly what searching the whole text finds."""
+    from .scoring import load_jsonl
+
+    texts = [i["text"].lower() for name in ("sentences.jsonl", "notes.jsonl") for i in load_jsonl(name)]
+    texts.append(("no leg weakness. " * 40 + "power 4/5 in the left leg; clonus 5 beats; slr 40 deg. ") * 3)
+    for rule in _thresholds.load_thresholds():
+        for low in texts:
+            windows = _thresholds._around(low, rule.keywords) if rule.keywords else [(0, len(low))]
+            for rx in (*rule.regexes, *rule.absent_when):
+                whole = [m.span() for m in rx.finditer(low)]
+                around = [m.span() for a, b in windows for m in rx.finditer(low, a, b)]
+                assert around == whole, (rule.finding, rx.pattern[:40])

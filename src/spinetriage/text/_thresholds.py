@@ -6,9 +6,9 @@ retention, "T 38.4" is fever, "CRP 120" is a raised inflammatory marker. After C
 has given each mention its status, each number found sets the status of the finding's
 present or absent mentions in its sentence, or adds a mention if the sentence has none.
 
-Linear: one regex pass per rule (only over texts that contain one of the rule's
-keywords), and one dictionary of (finding, sentence) -> mentions, built only when a
-number is found.
+Linear: each rule's regexes run only around its keywords (every match contains one, so
+a match lies within :data:`KEYWORD_REACH` characters of one), and one dictionary of
+(finding, sentence) -> mentions is built only when a number is found.
 """
 
 from __future__ import annotations
@@ -31,6 +31,9 @@ from ._model import Mention, MentionStatus
 
 __all__ = ["ThresholdRule", "apply_thresholds", "load_thresholds"]
 
+KEYWORD_REACH = 300
+"""How far from a keyword a rule's regexes are run (longer than any match a rule's patterns make in
+practice: a few words around a number)."""
 _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 _OPS: dict[str, Callable[[float, float], bool]] = {
     "gt": operator.gt,
@@ -151,15 +154,34 @@ def load_thresholds() -> tuple[_Compiled, ...]:
     return tuple(out)
 
 
+def _around(low: str, keywords: tuple[str, ...]) -> list[tuple[int, int]]:
+    """The stretches of ``low`` within :data:`KEYWORD_REACH` of a keyword, merged, in order."""
+    spans = []
+    for keyword in keywords:
+        at = low.find(keyword)
+        while at >= 0:
+            spans.append((max(0, at - KEYWORD_REACH), min(len(low), at + len(keyword) + KEYWORD_REACH)))
+            at = low.find(keyword, at + 1)
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for a, b in spans:
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged
+
+
 def apply_thresholds(doc: Document, mentions: list[Mention]) -> list[Mention]:
     """``mentions`` with statuses set by the numbers in the text (a new list only if something changed)."""
     low = doc.low
     found: dict[tuple[str, int], tuple[MentionStatus, int, int]] = {}
     for rule in load_thresholds():
-        if rule.keywords and not any(k in low for k in rule.keywords):
+        windows = _around(low, rule.keywords) if rule.keywords else [(0, len(low))]
+        if not windows:
             continue
         for rx in rule.regexes:
-            for m in rx.finditer(low):
+            for m in (m for a, b in windows for m in rx.finditer(low, a, b)):
                 status = rule.decide(_number(m))
                 if status is None:
                     continue
@@ -168,7 +190,7 @@ def apply_thresholds(doc: Document, mentions: list[Mention]) -> list[Mention]:
                 if prev is None or (status is MentionStatus.PRESENT and prev[0] is not MentionStatus.PRESENT):
                     found[key] = (status, m.start(), m.end())
         for rx in rule.absent_when:  # after the numbers: these words win in their sentence
-            for m in rx.finditer(low):
+            for m in (m for a, b in windows for m in rx.finditer(low, a, b)):
                 found[(rule.finding, doc.sentence(m.start()))] = (MentionStatus.ABSENT, m.start(), m.end())
     if not found:
         return mentions
