@@ -282,3 +282,11 @@ def test_a_fracture_called_osteoporotic_names_the_disease_too() -> None:
 )
 def test_what_is_no_longer_there_was_there_before(text: str, finding: str, status: str) -> None:
     assert (finding, status) in {(m.finding, m.status.value) for m in extract(text).mentions}
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [("Romberg ?positive.", "romberg_sign"), ("Foot pulses hard to feel ?diminished.", "diminished_pedal_pulses")],
+)
+def test_a_query_on_the_result_questions_the_sign_before_it(text: str, finding: str) -> None:
+    assert (finding, "possible") in {(m.finding, m.status.value) for m in extract(text).mentions}
