@@ -472,3 +472,21 @@ def test_a_clause_whose_only_open_findings_are_imaging_ends_the_flags_screening(
     assert {"history_of_cancer", "night_pain"} <= screened
     after_no = {f for needed in _screening_needed(only, {"history_of_cancer": Status.ABSENT}) for f in needed.findings}
     assert "night_pain" not in after_no
+
+
+def test_a_both_verdict_says_the_shares_it_rests_on(kb: KnowledgeBase) -> None:
+    """Both by each region being a likely source: the stop reason gave "both 5%" (the share of both
+    together), which read as a confident verdict at 5%."""
+    from spinetriage.interview.engine import _settled_reason
+    from spinetriage.vocab import Origin
+
+    origin = {
+        Origin.CERVICAL: 0.49,
+        Origin.LUMBAR: 0.46,
+        Origin.BOTH: 0.05,
+        Origin.OTHER: 0.0,
+        Origin.UNDETERMINED: 0.0,
+    }
+    code, text = _settled_reason(kb, origin, Origin.BOTH)
+    assert code == "verdict_confident"
+    assert "the neck among the sources 54%, the lower back 51%" in text and "both 5%" not in text

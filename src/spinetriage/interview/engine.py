@@ -40,7 +40,7 @@ from spinetriage.assessment.models import Assessment
 from spinetriage.assessment.red_flags import fired_red_flags
 from spinetriage.case import Case
 from spinetriage.engine.network import Network
-from spinetriage.engine.reasoner import Patient
+from spinetriage.engine.reasoner import ORIGINS, Patient
 from spinetriage.errors import InputError
 from spinetriage.interview.implications import Implied, apply_implications, default_rules
 from spinetriage.interview.screening import (
@@ -470,4 +470,11 @@ def _settled_reason(kb: KnowledgeBase, origin: Mapping[Origin, float], verdict: 
     threshold = kb.threshold("verdict_confident")
     if verdict is Origin.UNDETERMINED:
         return "nothing_to_change", f"no origin reaches {threshold:.0%}, and {rest}"
-    return "verdict_confident", f"the verdict is confident ({verdict.value} {origin[verdict]:.0%}) and {rest}"
+    leading = max(ORIGINS[:4], key=lambda o: origin[o])
+    if verdict is Origin.BOTH and leading is not Origin.BOTH:  # each region a likely source (reasoner.verdict)
+        neck = origin[Origin.CERVICAL] + origin[Origin.BOTH]
+        back = origin[Origin.LUMBAR] + origin[Origin.BOTH]
+        share = f"both: the neck among the sources {neck:.0%}, the lower back {back:.0%}"
+    else:
+        share = f"{verdict.value} {origin[verdict]:.0%}"
+    return "verdict_confident", f"the verdict is confident ({share}) and {rest}"
