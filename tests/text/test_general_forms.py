@@ -290,3 +290,16 @@ def test_what_is_no_longer_there_was_there_before(text: str, finding: str, statu
 )
 def test_a_query_on_the_result_questions_the_sign_before_it(text: str, finding: str) -> None:
     assert (finding, "possible") in {(m.finding, m.status.value) for m in extract(text).mentions}
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("Mild weakness of the right interossei.", "hand_weakness"),
+        ("Weakness of the left tibialis anterior.", "leg_weakness"),
+        ("Quadriceps weakness on the left.", "leg_weakness"),
+        ("A large C3-4 disc herniation severely narrowing the canal.", "cervical_canal_stenosis"),
+    ],
+)
+def test_a_muscle_names_its_limb_and_a_lesion_narrowing_the_canal_is_stenosis(text: str, finding: str) -> None:
+    assert extract(text).findings.get(finding) == "present"
