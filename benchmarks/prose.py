@@ -3,7 +3,7 @@
     python benchmarks/prose.py            # agreement, and every disagreement with what the text read differently
     python benchmarks/prose.py --quiet    # agreement only
 
-Development cases only: the dev vignettes and the development part of the published cases
+Development cases only: the dev vignettes and the development parts of the published sets
 (tests/data). Each case is assessed twice in its own setting: from its ``presentation`` text
 alone, and from its structured findings alone: the history-and-examination ``findings``,
 plus the case's ``imaging_findings`` when the presentation itself names imaging (MRI, CT,

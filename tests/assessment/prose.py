@@ -1,7 +1,9 @@
 """A development case assessed from its prose and from its structured findings (issue 16, item 5).
 
 Shared by ``test_prose_verdict.py`` and ``benchmarks/prose.py``. Development cases only: the dev
-vignettes and the development part of the published cases; the frozen test part is never read.
+vignettes and the development part of every published-case set whose parts have both been scored
+(a set is added here after its first scoring, as its development part then becomes one); the frozen
+test parts are never read.
 """
 
 from __future__ import annotations
@@ -19,10 +21,21 @@ NAMES_IMAGING = re.compile(r"\b(?:MRI|CT|X-rays?|radiographs?|imaging|scans?|mye
 """A presentation that names imaging is compared with the case's imaging findings too."""
 
 
+PUBLISHED = (
+    "published-cases.yaml",
+    "published-cases-2.yaml",
+    "published-cases-3.yaml",
+    "published-cases-4.yaml",
+    "published-cases-5.yaml",
+)
+
+
 def development_cases() -> list[dict[str, Any]]:
-    vignettes = yaml.safe_load((DATA / "dev-vignettes.yaml").read_text(encoding="utf-8"))
-    published = yaml.safe_load((DATA / "published-cases.yaml").read_text(encoding="utf-8"))
-    return [*vignettes, *(c for c in published if c["split"] == "dev")]
+    cases = list(yaml.safe_load((DATA / "dev-vignettes.yaml").read_text(encoding="utf-8")))
+    for name in PUBLISHED:
+        published = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
+        cases += [c for c in published if c["split"] == "dev"]
+    return cases
 
 
 def compare(item: dict[str, Any], imaging: bool = True) -> tuple[str, str, dict[str, tuple[str, str]]]:
