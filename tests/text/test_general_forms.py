@@ -303,3 +303,20 @@ def test_a_query_on_the_result_questions_the_sign_before_it(text: str, finding: 
 )
 def test_a_muscle_names_its_limb_and_a_lesion_narrowing_the_canal_is_stenosis(text: str, finding: str) -> None:
     assert extract(text).findings.get(finding) == "present"
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("Leg weakness that worsened within hours.", "rapid_progression"),
+        ("Hypoaesthesia below T4.", "sensory_level"),
+        ("Numbness from chest level down.", "sensory_level"),
+        ("He became paraplegic within an hour.", "leg_weakness"),
+    ],
+)
+def test_a_course_of_hours_a_level_on_the_trunk_and_paraplegia(text: str, finding: str) -> None:
+    assert extract(text).findings.get(finding) == "present"
+
+
+def test_a_time_span_alone_is_no_progression() -> None:
+    assert "rapid_progression" not in extract("Back pain for 3 days.").findings
