@@ -320,3 +320,8 @@ def test_a_course_of_hours_a_level_on_the_trunk_and_paraplegia(text: str, findin
 
 def test_a_time_span_alone_is_no_progression() -> None:
     assert "rapid_progression" not in extract("Back pain for 3 days.").findings
+
+
+def test_a_primary_spinal_tumour_on_imaging_is_not_a_history_of_cancer() -> None:
+    assert "history_of_cancer" not in extract("MRI: intradural extramedullary tumour at T5-T6.").findings
+    assert extract("Known tumour, on chemotherapy.").findings.get("history_of_cancer") == "present"
