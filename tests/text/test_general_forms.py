@@ -325,3 +325,15 @@ def test_a_time_span_alone_is_no_progression() -> None:
 def test_a_primary_spinal_tumour_on_imaging_is_not_a_history_of_cancer() -> None:
     assert "history_of_cancer" not in extract("MRI: intradural extramedullary tumour at T5-T6.").findings
     assert extract("Known tumour, on chemotherapy.").findings.get("history_of_cancer") == "present"
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("He now uses a stick outdoors.", "present"),
+        ("I need two sticks just to get about.", "present"),
+        ("She does not need a walking aid.", "absent"),
+    ],
+)
+def test_a_walking_aid_used_is_a_gait_disturbance(text: str, status: str) -> None:
+    assert extract(text).findings.get("gait_disturbance") == status
