@@ -337,3 +337,15 @@ def test_a_primary_spinal_tumour_on_imaging_is_not_a_history_of_cancer() -> None
 )
 def test_a_walking_aid_used_is_a_gait_disturbance(text: str, status: str) -> None:
     assert extract(text).findings.get("gait_disturbance") == status
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("Her back pain began after a minor fall.", "trauma"),
+        ("Caller fell from standing yesterday, now severe back pain.", "trauma"),
+        ("She has had three falls this year.", "falls"),
+    ],
+)
+def test_one_fall_as_an_event_is_an_injury_and_falling_again_is_falls(text: str, finding: str) -> None:
+    assert extract(text).findings.get(finding) == "present"
