@@ -174,8 +174,9 @@ class Document:
                     cues[kind].append((start, end, value))
         target_gate: list[tuple[int, Any]] = []
         trigger_gate: list[tuple[int, Any]] = []
+        word_trigger_gate: list[tuple[int, Any]] = []
         level_starts: list[int] = []
-        for e, (length, hit, target_key, trigger_key, level_key) in rules.flat_automaton.iter(flat):
+        for e, (length, hit, target_key, trigger_key, word_trigger_key, level_key) in rules.flat_automaton.iter(flat):
             start = e - length + 1
             if level_key:
                 level_starts.append(start)
@@ -183,6 +184,8 @@ class Document:
                 target_gate.append((start, target_key))
             if trigger_key:
                 trigger_gate.append((start, trigger_key))
+            if word_trigger_key:
+                word_trigger_gate.append((start, word_trigger_key))
             if hit is None:
                 continue
             end = e + 1
@@ -211,8 +214,13 @@ class Document:
                     if again is not None and again.lastgroup:
                         a, b = again.span()
                         append((a * span + (span - (b - a)) * 2, a, b, groups[again.lastgroup]))
-        if rules.trigger_patterns is not None:
-            for m in rules.trigger_patterns.finditer_keyed(flat, trigger_gate):
+        for patterns, gate in (
+            (rules.trigger_patterns, trigger_gate),
+            (rules.word_trigger_patterns, word_trigger_gate),
+        ):
+            if patterns is None:
+                continue
+            for m in patterns.finditer_keyed(flat, gate):
                 start, end = m.span()
                 if m.lastgroup and end > start:
                     append((start * span + (span - (end - start)) * 2 + 1, start, end, groups[m.lastgroup]))

@@ -346,6 +346,9 @@ class CompiledRules:
     the gate keys of target_patterns and trigger_patterns, and where spinal levels can start."""
     target_patterns: GatedPattern | None
     trigger_patterns: GatedPattern | None
+    """Trigger patterns that begin with punctuation (tried where it is)."""
+    word_trigger_patterns: GatedPattern | None
+    """Trigger patterns that begin with words (tried where those words are)."""
     header_re: re.Pattern[str]
     """Section headers at line starts, run over ``"\\n" + text`` (positions one past the text's)."""
     header_sections: dict[str, Section]
@@ -412,6 +415,15 @@ def _automata(payloads: dict[str, list[tuple[int, Any]]], group: Any) -> tuple[A
         automaton.add_word(wkey, (len(wkey) - 1, verify, tail, rules, cues, tuple(hits[1:])))
     automaton.make_automaton()
     return automaton, punct
+
+
+def _trigger_group(alternatives: list[str], sources: list[str]) -> GatedPattern | None:
+    """One gated alternation of trigger patterns (the first alternative, in order, that matches wins)."""
+    if not alternatives:
+        return None
+    return GatedPattern(
+        re.compile(guard(sources) + "(?:" + "|".join(alternatives) + ")"), sources, split=("", alternatives, "")
+    )
 
 
 def _flat_automaton(
@@ -700,18 +712,20 @@ def load_rules() -> CompiledRules:
         if target_alts
         else None
     )
-    trigger_patterns = (
-        GatedPattern(
-            re.compile(guard(trigger_sources) + "(?:" + "|".join(trigger_alts) + ")"),
-            trigger_sources,
-            split=("", trigger_alts, ""),
+    # Trigger patterns that begin with words ("if he leans") are tried where those words are; the others
+    # where their punctuation is. Together, one pattern beginning with a letter would have every occurrence
+    # of that letter tried as a start.
+    by_words = [GatedPattern(re.compile(src), [src]).gated_by_words for src in trigger_sources]
+    trigger_patterns, word_trigger_patterns = (
+        _trigger_group(
+            [a for a, w in zip(trigger_alts, by_words, strict=True) if w is words],
+            [s for s, w in zip(trigger_sources, by_words, strict=True) if w is words],
         )
-        if trigger_alts
-        else None
+        for words in (False, True)
     )
     gates = [
         tuple((key, (p.gate_alts.get(key) or True)) for key in p.gate_keys) if p is not None else ()
-        for p in (target_patterns, trigger_patterns)
+        for p in (target_patterns, trigger_patterns, word_trigger_patterns)
     ]
     return CompiledRules(
         targets=targets,
@@ -721,6 +735,7 @@ def load_rules() -> CompiledRules:
         flat_automaton=_flat_automaton(punct, gates, LEVEL_STARTS),
         target_patterns=target_patterns,
         trigger_patterns=trigger_patterns,
+        word_trigger_patterns=word_trigger_patterns,
         header_re=header_re,
         header_sections=header_sections,
         imaging_findings=frozenset(f for f, k in kinds.items() if k == "imaging"),
