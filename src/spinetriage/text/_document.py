@@ -244,7 +244,7 @@ class Document:
             targets = apply_frames(
                 rules.frames,
                 flat,
-                [w[0] for w in frame_words],
+                [(w[0], w[2]) for w in frame_words],
                 targets,
                 triggers,
                 lambda old, found: frame_group(rules, old, found),

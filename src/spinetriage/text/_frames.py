@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -112,6 +112,8 @@ class FrameSet:
     """Group name -> findings (parts ``p``, symptoms ``s``, tails ``w``; order ``a`` or ``b``)."""
     anchors: frozenset[str]
     """Every word a frame can begin with (part, symptom and tail words)."""
+    frames_of: dict[str, int] = field(default_factory=dict)
+    """Anchor word -> bitmask of the frames (``patterns`` positions) that can begin with it."""
 
 
 def compile_frames(spec: FramesFile) -> FrameSet:
@@ -123,6 +125,7 @@ def compile_frames(spec: FramesFile) -> FrameSet:
     patterns: list[re.Pattern[str]] = []
     contributes: dict[str, frozenset[str]] = {}
     anchors: set[str] = set()
+    frames_of: dict[str, int] = {}
 
     def group(kind: str, names: list[str], order: str, where: str = "") -> str:
         alts = []
@@ -131,6 +134,8 @@ def compile_frames(spec: FramesFile) -> FrameSet:
             gname = f"{kind}{order}{where}_{n}"
             contributes[gname] = frozenset(c.findings)
             anchors.update(c.words)
+            for w in c.words:
+                frames_of[w] = frames_of.get(w, 0) | 1 << len(patterns)
             alts.append(f"(?P<{gname}>{_alternation(c.words)})")
         return "(?:" + "|".join(alts) + ")"
 
@@ -147,7 +152,7 @@ def compile_frames(spec: FramesFile) -> FrameSet:
                 core = lead + core + tail
             orders.append(core)
         patterns.append(re.compile(r"(?<![a-z0-9])(?:" + "|".join(orders) + r")(?![a-z0-9])"))
-    return FrameSet(tuple(patterns), contributes, frozenset(anchors))
+    return FrameSet(tuple(patterns), contributes, frozenset(anchors), frames_of)
 
 
 def _match_findings(m: re.Match[str], contributes: dict[str, frozenset[str]]) -> tuple[frozenset[str], int, int]:
@@ -165,7 +170,7 @@ def _match_findings(m: re.Match[str], contributes: dict[str, frozenset[str]]) ->
 def apply_frames(
     frames: FrameSet,
     flat: str,
-    anchor_starts: list[int],
+    anchor_starts: list[tuple[int, int]],
     targets: list[Any],
     triggers: list[Any],
     group_for: Any,
@@ -173,7 +178,8 @@ def apply_frames(
 ) -> list[Any]:
     """``targets`` (leftmost-longest, disjoint, in order) with the frames' findings added.
 
-    ``anchor_starts``: where a frame word begins (from the whole-word pass, any order);
+    ``anchor_starts``: where a frame word begins and the bitmask of the frames that can begin with it
+    (from the whole-word pass, any order); each frame is tried only where one of its words begins.
     ``group_for(existing_group or None, findings)`` returns the TargetGroup to use (cached)."""
     if not anchor_starts:
         return targets
@@ -182,10 +188,9 @@ def apply_frames(
     changes: dict[int, Any] = {}
     new: list[Any] = []
     new_starts: set[int] = set()
-    positions = sorted(set(anchor_starts))
-    for pattern in frames.patterns:
+    for bit, pattern in enumerate(frames.patterns):
         last_end = -1
-        for pos in positions:
+        for pos in sorted({start for start, mask in anchor_starts if mask >> bit & 1}):
             if pos < last_end:
                 continue
             m = pattern.match(flat, pos)

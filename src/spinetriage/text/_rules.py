@@ -652,7 +652,7 @@ def load_rules() -> CompiledRules:
             add(w, (REGION, region))
     frames = compile_frames(frames_file)
     for w in sorted(frames.anchors):
-        add(w, (FRAME, None))
+        add(w, (FRAME, frames.frames_of[w]))
     trigger_info = tuple(
         TriggerInfo(
             category=r.category,
