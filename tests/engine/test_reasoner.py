@@ -210,6 +210,7 @@ def test_leaving_out_an_absent_finding_by_taking_its_factor_out_equals_reasoning
     from spinetriage.engine.reasoner import _removable
 
     reasoning = reason(NETWORK, patient)
+    patient = reasoning.patient  # the evidence counted (one answer per complaint said in other words)
     removable = [
         f
         for f, s in patient.evidence.items()
@@ -248,7 +249,9 @@ def test_every_contribution_is_the_leave_one_out_afresh(patient: Patient, risk_f
             if item.evidence == NETWORK.complaints[0] and item.value == "present" and condition != NETWORK.derived:
                 assert item.weight == 0.0
                 continue
-            rest = {f: s for f, s in patient.evidence.items() if f != item.evidence}
+            # a complaint said in several words is one piece of evidence: all its words leave together
+            piece = {item.evidence} | {f for f, _, kept in reasoning.said_with if kept == item.evidence}
+            rest = {f: s for f, s in patient.evidence.items() if f not in piece}
             fresh = reason(NETWORK, Patient(rest, patient.setting, patient.age, patient.sex)).probabilities[condition]
             now = reasoning.probabilities[condition]
             if not (1e-9 < now < 1 - 1e-9 and 1e-9 < fresh < 1 - 1e-9):
@@ -376,3 +379,16 @@ def test_asking_a_complaint_again_in_other_words_is_worth_nothing() -> None:
     yes, no, p = what_if(reasoning, "fine_motor_difficulty")
     assert p == 1.0
     assert yes.probabilities == no.probabilities == reasoning.probabilities
+
+
+def test_the_member_counted_carries_the_complaint_said_in_other_words() -> None:
+    from spinetriage.engine.reasoner import contributions
+
+    both = {"hand_clumsiness": Status.PRESENT, "fine_motor_difficulty": Status.PRESENT, "imbalance": Status.PRESENT}
+    reasoning = reason(NETWORK, Patient(both, "primary_care"))
+    shown = {c.evidence: c for c in contributions(reasoning)["degenerative_cervical_myelopathy"]}
+    without = reason(NETWORK, Patient({"imbalance": Status.PRESENT}, "primary_care"))
+    now, before = (r.probabilities["degenerative_cervical_myelopathy"] for r in (reasoning, without))
+    expected = math.log(now / (1 - now)) - math.log(before / (1 - before))
+    assert math.isclose(shown["hand_clumsiness"].weight, expected, abs_tol=1e-9) and expected > 1.0
+    assert (shown["fine_motor_difficulty"].counted, shown["fine_motor_difficulty"].weight) == (False, 0.0)

@@ -20,7 +20,7 @@ from spinetriage.assessment.models import (
     ReferenceOut,
     TextFindingOut,
 )
-from spinetriage.assessment.origin import ORIGINS, OriginValues
+from spinetriage.assessment.origin import ORIGINS, OriginValues, region_shares
 from spinetriage.assessment.questions import Impact, top_unknown_findings
 from spinetriage.assessment.recommend import advised_against, applicable
 from spinetriage.assessment.red_flags import fired_red_flags
@@ -382,8 +382,7 @@ def _origin_explanation(
     named = ", ".join(f"{c.label} {probabilities[c.id]:.0%}" for c in behind[:2])
     leading: Origin = max(ORIGINS[:4], key=lambda o: origin[o])
     if v is Origin.BOTH and leading is not Origin.BOTH:
-        neck = origin[Origin.CERVICAL] + origin[Origin.BOTH]
-        back = origin[Origin.LUMBAR] + origin[Origin.BOTH]
+        neck, back = region_shares(origin)
         return (
             f"Both: the neck is among the sources of the {known_label} with {neck:.0%} and the lower back "
             f"with {back:.0%} (together {origin[Origin.BOTH]:.0%}): {named}."

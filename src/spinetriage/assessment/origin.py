@@ -27,6 +27,11 @@ def verdict(origin: Mapping[Origin, float], confident: float) -> Origin:
     return best if origin[best] >= confident else Origin.UNDETERMINED
 
 
+def region_shares(origin: Mapping[Origin, float]) -> tuple[float, float]:
+    """How likely the neck, and the lower back, is among the complaint's sources (each with ``both``)."""
+    return origin[Origin.CERVICAL] + origin[Origin.BOTH], origin[Origin.LUMBAR] + origin[Origin.BOTH]
+
+
 def total_variation(a: Mapping[Origin, float], b: Mapping[Origin, float]) -> float:
     """How far apart two origin distributions are (0 = identical, 1 = disjoint)."""
     return 0.5 * sum(abs(a[k] - b[k]) for k in a)
@@ -37,4 +42,13 @@ def values_distance(a: OriginValues, b: OriginValues) -> float:
     return 0.5 * sum(abs(x - y) for x, y in zip(a, b, strict=True))
 
 
-__all__ = ["ORIGINS", "VERDICTS", "OriginValues", "total_variation", "values_distance", "values_of", "verdict"]
+__all__ = [
+    "ORIGINS",
+    "VERDICTS",
+    "OriginValues",
+    "region_shares",
+    "total_variation",
+    "values_distance",
+    "values_of",
+    "verdict",
+]

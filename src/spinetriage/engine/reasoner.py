@@ -68,7 +68,8 @@ class Contribution:
     """One piece of evidence for one condition: its exact effect on the condition's log-odds.
 
     ``weight`` is log-odds with all the evidence minus log-odds without this piece (the rest
-    kept); for a risk factor, age or sex it is the log of the ratio that scales the prior.
+    kept); for a risk factor, age or sex it is the log of the ratio that scales the prior. A complaint
+    said in several words is one piece: the member counted carries it, the others weigh nothing.
     """
 
     evidence: str
@@ -680,48 +681,43 @@ def contributions(reasoning: Reasoning) -> dict[str, list[Contribution]]:
                     kind="risk_factor" if finding in network.risk_factors else "finding",
                 )
             )
+    too_many = (
+        f"not counted: more findings with shared causes than exact reasoning holds "
+        f"({int(math.log2(MAX_TERMS)) - 2}); the least specific are left out"
+    )
     for finding, given in reasoning.uncounted:
-        for condition in kb.conditions:
-            link = network.links.get((condition, finding))
-            if link is None:
-                continue
-            lk = kb.likelihoods.get((condition, finding))
-            out[condition].append(
-                Contribution(
-                    evidence=finding,
-                    value=given.value,
-                    likelihood_ratio=1.0,
-                    weight=0.0,
-                    counted=False,
-                    note=f"not counted: more findings with shared causes than exact reasoning holds "
-                    f"({int(math.log2(MAX_TERMS)) - 2}); the least specific are left out",
-                    group=kb.group_of.get(finding),
-                    basis=lk.basis if lk is not None else Basis.CALCULATED,
-                    sources=tuple(lk.sources) if lk is not None else link.sources,
-                )
-            )
+        _not_counted(reasoning, out, finding, given, too_many)
     for finding, given, counted_as in reasoning.said_with:
-        for condition in kb.conditions:
-            link = network.links.get((condition, finding))
-            if link is None:
-                continue
-            lk = kb.likelihoods.get((condition, finding))
-            out[condition].append(
-                Contribution(
-                    evidence=finding,
-                    value=given.value,
-                    likelihood_ratio=1.0,
-                    weight=0.0,
-                    counted=False,
-                    note=f"the same complaint as {counted_as.replace('_', ' ')} in other words: counted once, with it",
-                    group=kb.group_of.get(finding),
-                    basis=lk.basis if lk is not None else Basis.CALCULATED,
-                    sources=tuple(lk.sources) if lk is not None else link.sources,
-                )
-            )
+        note = f"the same complaint as {counted_as.replace('_', ' ')} in other words: counted once, with it"
+        _not_counted(reasoning, out, finding, given, note)
     for items in out.values():
         items.sort(key=lambda c: (not c.counted, -abs(c.weight)))
     return out
+
+
+def _not_counted(
+    reasoning: Reasoning, out: dict[str, list[Contribution]], finding: str, given: Status, note: str
+) -> None:
+    """Show a known finding the reasoning left out, with why, for every condition it links to."""
+    network, kb = reasoning.network, reasoning.network.knowledge
+    for condition in kb.conditions:
+        link = network.links.get((condition, finding))
+        if link is None:
+            continue
+        lk = kb.likelihoods.get((condition, finding))
+        out[condition].append(
+            Contribution(
+                evidence=finding,
+                value=given.value,
+                likelihood_ratio=1.0,
+                weight=0.0,
+                counted=False,
+                note=note,
+                group=kb.group_of.get(finding),
+                basis=lk.basis if lk is not None else Basis.CALCULATED,
+                sources=tuple(lk.sources) if lk is not None else link.sources,
+            )
+        )
 
 
 def _removable(reasoning: Reasoning, finding: str, status: Status) -> bool:

@@ -37,6 +37,7 @@ from typing import Any, Literal
 
 from spinetriage.assessment import DEFAULT_SETTING, assess, default_model
 from spinetriage.assessment.models import Assessment
+from spinetriage.assessment.origin import region_shares
 from spinetriage.assessment.red_flags import fired_red_flags
 from spinetriage.case import Case
 from spinetriage.engine.network import Network
@@ -472,8 +473,7 @@ def _settled_reason(kb: KnowledgeBase, origin: Mapping[Origin, float], verdict: 
         return "nothing_to_change", f"no origin reaches {threshold:.0%}, and {rest}"
     leading = max(ORIGINS[:4], key=lambda o: origin[o])
     if verdict is Origin.BOTH and leading is not Origin.BOTH:  # each region a likely source (reasoner.verdict)
-        neck = origin[Origin.CERVICAL] + origin[Origin.BOTH]
-        back = origin[Origin.LUMBAR] + origin[Origin.BOTH]
+        neck, back = region_shares(origin)
         share = f"both: the neck among the sources {neck:.0%}, the lower back {back:.0%}"
     else:
         share = f"{verdict.value} {origin[verdict]:.0%}"
