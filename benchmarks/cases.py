@@ -36,9 +36,16 @@ FLAG_COUNTS_AS = {
     "thoracic_cord_compression": "progressive_myelopathy",
     "progressive_gait_disturbance": "progressive_myelopathy",
 }
-# The published-case sets: the first, then a second to a fifth, each written later by a helper who had
+# The published-case sets: the first, then a second to a sixth, each written later by a helper who had
 # not read the engine's rules or knowledge tables (tests/test_published_cases.py checks them all).
-CASE_SETS = ("published-cases", "published-cases-2", "published-cases-3", "published-cases-4", "published-cases-5")
+CASE_SETS = (
+    "published-cases",
+    "published-cases-2",
+    "published-cases-3",
+    "published-cases-4",
+    "published-cases-5",
+    "published-cases-6",
+)
 
 
 def _load(name: str) -> list[dict[str, Any]]:
