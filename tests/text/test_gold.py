@@ -58,7 +58,8 @@ def test_labelled_report_lines_f1_floor() -> None:
 # more by a fourth, in seven styles with every finding at least twice; ``wild5``: 400 more by a fifth, in
 # eight styles, committed before anything ran on it and first scored, both parts, at the end of the
 # round that added it (no rule was written against either part); ``wild6``: 400 more by a sixth, in nine
-# styles, likewise. Rules were tuned
+# styles, likewise; ``wild7``: 400 more by a seventh, in twelve styles, its test part first scored at the end
+# of the round that added it (about eight of its development texts were seen during that round). Rules were tuned
 # on the development parts only; each test part is scored once, at the end of a round (docs/text.md
 # has the figures). Floors sit a little under the measurements; a change that lowers them needs a reason.
 # The development floors were raised after the recall round (general mechanisms; docs/text.md).
@@ -167,6 +168,24 @@ WILD_FLOORS: dict[tuple[str, str], dict[str, float]] = {
         "status:family": 0.79,
         "status:hypothetical": 0.63,
     },
+    ("wild7", "test"): {  # first scored at the end of the round that added wild7: 0.723 (P 0.827, R 0.642)
+        "overall": 0.70,
+        "status:present": 0.73,
+        "status:absent": 0.67,
+        "status:possible": 0.68,
+        "status:historical": 0.66,
+        "status:family": 0.70,
+        "status:hypothetical": 0.65,
+    },
+    ("wild7", "dev"): {  # scored with the test part: 0.717; from the next round on, a development part
+        "overall": 0.70,
+        "status:present": 0.76,
+        "status:absent": 0.58,
+        "status:possible": 0.57,
+        "status:historical": 0.62,
+        "status:family": 0.66,
+        "status:hypothetical": 0.82,
+    },
     ("wild4", "dev"): {
         "overall": 0.71,
         "status:present": 0.71,
@@ -189,8 +208,18 @@ STYLES = {
     # the sixth writer's nine: the fifth's without terse notes, with emergency and GP consultation notes
     "wild6": SIX_STYLES - {"terse_note"}
     | {"nursing_note", "telephone_triage", "emergency_department_note", "gp_consultation_note"},
+    # the seventh writer's twelve: the six and emergency, referral, nursing, triage, neurology and OT notes
+    "wild7": SIX_STYLES
+    | {
+        "emergency_department_note",
+        "gp_referral",
+        "nursing_note",
+        "telephone_triage",
+        "neurology_letter",
+        "occupational_therapy_note",
+    },
 }
-SMALLEST_PART = {"wild": 290, "wild2": 190, "wild3": 190, "wild4": 190, "wild5": 180, "wild6": 185}
+SMALLEST_PART = {"wild": 290, "wild2": 190, "wild3": 190, "wild4": 190, "wild5": 180, "wild6": 185, "wild7": 190}
 
 
 Scores = dict[tuple[str, str], dict[str, object]]
