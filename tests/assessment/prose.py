@@ -27,6 +27,7 @@ PUBLISHED = (
     "published-cases-3.yaml",
     "published-cases-4.yaml",
     "published-cases-5.yaml",
+    "published-cases-6.yaml",
 )
 
 

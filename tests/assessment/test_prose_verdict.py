@@ -1,8 +1,8 @@
 """A case written as prose gets the verdict it gets as structured findings (issue 16, item 5).
 
-Measured over every development case (the vignettes and the development parts of the first five
-published sets): 95 of 127 (75%; the issue's target is 90%). Over the vignettes and the first set
-alone, the measure before, 40 of 50 (80%). The differences are listed by
+Measured over every development case (the vignettes and the development parts of the six published
+sets): 111 of 145 (77%; the issue's target is 90%; the code from before the round that widened the
+measure: 108 of 145). Over the vignettes and the first set alone, the measure before, 40 of 50 (80%). The differences are listed by
 ``python benchmarks/prose.py``: mostly findings the case's mapping inferred that its text does not
 say in words ("intermittent claudication" mapped to the neurogenic kind; reflexes the mapping took
 from a later examination), and findings the text says that the mapping left out (a wife's worry
@@ -16,7 +16,7 @@ import pytest
 
 from .prose import compare, development_cases
 
-AGREEMENT_FLOOR = 0.74
+AGREEMENT_FLOOR = 0.76
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +26,7 @@ def verdicts() -> list[tuple[str, str]]:
 
 def test_prose_and_findings_give_the_same_verdict(verdicts: list[tuple[str, str]]) -> None:
     same = sum(a == b for a, b in verdicts)
-    assert len(verdicts) >= 120
+    assert len(verdicts) >= 140
     assert same / len(verdicts) >= AGREEMENT_FLOOR, f"{same}/{len(verdicts)} agree"
 
 
