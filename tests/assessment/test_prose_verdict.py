@@ -2,12 +2,12 @@
 
 Measured over every development case (the vignettes and the development parts of the six published
 sets): 111 of 145 (77%; the issue's target is 90%; the code from before the round that widened the
-measure: 108 of 145). Over the vignettes and the first set alone, the measure before, 40 of 50 (80%). The differences are listed by
-``python benchmarks/prose.py``: mostly findings the case's mapping inferred that its text does not
-say in words ("intermittent claudication" mapped to the neurogenic kind; reflexes the mapping took
-from a later examination), and findings the text says that the mapping left out (a wife's worry
-about dementia; a neuropathy vignette's distal sensory loss and diabetes, where the text's verdict is
-the right one). The floor sits at the measurement.
+measure: 108 of 145). Over the vignettes and the first set alone, the measure before, 40 of 50 (80%).
+The differences are listed by ``python benchmarks/prose.py``: mostly findings the case's mapping
+inferred that its text does not say in words ("intermittent claudication" mapped to the neurogenic
+kind; reflexes the mapping took from a later examination), and findings the text says that the
+mapping left out (a wife's worry about dementia; a neuropathy vignette's distal sensory loss and
+diabetes, where the text's verdict is the right one). The floor sits at the measurement.
 """
 
 from __future__ import annotations
