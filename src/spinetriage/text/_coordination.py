@@ -16,6 +16,7 @@ target or a trigger, nor for function words ("the", "no", "left").
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_left, bisect_right
 from typing import Any
@@ -46,27 +47,11 @@ def _plans_name_something(group: Any) -> bool:
     return any(p.findings or p.by_region or p.by_limb for p in plans)
 
 
-_CACHE: dict[str, tuple[int, Any] | None] = {}
-_CACHE_OF: list[Any] = [None]  # the automaton the cache was filled from
-_CACHE_SIZE = 4096
-
-
+@functools.lru_cache(maxsize=4096)
 def _lookup(automaton: Any, phrase: str) -> tuple[int, Any] | None:
     """(sort tail, TargetGroup) of ``phrase`` if it is a whole-word target literal naming a finding, else None.
 
-    Cached (the same coordinated phrases recur from note to note); the cache is emptied when full or
-    when the rules are another automaton."""
-    if _CACHE_OF[0] is not automaton or len(_CACHE) >= _CACHE_SIZE:
-        _CACHE.clear()
-        _CACHE_OF[0] = automaton
-    try:
-        return _CACHE[phrase]
-    except KeyError:
-        found = _CACHE[phrase] = _lookup_uncached(automaton, phrase)
-        return found
-
-
-def _lookup_uncached(automaton: Any, phrase: str) -> tuple[int, Any] | None:
+    Cached per automaton and phrase (the same coordinated phrases recur from note to note)."""
     hit = automaton.get(f" {wordify(phrase)} ", None)
     if hit is None:
         return None
@@ -104,10 +89,10 @@ def _conjunctions(flat: str) -> list[tuple[int, int]]:
 
 def _free(targets: list[Any], triggers: list[Any], a: int, b: int) -> bool:
     """No target or trigger overlaps flat[a:b] (both lists in order and disjoint)."""
-    i = bisect_left([t[2] for t in targets], a + 1)
+    i = bisect_left(targets, a + 1, key=lambda t: t[2])
     if i < len(targets) and targets[i][1] < b:
         return False
-    k = bisect_right([t[1] for t in triggers], b - 1) - 1
+    k = bisect_right(triggers, b - 1, key=lambda t: t[1]) - 1
     return not (k >= 0 and triggers[k][2] > a)
 
 
