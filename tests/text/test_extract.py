@@ -152,3 +152,51 @@ def test_a_level_inside_a_line_is_not_a_label() -> None:
 )
 def test_what_ended_and_what_is_planned(text: str, expected: set[tuple[str, str]]) -> None:
     assert {(m.finding, m.status.value) for m in extract(text).mentions} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a reflex named in the singular, a side between, and "still" before its grade
+        ("The right ankle reflex is reduced at 1+.", {("hyporeflexia_lower", "present")}),
+        ("Reduced L ankle jerk.", {("hyporeflexia_lower", "present")}),
+        ("R ankle jerk still absent.", {("hyporeflexia_lower", "present")}),
+        ("The biceps reflex is brisk.", {("hyperreflexia_upper", "present")}),
+        ("Brisk left knee reflex.", {("hyperreflexia_lower", "present")}),
+    ],
+)
+def test_reflexes_by_name(text: str, expected: set[tuple[str, str]]) -> None:
+    assert {(m.finding, m.status.value) for m in extract(text).mentions} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # weeks or up to three months since a spinal procedure; an operation at a lumbar level is earlier
+        # lumbar surgery too, an injection or a cervical operation is not
+        (
+            "Pt 6 weeks post L5-S1 microdiscectomy.",
+            {("recent_spinal_procedure", "present"), ("previous_lumbar_surgery", "present")},
+        ),
+        (
+            "Readmitted three weeks after an L4-L5 decompression.",
+            {("recent_spinal_procedure", "present"), ("previous_lumbar_surgery", "present")},
+        ),
+        (
+            "Post-op day 1 L3-L5 decompression.",
+            {("recent_spinal_procedure", "present"), ("previous_lumbar_surgery", "present")},
+        ),
+        ("Seen 2 weeks after an epidural steroid injection.", {("recent_spinal_procedure", "present")}),
+        ("Two weeks post C5-C6 ACDF.", {("recent_spinal_procedure", "present")}),
+        # a year is not recent months
+        ("12 months post fusion.", set()),
+    ],
+)
+def test_time_since_a_spinal_procedure(text: str, expected: set[tuple[str, str]]) -> None:
+    assert {(m.finding, m.status.value) for m in extract(text).mentions} == expected
+
+
+def test_sitting_named_with_its_duration_aggravates() -> None:
+    assert {(m.finding, m.status.value) for m in extract("Sitting > 30 min aggravates.").mentions} == {
+        ("pain_worse_sitting", "present")
+    }

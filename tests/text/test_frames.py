@@ -50,6 +50,31 @@ def test_frames_read_paraphrases(text: str, expected: dict[str, str]) -> None:
         assert got.get(finding) == status, (text, got)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a foot pulse said to be weak or not felt, in either order
+        ("Dorsalis pedis pulses are faint on both sides.", {"diminished_pedal_pulses": "present"}),
+        ("I could not feel his foot pulses on the right.", {"diminished_pedal_pulses": "present"}),
+        ("Right foot pulses could not be felt.", {"diminished_pedal_pulses": "present"}),
+        ("His foot pulses are easily palpable.", {"diminished_pedal_pulses": "absent"}),
+        # reduced feeling over the saddle area, however it is tested
+        ("Reduced pinprick over the perineum.", {"saddle_anesthesia": "present"}),
+        ("Numbness in the saddle area since this morning.", {"saddle_anesthesia": "present"}),
+        ("No perianal numbness.", {"saddle_anesthesia": "absent"}),
+    ],
+)
+def test_frames_read_pulses_and_the_saddle_area(text: str, expected: dict[str, str]) -> None:
+    assert _findings(text) == expected
+
+
+def test_a_pseudo_trigger_does_not_stop_a_frame() -> None:
+    # "could not feel" is a pseudo-trigger (its "not" is no denial); a real trigger still stops a frame
+    # whose symptom word it covers
+    assert _findings("She could not feel her foot pulses.") == {"diminished_pedal_pulses": "present"}
+    assert "diminished_pedal_pulses" not in _findings("Foot pulses not examined.")
+
+
 def test_words_between_part_and_symptom_stay_visible_to_context() -> None:
     got = _findings("His legs are not heavy.")
     assert got.get("leg_heaviness") == "absent"

@@ -21,7 +21,8 @@ between part and symptom stay visible to ConText ("legs are not heavy" is negate
 so a frame never hides a trigger. When the symptom word lies inside a phrase that is already a
 target, the frame's findings are added to that target (same span, same status); a blocker or a
 phrase that says a finding is absent is left alone. Otherwise a new target is made of the
-symptom word, unless a trigger covers it.
+symptom word, unless a trigger covers it (a pseudo-trigger does not count: "could not feel his
+foot pulses" is a finding, and its "not" is no denial).
 
 Words between part and symptom are plain words separated by single spaces (no punctuation: a
 comma, a full stop or a semicolon ends a frame), never a clause word ("but", "although"...).
@@ -167,6 +168,11 @@ def _match_findings(m: re.Match[str], contributes: dict[str, frozenset[str]]) ->
     return frozenset(out), head[0], head[1]
 
 
+def _opens_or_closes(group: Any) -> bool:
+    """Whether a trigger match does anything to a scope (a pure pseudo-trigger does neither)."""
+    return bool(group[2] or group[3])
+
+
 def apply_frames(
     frames: FrameSet,
     flat: str,
@@ -211,8 +217,8 @@ def apply_frames(
             if j < len(targets) and targets[j][1] < he:
                 continue  # a target begins inside the symptom word's span
             k = bisect_right(tr_starts, he - 1) - 1
-            if k >= 0 and triggers[k][2] > hs:
-                continue  # a trigger covers it
+            if k >= 0 and triggers[k][2] > hs and _opens_or_closes(triggers[k][3]):
+                continue  # a trigger covers it (a pseudo-trigger, which only stops shorter ones, does not)
             group = group_for(None, found)
             if group is not None and hs not in new_starts:
                 new_starts.add(hs)
