@@ -62,10 +62,35 @@ def test_every_added_phrase_alone_names_its_finding() -> None:
         ("Bowels and bladder normal.", "bowel_dysfunction", "absent"),
         ("Wide-based gait.", "broad_based_gait", "present"),  # HPO synonym
         ("Lumbago for years.", "low_back_pain", "present"),  # HPO synonym
+        # arrows, abbreviations and nursing wordings
+        ("Bil NC @ 50m.", "neurogenic_claudication", "present"),
+        ("Bil NC @ 50m.", "bilateral_leg_symptoms", "present"),
+        ("Relieved sitting/stooping.", "relief_sitting_flexion", "present"),
+        ("Saddle sensation ↓.", "saddle_anesthesia", "present"),
+        ("No S/A.", "saddle_anesthesia", "absent"),
+        ("Wt ↓ 8kg/3m.", "weight_loss", "present"),
+        ("L1 #.", "vertebral_compression_fracture", "present"),
+        ("Voiding independently.", "urinary_retention", "absent"),
+        ("Bowels opened normally today.", "bowel_dysfunction", "absent"),
+        ("Ankle reflexes are preserved.", "hyporeflexia_lower", "absent"),
+        ("Coordination normal.", "ataxia", "absent"),
+        ("Sensation intact to both legs and saddle area.", "saddle_anesthesia", "absent"),
+        ("I have to go urgently and sometimes leak.", "urinary_incontinence", "present"),
+        ("Sore since I came off my motorbike.", "trauma", "present"),
+        ("Walking much worse over 2 weeks.", "rapid_progression", "present"),
     ],
 )
 def test_lay_words_and_abbreviations(text: str, finding: str, status: str) -> None:
     assert (finding, status) in {(m.finding, m.status.value) for m in extract(text).mentions}
+
+
+def test_a_caller_describing_a_relative_describes_the_patient() -> None:
+    # on the telephone the relative named is the patient; in a family history the relative is family
+    said = {(m.finding, m.status.value) for m in extract("Caller says her father's walking has got worse.").mentions}
+    assert ("gait_disturbance", "present") in said
+    assert ("gait_disturbance", "family") in {
+        (m.finding, m.status.value) for m in extract("Her father's walking got worse before he died.").mentions
+    }
 
 
 @pytest.mark.parametrize(
