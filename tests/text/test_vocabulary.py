@@ -200,13 +200,38 @@ def test_a_table_entry_with_a_foreign_term_is_refused(monkeypatch: pytest.Monkey
     _loading_is_refused(monkeypatch, "hpo_synonyms.yaml", foreign, "HP:0000001 is not a term of this entry")
 
 
-def test_only_a_backward_rule_may_cross_commas() -> None:
-    """An ending said after an aside reaches back; a forward rule that claimed to would be ignored silently."""
+def test_only_a_one_way_rule_may_cross_commas() -> None:
+    """An ending said after an aside reaches back, a safety-net list reaches forward; a rule that reaches
+    both ways over commas would claim the clauses on either side of it."""
     from pydantic import ValidationError
 
     assert _rules.ContextRule(category="HISTORICAL", direction="backward", literals=["x"], crosses_commas=True)
-    with pytest.raises(ValidationError, match="backward rules only"):
-        _rules.ContextRule(category="HISTORICAL", direction="forward", literals=["x"], crosses_commas=True)
+    assert _rules.ContextRule(category="HYPOTHETICAL", direction="forward", literals=["x"], crosses_commas=True)
+    with pytest.raises(ValidationError, match="not both ways"):
+        _rules.ContextRule(category="HISTORICAL", direction="bidirectional", literals=["x"], crosses_commas=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "hypothetical"),
+    [
+        (
+            "Return immediately if you notice numbness between your legs, cannot pass urine, lose control of your "
+            "bowels or your legs become weak.",
+            {"saddle_anesthesia", "urinary_retention", "leg_weakness"},
+        ),
+        ("Return advice given re leg weakness and saddle numbness.", {"leg_weakness", "saddle_anesthesia"}),
+    ],
+)
+def test_a_safety_net_reaches_over_the_commas_of_its_list(text: str, hypothetical: set[str]) -> None:
+    said = {(m.finding, m.status.value) for m in extract(text).mentions}
+    assert {f for f, s in said if s == "hypothetical"} == hypothetical
+    assert not {f for f, s in said if s == "present"}
+
+
+def test_a_forward_scope_that_does_not_cross_stops_at_a_closing_comma() -> None:
+    # "no" does not cross: the clause after the comma is what the patient has
+    said = {(m.finding, m.status.value) for m in extract("No fever, his legs are weak.").mentions}
+    assert ("fever", "absent") in said and ("leg_weakness", "present") in said
 
 
 def test_a_lexicon_phrase_that_another_rule_already_names_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -239,27 +239,27 @@ class Resolver:
                 # Forward triggers, before the target: nearest first.
                 hi = start
                 comma_hi = seg_t  # commas before the target
+                over_comma = False  # beyond a comma that closes the clause: only scopes that cross it
                 for j in range(split - 1, max(split - _MAX_TRIGGERS_EACH_SIDE, 0) - 1, -1):
                     _, lo, scopes, _, s_seg = triggers[j]
                     if term_starts:  # a terminator wholly inside [lo, hi] closes the scope
                         k = bisect_left(term_starts, lo)
                         if k < len(term_starts) and term_ends[k] <= hi:
                             break
-                    if comma_hi:
+                    if comma_hi and not over_comma:
                         comma_lo = bisect_left(commas, lo)
                         if comma_lo < comma_hi:
-                            closed = False
                             for c in commas[comma_lo:comma_hi]:
                                 closes = comma_memo.get(c)
                                 if closes is None:
                                     closes = comma_closes(c)
                                 if closes:
-                                    closed = True
+                                    over_comma = True
                                     break
-                            if closed:
-                                break
                         comma_hi = comma_lo
-                    for max_scope, existence, bit, _ in scopes:
+                    for max_scope, existence, bit, crosses in scopes:
+                        if over_comma and not crosses:
+                            continue
                         if max_scope is not None and flat.count(" ", lo, hi) > max_scope:
                             continue
                         if not existence:

@@ -128,8 +128,10 @@ class ContextRule(_Strict):
     pattern: str | None = None
     max_scope: int | None = Field(default=None, gt=0)
     crosses_commas: bool = False
-    """A backward scope that reaches over commas to what was named before an aside: an ending said
-    after it ("Hoffmann, positive on admission, was no longer present at discharge")."""
+    """A scope that reaches over commas: backward, to what was named before an aside (an ending said
+    after it: "Hoffmann, positive on admission, was no longer present at discharge"); forward, over the
+    items of a list that are clauses of their own (safety-netting: "return if you notice numbness
+    between your legs, cannot pass urine or your legs become weak")."""
     combinations: list[list[str]] = Field(default_factory=list)
     """More literals, one word or phrase from each list in turn ("" leaves a slot empty): ["but",
     "which"] x ["it", "this", ""] x ["has settled", "resolved"] gives "but it has settled", "which
@@ -143,9 +145,9 @@ class ContextRule(_Strict):
         return list(out)
 
     @model_validator(mode="after")
-    def _only_backward_scopes_cross_commas(self) -> ContextRule:
-        if self.crosses_commas and self.direction is not Direction.BACKWARD:
-            raise ValueError("crosses_commas applies to backward rules only (an ending said after an aside)")
+    def _only_one_way_scopes_cross_commas(self) -> ContextRule:
+        if self.crosses_commas and self.direction not in (Direction.BACKWARD, Direction.FORWARD):
+            raise ValueError("crosses_commas applies to backward or forward rules only, not both ways")
         return self
 
 
@@ -245,7 +247,7 @@ def trigger_group(info: tuple[TriggerInfo, ...], idx: tuple[int, ...]) -> Trigge
     """The rules of one trigger match that open a scope (by direction), and whether it closes scopes."""
     infos = [info[i] for i in idx]
     active = [x for x in infos if x.category is not Category.TERMINATE and x.category is not Category.PSEUDO]
-    forward = tuple((x.max_scope, x.existence, CATEGORY_BIT[x.category], False) for x in active if x.forward)
+    forward = tuple((x.max_scope, x.existence, CATEGORY_BIT[x.category], x.crosses_commas) for x in active if x.forward)
     backward = tuple(
         (x.max_scope, x.existence, CATEGORY_BIT[x.category], x.crosses_commas) for x in active if x.backward
     )
