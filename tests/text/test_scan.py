@@ -49,6 +49,15 @@ _PIECES = [
     "on walking",
     "worse ",
     "over the last few days",
+    # pieces of the time-since-a-procedure patterns, whose lookbehinds come before their words
+    "6 weeks ",
+    "12 months ",
+    "2 months ",
+    "post ",
+    "after ",
+    "l4-5 ",
+    "decompression",
+    "ago",
 ]
 _TEXT = st.lists(st.sampled_from(_PIECES), max_size=40).map("".join)
 
@@ -95,6 +104,17 @@ def test_gate_on_small_patterns(sources: list[str], text: str) -> None:
     gated = GatedPattern(pattern, sources)
     assert _spans(gated.finditer(text)) == _spans(pattern.finditer(text))
     assert _spans(gated.finditer(text))
+
+
+def test_a_group_of_lookbehinds_before_the_words_gates_on_the_words() -> None:
+    # the lookbehinds consume nothing: the pattern is tried only where its words ("post fusion") begin
+    sources = ["(?:(?<=days )|(?<=weeks ))post fusion"]
+    pattern = re.compile("|".join(f"(?P<p{i}>{s})" for i, s in enumerate(sources)))
+    gated = GatedPattern(pattern, sources)
+    assert gated.gated_by_words and gated.gate_keys == ("post fusion",)
+    text = "6 weeks post fusion, 2 years post fusion, 3 days post fusion"
+    assert _spans(gated.finditer(text)) == _spans(pattern.finditer(text))
+    assert len(_spans(gated.finditer(text))) == 2
 
 
 def test_pattern_that_can_start_anywhere_falls_back() -> None:

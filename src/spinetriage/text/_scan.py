@@ -125,11 +125,24 @@ def _literals(seq: Any) -> set[str] | None:
     return out
 
 
+def _zero_width(item: Any) -> bool:
+    """An assertion, or a group of alternatives that are all assertions ("(?:(?<=days )|(?<=weeks ))"):
+    it consumes nothing, so what follows it is what a match begins with."""
+    op, av = item
+    if op in _ZERO_WIDTH:
+        return True
+    if op is _c.BRANCH:
+        return all(alt and all(_zero_width(x) for x in alt) for alt in av[1])
+    if op is _c.SUBPATTERN and not av[1] & re.IGNORECASE:
+        return bool(av[3]) and all(_zero_width(x) for x in av[3])
+    return False
+
+
 def _prefixes(seq: Any) -> set[str] | None:
     """Non-empty literal strings one of which begins every match of ``seq`` (None if unknown)."""
     items = list(seq)
     i = 0
-    while i < len(items) and items[i][0] in _ZERO_WIDTH:
+    while i < len(items) and _zero_width(items[i]):
         i += 1
     out = {""}
     for item in items[i:]:
