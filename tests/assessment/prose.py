@@ -28,6 +28,7 @@ PUBLISHED = (
     "published-cases-4.yaml",
     "published-cases-5.yaml",
     "published-cases-6.yaml",
+    "published-cases-7.yaml",
 )
 
 

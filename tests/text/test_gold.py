@@ -59,7 +59,9 @@ def test_labelled_report_lines_f1_floor() -> None:
 # eight styles, committed before anything ran on it and first scored, both parts, at the end of the
 # round that added it (no rule was written against either part); ``wild6``: 400 more by a sixth, in nine
 # styles, likewise; ``wild7``: 400 more by a seventh, in twelve styles, its test part first scored at the end
-# of the round that added it (about eight of its development texts were seen during that round). Rules were tuned
+# of the round that added it (about eight of its development texts were seen during that round); ``wild8``: 400
+# more by an eighth, in twelve styles, its development part used in the round that added it and its test part
+# first scored at that round's end. Rules were tuned
 # on the development parts only; each test part is scored once, at the end of a round (docs/text.md
 # has the figures). Floors sit a little under the measurements; a change that lowers them needs a reason.
 # The development floors were raised after the recall round (general mechanisms; docs/text.md).
@@ -186,6 +188,24 @@ WILD_FLOORS: dict[tuple[str, str], dict[str, float]] = {
         "status:family": 0.66,
         "status:hypothetical": 0.82,
     },
+    ("wild8", "test"): {  # first scored at the end of the round that added wild8: 0.812 (P 0.868, R 0.762)
+        "overall": 0.79,
+        "status:present": 0.82,
+        "status:absent": 0.72,
+        "status:possible": 0.64,
+        "status:historical": 0.80,
+        "status:family": 0.77,
+        "status:hypothetical": 0.67,
+    },
+    ("wild8", "dev"): {  # the development part of that round: 0.800 before it, 0.841 after
+        "overall": 0.82,
+        "status:present": 0.85,
+        "status:absent": 0.77,
+        "status:possible": 0.62,
+        "status:historical": 0.76,
+        "status:family": 0.82,
+        "status:hypothetical": 0.81,
+    },
     ("wild4", "dev"): {
         "overall": 0.71,
         "status:present": 0.71,
@@ -218,8 +238,27 @@ STYLES = {
         "neurology_letter",
         "occupational_therapy_note",
     },
+    # the eighth writer's twelve: the seventh's without occupational therapy notes, with ward-round entries
+    "wild8": SIX_STYLES
+    | {
+        "emergency_department_note",
+        "gp_referral",
+        "nursing_note",
+        "telephone_triage",
+        "neurology_letter",
+        "ward_round_entry",
+    },
 }
-SMALLEST_PART = {"wild": 290, "wild2": 190, "wild3": 190, "wild4": 190, "wild5": 180, "wild6": 185, "wild7": 190}
+SMALLEST_PART = {
+    "wild": 290,
+    "wild2": 190,
+    "wild3": 190,
+    "wild4": 190,
+    "wild5": 180,
+    "wild6": 185,
+    "wild7": 190,
+    "wild8": 180,
+}
 
 
 Scores = dict[tuple[str, str], dict[str, object]]
