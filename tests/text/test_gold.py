@@ -217,6 +217,14 @@ WILD_FLOORS: dict[tuple[str, str], dict[str, float]] = {
     },
 }
 SIX_STYLES = {"mri_report", "clinic_letter", "physiotherapy_note", "discharge_summary", "terse_note", "patient_words"}
+# the later writers' eleven: the six and emergency, referral, nursing, triage and neurology notes
+ELEVEN_STYLES = SIX_STYLES | {
+    "emergency_department_note",
+    "gp_referral",
+    "nursing_note",
+    "telephone_triage",
+    "neurology_letter",
+}
 STYLES = {
     "wild": SIX_STYLES,
     "wild2": SIX_STYLES,
@@ -228,26 +236,10 @@ STYLES = {
     # the sixth writer's nine: the fifth's without terse notes, with emergency and GP consultation notes
     "wild6": SIX_STYLES - {"terse_note"}
     | {"nursing_note", "telephone_triage", "emergency_department_note", "gp_consultation_note"},
-    # the seventh writer's twelve: the six and emergency, referral, nursing, triage, neurology and OT notes
-    "wild7": SIX_STYLES
-    | {
-        "emergency_department_note",
-        "gp_referral",
-        "nursing_note",
-        "telephone_triage",
-        "neurology_letter",
-        "occupational_therapy_note",
-    },
+    # the seventh writer's twelve: the eleven and occupational therapy notes
+    "wild7": ELEVEN_STYLES | {"occupational_therapy_note"},
     # the eighth writer's twelve: the seventh's without occupational therapy notes, with ward-round entries
-    "wild8": SIX_STYLES
-    | {
-        "emergency_department_note",
-        "gp_referral",
-        "nursing_note",
-        "telephone_triage",
-        "neurology_letter",
-        "ward_round_entry",
-    },
+    "wild8": ELEVEN_STYLES | {"ward_round_entry"},
 }
 SMALLEST_PART = {
     "wild": 290,

@@ -226,10 +226,11 @@ class Resolver:
             if sentence is not None and section is not family:
                 # ConText (inlined: once per target): the category bits of the triggers that reach
                 # this target; for existence, the nearest. Triggers are visited outwards on each
-                # side. A scope that is closed (a terminator, a comma that does not open a list
-                # item, a clause that is not a list) stays closed for every trigger further away,
-                # so the walk stops there; it also stops once the nearest existence trigger and
-                # every other category are found, and after _MAX_TRIGGERS_EACH_SIDE triggers.
+                # side. A terminator closes the scope for every trigger further away, so the walk
+                # stops there; beyond a comma that closes the clause (one that does not open a list
+                # item) only the scopes that cross commas still reach. The walk also stops once the
+                # nearest existence trigger and every other category are found, and after
+                # _MAX_TRIGGERS_EACH_SIDE triggers.
                 t_end = ends[ti]
                 seg_t = bisect_left(commas, start)  # its clause number
                 split = bisect_left(trigger_starts, t_end)
