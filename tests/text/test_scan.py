@@ -117,6 +117,16 @@ def test_a_group_of_lookbehinds_before_the_words_gates_on_the_words() -> None:
     assert len(_spans(gated.finditer(text))) == 2
 
 
+def test_a_small_character_class_gives_its_characters_as_prefixes() -> None:
+    # the parser folds "c4|c5|c6" into "c" and a class; gated on "c" alone, the pattern was tried at every "c"
+    sources = ["(?:c4|c5|c6) radic", "t[1-3]x"]
+    pattern = re.compile("|".join(f"(?P<p{i}>{s})" for i, s in enumerate(sources)))
+    gated = GatedPattern(pattern, sources)
+    assert set(gated.gate_keys) == {"c4 radic", "c5 radic", "c6 radic", "t1x", "t2x", "t3x"}
+    text = "c4 radic, c7 radic, t2x t9x cc5 radic"
+    assert _spans(gated.finditer(text)) == _spans(pattern.finditer(text))
+
+
 def test_pattern_that_can_start_anywhere_falls_back() -> None:
     pattern = re.compile("(?P<p0>\\w+:)")
     gated = GatedPattern(pattern, ["\\w+:"])

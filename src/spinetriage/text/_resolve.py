@@ -165,6 +165,7 @@ class Resolver:
         hard, commas = doc.hard, doc.commas
         self.sid = [bisect_left(hard, s) for s in starts]
         sentences: dict[int, _Sentence] = {}
+        crossing: set[int] = set()
         current_sid = -1
         sentence: _Sentence = ([], [], [], [])
         for _, start, end, (forward, backward, active, terminates) in triggers:  # in order: sentences too
@@ -176,10 +177,14 @@ class Resolver:
                 if active:
                     sentence[0].append((start, end, forward, backward, bisect_left(commas, start)))
                     sentence[1].append(start)
+                    if any(scope[3] for scope in forward):
+                        crossing.add(sid)
                 if terminates:
                     sentence[2].append(start)
                     sentence[3].append(end)
         self.sentences = sentences
+        self.crossing = crossing
+        """Sentences with a forward scope that crosses commas (elsewhere a closing comma ends the walk)."""
         self._comma_memo: dict[int, bool] = {}
         self._runs: _Runs | None = None
         self._region_starts: list[int] | None = None
@@ -194,7 +199,7 @@ class Resolver:
         out: list[Mention] = []
         append = out.append
         with_levels = rules.findings_with_levels
-        sentences = self.sentences
+        sentences, crossing = self.sentences, self.crossing
         flat, commas = doc.flat, doc.commas
         comma_closes, comma_memo, pure = self._comma_closes, self._comma_memo, self._pure
         header_ends, header_sections = doc.header_ends, doc.header_sections
@@ -257,6 +262,8 @@ class Resolver:
                                 if closes:
                                     over_comma = True
                                     break
+                            if over_comma and sid not in crossing:
+                                break
                         comma_hi = comma_lo
                     for max_scope, existence, bit, crosses in scopes:
                         if over_comma and not crosses:

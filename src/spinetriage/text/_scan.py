@@ -118,9 +118,28 @@ def _literals(seq: Any) -> set[str] | None:
                     return None
                 alts |= inner
             out = {p + q for p in out for q in alts}
+        elif op is _c.IN:
+            chars = _class_chars(av)
+            if chars is None:
+                return None
+            out = {p + c for p in out for c in chars}
         else:
             return None
         if len(out) > _MAX_PREFIXES:
+            return None
+    return out
+
+
+def _class_chars(items: Any) -> set[str] | None:
+    """The characters a small character class names ("[4-8]", or the "4|5|6" that the parser folds
+    "c4|c5|c6" into), if it names only a few; else None."""
+    out: set[str] = set()
+    for op, av in items:
+        if op is _c.LITERAL:
+            out.add(chr(av))
+        elif op is _c.RANGE and av[1] - av[0] < 16:
+            out.update(chr(c) for c in range(av[0], av[1] + 1))
+        else:
             return None
     return out
 
