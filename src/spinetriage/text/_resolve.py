@@ -168,7 +168,7 @@ class Resolver:
         crossing: set[int] = set()
         current_sid = -1
         sentence: _Sentence = ([], [], [], [])
-        for _, start, end, (forward, backward, active, terminates) in triggers:  # in order: sentences too
+        for _, start, end, (forward, backward, active, terminates, crosses) in triggers:  # in order: sentences too
             if active or terminates:
                 sid = bisect_left(hard, start)
                 if sid != current_sid:
@@ -177,7 +177,7 @@ class Resolver:
                 if active:
                     sentence[0].append((start, end, forward, backward, bisect_left(commas, start)))
                     sentence[1].append(start)
-                    if any(scope[3] for scope in forward):
+                    if crosses:
                         crossing.add(sid)
                 if terminates:
                     sentence[2].append(start)

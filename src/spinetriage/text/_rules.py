@@ -239,8 +239,9 @@ class TriggerInfo:
 TriggerScope = tuple[int | None, bool, int, bool]
 """One rule of a trigger match as the scope walk reads it: (max_scope, existence, category bit, crosses commas)."""
 
-TriggerGroup = tuple[tuple[TriggerScope, ...], tuple[TriggerScope, ...], bool, bool]
-"""The rules of one trigger match: (forward scopes, backward scopes, opens a scope, terminates)."""
+TriggerGroup = tuple[tuple[TriggerScope, ...], tuple[TriggerScope, ...], bool, bool, bool]
+"""The rules of one trigger match: (forward scopes, backward scopes, opens a scope, terminates, a forward
+scope crosses commas)."""
 
 
 def trigger_group(info: tuple[TriggerInfo, ...], idx: tuple[int, ...]) -> TriggerGroup:
@@ -251,7 +252,8 @@ def trigger_group(info: tuple[TriggerInfo, ...], idx: tuple[int, ...]) -> Trigge
     backward = tuple(
         (x.max_scope, x.existence, CATEGORY_BIT[x.category], x.crosses_commas) for x in active if x.backward
     )
-    return forward, backward, bool(active), any(x.category is Category.TERMINATE for x in infos)
+    terminates = any(x.category is Category.TERMINATE for x in infos)
+    return forward, backward, bool(active), terminates, any(scope[3] for scope in forward)
 
 
 @dataclass(frozen=True, slots=True)

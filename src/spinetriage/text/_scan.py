@@ -144,17 +144,31 @@ def _class_chars(items: Any) -> set[str] | None:
     return out
 
 
+def _made_of(item: Any, leaf: Any) -> bool:
+    """Whether ``item`` is a ``leaf`` item, or a group whose every alternative is made of such items."""
+    op, av = item
+    if leaf(op, av):
+        return True
+    if op is _c.BRANCH:
+        return all(all(_made_of(x, leaf) for x in alt) for alt in av[1])
+    if op is _c.SUBPATTERN and not av[1] & re.IGNORECASE:
+        return all(_made_of(x, leaf) for x in av[3])
+    return False
+
+
+def _assertion(op: Any, av: Any) -> bool:
+    return op in _ZERO_WIDTH
+
+
+def _assertion_or_optional_space(op: Any, av: Any) -> bool:
+    optional_space = op in _REPEATS and av[0] == 0 and list(av[2]) == [(_c.IN, [(_c.CATEGORY, _c.CATEGORY_SPACE)])]
+    return op in _ZERO_WIDTH or optional_space
+
+
 def _zero_width(item: Any) -> bool:
     """An assertion, or a group of alternatives that are all assertions ("(?:(?<=days )|(?<=weeks ))"):
     it consumes nothing, so what follows it is what a match begins with."""
-    op, av = item
-    if op in _ZERO_WIDTH:
-        return True
-    if op is _c.BRANCH:
-        return all(alt and all(_zero_width(x) for x in alt) for alt in av[1])
-    if op is _c.SUBPATTERN and not av[1] & re.IGNORECASE:
-        return bool(av[3]) and all(_zero_width(x) for x in av[3])
-    return False
+    return _made_of(item, _assertion)
 
 
 def _prefixes(seq: Any) -> set[str] | None:
@@ -177,16 +191,7 @@ def _prefixes(seq: Any) -> set[str] | None:
 
 def _skippable(item: Any) -> bool:
     """Zero-width, or an optional run of whitespace."""
-    op, av = item
-    if op in _ZERO_WIDTH:
-        return True
-    if op in _REPEATS and av[0] == 0:
-        return list(av[2]) == [(_c.IN, [(_c.CATEGORY, _c.CATEGORY_SPACE)])]
-    if op is _c.BRANCH:
-        return all(all(_skippable(x) for x in alt) for alt in av[1])
-    if op is _c.SUBPATTERN and not av[1] & re.IGNORECASE:
-        return all(_skippable(x) for x in av[3])
-    return False
+    return _made_of(item, _assertion_or_optional_space)
 
 
 def _punctuation_start(seq: Any) -> set[str] | None:
