@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import pytest
@@ -9,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from spinetriage.assessment import default_model
-from spinetriage.engine.reasoner import Patient, reason, what_if, what_ifs
+from spinetriage.engine.reasoner import Patient, Reasoning, reason, verdict, what_if, what_ifs
 from spinetriage.vocab import Origin, Status
 
 from .strategies import KB, patients
@@ -392,3 +393,25 @@ def test_the_member_counted_carries_the_complaint_said_in_other_words() -> None:
     expected = math.log(now / (1 - now)) - math.log(before / (1 - before))
     assert math.isclose(shown["hand_clumsiness"].weight, expected, abs_tol=1e-9) and expected > 1.0
     assert (shown["fine_motor_difficulty"].counted, shown["fine_motor_difficulty"].weight) == (False, 0.0)
+
+
+def _with_origin(reasoning: Reasoning, **shares: float) -> Reasoning:
+    """A reasoning whose origin is replaced (the verdict reads it and the conditions' probabilities)."""
+    return dataclasses.replace(reasoning, origin={o: shares.get(o.value, 0.0) for o in Origin})
+
+
+def test_the_verdict_is_other_when_the_spine_explains_little_and_the_neck_is_not_suspected() -> None:
+    model = default_model()
+    known = {"gait_disturbance": Status.PRESENT, "cognitive_decline": Status.PRESENT}
+    reasoning = reason(model, Patient(evidence=known, setting="primary_care", age=70))
+    assert reasoning.probabilities["degenerative_cervical_myelopathy"] < 0.1
+    outside = _with_origin(reasoning, cervical=0.05, lumbar=0.05, other=0.2, undetermined=0.7)
+    assert verdict(outside, 0.5, 0.1) is Origin.OTHER
+    # The neck's share at the suspicion threshold keeps it in play: undetermined, not other.
+    neck = _with_origin(reasoning, cervical=0.1, lumbar=0.0, other=0.2, undetermined=0.7)
+    assert verdict(neck, 0.5, 0.1) is Origin.UNDETERMINED
+    # So does a cervical condition at the threshold, whatever the complaint's share.
+    assert verdict(outside, 0.5, reasoning.probabilities["degenerative_cervical_myelopathy"]) is Origin.UNDETERMINED
+    # Outside the spine below the confidence threshold is still undetermined.
+    split = _with_origin(reasoning, cervical=0.05, lumbar=0.49, other=0.2, undetermined=0.26)
+    assert verdict(split, 0.5, 0.1) is Origin.UNDETERMINED

@@ -490,3 +490,20 @@ def test_a_both_verdict_says_the_shares_it_rests_on(kb: KnowledgeBase) -> None:
     code, text = _settled_reason(kb, origin, Origin.BOTH)
     assert code == "verdict_confident"
     assert "the neck among the sources 54%, the lower back 51%" in text and "both 5%" not in text
+
+
+def test_an_other_verdict_from_outside_the_spine_says_the_share_it_rests_on(kb: KnowledgeBase) -> None:
+    """Other because the spine explains little: the mimics' own share (8%) is not the verdict's."""
+    from spinetriage.interview.engine import _settled_reason
+    from spinetriage.vocab import Origin
+
+    origin = {
+        Origin.CERVICAL: 0.04,
+        Origin.LUMBAR: 0.02,
+        Origin.BOTH: 0.0,
+        Origin.OTHER: 0.08,
+        Origin.UNDETERMINED: 0.86,
+    }
+    code, text = _settled_reason(kb, origin, Origin.OTHER)
+    assert code == "verdict_confident"
+    assert "outside the spine 94%" in text and "other 8%" not in text

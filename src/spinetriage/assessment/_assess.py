@@ -33,7 +33,15 @@ from spinetriage.assessment.severity import (
 )
 from spinetriage.case import Case, parse_case
 from spinetriage.engine.network import Network
-from spinetriage.engine.reasoner import Patient, contributions, explained_by, network_for, reason, verdict
+from spinetriage.engine.reasoner import (
+    Patient,
+    contributions,
+    explained_by,
+    network_for,
+    outside_the_spine,
+    reason,
+    verdict,
+)
 from spinetriage.errors import InputError
 from spinetriage.instruments import CaseInstrument, registry
 from spinetriage.knowledge.base import KnowledgeBase
@@ -134,7 +142,8 @@ def _assess_patient(
     reasoning = reason(model, patient)
     probabilities = reasoning.probabilities
     origin = reasoning.origin
-    the_verdict = verdict(reasoning, kb.threshold("verdict_confident"))
+    the_verdict = verdict(reasoning, kb.threshold("verdict_confident"), kb.threshold("myelopathy_suspected"))
+    producing = frozenset(model.conditions[d] for d in model.parents.get(reasoning.complaint or "", ()))
 
     flags = fired_red_flags(kb, patient.evidence, age=patient.age, sex=patient.sex)
     flag_ids = {flag.id for flag, _ in flags}
@@ -205,7 +214,7 @@ def _assess_patient(
         origin=OriginOut(
             verdict=the_verdict,
             probabilities={k.value: v for k, v in origin.items()},
-            explanation=_origin_explanation(the_verdict, origin, probabilities, kb, reasoning.complaint),
+            explanation=_origin_explanation(the_verdict, origin, probabilities, kb, reasoning.complaint, producing),
             complaint=reasoning.complaint,
             sources={family: round(_share(reasoning.sources, family), 6) for family in _SOURCE_NAMES},
         ),
@@ -358,7 +367,10 @@ def _origin_explanation(
     probabilities: Mapping[str, float],
     kb: KnowledgeBase,
     complaint: str | None,
+    producing: frozenset[str],
 ) -> str:
+    """Why the verdict is what it is; ``producing``: the conditions that can produce the complaint (the
+    mimics named are among them: a hip named behind an unexplained gait complaint would mislead)."""
     if complaint is None:
         return "No presenting complaint is known: say what brought the patient (back pain, leg, gait or arm symptoms)."
     known_label = kb.findings[complaint].label.lower()
@@ -376,11 +388,23 @@ def _origin_explanation(
             f"is {best.value} ({origin[best]:.0%}){rest}. More findings are needed (see next questions and work-up)."
         )
     behind = sorted(
-        (c for c in kb.conditions.values() if c.origin_family in _FAMILIES_OF[v]),
+        (
+            c
+            for c in kb.conditions.values()
+            if c.origin_family in _FAMILIES_OF[v] and (c.origin_family is not OriginFamily.OTHER or c.id in producing)
+        ),
         key=lambda c: -probabilities[c.id],
     )
     named = ", ".join(f"{c.label} {probabilities[c.id]:.0%}" for c in behind[:2])
     leading: Origin = max(ORIGINS[:4], key=lambda o: origin[o])
+    if v is Origin.OTHER and origin[v] < kb.threshold("verdict_confident"):
+        neck, back = region_shares(origin)
+        return (
+            f"Other: the spine explains little of the {known_label} (the neck {neck:.0%}, the lower back "
+            f"{back:.0%}); a cause outside the spine is likely ({outside_the_spine(origin):.0%}): a mimic the "
+            f"tool models {origin[Origin.OTHER]:.0%} ({named}), and nothing it models "
+            f"{origin[Origin.UNDETERMINED]:.0%}. Look outside the spine (see the work-up and next questions)."
+        )
     if v is Origin.BOTH and leading is not Origin.BOTH:
         neck, back = region_shares(origin)
         return (

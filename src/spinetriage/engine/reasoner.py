@@ -20,6 +20,9 @@ were treated:
 * ``undetermined``: the complaint's leak when it is not back pain (nothing modelled explains it),
   and the whole verdict when no complaint is known or nothing beyond it is known.
 
+The verdict is ``other`` too when the spine explains little: a mimic and the leak together are
+likely and the neck is not suspected (:func:`verdict`).
+
 A mimic beside a spinal source does not change the spinal answer (the spinal source
 still has to be treated).
 """
@@ -47,7 +50,7 @@ from spinetriage.engine.inference import (
 )
 from spinetriage.engine.network import Array, Network, compile_network, demographic_ratio
 from spinetriage.knowledge.base import KnowledgeBase
-from spinetriage.vocab import Basis, Origin, Sex, Status
+from spinetriage.vocab import Basis, Origin, OriginFamily, Sex, Status
 
 ORIGINS = (Origin.CERVICAL, Origin.LUMBAR, Origin.BOTH, Origin.OTHER, Origin.UNDETERMINED)
 _LUMBAR = frozenset({"lumbar", "mechanical", "serious"})
@@ -287,12 +290,19 @@ def _origin_position(families: frozenset[str]) -> int:
     return ORIGINS.index(origin)
 
 
-def verdict(reasoning: Reasoning, confident: float) -> Origin:
+def verdict(reasoning: Reasoning, confident: float, neck_suspected: float) -> Origin:
     """The most probable origin if it reaches ``confident`` and something beyond the complaint is known.
 
     When none does, but the neck and the lower back are each among the complaint's sources with
     at least ``confident`` (cervical + both, and lumbar + both), the answer is ``both``: each
     region would more likely than not need treating for the complaint to go.
+
+    When the spine explains little, the answer is ``other``: a mimic and what nothing modelled
+    explains (the complaint's leak, causes the network does not model) together reach
+    ``confident``. The network models the spinal causes of a leg, gait or arm complaint; what it
+    leaves unexplained lies outside the spine's two regions. The neck is not ruled out that way
+    while it is suspected: the neck's share and every cervical condition stay below
+    ``neck_suspected`` (the probability at which a cervical MRI is advised).
     """
     if reasoning.complaint is None or not reasoning.informative:
         return Origin.UNDETERMINED
@@ -302,7 +312,26 @@ def verdict(reasoning: Reasoning, confident: float) -> Origin:
         return best
     neck = origin[Origin.CERVICAL] + origin[Origin.BOTH]
     back = origin[Origin.LUMBAR] + origin[Origin.BOTH]
-    return Origin.BOTH if neck >= confident and back >= confident else Origin.UNDETERMINED
+    if neck >= confident and back >= confident:
+        return Origin.BOTH
+    if outside_the_spine(origin) >= confident and not _neck_suspected(reasoning, neck, neck_suspected):
+        return Origin.OTHER
+    return Origin.UNDETERMINED
+
+
+def outside_the_spine(origin: Mapping[Origin, float]) -> float:
+    """How likely the complaint came from outside the spine: a mimic's, or nothing modelled produced it."""
+    return origin[Origin.OTHER] + origin[Origin.UNDETERMINED]
+
+
+def _neck_suspected(reasoning: Reasoning, neck: float, threshold: float) -> bool:
+    network = reasoning.network
+    cervical = (
+        reasoning.probabilities[c]
+        for c, family in zip(network.conditions, network.families, strict=True)
+        if family is OriginFamily.CERVICAL
+    )
+    return neck >= threshold or any(p >= threshold for p in cervical)
 
 
 def _weight(network: Network, finding: str, present: bool) -> float:

@@ -82,7 +82,9 @@ def decide(model: Network, reasoning: Reasoning) -> Decision:
     patient = reasoning.patient
     flags = fired_red_flags(kb, patient.evidence, age=patient.age, sex=patient.sex)
     urgency, _ = decide_urgency(kb, flags, reasoning.probabilities)
-    return Decision(verdict(reasoning, kb.threshold("verdict_confident")), urgency)
+    return Decision(
+        verdict(reasoning, kb.threshold("verdict_confident"), kb.threshold("myelopathy_suspected")), urgency
+    )
 
 
 def candidates(model: Network, evidence: Mapping[str, Status], kinds: Iterable[FindingKind]) -> list[str]:
