@@ -415,3 +415,36 @@ def test_the_verdict_is_other_when_the_spine_explains_little_and_the_neck_is_not
     # Outside the spine below the confidence threshold is still undetermined.
     split = _with_origin(reasoning, cervical=0.05, lumbar=0.49, other=0.2, undetermined=0.26)
     assert verdict(split, 0.5, 0.1) is Origin.UNDETERMINED
+
+
+def _myelopathy_odds(findings: dict[str, Status]) -> float:
+    known = {"low_back_pain": Status.PRESENT, **findings}
+    p = reason(default_model(), Patient(evidence=known, setting="primary_care")).probabilities
+    q = p["degenerative_cervical_myelopathy"]
+    return q / (1.0 - q)
+
+
+UMN_SIGNS = (
+    "hyperreflexia_upper",
+    "hoffmann_sign",
+    "inverted_supinator",
+    "hyperreflexia_lower",
+    "clonus",
+    "babinski_sign",
+    "spasticity",
+)
+
+
+def test_a_normal_upper_motor_neuron_examination_weighs_what_the_cited_expression_gives() -> None:
+    """Rhee 2009: no sign in 21% of surgically treated myelopathy (groups.yaml). Read as the share that
+    releases none, a normal examination of all seven signs weighs about 0.23 against myelopathy; with
+    the signs independent given myelopathy it weighed 0.13."""
+    ratio = _myelopathy_odds(dict.fromkeys(UMN_SIGNS, Status.ABSENT)) / _myelopathy_odds({})
+    assert 0.2 < ratio < 0.26
+
+
+def test_one_arm_sign_without_another_still_argues_for_myelopathy() -> None:
+    """A shared expression must not make the signs all-or-nothing (an expression near the Hoffmann
+    sign's own strength made a Hoffmann sign without an inverted supinator reflex argue against)."""
+    alone = _myelopathy_odds({"hoffmann_sign": Status.PRESENT, "inverted_supinator": Status.ABSENT})
+    assert alone > 2 * _myelopathy_odds({})

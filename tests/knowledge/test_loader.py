@@ -271,3 +271,12 @@ def test_a_wordings_group_whose_members_differ_is_refused(tmp_path: Path) -> Non
 
     error = _broken(tmp_path, "likelihoods.yaml", make_one_wording_stronger)
     assert any("hand_dexterity" in p and "fine_motor_difficulty" in p for p in error.problems), error.problems
+
+
+def test_a_group_expression_of_an_unknown_condition_is_named(tmp_path: Path) -> None:
+    def name_no_condition(document: Any) -> None:
+        group = next(g for g in document["groups"] if g.get("expressions"))
+        group["expressions"][0]["condition"] = "no_such_condition"
+
+    error = _broken(tmp_path, "groups.yaml", name_no_condition)
+    assert any("no_such_condition" in p and "expression" in p for p in error.problems), error.problems

@@ -289,8 +289,9 @@ def compile_network(kb: KnowledgeBase) -> Network:
             leak[index[finding]] = probability
 
     # Expression groups: a condition expresses a group with the probability that at least one
-    # member would appear were they independent; given expression, each member appears with its
-    # strength divided by that, so each alone keeps its published sensitivity.
+    # member would appear were they independent, or with a cited figure (groups.yaml: expressions);
+    # given expression, each member appears with its strength divided by that, so each alone keeps
+    # its published sensitivity.
     groups = tuple(kb.groups)
     group_index = {g: i for i, g in enumerate(groups)}
     group_of = [group_index.get(kb.group_of.get(f, ""), -1) for f in findings]
@@ -300,6 +301,7 @@ def compile_network(kb: KnowledgeBase) -> Network:
         if g >= 0:
             silent[g] *= 1.0 - strength[f]
     expression = 1.0 - silent
+    _cite_expressions(kb, groups, group_of, col, strength, expression)
     for f, g in enumerate(group_of):
         if g >= 0:
             with np.errstate(divide="ignore", invalid="ignore"):
@@ -403,3 +405,36 @@ def fit_priors(
         if float(np.max(np.abs(gap))) < tolerance:
             break
     return log_odds
+
+
+def _cite_expressions(
+    kb: KnowledgeBase,
+    groups: tuple[str, ...],
+    group_of: list[int],
+    col: dict[str, int],
+    strength: Array,
+    expression: Array,
+) -> None:
+    """Set each cited expression (groups.yaml) in ``expression``, refusing one that cannot hold: at
+    least one member appears at least as often as the condition produces its strongest member alone."""
+    for g, group_id in enumerate(groups):
+        for cited in kb.groups[group_id].expressions:
+            d = col[cited.condition]
+            members = [f for f, of in enumerate(group_of) if of == g]
+            strongest = max(strength[f, d] for f in members)
+            if strongest <= 0:
+                raise KnowledgeError(
+                    [
+                        f"groups.yaml: {cited.condition} is given an expression of {group_id} "
+                        "but produces none of its members"
+                    ]
+                )
+            if cited.probability < strongest:
+                raise KnowledgeError(
+                    [
+                        f"groups.yaml: {cited.condition} expresses {group_id} with {cited.probability}, below "
+                        f"the strength {strongest:.3f} with which it produces one member alone: at least one "
+                        "member appears at least that often"
+                    ]
+                )
+            expression[g, d] = cited.probability

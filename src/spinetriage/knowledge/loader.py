@@ -351,6 +351,11 @@ def build_knowledge(texts: dict[str, str], bundle: dict[str, str] | None = None)
             group_of[member] = group.id
         if group.wordings:
             _check_same_links(check, group, likelihoods)
+        for expression in group.expressions:
+            label = f"group {group.id}, expression by {expression.condition}"
+            known("groups.yaml", label, "condition", expression.condition, condition_ids)
+            cited("groups.yaml", label, expression)
+        check.unique("groups.yaml", f"expressions of {group.id}", (e.condition for e in group.expressions))
 
     for flag in red_flags:
         label = f"red flag {flag.id}"

@@ -205,6 +205,13 @@ class SexEvidence(Cited):
     lr: dict[Sex, Annotated[float, Field(gt=0.0)]]
 
 
+class GroupExpression(Cited):
+    """How often a condition shows at least one of a group's members, where a study measured it."""
+
+    condition: Identifier
+    probability: Annotated[float, Field(gt=0.0, le=1.0)]
+
+
 class EvidenceGroup(_Strict):
     """Findings that measure one thing: a condition produces them through its expression of the group.
 
@@ -212,6 +219,10 @@ class EvidenceGroup(_Strict):
     fine tasks). Their links must be identical, and a patient's answers to them are one answer: the
     engine counts one member (a present one before an absent one) and shows the others as counted
     with it, so that a complaint stated twice is not counted as two independent findings.
+
+    ``expressions``: a condition's expression of the group where a figure gives it (the share of
+    patients with the condition who show at least one member); otherwise the network takes the
+    share the members would give were they independent.
     """
 
     id: Identifier
@@ -219,6 +230,7 @@ class EvidenceGroup(_Strict):
     members: list[Identifier] = Field(min_length=2)
     reason: Text
     wordings: bool = False
+    expressions: list[GroupExpression] = Field(default_factory=list)
 
 
 class Clause(_Strict):
