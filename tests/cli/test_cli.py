@@ -154,3 +154,14 @@ def test_knowledge_item_shows_the_evidence_beside_every_number_issue_13() -> Non
     assert "hoffmann_sign" in condition.output and "fogarty2018" in condition.output
     as_json = runner.invoke(app, ["knowledge", "findings", "hoffmann_sign", "--json"])
     assert json.loads(as_json.output)[0]["evidence"][0]["lr_present"] == 2.2
+
+
+def test_the_report_names_the_unexplained_share_apart_from_the_verdict(tmp_path: Path) -> None:
+    case = tmp_path / "case.json"
+    case.write_text(
+        json.dumps({"age": 70, "findings": {"gait_disturbance": "present", "cognitive_decline": "present"}})
+    )
+    result = runner.invoke(app, ["assess", str(case)])
+    assert result.exit_code == 0
+    assert "Origin: OTHER" in result.output and "unexplained" in result.output
+    assert "undetermined" not in result.output

@@ -93,3 +93,15 @@ def test_a_decisive_ratio_is_written_as_a_power_of_ten_not_300_digits() -> None:
     # back pain all but decides non-specific back pain (its share is the complaint itself)
     assert any(x.likelihood_ratio >= 1000 for c in a.conditions for x in c.contributions)
     assert any("e+" in r for r in ratios)
+
+
+def test_an_other_verdict_from_outside_the_spine_labels_the_unexplained_share_as_such() -> None:
+    """The verdict is other while the bar's largest share is what nothing modelled explains: that share
+    is labelled for what it is, not "Undetermined", which would contradict the verdict above it."""
+    case = {"age": 70, "findings": {"gait_disturbance": "present", "cognitive_decline": "present"}}
+    a = assess(case)
+    report = build_report(a, default_knowledge(), None)
+    assert report.verdict_label == "Other cause"
+    unexplained = next(s for s in report.segments if s.origin == "undetermined")
+    assert unexplained.label == "Nothing modelled explains it"
+    assert unexplained.probability == pct(a.origin.probabilities["undetermined"])

@@ -18,6 +18,8 @@ URGENCY_STYLE = {
     Urgency.ROUTINE: "green",
 }
 BAR_WIDTH = 24
+#: The origin's "undetermined" share is what nothing modelled explains, not the verdict of that name.
+SHARE_NAMES = {"undetermined": "unexplained"}
 WHY_LIMIT = 6
 
 
@@ -35,7 +37,7 @@ def render(assessment: Assessment, console: Console, *, show_all: bool = False) 
         ("Urgency: ", "bold"),
         (a.urgency.value.upper(), URGENCY_STYLE[a.urgency]),
     )
-    probs = "  ".join(f"{k} {v:.0%}" for k, v in a.origin.probabilities.items())
+    probs = "  ".join(f"{SHARE_NAMES.get(k, k)} {v:.0%}" for k, v in a.origin.probabilities.items())
     console.print(Panel(Group(verdict, Text(a.origin.explanation), Text(probs, style="dim")), title="spinetriage"))
 
     _render_instruments(a, console)

@@ -34,6 +34,9 @@ ORIGIN_LABELS = {
     "other": "Other cause",
     "undetermined": "Undetermined",
 }
+#: The origin bar's shares: its "undetermined" share is what nothing the tool models explains, which is
+#: not the verdict "undetermined" (a verdict of other can rest on it: docs/reasoning.md, "Outside the spine").
+SHARE_LABELS = {**ORIGIN_LABELS, "undetermined": "Nothing modelled explains it"}
 KEY_WORKUP = frozenset({"cervical_mri", "emergency_lumbar_mri"})
 SHORT_NAMES = {"mjoa": "mJOA", "p_mjoa": "P-mJOA"}
 
@@ -244,7 +247,7 @@ def _segments(probabilities: dict[str, float]) -> list[Segment]:
     x = 0.0
     for origin in ORIGIN_ORDER:
         p = probabilities.get(origin, 0.0)
-        segments.append(Segment(origin, ORIGIN_LABELS[origin], pct(p), round(x * 100, 3), round(p * 100, 3)))
+        segments.append(Segment(origin, SHARE_LABELS[origin], pct(p), round(x * 100, 3), round(p * 100, 3)))
         x += p
     return segments
 
