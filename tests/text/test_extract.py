@@ -200,3 +200,14 @@ def test_sitting_named_with_its_duration_aggravates() -> None:
     assert {(m.finding, m.status.value) for m in extract("Sitting > 30 min aggravates.").mentions} == {
         ("pain_worse_sitting", "present")
     }
+
+
+@pytest.mark.parametrize("text", ["Gait normal.", "Gait NAD.", "Gait was normal and steady.", "Normal gait."])
+def test_a_normal_gait_is_neither_disturbed_nor_broad_based(text: str) -> None:
+    found = {m.finding: m.status.value for m in extract(text).mentions}
+    assert found.get("gait_disturbance") == "absent" and found.get("broad_based_gait") == "absent", found
+
+
+def test_numbness_in_both_feet_is_in_both_legs() -> None:
+    found = {m.finding: m.status.value for m in extract("Numbness in both feet.").mentions}
+    assert found.get("bilateral_leg_symptoms") == "present", found

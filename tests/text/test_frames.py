@@ -42,6 +42,13 @@ def _findings(text: str) -> dict[str, str]:
         ("Progressive paralysis of the legs over a week.", {"leg_weakness": "present"}),
         ("No paralysis of the legs.", {"leg_weakness": "absent"}),
         ("Right leg paresis noted.", {"leg_weakness": "present"}),
+        # what is said of two coordinated symptoms, or of two coordinated parts, is said of each
+        ("Both legs have felt numb and weak since this morning.", {"leg_weakness": "present"}),
+        ("My legs tingle and feel weak.", {"leg_weakness": "present"}),
+        ("Progressive leg stiffness and weakness.", {"leg_heaviness": "present", "leg_weakness": "present"}),
+        ("Weakness in the hands and legs.", {"hand_weakness": "present", "leg_weakness": "present"}),
+        ("His legs and arms feel weak.", {"leg_weakness": "present"}),
+        ("Both legs are not numb or weak.", {"leg_weakness": "absent", "bilateral_leg_symptoms": "absent"}),
     ],
 )
 def test_frames_read_paraphrases(text: str, expected: dict[str, str]) -> None:
@@ -89,6 +96,7 @@ def test_words_between_part_and_symptom_stay_visible_to_context() -> None:
         "Both legs, then numbness of the lips.",  # so does a comma
         "My legs ache.",  # a plain plural is not both legs
         "Both legs were examined in detail yesterday and numbness was not found.",  # too far apart
+        "Both legs fine and the hands numb.",  # "and" coordinates symptoms or parts, not a new clause's part
     ],
 )
 def test_frames_do_not_reach_past_their_window(text: str) -> None:

@@ -44,6 +44,9 @@ __all__ = ["FrameSet", "FramesFile", "apply_frames", "compile_frames"]
 _STOP_WORDS = "but|although|though|whereas|while|except|than|because|since|which|who|then|so|however|apart|and|or|nor"
 _GAP = rf"(?:(?!(?:{_STOP_WORDS})(?![a-z0-9]))[a-z0-9'/-]+)"
 """One plain word between a part and a symptom (never a clause word: "legs fine but arms numb")."""
+_COORDINATOR = "(?:and|or|&)"
+_LINK = "(?:feel|feels|felt|feeling|are|is|was|were|have|has|had|get|gets|got|go|goes|went|gone|become|became|so|very)"
+"""A verb or intensifier allowed before a coordinated second symptom ("numb and feel weak")."""
 
 
 class _Strict(BaseModel):
@@ -110,7 +113,8 @@ class FrameSet:
 
     patterns: tuple[re.Pattern[str], ...]
     contributes: dict[str, frozenset[str]]
-    """Group name -> findings (parts ``p``, symptoms ``s``, tails ``w``; order ``a`` or ``b``)."""
+    """Group name -> findings (parts ``p``, symptoms ``s``, a coordinated second symptom ``c``, tails ``w``;
+    order ``a`` or ``b``)."""
     anchors: frozenset[str]
     """Every word a frame can begin with (part, symptom and tail words)."""
     frames_of: dict[str, int] = field(default_factory=dict)
@@ -122,6 +126,7 @@ def compile_frames(spec: FramesFile) -> FrameSet:
     an optional tail word before or after; every class is a named group."""
     classes = {("p", c.name): c for c in spec.parts}
     classes |= {("s", c.name): c for c in spec.symptoms}
+    classes |= {("c", c.name): c for c in spec.symptoms}
     classes |= {("w", c.name): c for c in spec.tails}
     patterns: list[re.Pattern[str]] = []
     contributes: dict[str, frozenset[str]] = {}
@@ -140,13 +145,23 @@ def compile_frames(spec: FramesFile) -> FrameSet:
             alts.append(f"(?P<{gname}>{_alternation(c.words)})")
         return "(?:" + "|".join(alts) + ")"
 
+    # Another body part coordinated with the frame's ("weakness in the hands and legs", "legs and arms
+    # feel weak") and a second symptom coordinated with the first ("legs numb and weak", "leg stiffness and
+    # weakness"): what is said of both is said of each. The second symptom adds its findings to the first's
+    # mention (the head stays the first symptom word).
+    other_part = f"(?:{_alternation([w for c in spec.parts for w in c.words])})"
     for f in spec.frames:
         gap = f"(?: {_GAP}){{0,{f.gap}}}? "
         tgap = f"(?: {_GAP}){{0,{f.tail_gap}}}? "
         orders = []
         for order in ("a", "b"):
-            first, second = (("p", f.parts), ("s", f.symptoms)) if order == "a" else (("s", f.symptoms), ("p", f.parts))
-            core = group(first[0], first[1], order) + gap + group(second[0], second[1], order)
+            part = group("p", f.parts, order)
+            head = group("s", f.symptoms, order)
+            also = f"(?: {_COORDINATOR} (?:{_LINK} )?{group('c', f.symptoms, order)})?"
+            if order == "a":
+                core = part + f"(?: {_COORDINATOR} {other_part})?" + gap + head + also
+            else:
+                core = head + also + gap + f"(?:{other_part} {_COORDINATOR} )?" + part
             if f.tails:
                 lead = f"(?:{group('w', f.tails, order, '0')}{tgap})?"
                 tail = f"(?:{tgap}{group('w', f.tails, order, '1')}(?![a-z0-9]))?"
