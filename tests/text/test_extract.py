@@ -211,3 +211,21 @@ def test_a_normal_gait_is_neither_disturbed_nor_broad_based(text: str) -> None:
 def test_numbness_in_both_feet_is_in_both_legs() -> None:
     found = {m.finding: m.status.value for m in extract("Numbness in both feet.").mentions}
     assert found.get("bilateral_leg_symptoms") == "present", found
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        # a present state said after the finding says it is over
+        ("Felt unsteady on uneven ground after her knee surgery, now steady.", "imbalance"),
+        ("Legs felt like lead on admission, now lighter.", "leg_heaviness"),
+        # an ending reaches back over a time ("after ...") and over "also"
+        ("My grip was weak after I broke my wrist, but it's fine now.", "hand_weakness"),
+        ("The arm pain has resolved and the tingling in his thumb has also settled.", "arm_numbness_tingling"),
+        # over an aside between commas
+        ("Neck pain, present before admission, has settled.", "neck_pain"),
+    ],
+)
+def test_an_ending_said_after_a_finding_makes_it_historical(text: str, finding: str) -> None:
+    found = {m.finding: m.status.value for m in extract(text).mentions}
+    assert found.get(finding) == "historical", found
