@@ -198,7 +198,7 @@ def test_a_complaint_the_spine_explains_little_of_comes_from_outside_it() -> Non
     assert p["other"] < 0.5 and p["cervical"] + p["both"] < 0.1
     assert result.origin.verdict.value == "other"
     explanation = result.origin.explanation
-    assert f"a cause outside the spine is likely ({p['other'] + p['undetermined']:.0%})" in explanation
+    assert f"a cause elsewhere is likely ({p['other'] + p['undetermined']:.0%})" in explanation
     assert "Normal pressure hydrocephalus" in explanation and f"the neck {p['cervical'] + p['both']:.0%}" in explanation
 
 

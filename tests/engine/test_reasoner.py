@@ -412,7 +412,7 @@ def test_the_verdict_is_other_when_the_spine_explains_little_and_the_neck_is_not
     assert verdict(neck, 0.5, 0.1) is Origin.UNDETERMINED
     # So does a cervical condition at the threshold, whatever the complaint's share.
     assert verdict(outside, 0.5, reasoning.probabilities["degenerative_cervical_myelopathy"]) is Origin.UNDETERMINED
-    # Outside the spine below the confidence threshold is still undetermined.
+    # Beyond the neck and the lower back, below the confidence threshold, is still undetermined.
     split = _with_origin(reasoning, cervical=0.05, lumbar=0.49, other=0.2, undetermined=0.26)
     assert verdict(split, 0.5, 0.1) is Origin.UNDETERMINED
 

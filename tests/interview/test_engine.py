@@ -492,7 +492,7 @@ def test_a_both_verdict_says_the_shares_it_rests_on(kb: KnowledgeBase) -> None:
     assert "the neck among the sources 54%, the lower back 51%" in text and "both 5%" not in text
 
 
-def test_an_other_verdict_from_outside_the_spine_says_the_share_it_rests_on(kb: KnowledgeBase) -> None:
+def test_an_other_verdict_from_beyond_neck_and_back_says_the_share_it_rests_on(kb: KnowledgeBase) -> None:
     """Other because the spine explains little: the mimics' own share (8%) is not the verdict's."""
     from spinetriage.interview.engine import _settled_reason
     from spinetriage.vocab import Origin
@@ -506,4 +506,4 @@ def test_an_other_verdict_from_outside_the_spine_says_the_share_it_rests_on(kb: 
     }
     code, text = _settled_reason(kb, origin, Origin.OTHER)
     assert code == "verdict_confident"
-    assert "outside the spine 94%" in text and "other 8%" not in text
+    assert "beyond the neck and the lower back 94%" in text and "other 8%" not in text

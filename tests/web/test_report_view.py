@@ -95,7 +95,7 @@ def test_a_decisive_ratio_is_written_as_a_power_of_ten_not_300_digits() -> None:
     assert any("e+" in r for r in ratios)
 
 
-def test_an_other_verdict_from_outside_the_spine_labels_the_unexplained_share_as_such() -> None:
+def test_an_other_verdict_from_beyond_neck_and_back_labels_the_unexplained_share_as_such() -> None:
     """The verdict is other while the bar's largest share is what nothing modelled explains: that share
     is labelled for what it is, not "Undetermined", which would contradict the verdict above it."""
     case = {"age": 70, "findings": {"gait_disturbance": "present", "cognitive_decline": "present"}}

@@ -38,7 +38,7 @@ from spinetriage.engine.reasoner import (
     contributions,
     explained_by,
     network_for,
-    outside_the_spine,
+    outside_neck_and_back,
     reason,
     verdict,
 )
@@ -400,10 +400,11 @@ def _origin_explanation(
     if v is Origin.OTHER and origin[v] < kb.threshold("verdict_confident"):
         neck, back = region_shares(origin)
         return (
-            f"Other: the spine explains little of the {known_label} (the neck {neck:.0%}, the lower back "
-            f"{back:.0%}); a cause outside the spine is likely ({outside_the_spine(origin):.0%}): a mimic the "
+            f"Other: the neck and the lower back explain little of the {known_label} (the neck {neck:.0%}, the lower "
+            f"back {back:.0%}); a cause elsewhere is likely ({outside_neck_and_back(origin):.0%}): a condition the "
             f"tool models {origin[Origin.OTHER]:.0%} ({named}), and nothing it models "
-            f"{origin[Origin.UNDETERMINED]:.0%}. Look outside the spine (see the work-up and next questions)."
+            f"{origin[Origin.UNDETERMINED]:.0%}. Look beyond the neck and the lower back (see the work-up and next "
+            "questions)."
         )
     if v is Origin.BOTH and leading is not Origin.BOTH:
         neck, back = region_shares(origin)

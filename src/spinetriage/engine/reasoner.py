@@ -20,8 +20,8 @@ were treated:
 * ``undetermined``: the complaint's leak when it is not back pain (nothing modelled explains it),
   and the whole verdict when no complaint is known or nothing beyond it is known.
 
-The verdict is ``other`` too when the spine explains little: a mimic and the leak together are
-likely and the neck is not suspected (:func:`verdict`).
+The verdict is ``other`` too when the neck and the lower back explain little: a mimic and the leak
+together are likely and the neck is not suspected (:func:`verdict`).
 
 A mimic beside a spinal source does not change the spinal answer (the spinal source
 still has to be treated).
@@ -297,10 +297,10 @@ def verdict(reasoning: Reasoning, confident: float, neck_suspected: float) -> Or
     at least ``confident`` (cervical + both, and lumbar + both), the answer is ``both``: each
     region would more likely than not need treating for the complaint to go.
 
-    When the spine explains little, the answer is ``other``: a mimic and what nothing modelled
-    explains (the complaint's leak, causes the network does not model) together reach
-    ``confident``. The network models the spinal causes of a leg, gait or arm complaint; what it
-    leaves unexplained lies outside the spine's two regions. The neck is not ruled out that way
+    When the neck and the lower back explain little, the answer is ``other``: a mimic and what nothing
+    modelled explains (the complaint's leak, causes the network does not model) together reach
+    ``confident``. The network models the causes of a leg, gait or arm complaint in the neck and the
+    lower back; what it leaves unexplained lies outside those two regions. The neck is not ruled out that way
     while it is suspected: the neck's share and every cervical condition stay below
     ``neck_suspected`` (the probability at which a cervical MRI is advised).
     """
@@ -314,13 +314,14 @@ def verdict(reasoning: Reasoning, confident: float, neck_suspected: float) -> Or
     back = origin[Origin.LUMBAR] + origin[Origin.BOTH]
     if neck >= confident and back >= confident:
         return Origin.BOTH
-    if outside_the_spine(origin) >= confident and not _neck_suspected(reasoning, neck, neck_suspected):
+    if outside_neck_and_back(origin) >= confident and not _neck_suspected(reasoning, neck, neck_suspected):
         return Origin.OTHER
     return Origin.UNDETERMINED
 
 
-def outside_the_spine(origin: Mapping[Origin, float]) -> float:
-    """How likely the complaint came from outside the spine: a mimic's, or nothing modelled produced it."""
+def outside_neck_and_back(origin: Mapping[Origin, float]) -> float:
+    """How likely the complaint came from neither the neck nor the lower back: a mimic or a cord lesion
+    below the neck produced it (``other``), or nothing modelled did."""
     return origin[Origin.OTHER] + origin[Origin.UNDETERMINED]
 
 

@@ -41,7 +41,7 @@ from spinetriage.assessment.origin import region_shares
 from spinetriage.assessment.red_flags import fired_red_flags
 from spinetriage.case import Case
 from spinetriage.engine.network import Network
-from spinetriage.engine.reasoner import ORIGINS, Patient, outside_the_spine
+from spinetriage.engine.reasoner import ORIGINS, Patient, outside_neck_and_back
 from spinetriage.errors import InputError
 from spinetriage.interview.implications import Implied, apply_implications, default_rules
 from spinetriage.interview.screening import (
@@ -476,7 +476,7 @@ def _settled_reason(kb: KnowledgeBase, origin: Mapping[Origin, float], verdict: 
         neck, back = region_shares(origin)
         share = f"both: the neck among the sources {neck:.0%}, the lower back {back:.0%}"
     elif verdict is Origin.OTHER and origin[verdict] < threshold:  # the spine explains little (reasoner.verdict)
-        share = f"other: outside the spine {outside_the_spine(origin):.0%}"
+        share = f"other: beyond the neck and the lower back {outside_neck_and_back(origin):.0%}"
     else:
         share = f"{verdict.value} {origin[verdict]:.0%}"
     return "verdict_confident", f"the verdict is confident ({share}) and {rest}"

@@ -35,7 +35,8 @@ ORIGIN_LABELS = {
     "undetermined": "Undetermined",
 }
 #: The origin bar's shares: its "undetermined" share is what nothing the tool models explains, which is
-#: not the verdict "undetermined" (a verdict of other can rest on it: docs/reasoning.md, "Outside the spine").
+#: not the verdict "undetermined" (a verdict of other can rest on it: docs/reasoning.md, "Beyond the neck
+#: and the lower back").
 SHARE_LABELS = {**ORIGIN_LABELS, "undetermined": "Nothing modelled explains it"}
 KEY_WORKUP = frozenset({"cervical_mri", "emergency_lumbar_mri"})
 SHORT_NAMES = {"mjoa": "mJOA", "p_mjoa": "P-mJOA"}
