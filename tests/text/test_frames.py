@@ -49,6 +49,9 @@ def _findings(text: str) -> dict[str, str]:
         ("Weakness in the hands and legs.", {"hand_weakness": "present", "leg_weakness": "present"}),
         ("His legs and arms feel weak.", {"leg_weakness": "present"}),
         ("Both legs are not numb or weak.", {"leg_weakness": "absent", "bilateral_leg_symptoms": "absent"}),
+        # the four limbs named together: weakness of the legs and of the hands
+        ("Acute weakness of all four limbs.", {"leg_weakness": "present", "hand_weakness": "present"}),
+        ("Motor deficit of the arms and legs.", {"leg_weakness": "present", "hand_weakness": "present"}),
     ],
 )
 def test_frames_read_paraphrases(text: str, expected: dict[str, str]) -> None:
