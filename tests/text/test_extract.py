@@ -229,3 +229,19 @@ def test_numbness_in_both_feet_is_in_both_legs() -> None:
 def test_an_ending_said_after_a_finding_makes_it_historical(text: str, finding: str) -> None:
     found = {m.finding: m.status.value for m in extract(text).mentions}
     assert found.get(finding) == "historical", found
+
+
+@pytest.mark.parametrize(
+    ("text", "rapid"),
+    [
+        ("Her 2-week history of worsening leg weakness is new.", True),
+        ("Three weeks of progressive unsteadiness.", True),
+        ("Getting worse in the last week.", True),
+        ("Leg weaker than this morning.", True),
+        ("Back pain much worse today.", False),  # pain getting worse is not a progressing deficit
+        ("Pain for 3 days.", False),  # a span alone
+    ],
+)
+def test_a_deficit_worsening_over_days_is_rapid_progression(text: str, rapid: bool) -> None:
+    found = {m.finding for m in extract(text).mentions if m.status.value == "present"}
+    assert ("rapid_progression" in found) is rapid, found
