@@ -245,3 +245,27 @@ def test_an_ending_said_after_a_finding_makes_it_historical(text: str, finding: 
 def test_a_deficit_worsening_over_days_is_rapid_progression(text: str, rapid: bool) -> None:
     found = {m.finding for m in extract(text).mentions if m.status.value == "present"}
     assert ("rapid_progression" in found) is rapid, found
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "T9 pathological fracture.",
+            {"vertebral_compression_fracture": "present", "spinal_metastasis_on_imaging": "present"},
+        ),
+        ("The L2 collapse was judged possibly pathological.", {"spinal_metastasis_on_imaging": "possible"}),
+        ("Lytic deposits in the L2 and L4 vertebral bodies.", {"spinal_metastasis_on_imaging": "present"}),
+        ("Marrow signal normal.", {"spinal_metastasis_on_imaging": "absent"}),
+        ("Acute L1 fracture. No underlying lesion is identified.", {"spinal_metastasis_on_imaging": "absent"}),
+    ],
+)
+def test_a_tumour_in_the_spine_named_without_metastasis(text: str, expected: dict[str, str]) -> None:
+    found = {m.finding: m.status.value for m in extract(text).mentions}
+    for finding, status in expected.items():
+        assert found.get(finding) == status, found
+
+
+def test_pathologically_brisk_reflexes_are_no_tumour() -> None:
+    found = {m.finding for m in extract("Knee jerks are pathologically brisk.").mentions}
+    assert "spinal_metastasis_on_imaging" not in found
