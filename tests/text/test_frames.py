@@ -49,6 +49,11 @@ def _findings(text: str) -> dict[str, str]:
         ("Weakness in the hands and legs.", {"hand_weakness": "present", "leg_weakness": "present"}),
         ("His legs and arms feel weak.", {"leg_weakness": "present"}),
         ("Both legs are not numb or weak.", {"leg_weakness": "absent", "bilateral_leg_symptoms": "absent"}),
+        # numbness coordinated with arm pain; one finger is a hand word; "no arm symptoms" denies both
+        ("No arm pain or paraesthesiae.", {"radicular_arm_pain": "absent", "arm_numbness_tingling": "absent"}),
+        ("Numbness persists in the middle finger.", {"arm_numbness_tingling": "present"}),
+        ("Neck pain, no arm sx.", {"radicular_arm_pain": "absent", "arm_numbness_tingling": "absent"}),
+        ("Tingling in all four limbs.", {"arm_numbness_tingling": "present"}),
         # the four limbs named together: weakness of the legs and of the hands
         ("Acute weakness of all four limbs.", {"leg_weakness": "present", "hand_weakness": "present"}),
         ("Motor deficit of the arms and legs.", {"leg_weakness": "present", "hand_weakness": "present"}),
