@@ -269,3 +269,21 @@ def test_a_tumour_in_the_spine_named_without_metastasis(text: str, expected: dic
 def test_pathologically_brisk_reflexes_are_no_tumour() -> None:
     found = {m.finding for m in extract("Knee jerks are pathologically brisk.").mentions}
     assert "spinal_metastasis_on_imaging" not in found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "LBP 3/7, no radic.",
+        "Ongoing LBP, no leg pain.",
+        "Low back ache only, nothing down the legs.",
+        "Non-radiating LBP.",
+    ],
+)
+def test_leg_pain_denied_is_sciatica_denied(text: str) -> None:
+    found = {m.finding: m.status.value for m in extract(text).mentions}
+    assert found.get("sciatica") == "absent", found
+
+
+def test_leg_pain_at_night_is_still_night_pain() -> None:
+    assert {m.finding for m in extract("Complains of leg pain at night.").mentions} == {"night_pain"}
