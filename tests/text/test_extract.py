@@ -287,3 +287,16 @@ def test_leg_pain_denied_is_sciatica_denied(text: str) -> None:
 
 def test_leg_pain_at_night_is_still_night_pain() -> None:
     assert {m.finding for m in extract("Complains of leg pain at night.").mentions} == {"night_pain"}
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Severe central and lateral recess stenosis at L3-4.", "present"),
+        ("?lateral recess stenosis.", "possible"),
+        ("L4-L5: small protrusion. Canal and foramina adequate.", "absent"),
+    ],
+)
+def test_the_lateral_recess_is_part_of_the_lumbar_canal(text: str, status: str) -> None:
+    found = {m.finding: m.status.value for m in extract(text).mentions}
+    assert found.get("lumbar_canal_stenosis") == status, found
