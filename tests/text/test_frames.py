@@ -49,6 +49,12 @@ def _findings(text: str) -> dict[str, str]:
         ("Weakness in the hands and legs.", {"hand_weakness": "present", "leg_weakness": "present"}),
         ("His legs and arms feel weak.", {"leg_weakness": "present"}),
         ("Both legs are not numb or weak.", {"leg_weakness": "absent", "bilateral_leg_symptoms": "absent"}),
+        # the saddle as notes and patients name it
+        ("Reduced perianal pinprick.", {"saddle_anesthesia": "present"}),
+        ("Denies numbness in the groin.", {"saddle_anesthesia": "absent"}),
+        ("A bit numb down below yesterday.", {"saddle_anesthesia": "present"}),
+        ("Since yesterday I can't feel anything when I wipe.", {"saddle_anesthesia": "present"}),
+        ("No bladder, bowel or saddle symptoms.", {"saddle_anesthesia": "absent"}),
         # numbness coordinated with arm pain; one finger is a hand word; "no arm symptoms" denies both
         ("No arm pain or paraesthesiae.", {"radicular_arm_pain": "absent", "arm_numbness_tingling": "absent"}),
         ("Numbness persists in the middle finger.", {"arm_numbness_tingling": "present"}),
@@ -147,3 +153,7 @@ def test_frames_file_is_checked() -> None:
         FramesFile.model_validate({**good, "parts": [{"name": "legs", "source": "judgement", "words": ["(legs)"]}]})
     with pytest.raises(ValidationError):
         FramesFile.model_validate({**good, "frames": [{"parts": ["legs"], "symptoms": ["heavy"], "gap": 9}]})
+
+
+def test_feeling_the_toilet_paper_is_no_saddle_anaesthesia() -> None:
+    assert "saddle_anesthesia" not in _findings("She can feel the toilet paper properly.")
