@@ -315,3 +315,29 @@ def test_the_lateral_recess_is_part_of_the_lumbar_canal(text: str, status: str) 
 def test_a_vertebra_that_lost_height_or_collapsed_is_fractured(text: str, status: str) -> None:
     found = {m.finding: m.status.value for m in extract(text).mentions}
     assert found.get("vertebral_compression_fracture") == status, found
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The cord is normal in calibre and signal.",
+            {"cervical_cord_compression": "absent", "cord_t2_signal_change": "absent"},
+        ),
+        ("The cord is mildly compressed at C5.", {"cervical_cord_compression": "present"}),
+        (
+            "A disc extrusion causing mild deformity of the left hemicord at C6-C7.",
+            {"cervical_cord_compression": "present"},
+        ),
+        # the cord below the neck runs to the conus: named with a lumbar level, it is that cord
+        ("MRI: L2/3 discitis, no cord compression.", {"thoracic_cord_compression_on_imaging": "absent"}),
+        (
+            "Pt with MSCC at T10.",
+            {"thoracic_cord_compression_on_imaging": "present", "spinal_metastasis_on_imaging": "present"},
+        ),
+    ],
+)
+def test_the_cord_as_reports_describe_it(text: str, expected: dict[str, str]) -> None:
+    found = {m.finding: m.status.value for m in extract(text).mentions}
+    for finding, status in expected.items():
+        assert found.get(finding) == status, found
