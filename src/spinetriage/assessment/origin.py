@@ -13,6 +13,9 @@ from spinetriage.engine.reasoner import ORIGINS
 from spinetriage.vocab import Origin
 
 VERDICTS = ORIGINS[:4]
+SHARE_NAMES = {Origin.UNDETERMINED.value: "unexplained"}
+"""How to name an origin share for reading: the ``undetermined`` share is what nothing modelled explains,
+not the verdict of that name (an ``other`` verdict can rest on it)."""
 OriginValues = tuple[float, float, float, float, float]
 """An origin distribution as plain floats in ``ORIGINS`` order."""
 
@@ -44,6 +47,7 @@ def values_distance(a: OriginValues, b: OriginValues) -> float:
 
 __all__ = [
     "ORIGINS",
+    "SHARE_NAMES",
     "VERDICTS",
     "OriginValues",
     "region_shares",

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from spinetriage.assessment import Assessment
+from spinetriage.assessment.origin import SHARE_NAMES
 from spinetriage.cds._concern import DCM, Concern
 from spinetriage.cds._shapes import SUMMARY_MAX, Action, Card, CardSource, Coding, Link, Suggestion
 from spinetriage.fhir import FhirCase, cervical_mri_request, code_table
@@ -91,7 +92,7 @@ def _md(text: str) -> str:
 def detail(assessment: Assessment, fhir_case: FhirCase) -> str:
     """The card's Markdown: findings with their resources, probabilities, red flags, work-up, references."""
     kb_labels = {c.id: c.label for c in assessment.conditions}
-    origin = ", ".join(f"{k} {percent(v)}" for k, v in assessment.origin.probabilities.items())
+    origin = ", ".join(f"{SHARE_NAMES.get(k, k)} {percent(v)}" for k, v in assessment.origin.probabilities.items())
     lines = [f"**Origin of the back pain:** {assessment.origin.verdict.value} ({origin})", ""]
     lines.append("**Findings in the record**")
     for finding, status in fhir_case.case.findings.items():

@@ -8,6 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from spinetriage.assessment.models import Assessment, ConditionOut
+from spinetriage.assessment.origin import SHARE_NAMES
 from spinetriage.strength import ratio_text
 from spinetriage.vocab import Urgency
 
@@ -18,8 +19,6 @@ URGENCY_STYLE = {
     Urgency.ROUTINE: "green",
 }
 BAR_WIDTH = 24
-#: The origin's "undetermined" share is what nothing modelled explains, not the verdict of that name.
-SHARE_NAMES = {"undetermined": "unexplained"}
 WHY_LIMIT = 6
 
 
