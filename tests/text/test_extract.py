@@ -341,3 +341,19 @@ def test_the_cord_as_reports_describe_it(text: str, expected: dict[str, str]) ->
     found = {m.finding: m.status.value for m in extract(text).mentions}
     for finding, status in expected.items():
         assert found.get(finding) == status, found
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("MRI raised the possibility of T8-9 discitis.", "spinal_infection_on_imaging"),
+        ("She may well have osteoporosis after a long course of steroids.", "osteoporosis"),
+        (
+            "The appearances are most likely degenerative, although early discitis is a differential.",
+            "spinal_infection_on_imaging",
+        ),
+    ],
+)
+def test_doubt_said_in_words_makes_a_finding_possible(text: str, finding: str) -> None:
+    found = {m.finding: m.status.value for m in extract(text).mentions}
+    assert found.get(finding) == "possible", found
