@@ -119,6 +119,8 @@ class FrameSet:
     """Every word a frame can begin with (part, symptom and tail words)."""
     frames_of: dict[str, int] = field(default_factory=dict)
     """Anchor word -> bitmask of the frames (``patterns`` positions) that can begin with it."""
+    coordinated: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict)
+    """Group name of a coordinated second symptom (``c``) -> its word -> the findings that word names."""
 
 
 def compile_frames(spec: FramesFile) -> FrameSet:
@@ -126,10 +128,10 @@ def compile_frames(spec: FramesFile) -> FrameSet:
     an optional tail word before or after; every class is a named group."""
     classes = {("p", c.name): c for c in spec.parts}
     classes |= {("s", c.name): c for c in spec.symptoms}
-    classes |= {("c", c.name): c for c in spec.symptoms}
     classes |= {("w", c.name): c for c in spec.tails}
     patterns: list[re.Pattern[str]] = []
     contributes: dict[str, frozenset[str]] = {}
+    coordinated: dict[str, dict[str, frozenset[str]]] = {}
     anchors: set[str] = set()
     frames_of: dict[str, int] = {}
 
@@ -157,7 +159,9 @@ def compile_frames(spec: FramesFile) -> FrameSet:
         for order in ("a", "b"):
             part = group("p", f.parts, order)
             head = group("s", f.symptoms, order)
-            also = f"(?: {_COORDINATOR} (?:{_LINK} )?{group('c', f.symptoms, order)})?"
+            cname = f"c{order}{len(patterns)}"
+            coordinated[cname] = _findings_by_word([classes[("s", n)] for n in f.symptoms])
+            also = f"(?: {_COORDINATOR} (?:{_LINK} )?(?P<{cname}>{_alternation(list(coordinated[cname]))}))?"
             if order == "a":
                 core = part + f"(?: {_COORDINATOR} {other_part})?" + gap + head + also
             else:
@@ -168,16 +172,28 @@ def compile_frames(spec: FramesFile) -> FrameSet:
                 core = lead + core + tail
             orders.append(core)
         patterns.append(re.compile(r"(?<![a-z0-9])(?:" + "|".join(orders) + r")(?![a-z0-9])"))
-    return FrameSet(tuple(patterns), contributes, frozenset(anchors), frames_of)
+    return FrameSet(tuple(patterns), contributes, frozenset(anchors), frames_of, coordinated)
 
 
-def _match_findings(m: re.Match[str], contributes: dict[str, frozenset[str]]) -> tuple[frozenset[str], int, int]:
+def _findings_by_word(classes: list[WordClass]) -> dict[str, frozenset[str]]:
+    """Each word of the classes and the findings its classes name (a coordinated symptom is looked up by word)."""
+    out: dict[str, frozenset[str]] = {}
+    for c in classes:
+        for w in c.words:
+            out[w] = out.get(w, frozenset()) | frozenset(c.findings)
+    return out
+
+
+def _match_findings(m: re.Match[str], frames: FrameSet) -> tuple[frozenset[str], int, int]:
     """The findings a frame match names, and its symptom word's span."""
     out: set[str] = set()
     head = (-1, -1)
     for name, value in m.groupdict().items():
         if value is not None:
-            out |= contributes[name]
+            if name[0] == "c":
+                out |= frames.coordinated[name][value]
+                continue
+            out |= frames.contributes[name]
             if name[0] == "s":
                 head = m.span(name)
     return frozenset(out), head[0], head[1]
@@ -218,7 +234,7 @@ def apply_frames(
             if m is None:
                 continue
             last_end = m.end()
-            found, hs, he = _match_findings(m, frames.contributes)
+            found, hs, he = _match_findings(m, frames)
             if not found or hs < 0:
                 continue
             i = bisect_right(t_starts, hs) - 1
