@@ -29,6 +29,7 @@ PUBLISHED = (
     "published-cases-5.yaml",
     "published-cases-6.yaml",
     "published-cases-7.yaml",
+    "published-cases-8.yaml",
 )
 
 
