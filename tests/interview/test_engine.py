@@ -474,36 +474,25 @@ def test_a_clause_whose_only_open_findings_are_imaging_ends_the_flags_screening(
     assert "night_pain" not in after_no
 
 
-def test_a_both_verdict_says_the_shares_it_rests_on(kb: KnowledgeBase) -> None:
-    """Both by each region being a likely source: the stop reason gave "both 5%" (the share of both
-    together), which read as a confident verdict at 5%."""
+@pytest.mark.parametrize(
+    ("verdict", "shares", "said", "not_said"),
+    [
+        # both by each region being a likely source: the stop reason gave "both 5%" (the share of both
+        # together), which read as a confident verdict at 5%
+        ("both", (0.49, 0.46, 0.05, 0.0, 0.0), "the neck among the sources 54%, the lower back 51%", "both 5%"),
+        # other because the neck and the lower back explain little: the mimics' own share is not the verdict's
+        ("other", (0.04, 0.02, 0.0, 0.08, 0.86), "beyond the neck and the lower back 94%", "other 8%"),
+    ],
+)
+def test_a_verdict_that_no_single_share_reaches_says_the_shares_it_rests_on(
+    kb: KnowledgeBase, verdict: str, shares: tuple[float, ...], said: str, not_said: str
+) -> None:
     from spinetriage.interview.engine import _settled_reason
     from spinetriage.vocab import Origin
 
-    origin = {
-        Origin.CERVICAL: 0.49,
-        Origin.LUMBAR: 0.46,
-        Origin.BOTH: 0.05,
-        Origin.OTHER: 0.0,
-        Origin.UNDETERMINED: 0.0,
-    }
-    code, text = _settled_reason(kb, origin, Origin.BOTH)
+    origin = dict(
+        zip((Origin.CERVICAL, Origin.LUMBAR, Origin.BOTH, Origin.OTHER, Origin.UNDETERMINED), shares, strict=True)
+    )
+    code, text = _settled_reason(kb, origin, Origin(verdict))
     assert code == "verdict_confident"
-    assert "the neck among the sources 54%, the lower back 51%" in text and "both 5%" not in text
-
-
-def test_an_other_verdict_from_beyond_neck_and_back_says_the_share_it_rests_on(kb: KnowledgeBase) -> None:
-    """Other because the spine explains little: the mimics' own share (8%) is not the verdict's."""
-    from spinetriage.interview.engine import _settled_reason
-    from spinetriage.vocab import Origin
-
-    origin = {
-        Origin.CERVICAL: 0.04,
-        Origin.LUMBAR: 0.02,
-        Origin.BOTH: 0.0,
-        Origin.OTHER: 0.08,
-        Origin.UNDETERMINED: 0.86,
-    }
-    code, text = _settled_reason(kb, origin, Origin.OTHER)
-    assert code == "verdict_confident"
-    assert "beyond the neck and the lower back 94%" in text and "other 8%" not in text
+    assert said in text and not_said not in text
