@@ -326,6 +326,7 @@ def outside_neck_and_back(origin: Mapping[Origin, float]) -> float:
 
 
 def _neck_suspected(reasoning: Reasoning, neck: float, threshold: float) -> bool:
+    """Whether the neck's share or any cervical condition reaches ``threshold`` (a cervical MRI is advised)."""
     network = reasoning.network
     cervical = (
         reasoning.probabilities[c]

@@ -475,7 +475,7 @@ def _settled_reason(kb: KnowledgeBase, origin: Mapping[Origin, float], verdict: 
     if verdict is Origin.BOTH and leading is not Origin.BOTH:  # each region a likely source (reasoner.verdict)
         neck, back = region_shares(origin)
         share = f"both: the neck among the sources {neck:.0%}, the lower back {back:.0%}"
-    elif verdict is Origin.OTHER and origin[verdict] < threshold:  # the spine explains little (reasoner.verdict)
+    elif verdict is Origin.OTHER and origin[verdict] < threshold:  # neck and back explain little (reasoner.verdict)
         share = f"other: beyond the neck and the lower back {outside_neck_and_back(origin):.0%}"
     else:
         share = f"{verdict.value} {origin[verdict]:.0%}"
