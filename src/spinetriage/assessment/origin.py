@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from spinetriage.engine.reasoner import ORIGINS
+from spinetriage.engine.reasoner import ORIGINS, region_shares
 from spinetriage.vocab import Origin
 
 VERDICTS = ORIGINS[:4]
@@ -28,11 +28,6 @@ def values_of(origin: Mapping[Origin, float]) -> OriginValues:
 def verdict(origin: Mapping[Origin, float], confident: float) -> Origin:
     best = max(VERDICTS, key=lambda v: (origin[v], -VERDICTS.index(v)))
     return best if origin[best] >= confident else Origin.UNDETERMINED
-
-
-def region_shares(origin: Mapping[Origin, float]) -> tuple[float, float]:
-    """How likely the neck, and the lower back, is among the complaint's sources (each with ``both``)."""
-    return origin[Origin.CERVICAL] + origin[Origin.BOTH], origin[Origin.LUMBAR] + origin[Origin.BOTH]
 
 
 def total_variation(a: Mapping[Origin, float], b: Mapping[Origin, float]) -> float:

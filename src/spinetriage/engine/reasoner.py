@@ -310,13 +310,17 @@ def verdict(reasoning: Reasoning, confident: float, neck_suspected: float) -> Or
     best = max(ORIGINS[:4], key=lambda o: (origin[o], -ORIGINS.index(o)))
     if origin[best] >= confident:
         return best
-    neck = origin[Origin.CERVICAL] + origin[Origin.BOTH]
-    back = origin[Origin.LUMBAR] + origin[Origin.BOTH]
+    neck, back = region_shares(origin)
     if neck >= confident and back >= confident:
         return Origin.BOTH
     if outside_neck_and_back(origin) >= confident and not _neck_suspected(reasoning, neck, neck_suspected):
         return Origin.OTHER
     return Origin.UNDETERMINED
+
+
+def region_shares(origin: Mapping[Origin, float]) -> tuple[float, float]:
+    """How likely the neck, and the lower back, is among the complaint's sources (each with ``both``)."""
+    return origin[Origin.CERVICAL] + origin[Origin.BOTH], origin[Origin.LUMBAR] + origin[Origin.BOTH]
 
 
 def outside_neck_and_back(origin: Mapping[Origin, float]) -> float:
