@@ -210,3 +210,11 @@ def test_a_mimic_named_behind_an_outside_verdict_can_produce_the_complaint() -> 
     assert result.origin.verdict.value == "other"
     assert "Hip osteoarthritis" not in result.origin.explanation
     assert "Multiple sclerosis" in result.origin.explanation
+
+
+def test_a_condition_that_argues_against_the_complaint_is_not_named_behind_it() -> None:
+    # Motor neuron disease spares sensation (an inhibitor of numbness): it does not produce arm numbness.
+    case = {"fasciculations": "present", "muscle_atrophy": "present", "arm_numbness_tingling": "present"}
+    result = assess({"age": 60, "sex": "male", "findings": {**case, "neck_pain": "absent"}})
+    assert result.origin.complaint == "arm_numbness_tingling" and result.origin.verdict.value == "other"
+    assert "Motor neuron disease" not in result.origin.explanation

@@ -143,7 +143,7 @@ def _assess_patient(
     probabilities = reasoning.probabilities
     origin = reasoning.origin
     the_verdict = verdict(reasoning, kb.threshold("verdict_confident"), kb.threshold("myelopathy_suspected"))
-    producing = frozenset(model.conditions[d] for d in model.parents.get(reasoning.complaint or "", ()))
+    producing = model.causes_of(reasoning.complaint)
 
     flags = fired_red_flags(kb, patient.evidence, age=patient.age, sex=patient.sex)
     flag_ids = {flag.id for flag, _ in flags}
@@ -370,7 +370,8 @@ def _origin_explanation(
     producing: frozenset[str],
 ) -> str:
     """Why the verdict is what it is; ``producing``: the conditions that can produce the complaint (the
-    mimics named are among them: a hip named behind an unexplained gait complaint would mislead)."""
+    mimics named are among them: a hip behind an unexplained gait complaint, or motor neuron disease, which
+    argues against numbness, behind unexplained arm numbness, would mislead)."""
     if complaint is None:
         return "No presenting complaint is known: say what brought the patient (back pain, leg, gait or arm symptoms)."
     known_label = kb.findings[complaint].label.lower()

@@ -162,6 +162,14 @@ class Network:
     def _demographic_cache(self) -> dict[tuple[int | None, Sex | None], Array]:
         return {}
 
+    def causes_of(self, finding: str | None) -> frozenset[str]:
+        """The conditions that produce ``finding`` (a causal strength; a condition that only argues against it,
+        an inhibitor, is not one)."""
+        if finding is None or finding not in self.index:
+            return frozenset()
+        row = self.strength[self.index[finding]]
+        return frozenset(c for c, s in zip(self.conditions, row, strict=True) if s > 0)
+
     def bears_on_a_condition(self, finding: str) -> bool:
         """Whether knowing ``finding`` can move a probability: a condition produces it, or it is a risk
         factor with a cited ratio. A recorded-only finding (recorded_only.yaml) does neither."""
