@@ -128,6 +128,11 @@ def test_a_level_inside_a_line_is_not_a_label() -> None:
     assert _levels(text) == [("cervical_canal_stenosis", ("C6-C7",))]
 
 
+def _pairs(text: str) -> set[tuple[str, str]]:
+    """Every (finding, status) read in ``text``."""
+    return {(m.finding, m.status.value) for m in extract(text).mentions}
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -151,7 +156,7 @@ def test_a_level_inside_a_line_is_not_a_label() -> None:
     ],
 )
 def test_what_ended_and_what_is_planned(text: str, expected: set[tuple[str, str]]) -> None:
-    assert {(m.finding, m.status.value) for m in extract(text).mentions} == expected
+    assert _pairs(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -166,7 +171,7 @@ def test_what_ended_and_what_is_planned(text: str, expected: set[tuple[str, str]
     ],
 )
 def test_reflexes_by_name(text: str, expected: set[tuple[str, str]]) -> None:
-    assert {(m.finding, m.status.value) for m in extract(text).mentions} == expected
+    assert _pairs(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -193,13 +198,11 @@ def test_reflexes_by_name(text: str, expected: set[tuple[str, str]]) -> None:
     ],
 )
 def test_time_since_a_spinal_procedure(text: str, expected: set[tuple[str, str]]) -> None:
-    assert {(m.finding, m.status.value) for m in extract(text).mentions} == expected
+    assert _pairs(text) == expected
 
 
 def test_sitting_named_with_its_duration_aggravates() -> None:
-    assert {(m.finding, m.status.value) for m in extract("Sitting > 30 min aggravates.").mentions} == {
-        ("pain_worse_sitting", "present")
-    }
+    assert _pairs("Sitting > 30 min aggravates.") == {("pain_worse_sitting", "present")}
 
 
 def _statuses(text: str) -> dict[str, str]:
