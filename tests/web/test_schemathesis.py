@@ -26,6 +26,10 @@ EXAMPLES = 30
 HOST = {"host": "127.0.0.1"}
 
 
+# Hypothesis warns when the `random` module's state changes while a strategy draws. The live server
+# answers the previous request in its own thread meanwhile, and anything there that touches `random`
+# trips the check by timing (a flaky failure seen once in the PostgreSQL run): not a fault of the API.
+@pytest.mark.filterwarnings("ignore:Do not use the `random` module inside strategies")
 def test_api_never_fails(app: FastAPI) -> None:
     schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", app, headers=HOST)
     operations = [result.ok() for result in schema.get_all_operations()]
