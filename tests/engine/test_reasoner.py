@@ -131,6 +131,19 @@ def test_no_findings_is_undetermined() -> None:
     assert assess({"findings": {"low_back_pain": "present"}}).origin.verdict.value == "undetermined"
 
 
+@pytest.mark.parametrize("complaint", ["neck_pain", "radicular_arm_pain"])
+def test_a_complaint_local_to_the_neck_alone_reads_cervical(complaint: str) -> None:
+    # Neck pain and radicular arm pain are the neck's own (network.yaml: local_to_the_neck): every
+    # source of them is cervical, whatever the priors, so with nothing else known the verdict is
+    # cervical, and says the condition is still to be found. Back pain alone stays undetermined.
+    from spinetriage.assessment import assess
+
+    result = assess({"age": 50, "findings": {complaint: "present"}})
+    assert result.origin.verdict is Origin.CERVICAL
+    assert "too little is known" in result.origin.explanation
+    assert assess({"age": 50, "findings": {"low_back_pain": "present"}}).origin.verdict is Origin.UNDETERMINED
+
+
 def test_radicular_arm_pain_that_nothing_modelled_explains_still_comes_from_the_neck() -> None:
     # Arm pain shooting from the neck in a root distribution is cervical by its definition
     # (findings.yaml): its unexplained share counts as cervical, not as undetermined, so a

@@ -35,6 +35,7 @@ from spinetriage.case import Case, parse_case
 from spinetriage.engine.network import Network
 from spinetriage.engine.reasoner import (
     Patient,
+    Reasoning,
     contributions,
     explained_by,
     network_for,
@@ -214,7 +215,7 @@ def _assess_patient(
         origin=OriginOut(
             verdict=the_verdict,
             probabilities={k.value: v for k, v in origin.items()},
-            explanation=_origin_explanation(the_verdict, origin, probabilities, kb, reasoning.complaint, producing),
+            explanation=_origin_explanation(the_verdict, origin, probabilities, kb, reasoning, producing),
             complaint=reasoning.complaint,
             sources={family: round(_share(reasoning.sources, family), 6) for family in _SOURCE_NAMES},
         ),
@@ -366,15 +367,21 @@ def _origin_explanation(
     origin: Mapping[Origin, float],
     probabilities: Mapping[str, float],
     kb: KnowledgeBase,
-    complaint: str | None,
+    reasoning: Reasoning,
     producing: frozenset[str],
 ) -> str:
     """Why the verdict is what it is; ``producing``: the conditions that can produce the complaint (the
     mimics named are among them: a hip behind an unexplained gait complaint, or motor neuron disease, which
     argues against numbness, behind unexplained arm numbness, would mislead)."""
+    complaint = reasoning.complaint
     if complaint is None:
         return "No presenting complaint is known: say what brought the patient (back pain, leg, gait or arm symptoms)."
     known_label = kb.findings[complaint].label.lower()
+    if v is Origin.CERVICAL and not reasoning.informative:  # a complaint local to the neck (reasoner.verdict)
+        return (
+            f"Cervical: the {known_label} is the neck's own by its definition, but too little is known beyond it "
+            "to say which condition of the neck causes it: examine first (see the work-up) and ask the next questions."
+        )
     if v is Origin.UNDETERMINED and max(origin[o] for o in ORIGINS[:4]) >= kb.threshold("verdict_confident"):
         return (
             f"Too little is known beyond the complaint ({known_label}) to name its origin: "

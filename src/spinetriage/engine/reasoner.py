@@ -293,6 +293,11 @@ def _origin_position(families: frozenset[str]) -> int:
 def verdict(reasoning: Reasoning, confident: float, neck_suspected: float) -> Origin:
     """The most probable origin if it reaches ``confident`` and something beyond the complaint is known.
 
+    A complaint local to the neck (``network.yaml: local_to_the_neck``: neck pain, radicular arm pain) is
+    the neck's own by its definition: every source of it is cervical, whatever the priors, so it reads
+    cervical with nothing else known. Back pain alone stays undetermined: which of its sources produced it
+    would rest on the priors alone.
+
     When none does, but the neck and the lower back are each among the complaint's sources with
     at least ``confident`` (cervical + both, and lumbar + both), the answer is ``both``: each
     region would more likely than not need treating for the complaint to go.
@@ -304,7 +309,9 @@ def verdict(reasoning: Reasoning, confident: float, neck_suspected: float) -> Or
     while it is suspected: the neck's share and every cervical condition stay below
     ``neck_suspected`` (the probability at which a cervical MRI is advised).
     """
-    if reasoning.complaint is None or not reasoning.informative:
+    if reasoning.complaint is None:
+        return Origin.UNDETERMINED
+    if not reasoning.informative and reasoning.complaint not in reasoning.network.knowledge.structure.local_to_the_neck:
         return Origin.UNDETERMINED
     origin = reasoning.origin
     best = max(ORIGINS[:4], key=lambda o: (origin[o], -ORIGINS.index(o)))
