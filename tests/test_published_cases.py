@@ -31,6 +31,7 @@ SETS = {
     "published-cases-6.yaml": (r"ph\d{3}", 36, (0.3, 0.7)),
     "published-cases-7.yaml": (r"pi\d{3}", 30, (0.3, 0.7)),
     "published-cases-8.yaml": (r"pj\d{3}", 35, (0.3, 0.7)),
+    "published-cases-9.yaml": (r"pk\d{3}", 36, (0.3, 0.7)),
 }
 STATUSES = {"present", "absent", "unknown"}
 ORIGINS = {"cervical", "lumbar", "both", "other"}
