@@ -153,6 +153,12 @@ def _pairs(text: str) -> set[tuple[str, str]]:
         ("IVDU, clean for 2 years.", {("iv_drug_use", "historical")}),
         # an offer not yet made
         ("An L4-5 facet joint injection may be offered.", {("recent_spinal_procedure", "hypothetical")}),
+        # a year dates what is said with it; an onset or a span up to now is current, and a date is not a year
+        ("Sciatica in March 2020; now back pain only.", {("sciatica", "historical"), ("low_back_pain", "present")}),
+        ("L3/4 discitis 2017, treated.", {("spinal_infection_on_imaging", "historical")}),
+        ("LBP since 2019.", {("low_back_pain", "present")}),
+        ("Back pain started in 2021 and persists.", {("low_back_pain", "present")}),
+        ("MRI 12/03/2019 showed an L4-5 disc herniation.", {("lumbar_disc_herniation", "present")}),
     ],
 )
 def test_what_ended_and_what_is_planned(text: str, expected: set[tuple[str, str]]) -> None:
