@@ -306,6 +306,11 @@ def test_wordings_of_notes_and_reports(text: str, expected: dict[str, str | None
             "spinal_infection_on_imaging",
             "possible",
         ),
+        # doubt on the word that gives the sign's result, before or after the sign
+        ("Romberg possibly positive.", "romberg_sign", "possible"),
+        ("Romberg ?+.", "romberg_sign", "possible"),
+        ("Plantars ?upgoing.", "babinski_sign", "possible"),
+        ("Knee jerks brisk, ?upgoing plantars.", "babinski_sign", "possible"),
     ],
 )
 def test_status_wordings(text: str, finding: str, status: str) -> None:
