@@ -306,6 +306,11 @@ def test_wordings_of_notes_and_reports(text: str, expected: dict[str, str | None
             "spinal_infection_on_imaging",
             "possible",
         ),
+        # walking in everyday words
+        ("My wife says I walk like I've had a few.", "gait_disturbance", "present"),
+        ("Disturbed gait.", "gait_disturbance", "present"),
+        ("His walking is unchanged.", "gait_disturbance", "absent"),
+        ("Contact us if his walking changes.", "gait_disturbance", "hypothetical"),
         # doubt on the word that gives the sign's result, before or after the sign
         ("Romberg possibly positive.", "romberg_sign", "possible"),
         ("Romberg ?+.", "romberg_sign", "possible"),
