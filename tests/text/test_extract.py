@@ -311,6 +311,9 @@ def test_wordings_of_notes_and_reports(text: str, expected: dict[str, str | None
         ("Disturbed gait.", "gait_disturbance", "present"),
         ("His walking is unchanged.", "gait_disturbance", "absent"),
         ("Contact us if his walking changes.", "gait_disturbance", "hypothetical"),
+        # weak legs in everyday words and as a verb
+        ("He knows to attend ED if his legs weaken.", "leg_weakness", "hypothetical"),
+        ("He cannot move his legs properly.", "leg_weakness", "present"),
         # doubt on the word that gives the sign's result, before or after the sign
         ("Romberg possibly positive.", "romberg_sign", "possible"),
         ("Romberg ?+.", "romberg_sign", "possible"),
