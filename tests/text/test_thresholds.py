@@ -61,6 +61,9 @@ def test_slr_angle_cut_at_seventy(angle: int) -> None:
         ("ESR 90 CRP 120.", "elevated_inflammatory_markers", "present"),
         ("CRP 3.", "elevated_inflammatory_markers", "absent"),
         ("CRP <5.", "elevated_inflammatory_markers", "absent"),
+        # the MoCA's cut-off (Nasreddine 2005): under 26 of 30 is impairment
+        ("Cognition: MoCA 20/30 with deficits in recall.", "cognitive_decline", "present"),
+        ("MoCA 28/30.", "cognitive_decline", "absent"),
     ],
 )
 def test_numbers_decide(text: str, finding: str, status: str | None) -> None:
