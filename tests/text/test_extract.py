@@ -314,6 +314,10 @@ def test_wordings_of_notes_and_reports(text: str, expected: dict[str, str | None
         # weak legs in everyday words and as a verb
         ("He knows to attend ED if his legs weaken.", "leg_weakness", "hypothetical"),
         ("He cannot move his legs properly.", "leg_weakness", "present"),
+        # a power grade lower than one recorded hours before is weakness getting quickly worse
+        ("Neuro obs: BLE power 3/5, down from 4/5 this morning.", "rapid_progression", "present"),
+        ("Power in L leg now 3/5, was 4/5 at 14:00.", "rapid_progression", "present"),
+        ("Power 5/5 throughout.", "rapid_progression", None),
         # back pain above the lower back is not low back pain (findings.yaml: below the ribs)
         ("New thoracic back pain waking her at night.", "low_back_pain", None),
         ("Sudden severe mid-back pain after sneezing.", "low_back_pain", None),
