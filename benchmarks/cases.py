@@ -47,6 +47,7 @@ CASE_SETS = (
     "published-cases-6",
     "published-cases-7",
     "published-cases-8",
+    "published-cases-9",
 )
 
 

@@ -30,6 +30,7 @@ PUBLISHED = (
     "published-cases-6.yaml",
     "published-cases-7.yaml",
     "published-cases-8.yaml",
+    "published-cases-9.yaml",
 )
 
 
