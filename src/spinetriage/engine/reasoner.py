@@ -100,7 +100,8 @@ class Reasoning:
     complaint: str | None
     informative: bool
     """Something beyond the complaint and demographics that can move a probability is known (a
-    recorded-only finding alone leaves the verdict undetermined, as the complaint alone does)."""
+    recorded-only finding alone leaves the verdict undetermined, as the complaint alone does unless it
+    is local to the neck: :func:`verdict`)."""
     prepared: Prepared
     log_odds: Array
     inference: Inference
