@@ -7,6 +7,8 @@ from hypothesis import strategies as st
 from spinetriage.errors import InputError
 from spinetriage.text import MAX_TEXT_CHARS, MentionStatus, Section, extract
 
+from .reading import pairs, statuses
+
 
 def test_negation_scope_stops_at_but() -> None:
     assert extract("No clonus but Hoffmann present.").findings == {"clonus": "absent", "hoffmann_sign": "present"}
@@ -128,11 +130,6 @@ def test_a_level_inside_a_line_is_not_a_label() -> None:
     assert _levels(text) == [("cervical_canal_stenosis", ("C6-C7",))]
 
 
-def _pairs(text: str) -> set[tuple[str, str]]:
-    """Every (finding, status) read in ``text``."""
-    return {(m.finding, m.status.value) for m in extract(text).mentions}
-
-
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -159,30 +156,12 @@ def _pairs(text: str) -> set[tuple[str, str]]:
         ("LBP since 2019.", {("low_back_pain", "present")}),
         ("Back pain started in 2021 and persists.", {("low_back_pain", "present")}),
         ("MRI 12/03/2019 showed an L4-5 disc herniation.", {("lumbar_disc_herniation", "present")}),
-    ],
-)
-def test_what_ended_and_what_is_planned(text: str, expected: set[tuple[str, str]]) -> None:
-    assert _pairs(text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
         # a reflex named in the singular, a side between, and "still" before its grade
         ("The right ankle reflex is reduced at 1+.", {("hyporeflexia_lower", "present")}),
         ("Reduced L ankle jerk.", {("hyporeflexia_lower", "present")}),
         ("R ankle jerk still absent.", {("hyporeflexia_lower", "present")}),
         ("The biceps reflex is brisk.", {("hyperreflexia_upper", "present")}),
         ("Brisk left knee reflex.", {("hyperreflexia_lower", "present")}),
-    ],
-)
-def test_reflexes_by_name(text: str, expected: set[tuple[str, str]]) -> None:
-    assert _pairs(text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
         # weeks or up to three months since a spinal procedure; an operation at a lumbar level is earlier
         # lumbar surgery too, an injection or a cervical operation is not
         (
@@ -203,17 +182,12 @@ def test_reflexes_by_name(text: str, expected: set[tuple[str, str]]) -> None:
         ("12 months post fusion.", set()),
     ],
 )
-def test_time_since_a_spinal_procedure(text: str, expected: set[tuple[str, str]]) -> None:
-    assert _pairs(text) == expected
+def test_findings_and_statuses_read(text: str, expected: set[tuple[str, str]]) -> None:
+    assert pairs(text) == expected
 
 
 def test_sitting_named_with_its_duration_aggravates() -> None:
-    assert _pairs("Sitting > 30 min aggravates.") == {("pain_worse_sitting", "present")}
-
-
-def _statuses(text: str) -> dict[str, str]:
-    """Each finding read in ``text`` with its status (the last mention's)."""
-    return {m.finding: m.status.value for m in extract(text).mentions}
+    assert pairs("Sitting > 30 min aggravates.") == {("pain_worse_sitting", "present")}
 
 
 # Wordings read since the wild9 round (docs/text.md), each a general rule; None: the finding is not read.
@@ -280,7 +254,7 @@ REPORT_WORDINGS: list[tuple[str, dict[str, str | None]]] = [
 
 @pytest.mark.parametrize(("text", "expected"), CLINICAL_WORDINGS + REPORT_WORDINGS)
 def test_wordings_of_notes_and_reports(text: str, expected: dict[str, str | None]) -> None:
-    found = _statuses(text)
+    found = statuses(text)
     for finding, status in expected.items():
         assert found.get(finding) == status, found
 
@@ -329,4 +303,4 @@ def test_wordings_of_notes_and_reports(text: str, expected: dict[str, str | None
     ],
 )
 def test_status_wordings(text: str, finding: str, status: str | None) -> None:
-    assert _statuses(text).get(finding) == status, _statuses(text)
+    assert statuses(text).get(finding) == status, statuses(text)

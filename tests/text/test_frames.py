@@ -7,14 +7,10 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from spinetriage.text import extract
 from spinetriage.text._frames import FramesFile, compile_frames
 from spinetriage.text._rules import TargetPlan, TargetRule, frame_group, load_rules, target_group
 
-
-def _findings(text: str) -> dict[str, str]:
-    """Each finding's status, from its mentions (hypothetical ones too, unlike Extraction.findings)."""
-    return {m.finding: m.status.value for m in extract(text).mentions}
+from .reading import statuses
 
 
 @pytest.mark.parametrize(
@@ -66,7 +62,7 @@ def _findings(text: str) -> dict[str, str]:
     ],
 )
 def test_frames_read_paraphrases(text: str, expected: dict[str, str]) -> None:
-    got = _findings(text)
+    got = statuses(text)
     for finding, status in expected.items():
         assert got.get(finding) == status, (text, got)
 
@@ -86,21 +82,21 @@ def test_frames_read_paraphrases(text: str, expected: dict[str, str]) -> None:
     ],
 )
 def test_frames_read_pulses_and_the_saddle_area(text: str, expected: dict[str, str]) -> None:
-    assert _findings(text) == expected
+    assert statuses(text) == expected
 
 
 def test_a_pseudo_trigger_does_not_stop_a_frame() -> None:
     # "could not feel" is a pseudo-trigger (its "not" is no denial); a real trigger still stops a frame
     # whose symptom word it covers
-    assert _findings("She could not feel her foot pulses.") == {"diminished_pedal_pulses": "present"}
-    assert "diminished_pedal_pulses" not in _findings("Foot pulses not examined.")
+    assert statuses("She could not feel her foot pulses.") == {"diminished_pedal_pulses": "present"}
+    assert "diminished_pedal_pulses" not in statuses("Foot pulses not examined.")
 
 
 def test_words_between_part_and_symptom_stay_visible_to_context() -> None:
-    got = _findings("His legs are not heavy.")
+    got = statuses("His legs are not heavy.")
     assert got.get("leg_heaviness") == "absent"
-    assert _findings("No tingling in either leg.") == {"bilateral_leg_symptoms": "absent"}
-    assert _findings("If both his legs go weak, ring 999.").get("bilateral_leg_symptoms") == "hypothetical"
+    assert statuses("No tingling in either leg.") == {"bilateral_leg_symptoms": "absent"}
+    assert statuses("If both his legs go weak, ring 999.").get("bilateral_leg_symptoms") == "hypothetical"
 
 
 @pytest.mark.parametrize(
@@ -114,12 +110,12 @@ def test_words_between_part_and_symptom_stay_visible_to_context() -> None:
     ],
 )
 def test_frames_do_not_reach_past_their_window(text: str) -> None:
-    assert "bilateral_leg_symptoms" not in _findings(text)
+    assert "bilateral_leg_symptoms" not in statuses(text)
 
 
 def test_calf_pain_on_walking_is_not_read_as_neurogenic() -> None:
-    assert "neurogenic_claudication" not in _findings("Calf cramps on walking 200 yards.")
-    assert "neurogenic_claudication" in _findings("Thigh cramps on walking 200 yards.")
+    assert "neurogenic_claudication" not in statuses("Calf cramps on walking 200 yards.")
+    assert "neurogenic_claudication" in statuses("Thigh cramps on walking 200 yards.")
 
 
 def test_a_frame_does_not_overrule_a_phrase_that_says_absent() -> None:
@@ -156,4 +152,4 @@ def test_frames_file_is_checked() -> None:
 
 
 def test_feeling_the_toilet_paper_is_no_saddle_anaesthesia() -> None:
-    assert "saddle_anesthesia" not in _findings("She can feel the toilet paper properly.")
+    assert "saddle_anesthesia" not in statuses("She can feel the toilet paper properly.")

@@ -831,10 +831,8 @@ class Prepared:
         referred = complaint == back_pain or (
             complaint in network.knowledge.structure.referred_from_the_back and known.get(back_pain) is not False
         )
-        structure = network.knowledge.structure
-        leak_family = (
-            "mechanical" if referred else "cervical" if complaint in structure.local_to_the_neck else UNEXPLAINED
-        )
+        neck = complaint in network.local_to_the_neck
+        leak_family = "mechanical" if referred else "cervical" if neck else UNEXPLAINED
         subsets, blocked, closed = _attribution(network, complaint, leak_family)
         return cls(
             network,

@@ -153,6 +153,12 @@ class Network:
         return {}
 
     @functools.cached_property
+    def local_to_the_neck(self) -> frozenset[str]:
+        """Complaints that are the neck's own by definition (network.yaml): what no modelled condition explains
+        of them is still cervical, and alone they read cervical (reasoner.verdict)."""
+        return frozenset(self.knowledge.structure.local_to_the_neck)
+
+    @functools.cached_property
     def wordings(self) -> dict[str, tuple[str, ...]]:
         """Per member of a wordings group (groups.yaml: one complaint in different words), the group's members."""
         groups = self.knowledge.groups.values()

@@ -312,7 +312,7 @@ def verdict(reasoning: Reasoning, confident: float, neck_suspected: float) -> Or
     """
     if reasoning.complaint is None:
         return Origin.UNDETERMINED
-    if not reasoning.informative and reasoning.complaint not in reasoning.network.knowledge.structure.local_to_the_neck:
+    if not reasoning.informative and reasoning.complaint not in reasoning.network.local_to_the_neck:
         return Origin.UNDETERMINED
     origin = reasoning.origin
     best = max(ORIGINS[:4], key=lambda o: (origin[o], -ORIGINS.index(o)))
