@@ -351,3 +351,60 @@ def test_a_walking_aid_used_is_a_gait_disturbance(text: str, status: str) -> Non
 )
 def test_one_fall_as_an_event_is_an_injury_and_falling_again_is_falls(text: str, finding: str) -> None:
     assert extract(text).findings.get(finding) == "present"
+
+
+# ------------------------------------------------ eleventh round: leg reflexes, back pain, recent operations
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Knee/ankle jerks 2+ sym.", {("hyperreflexia_lower", "absent"), ("hyporeflexia_lower", "absent")}),
+        ("Knee and ankle reflexes are normal.", {("hyperreflexia_lower", "absent"), ("hyporeflexia_lower", "absent")}),
+        ("KJs present and symmetrical with reinforcement.", {("hyporeflexia_lower", "absent")}),
+        ("Ankle and knee reflexes were present.", {("hyporeflexia_lower", "absent")}),
+        ("Knee jerks brisk, 3+.", {("hyperreflexia_lower", "present")}),
+    ],
+)
+def test_a_normal_leg_reflex_is_neither_brisk_nor_reduced(text: str, expected: set[tuple[str, str]]) -> None:
+    assert pairs(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pain scores: back 3/10, left leg 8/10.",
+        "This time back only, 4/10.",
+        "Caller says her back went yesterday lifting a wardrobe.",
+        "He put his back out gardening.",
+        "Pt states back now worse than leg.",
+    ],
+)
+def test_back_pain_named_by_its_place_a_score_or_a_comparison(text: str) -> None:
+    assert ("low_back_pain", "present") in pairs(text)
+
+
+def test_a_back_that_came_back_is_not_back_pain() -> None:
+    assert ("low_back_pain", "present") not in pairs("The numbness came back only when walking.")
+
+
+def test_back_worse_than_leg_denies_leg_dominant_pain() -> None:
+    assert ("leg_pain_worse_than_back", "absent") in pairs("Pt states back now worse than leg.")
+
+
+RECENT = ("recent_spinal_procedure", "present")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Post L4-5 fusion 6/52. Wound ok.", {RECENT, ("previous_lumbar_surgery", "present")}),
+        ("Day 1 post L4/5 decompression.", {RECENT, ("previous_lumbar_surgery", "present")}),
+        ("WR: Post ACDF C5-C6, hand numbness improved.", {RECENT, ("arm_numbness_tingling", "present")}),
+        ("Pt discharged 4 days ago after spinal surgery.", {RECENT}),
+        ("12 months post fusion.", set()),
+        ("Post-laminectomy syndrome.", set()),
+    ],
+)
+def test_a_patient_said_to_be_post_an_operation_had_it_recently(text: str, expected: set[tuple[str, str]]) -> None:
+    assert expected <= pairs(text)
+    if not expected:
+        assert RECENT not in pairs(text)

@@ -16,6 +16,7 @@ from spinetriage.documents import MAX_TEXT_CHARS
 from spinetriage.errors import InputError
 
 from ._document import Document, flatten, lower
+from ._episodes import add_past_episodes
 from ._model import Extraction, Mention, MentionStatus, Side
 from ._resolve import Resolver
 from ._rules import load_rules
@@ -43,6 +44,7 @@ def extract(text: str) -> Extraction:
     doc = Document(text, low, flatten(low), rules)
     targets, triggers, cues = doc.scan()
     mentions = apply_thresholds(doc, Resolver(doc, targets, triggers, cues).mentions())
+    mentions = add_past_episodes(low, mentions, rules.episodes)
     return Extraction(mentions=_both_sides(mentions, rules.both_sides), imaging_findings=rules.imaging_findings)
 
 

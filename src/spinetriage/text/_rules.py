@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from spinetriage.errors import KnowledgeError
 from spinetriage.yaml_reader import load_yaml
 
+from ._episodes import Episodes, PastEpisodes, compile_episodes
 from ._frames import FrameSet, FramesFile, compile_frames
 from ._levels import LEVEL_STARTS
 from ._model import MentionStatus, Section, Severity, Side
@@ -167,6 +168,7 @@ class Cues(_Strict):
     severities: dict[Severity, list[str]]
     regions: dict[Region, list[str]]
     both_sides: list[BothSides] = Field(default_factory=list)
+    episodes: Episodes | None = None
 
 
 class _TargetsFile(_Strict):
@@ -364,6 +366,8 @@ class CompiledRules:
     """Findings whose mentions keep their spinal levels: imaging findings and sensory level."""
     both_sides: dict[str, str]
     """A finding named on both sides -> the finding that says so ("BLE weakness": symptoms in both legs)."""
+    episodes: PastEpisodes | None = None
+    """A past episode named without its finding (cues.yaml, see _episodes.py)."""
     frames: FrameSet | None = None
     """Body part x symptom word (x walking...) within a few words (frames.yaml, see _frames.py)."""
     frame_cache: dict[tuple[int, frozenset[str]], tuple[Any, Any]] | None = None
@@ -626,6 +630,13 @@ def load_rules() -> CompiledRules:
         for f in (rule.finding, *rule.named_by):
             if f not in kinds:
                 problems.append(f"text/data/cues.yaml: both_sides.{i}: unknown finding id {f!r}")
+    if cues.episodes is not None:
+        for key in ("radiating", "complaints"):
+            problems += [
+                f"text/data/cues.yaml: episodes.{key}: unknown finding id {f!r}"
+                for f in getattr(cues.episodes, key)
+                if f not in kinds
+            ]
     if problems:
         raise KnowledgeError(problems)
 
@@ -747,6 +758,7 @@ def load_rules() -> CompiledRules:
         pattern_groups=pattern_groups,
         findings_with_levels=with_levels,
         both_sides={f: rule.finding for rule in cues.both_sides for f in rule.named_by},
+        episodes=compile_episodes(cues.episodes) if cues.episodes is not None else None,
         frames=frames if frames.patterns else None,
         frame_cache={},
     )
