@@ -408,3 +408,19 @@ def test_a_patient_said_to_be_post_an_operation_had_it_recently(text: str, expec
     assert expected <= pairs(text)
     if not expected:
         assert RECENT not in pairs(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My wife thinks my memory's going.",
+        "His wife thinks his handwriting has deteriorated, though he disputes this.",
+        "My husband worries I'm getting forgetful.",
+    ],
+)
+def test_an_informants_opinion_or_worry_is_doubt(text: str) -> None:
+    assert {status for _, status in pairs(text)} == {"possible"}
+
+
+def test_what_an_informant_says_stays_a_report() -> None:
+    assert pairs("Wife says he is more forgetful.") == {("cognitive_decline", "present")}
