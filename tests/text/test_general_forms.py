@@ -424,3 +424,25 @@ def test_an_informants_opinion_or_worry_is_doubt(text: str) -> None:
 
 def test_what_an_informant_says_stays_a_report() -> None:
     assert pairs("Wife says he is more forgetful.") == {("cognitive_decline", "present")}
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("72M ?DCM - clumsy hands, unsteady.", "hand_clumsiness"),
+        ("Functional gait disorder suspected: inconsistent give-way leg weakness.", "leg_weakness"),
+        ("Possible early cervical myelopathy: brisk arm reflexes.", "hyperreflexia_upper"),
+        ("Suspected cancer referral: 7 kg weight loss.", "weight_loss"),
+    ],
+)
+def test_a_doubt_heading_a_list_is_about_the_diagnosis_not_the_findings(text: str, finding: str) -> None:
+    assert (finding, "present") in pairs(text)
+
+
+def test_a_doubt_before_its_own_finding_still_reaches_it() -> None:
+    assert pairs("Possible saddle numbness.") == {("saddle_anesthesia", "possible")}
+
+
+def test_a_clinicians_i_think_is_reasoning_about_the_cause_and_a_patients_is_doubt() -> None:
+    assert ("arm_numbness_tingling", "present") in pairs("I think the tingling in both hands is due to carpal tunnel.")
+    assert ("hand_clumsiness", "possible") in pairs("I think I might be getting clumsy.")

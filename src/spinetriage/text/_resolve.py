@@ -17,9 +17,14 @@ from typing import Any
 from ._document import Document, Match
 from ._levels import level_matches, parse_level, region_of
 from ._model import Mention, MentionBuilder, MentionStatus, Section, Side
-from ._rules import LEN_SPAN, LIMB, OTHER_BITS, REGION, SEVERITY, SIDE, TargetGroup
+from ._rules import CATEGORY_BIT, LEN_SPAN, LIMB, OTHER_BITS, REGION, SEVERITY, SIDE, Category, TargetGroup
 
 __all__ = ["Resolver"]
+
+_POSSIBLE_BIT = CATEGORY_BIT[Category.POSSIBLE_EXISTENCE]
+_HEADINGS = (":", " - ")
+"""A doubt said before a colon or a spaced dash is about the diagnosis it heads, not the findings listed
+after it: "?DCM - clumsy hands", "Functional gait disorder suspected: give-way leg weakness"."""
 
 _MAX_MENTIONS_PER_SENTENCE = 400  # a "sentence" with more targets than this is a list dump: no scope
 _MAX_TRIGGERS_EACH_SIDE = 32  # a trigger further away than this many others does not reach a target
@@ -269,6 +274,8 @@ class Resolver:
                         if over_comma and not crosses:
                             continue
                         if max_scope is not None and flat.count(" ", lo, hi) > max_scope:
+                            continue
+                        if bit == _POSSIBLE_BIT and any(flat.find(h, lo, hi) >= 0 for h in _HEADINGS):
                             continue
                         if not existence:
                             bits |= bit
