@@ -446,3 +446,16 @@ def test_a_doubt_before_its_own_finding_still_reaches_it() -> None:
 def test_a_clinicians_i_think_is_reasoning_about_the_cause_and_a_patients_is_doubt() -> None:
     assert ("arm_numbness_tingling", "present") in pairs("I think the tingling in both hands is due to carpal tunnel.")
     assert ("hand_clumsiness", "possible") in pairs("I think I might be getting clumsy.")
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("PVR 40 mL. SN re retention.", "urinary_retention"),
+        ("CES safety-net given re saddle numbness and retention.", "saddle_anesthesia"),
+        ("SN: r/v if fever, wt loss or night pain develop.", "night_pain"),
+    ],
+)
+def test_safety_netting_shorthand_is_hypothetical(text: str, finding: str) -> None:
+    assert (finding, "hypothetical") in pairs(text)
+    assert (finding, "present") not in pairs(text)
