@@ -459,3 +459,24 @@ def test_a_clinicians_i_think_is_reasoning_about_the_cause_and_a_patients_is_dou
 def test_safety_netting_shorthand_is_hypothetical(text: str, finding: str) -> None:
     assert (finding, "hypothetical") in pairs(text)
     assert (finding, "present") not in pairs(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Constant LBP, wakes him at 3am.", ("night_pain", "present")),
+        ("New back pain, worse lying flat.", ("night_pain", "present")),
+        ("He has new back pain at night.", ("low_back_pain", "present")),
+        ("Claudicant @ 50 m, eases sitting, pulses ok.", ("diminished_pedal_pulses", "absent")),
+        ("She has good foot pulses.", ("diminished_pedal_pulses", "absent")),
+        ("Woke with acute wry neck.", ("neck_stiffness", "present")),
+        ("Neck and low back pain.", ("low_back_pain", "present")),
+        ("Neck pain and restricted rotation.", ("neck_stiffness", "present")),
+    ],
+)
+def test_night_pain_pulses_and_neck_in_lay_and_note_words(text: str, expected: tuple[str, str]) -> None:
+    assert expected in pairs(text)
+
+
+def test_hip_rotation_is_not_the_necks() -> None:
+    assert ("neck_stiffness", "present") not in pairs("Reduced internal rotation of the right hip.")
