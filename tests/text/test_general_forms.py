@@ -480,3 +480,19 @@ def test_night_pain_pulses_and_neck_in_lay_and_note_words(text: str, expected: t
 
 def test_hip_rotation_is_not_the_necks() -> None:
     assert ("neck_stiffness", "present") not in pairs("Reduced internal rotation of the right hip.")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("LBP + night sweats + 6 kg wt loss.", ("fever", "present")),
+        ("No fever, chills or night sweats.", ("fever", "absent")),
+        ("OPLL behind C3 to C5 reduces the canal to 7 mm.", ("cervical_canal_stenosis", "present")),
+        ("Multilevel spondylosis on a congenitally narrow canal at C4-5.", ("cervical_canal_stenosis", "present")),
+        ("Claudicant @ 50 m, eases sitting.", ("neurogenic_claudication", "present")),
+        ("Tip pinch weak on the right.", ("hand_weakness", "present")),
+        ("Weakness and wasting of both hands.", ("muscle_atrophy", "present")),
+    ],
+)
+def test_sweats_a_narrow_canal_claudicant_and_a_weak_grip(text: str, expected: tuple[str, str]) -> None:
+    assert expected in pairs(text)
