@@ -496,3 +496,18 @@ def test_hip_rotation_is_not_the_necks() -> None:
 )
 def test_sweats_a_narrow_canal_claudicant_and_a_weak_grip(text: str, expected: tuple[str, str]) -> None:
     assert expected in pairs(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Pain map: R buttock -> lateral thigh.", {("sciatica", "present")}),
+        (
+            "Pain radiating from the buttock into the right calf.",
+            {("sciatica", "present"), ("leg_pain_below_knee", "present")},
+        ),
+        ("LBP x3/7 after lifting, radiating to L foot.", {("sciatica", "present"), ("leg_pain_below_knee", "present")}),
+    ],
+)
+def test_a_pain_map_down_the_leg_is_sciatica(text: str, expected: set[tuple[str, str]]) -> None:
+    assert expected <= pairs(text)
