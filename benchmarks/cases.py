@@ -48,6 +48,7 @@ CASE_SETS = (
     "published-cases-7",
     "published-cases-8",
     "published-cases-9",
+    "published-cases-10",
 )
 
 

@@ -31,6 +31,7 @@ PUBLISHED = (
     "published-cases-7.yaml",
     "published-cases-8.yaml",
     "published-cases-9.yaml",
+    "published-cases-10.yaml",
 )
 
 

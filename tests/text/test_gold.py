@@ -63,7 +63,8 @@ def test_labelled_report_lines_f1_floor() -> None:
 # more by an eighth, in twelve styles, its development part used in the round that added it and its test part
 # first scored at that round's end; ``wild9``: 400 more by a ninth, in twelve styles (chiropractic notes in place
 # of ward-round entries), both parts first scored at the end of the round that added it; ``wild10``: 400 more by a
-# tenth, in twelve styles (pain-clinic letters in place of chiropractic notes), likewise. Rules were tuned
+# tenth, in twelve styles (pain-clinic letters in place of chiropractic notes), likewise; ``wild11``: 400 more by an
+# eleventh, in twelve styles (spine-surgery assessments in place of pain-clinic letters), likewise. Rules were tuned
 # on the development parts only; each test part is scored once, at the end of a round (docs/text.md
 # has the figures). Floors sit a little under the measurements; a change that lowers them needs a reason.
 # The development floors were raised after the recall round (general mechanisms; docs/text.md).
@@ -235,6 +236,18 @@ WILD_FLOORS: dict[tuple[str, str], dict[str, float]] = {
     ("wild10", "dev"): {  # scored with the test part: 0.858
         "overall": 0.83,
     },
+    ("wild11", "test"): {  # first scored at the end of the round that added wild11: 0.799 (P 0.870, R 0.739)
+        "overall": 0.78,
+        "status:present": 0.80,
+        "status:absent": 0.73,
+        "status:possible": 0.70,
+        "status:historical": 0.75,
+        "status:family": 0.64,
+        "status:hypothetical": 0.72,
+    },
+    ("wild11", "dev"): {  # scored with the test part: 0.827
+        "overall": 0.80,
+    },
     ("wild4", "dev"): {
         "overall": 0.71,
         "status:present": 0.71,
@@ -273,6 +286,8 @@ STYLES = {
     "wild9": ELEVEN_STYLES | {"chiropractic_note"},
     # the tenth writer's twelve: the eleven and pain-clinic letters
     "wild10": ELEVEN_STYLES | {"pain_clinic_letter"},
+    # the eleventh writer's twelve: the eleven and spine-surgery (pre-operative or operative) assessments
+    "wild11": ELEVEN_STYLES | {"spine_surgery_op_or_preop_assessment"},
 }
 SMALLEST_PART = {
     "wild": 290,
@@ -285,6 +300,7 @@ SMALLEST_PART = {
     "wild8": 180,
     "wild9": 190,
     "wild10": 190,
+    "wild11": 180,
 }
 
 
