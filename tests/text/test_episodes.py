@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
+
+from spinetriage.text._episodes import Episodes
 
 from .reading import pairs
 
@@ -45,3 +48,8 @@ def test_an_episode_that_names_its_finding_is_read_as_that_finding() -> None:
     got = pairs("Low back pain for a week. Previous episode of sciatica in 2018, resolved.")
     assert ("sciatica", "historical") in got
     assert ("low_back_pain", "historical") not in got
+
+
+def test_an_episode_pattern_that_is_not_a_regular_expression_is_refused_at_load() -> None:
+    with pytest.raises(ValidationError, match=r"patterns\.0 is not a valid regular expression"):
+        Episodes(radiating=[], complaints=[], patterns=["(unclosed"], relatives=[], conditional=[])

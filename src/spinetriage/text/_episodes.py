@@ -15,7 +15,7 @@ import dataclasses
 import re
 from dataclasses import dataclass
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from ._model import Mention, MentionStatus
 
@@ -34,6 +34,16 @@ class Episodes(BaseModel):
     relatives: list[str]
     conditional: list[str]
 
+    @field_validator("patterns")
+    @classmethod
+    def _compiles(cls, patterns: list[str]) -> list[str]:
+        for i, pattern in enumerate(patterns):
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"patterns.{i} is not a valid regular expression: {exc}") from exc
+        return patterns
+
 
 @dataclass(frozen=True, slots=True)
 class PastEpisodes:
@@ -51,6 +61,7 @@ def _words(items: list[str]) -> re.Pattern[str]:
 
 
 def compile_episodes(spec: Episodes) -> PastEpisodes:
+    """The patterns as one alternation, and the relative and conditional words as whole-word searches."""
     return PastEpisodes(
         episode=re.compile("|".join(f"(?:{p})" for p in spec.patterns)),
         relatives=_words(spec.relatives),
