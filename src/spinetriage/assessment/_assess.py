@@ -144,7 +144,6 @@ def _assess_patient(
     probabilities = reasoning.probabilities
     origin = reasoning.origin
     the_verdict = verdict(reasoning, kb.threshold("verdict_confident"), kb.threshold("myelopathy_suspected"))
-    producing = model.causes_of(reasoning.complaint)
 
     flags = fired_red_flags(kb, patient.evidence, age=patient.age, sex=patient.sex)
     flag_ids = {flag.id for flag, _ in flags}
@@ -215,7 +214,7 @@ def _assess_patient(
         origin=OriginOut(
             verdict=the_verdict,
             probabilities={k.value: v for k, v in origin.items()},
-            explanation=_origin_explanation(the_verdict, origin, probabilities, kb, reasoning, producing),
+            explanation=_origin_explanation(the_verdict, origin, probabilities, kb, reasoning),
             complaint=reasoning.complaint,
             sources={family: round(_share(reasoning.sources, family), 6) for family in _SOURCE_NAMES},
         ),
@@ -368,11 +367,10 @@ def _origin_explanation(
     probabilities: Mapping[str, float],
     kb: KnowledgeBase,
     reasoning: Reasoning,
-    producing: frozenset[str],
 ) -> str:
-    """Why the verdict is what it is; ``producing``: the conditions that can produce the complaint (the
-    mimics named are among them: a hip behind an unexplained gait complaint, or motor neuron disease, which
-    argues against numbness, behind unexplained arm numbness, would mislead)."""
+    """Why the verdict is what it is. The mimics named behind it are conditions that can produce the
+    complaint (``Network.causes_of``): a hip behind an unexplained gait complaint, or motor neuron disease,
+    which argues against numbness, behind unexplained arm numbness, would mislead."""
     complaint = reasoning.complaint
     if complaint is None:
         return "No presenting complaint is known: say what brought the patient (back pain, leg, gait or arm symptoms)."
@@ -395,6 +393,7 @@ def _origin_explanation(
             f"No origin of the {known_label} reaches {kb.threshold('verdict_confident'):.0%}; the most likely "
             f"is {best.value} ({origin[best]:.0%}){rest}. More findings are needed (see next questions and work-up)."
         )
+    producing = reasoning.network.causes_of(complaint)
     behind = sorted(
         (
             c

@@ -1,8 +1,7 @@
-"""The origin verdict and distances between origin distributions.
+"""Origin distributions: their order, how their shares are named for reading, and how two are compared.
 
-The origin itself is the engine's attribution of the presenting complaint to the
-sources that produced it (:mod:`spinetriage.engine.reasoner`); this module names
-the order of the origins and how two distributions are compared.
+The origin itself is the engine's attribution of the presenting complaint to the sources that produced
+it, and its verdict is :func:`spinetriage.engine.reasoner.verdict` (the one place that decides it).
 """
 
 from __future__ import annotations
@@ -12,7 +11,6 @@ from collections.abc import Mapping
 from spinetriage.engine.reasoner import ORIGINS, region_shares
 from spinetriage.vocab import Origin
 
-VERDICTS = ORIGINS[:4]
 SHARE_NAMES = {Origin.UNDETERMINED.value: "unexplained"}
 """How to name an origin share for reading: the ``undetermined`` share is what nothing modelled explains,
 not the verdict of that name (an ``other`` verdict can rest on it)."""
@@ -23,11 +21,6 @@ OriginValues = tuple[float, float, float, float, float]
 def values_of(origin: Mapping[Origin, float]) -> OriginValues:
     a, b, c, d, e = (origin[o] for o in ORIGINS)
     return (a, b, c, d, e)
-
-
-def verdict(origin: Mapping[Origin, float], confident: float) -> Origin:
-    best = max(VERDICTS, key=lambda v: (origin[v], -VERDICTS.index(v)))
-    return best if origin[best] >= confident else Origin.UNDETERMINED
 
 
 def total_variation(a: Mapping[Origin, float], b: Mapping[Origin, float]) -> float:
@@ -43,11 +36,9 @@ def values_distance(a: OriginValues, b: OriginValues) -> float:
 __all__ = [
     "ORIGINS",
     "SHARE_NAMES",
-    "VERDICTS",
     "OriginValues",
     "region_shares",
     "total_variation",
     "values_distance",
     "values_of",
-    "verdict",
 ]
