@@ -461,3 +461,18 @@ def test_one_arm_sign_without_another_still_argues_for_myelopathy() -> None:
     sign's own strength made a Hoffmann sign without an inverted supinator reflex argue against)."""
     alone = _myelopathy_odds({"hoffmann_sign": Status.PRESENT, "inverted_supinator": Status.ABSENT})
     assert alone > 2 * _myelopathy_odds({})
+
+
+def test_a_wording_earlier_in_its_group_names_the_complaint_in_a_what_if_as_afresh() -> None:
+    """Heavy legs said, then weak legs asked: weak legs come first in the wordings group (groups.yaml), so
+    reasoning afresh counts them and names them the complaint; the what-if must agree (found by
+    test_batched_what_ifs_equal_reasoning_afresh)."""
+    evidence = {"arm_numbness_tingling": Status.PRESENT, "ataxia": Status.PRESENT, "leg_heaviness": Status.PRESENT}
+    before = reason(NETWORK, Patient(evidence, "primary_care", None, None))
+    assert before.complaint == "leg_heaviness"
+    for quick, status in zip(what_if(before, "leg_weakness")[:2], (Status.PRESENT, Status.ABSENT), strict=True):
+        fresh = reason(NETWORK, Patient({**evidence, "leg_weakness": status}, "primary_care", None, None))
+        assert quick.complaint == fresh.complaint
+        assert quick.probabilities == pytest.approx(fresh.probabilities, abs=1e-9)
+    ((batched_yes, _, _),) = what_ifs(before, ["leg_weakness"])
+    assert batched_yes.complaint == "leg_weakness"

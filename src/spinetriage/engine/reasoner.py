@@ -197,13 +197,20 @@ def one_answer_per_complaint(network: Network, patient: Patient) -> tuple[Patien
         answered = [(m, s) for m in members if (s := patient.evidence.get(m, Status.UNKNOWN)) is not Status.UNKNOWN]
         if len(answered) < 2:
             continue
-        kept = next((m for m, s in answered if s is Status.PRESENT), answered[0][0])
+        kept = _counted_member(members, patient.evidence)
         set_aside.extend((m, s, kept) for m, s in answered if m != kept)
     if not set_aside:
         return patient, ()
     aside = {m for m, _, _ in set_aside}
     kept_evidence = {f: s for f, s in patient.evidence.items() if f not in aside}
     return Patient(kept_evidence, patient.setting, patient.age, patient.sex), tuple(set_aside)
+
+
+def _counted_member(members: tuple[str, ...], evidence: Mapping[str, Status]) -> str:
+    """The member of a wordings group that is counted: the first present one in the group's order, else the
+    first answered one (:func:`one_answer_per_complaint`)."""
+    answered = [m for m in members if evidence.get(m, Status.UNKNOWN) is not Status.UNKNOWN]
+    return next((m for m in answered if evidence[m] is Status.PRESENT), answered[0])
 
 
 def reason(network: Network, patient: Patient) -> Reasoning:
@@ -505,17 +512,21 @@ def what_if(reasoning: Reasoning, finding: str) -> tuple[Reasoning, Reasoning, f
 
 def _in_other_words(reasoning: Reasoning, finding: str, said_as: str) -> tuple[Reasoning, Reasoning, float]:
     """:func:`what_if` for a finding whose complaint the reasoning already counts in other words: an
-    answer that agrees with the counted one, or denies it while it is affirmed, changes nothing; only an
-    affirmation of a denied complaint does (reasoned afresh). The chance of a yes is that of the
-    complaint: 1 when affirmed, 0 when denied."""
+    answer that agrees with the counted one, or denies it while it is affirmed, changes nothing; an
+    answer that becomes the member counted (an affirmation of a denied complaint, or a wording earlier in
+    the group's order, which then names the complaint) is reasoned afresh. The chance of a yes is that of
+    the complaint: 1 when affirmed, 0 when denied."""
+    network = reasoning.network
     affirmed = reasoning.patient.evidence[said_as] is Status.PRESENT
-    yes_patient, _ = _answered(reasoning.patient, finding)
+    members = network.wordings[finding]
 
-    def unchanged(status: Status) -> Reasoning:
+    def answered(status: Status) -> Reasoning:
+        patient = _answered(reasoning.patient, finding)[0 if status is Status.PRESENT else 1]
+        if _counted_member(members, patient.evidence) != said_as:  # the answer is the one counted now
+            return reason(network, patient)
         return dataclasses.replace(reasoning, said_with=(*reasoning.said_with, (finding, status, said_as)))
 
-    yes = unchanged(Status.PRESENT) if affirmed else reason(reasoning.network, yes_patient)
-    return yes, unchanged(Status.ABSENT), 1.0 if affirmed else 0.0
+    return answered(Status.PRESENT), answered(Status.ABSENT), 1.0 if affirmed else 0.0
 
 
 def _afresh(reasoning: Reasoning, finding: str) -> tuple[Reasoning, Reasoning]:
