@@ -192,11 +192,23 @@ def test_sitting_named_with_its_duration_aggravates() -> None:
 
 # Wordings read since the wild9 round (docs/text.md), each a general rule; None: the finding is not read.
 CLINICAL_WORDINGS: list[tuple[str, dict[str, str | None]]] = [
-    # a normal gait is neither disturbed nor broad-based
-    ("Gait normal.", {"gait_disturbance": "absent", "broad_based_gait": "absent"}),
-    ("Gait NAD.", {"gait_disturbance": "absent", "broad_based_gait": "absent"}),
-    ("Gait was normal and steady.", {"gait_disturbance": "absent", "broad_based_gait": "absent"}),
-    ("Normal gait.", {"gait_disturbance": "absent", "broad_based_gait": "absent"}),
+    # a normal gait is not disturbed; it does not name the base, a sign of its own
+    ("Gait normal.", {"gait_disturbance": "absent", "broad_based_gait": None}),
+    ("Gait NAD.", {"gait_disturbance": "absent"}),
+    ("Narrow-based gait.", {"broad_based_gait": "absent"}),
+    # "X: no" negates what comes before it only when the answer ends the item
+    ("CT for unexplained weight loss: no bony metastases.", {"weight_loss": "present"}),
+    ("Fever: no.", {"fever": "absent"}),
+    ("Red flag screen: nil saddle anaesthesia, nil retention.", {"saddle_anesthesia": "absent"}),
+    # "if any" is no condition only when it stands alone ("pain, if any, is mild")
+    ("If any leg weakness develops, MRI is recommended.", {"leg_weakness": "hypothetical"}),
+    # a condition reaches the end of a long clause
+    (
+        "If the pain starts to wake her at night or she feels unwell with a temperature, she should see her GP.",
+        {"night_pain": "hypothetical", "fever": "hypothetical"},
+    ),
+    ("Gait was normal and steady.", {"gait_disturbance": "absent", "broad_based_gait": None}),
+    ("Normal gait.", {"gait_disturbance": "absent", "broad_based_gait": None}),
     # numbness in both feet is in both legs
     ("Numbness in both feet.", {"bilateral_leg_symptoms": "present"}),
     # leg pain denied is sciatica denied; leg pain at night is still night pain
