@@ -202,6 +202,19 @@ CLINICAL_WORDINGS: list[tuple[str, dict[str, str | None]]] = [
     ("Red flag screen: nil saddle anaesthesia, nil retention.", {"saddle_anesthesia": "absent"}),
     # "if any" is no condition only when it stands alone ("pain, if any, is mild")
     ("If any leg weakness develops, MRI is recommended.", {"leg_weakness": "hypothetical"}),
+    # what is over, said after "but" ("but" does not end the scope of the words that say so)
+    ("Fever last week but none since.", {"fever": "historical"}),
+    ("Had two falls last winter but none since.", {"falls": "historical"}),
+    ("The L4-L5 discitis had healed.", {"spinal_infection_on_imaging": "historical"}),
+    ("Pred 40 mg for 6 months, stopped last month.", {"steroid_use": "historical"}),
+    (
+        "New compression fracture of T11 and an older healed fracture of T9.",
+        {"vertebral_compression_fracture": "present"},
+    ),
+    # a sign now negative, and a patient's negation typed without its apostrophe
+    ("Post-op day 2: sciatica resolved, SLR now negative.", {"straight_leg_raise_positive": "absent"}),
+    ("I dont have any numbness in my hands or arms, its just neck ache.", {"arm_numbness_tingling": "absent"}),
+    ("I dont have any numbness in my hands or arms, its just neck ache.", {"neck_pain": "present"}),
     # a condition reaches the end of a long clause
     (
         "If the pain starts to wake her at night or she feels unwell with a temperature, she should see her GP.",

@@ -139,10 +139,14 @@ class ContextRule(_Strict):
     resolved"... (see :meth:`all_literals`)."""
 
     def all_literals(self) -> list[str]:
-        """``literals`` and every phrase ``combinations`` makes, in order, none repeated."""
+        """``literals`` and every phrase ``combinations`` makes, in order, none repeated; each also as patients
+        type it, without the apostrophe of a negative contraction ("dont have any", "hasnt had any")."""
         out = dict.fromkeys(self.literals)
         for combo in product(*self.combinations) if self.combinations else ():
             out.setdefault(" ".join(w for w in combo if w), None)
+        for literal in list(out):
+            if "n't" in literal:
+                out.setdefault(literal.replace("n't", "nt"), None)
         return list(out)
 
     @model_validator(mode="after")
