@@ -215,6 +215,12 @@ CLINICAL_WORDINGS: list[tuple[str, dict[str, str | None]]] = [
     ("Post-op day 2: sciatica resolved, SLR now negative.", {"straight_leg_raise_positive": "absent"}),
     ("I dont have any numbness in my hands or arms, its just neck ache.", {"arm_numbness_tingling": "absent"}),
     ("I dont have any numbness in my hands or arms, its just neck ache.", {"neck_pain": "present"}),
+    # doubt in other words
+    ("I'm not sure sitting down helps.", {"relief_sitting_flexion": "possible"}),
+    ("Two weeks of what sounded like sciatica.", {"sciatica": "possible"}),
+    ("Caller unsure whether there is numbness around her bottom.", {"saddle_anesthesia": "possible"}),
+    ("Recurrent disc herniation at L4-L5 cannot be distinguished from scar.", {"lumbar_disc_herniation": "possible"}),
+    ("No lytic or sclerotic lesion to suggest metastatic disease.", {"spinal_metastasis_on_imaging": "absent"}),
     # a condition reaches the end of a long clause
     (
         "If the pain starts to wake her at night or she feels unwell with a temperature, she should see her GP.",
