@@ -221,6 +221,19 @@ CLINICAL_WORDINGS: list[tuple[str, dict[str, str | None]]] = [
     ("Caller unsure whether there is numbness around her bottom.", {"saddle_anesthesia": "possible"}),
     ("Recurrent disc herniation at L4-L5 cannot be distinguished from scar.", {"lumbar_disc_herniation": "possible"}),
     ("No lytic or sclerotic lesion to suggest metastatic disease.", {"spinal_metastasis_on_imaging": "absent"}),
+    # a recent procedure, timed in the words notes use
+    ("Had a steroid injection into the back 10 days ago.", {"recent_spinal_procedure": "present"}),
+    ("Post-op wk 4 after L4-5 decompression.", {"recent_spinal_procedure": "present"}),
+    ("Ms X is 8 weeks s/p L5-S1 microdiscectomy.", {"recent_spinal_procedure": "present"}),
+    ("His spinal cord stimulator was implanted 3 weeks ago.", {"recent_spinal_procedure": "present"}),
+    ("Steroid injection 2 years ago.", {"recent_spinal_procedure": None}),
+    # a safety-net list longer than one clause, and conditions whose words would otherwise end the scope
+    (
+        "Return if numbness between the legs, difficulty passing urine, loss of bowel control or leg weakness.",
+        {"leg_weakness": "hypothetical"},
+    ),
+    ("If recurrent sciatica, MRI with contrast.", {"sciatica": "hypothetical"}),
+    ("Romberg negative; will recheck if she reports new unsteadiness.", {"imbalance": "hypothetical"}),
     # a condition reaches the end of a long clause
     (
         "If the pain starts to wake her at night or she feels unwell with a temperature, she should see her GP.",
