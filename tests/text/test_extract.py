@@ -234,6 +234,14 @@ CLINICAL_WORDINGS: list[tuple[str, dict[str, str | None]]] = [
     ),
     ("If recurrent sciatica, MRI with contrast.", {"sciatica": "hypothetical"}),
     ("Romberg negative; will recheck if she reports new unsteadiness.", {"imbalance": "hypothetical"}),
+    # normal power without a limb is said of the limb the rest of the note is about, and of none when it names both
+    (
+        "LBP 3/52. L sciatica to foot. SLR +ve at 40 deg L. Power 5/5.",
+        {"leg_weakness": "absent", "hand_weakness": None},
+    ),
+    ("Neck pain, tingling in the left thumb. Power 5/5.", {"hand_weakness": "absent", "leg_weakness": None}),
+    ("Sciatica and tingling in both hands. Power 5/5.", {"hand_weakness": None, "leg_weakness": None}),
+    ("Power 5/5.", {"hand_weakness": None, "leg_weakness": None}),
     # a condition reaches the end of a long clause
     (
         "If the pain starts to wake her at night or she feels unwell with a temperature, she should see her GP.",

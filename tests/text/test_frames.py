@@ -153,3 +153,8 @@ def test_frames_file_is_checked() -> None:
 
 def test_feeling_the_toilet_paper_is_no_saddle_anaesthesia() -> None:
     assert "saddle_anesthesia" not in statuses("She can feel the toilet paper properly.")
+
+
+def test_a_rule_placed_by_the_note_must_say_the_findings_of_each_limb() -> None:
+    with pytest.raises(ValidationError, match="limb_of_the_note needs by_limb"):
+        TargetRule(findings=["leg_weakness"], limb_of_the_note=True)

@@ -213,6 +213,7 @@ class Resolver:
         family, family_status = Section.FAMILY_HISTORY, MentionStatus.FAMILY
         builder, mention = MentionBuilder, Mention
         current_sid, sentence = -1, None
+        unplaced: set[tuple[int, int]] = set()  # spans of limb findings said without a limb (limb_of_the_note)
         triggers: list[tuple[int, int, Any, Any, int]] = []
         trigger_starts: list[int] = []
         term_starts: list[int] = []
@@ -344,6 +345,8 @@ class Resolver:
                         ids = plan.by_region[region]
                 if plan.by_limb is not None and limbs:
                     ids = tuple(f for limb in sorted(limbs) for f in plan.by_limb.get(limb, ()))
+                elif plan.limb_of_the_note:
+                    unplaced.add((start, end))
                 if seen is None and len(ids) > 1:
                     seen = set()
                 for fid in ids:
@@ -360,7 +363,7 @@ class Resolver:
                     m = builder(fid, status, start, end, section, side, keep, severity)
                     m.__class__ = mention  # type: ignore[assignment]
                     append(m)  # type: ignore[arg-type]
-        return out
+        return _placed_by_the_note(out, unplaced, rules.limb_of) if unplaced else out
 
     def _levels_and_region(self, ti: int, section: Section) -> tuple[tuple[str, ...], str | None]:
         """The levels a target names, and its spinal region (from them, else from region words)."""
@@ -521,6 +524,17 @@ class Resolver:
                 return False
             i += 1
         return True
+
+
+def _placed_by_the_note(
+    mentions: list[Mention], unplaced: set[tuple[int, int]], limb_of: dict[str, str]
+) -> list[Mention]:
+    """A limb finding said without a limb ("power 5/5", "no weakness") is read in the limb every other limb
+    finding of the note is in ("L sciatica. Power 5/5.": the legs); in neither when the note names both
+    limbs or none."""
+    named = {limb_of[m.finding] for m in mentions if (m.start, m.end) not in unplaced and m.finding in limb_of}
+    limb = next(iter(named)) if len(named) == 1 else None
+    return [m for m in mentions if (m.start, m.end) not in unplaced or limb_of.get(m.finding) == limb]
 
 
 def _seg_start(doc: Document, pos: int) -> int:

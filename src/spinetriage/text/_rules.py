@@ -18,7 +18,7 @@ listed, as :class:`spinetriage.errors.KnowledgeError`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
 from importlib import resources
@@ -92,11 +92,21 @@ class TargetRule(_Strict):
     patterns: list[str] = Field(default_factory=list)
     by_region: dict[Region, list[str]] | None = None
     by_limb: dict[Limb, list[str]] | None = None
+    limb_of_the_note: bool = False
+    """With ``by_limb``: when no limb is named in its clause, the limb the rest of the note is about (the
+    legs when every other limb finding it names is in the legs: "L sciatica. Power 5/5."); none if both or
+    neither."""
     polarity: Literal["affirmed", "negated"] = "affirmed"
     only_status: list[MentionStatus] | None = None
     ignore: list[Category] = Field(default_factory=list)
     present_as: Literal["historical", "possible"] | None = None
     """The status a mention gets where ConText finds nothing else ("ex-IVDU" is historical)."""
+
+    @model_validator(mode="after")
+    def _the_note_places_only_by_limb(self) -> TargetRule:
+        if self.limb_of_the_note and self.by_limb is None:
+            raise ValueError("limb_of_the_note needs by_limb: the findings of each limb")
+        return self
 
 
 class LexiconRule(TargetRule):
@@ -269,6 +279,7 @@ class TargetPlan:
     findings: tuple[str, ...]
     by_region: dict[str, tuple[str, ...]] | None
     by_limb: dict[str, tuple[str, ...]] | None
+    limb_of_the_note: bool
     negated: bool
     only_status: frozenset[MentionStatus] | None
     family: bool
@@ -297,6 +308,7 @@ class TargetPlan:
             findings=tuple(rule.findings),
             by_region=groups(rule.by_region),
             by_limb=groups(rule.by_limb),
+            limb_of_the_note=rule.limb_of_the_note,
             negated=negated,
             only_status=None if rule.only_status is None else frozenset(rule.only_status),
             family=family,
@@ -370,6 +382,8 @@ class CompiledRules:
     """Findings whose mentions keep their spinal levels: imaging findings and sensory level."""
     both_sides: dict[str, str]
     """A finding named on both sides -> the finding that says so ("BLE weakness": symptoms in both legs)."""
+    limb_of: dict[str, str] = field(default_factory=dict)
+    """Each finding of a limb (findings.yaml region upper_limb or lower_limb) -> "upper" or "lower"."""
     episodes: PastEpisodes | None = None
     """A past episode named without its finding (cues.yaml, see _episodes.py)."""
     frames: FrameSet | None = None
@@ -467,6 +481,15 @@ def _flat_automaton(
 
 def _read_yaml(name: str) -> Any:
     return load_yaml(resources.files("spinetriage.text").joinpath("data").joinpath(name).read_text(encoding="utf-8"))
+
+
+def _finding_limbs() -> dict[str, str]:
+    """Each finding that findings.yaml places in a limb, and that limb ("upper" or "lower")."""
+    from spinetriage.knowledge import default_knowledge
+
+    limbs = {"upper_limb": "upper", "lower_limb": "lower"}
+    findings = default_knowledge().findings.items()
+    return {f: limbs[finding.region.value] for f, finding in findings if finding.region.value in limbs}
 
 
 def _finding_kinds() -> dict[str, str]:
@@ -762,6 +785,7 @@ def load_rules() -> CompiledRules:
         pattern_groups=pattern_groups,
         findings_with_levels=with_levels,
         both_sides={f: rule.finding for rule in cues.both_sides for f in rule.named_by},
+        limb_of=_finding_limbs(),
         episodes=compile_episodes(cues.episodes) if cues.episodes is not None else None,
         frames=frames if frames.patterns else None,
         frame_cache={},
