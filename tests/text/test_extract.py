@@ -242,6 +242,14 @@ CLINICAL_WORDINGS: list[tuple[str, dict[str, str | None]]] = [
     ("Neck pain, tingling in the left thumb. Power 5/5.", {"hand_weakness": "absent", "leg_weakness": None}),
     ("Sciatica and tingling in both hands. Power 5/5.", {"hand_weakness": None, "leg_weakness": None}),
     ("Power 5/5.", {"hand_weakness": None, "leg_weakness": None}),
+    # pain said to stop at or above the knee does not reach below it
+    ("Intermittent R buttock pain, nothing below the knee.", {"leg_pain_below_knee": "absent"}),
+    ("Back pain worse than his leg pain, which only reaches the knee.", {"leg_pain_below_knee": "absent"}),
+    ("Legs: power normal.", {"leg_weakness": "absent"}),
+    # what ends a negation's reach: "just the", "residual"; "without knowing" negates nothing
+    ("I've not had any leaking or trouble getting the wee out, just the back pain.", {"low_back_pain": "present"}),
+    ("Wound healed, no fevers, sciatica resolved, residual LBP.", {"low_back_pain": "present"}),
+    ("Bowel accidents this week without knowing, back pain ongoing.", {"low_back_pain": "present"}),
     # a condition reaches the end of a long clause
     (
         "If the pain starts to wake her at night or she feels unwell with a temperature, she should see her GP.",
