@@ -246,6 +246,10 @@ CLINICAL_WORDINGS: list[tuple[str, dict[str, str | None]]] = [
     ("Intermittent R buttock pain, nothing below the knee.", {"leg_pain_below_knee": "absent"}),
     ("Back pain worse than his leg pain, which only reaches the knee.", {"leg_pain_below_knee": "absent"}),
     ("Legs: power normal.", {"leg_weakness": "absent"}),
+    ("Reduced leg strength.", {"leg_weakness": "present"}),
+    ("No objective change in leg strength, sensation or reflexes.", {"leg_weakness": "absent"}),
+    # the note's limb is where its complaints are, not what it denies
+    ("L sciatica, no arm symptoms. Power 5/5.", {"leg_weakness": "absent", "hand_weakness": None}),
     # what ends a negation's reach: "just the", "residual"; "without knowing" negates nothing
     ("I've not had any leaking or trouble getting the wee out, just the back pain.", {"low_back_pain": "present"}),
     ("Wound healed, no fevers, sciatica resolved, residual LBP.", {"low_back_pain": "present"}),

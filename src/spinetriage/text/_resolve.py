@@ -529,10 +529,12 @@ class Resolver:
 def _placed_by_the_note(
     mentions: list[Mention], unplaced: set[tuple[int, int]], limb_of: dict[str, str]
 ) -> list[Mention]:
-    """A limb finding said without a limb ("power 5/5", "no weakness") is read in the limb every other limb
-    finding of the note is in ("L sciatica. Power 5/5.": the legs); in neither when the note names both
-    limbs or none."""
-    named = {limb_of[m.finding] for m in mentions if (m.start, m.end) not in unplaced and m.finding in limb_of}
+    """A limb finding said without a limb ("power 5/5", "normal strength") is read in the limb every other limb
+    finding the note affirms is in ("L sciatica. Power 5/5.": the legs), or, when it affirms none, every one it
+    names; in neither when those are in both limbs or there are none."""
+    placed = [m for m in mentions if (m.start, m.end) not in unplaced and m.finding in limb_of]
+    present = [m for m in placed if m.status is MentionStatus.PRESENT]
+    named = {limb_of[m.finding] for m in present or placed}  # where the note's complaints are, else what it asks
     limb = next(iter(named)) if len(named) == 1 else None
     return [m for m in mentions if (m.start, m.end) not in unplaced or limb_of.get(m.finding) == limb]
 
