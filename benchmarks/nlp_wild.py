@@ -67,6 +67,14 @@ An eleventh set, ``--set wild11`` (400 texts in twelve styles: the eleven shared
 assessments), was written by an eleventh writer under the same barrier, split the same way (212
 development, 188 frozen), committed before anything was run on it, and scored likewise.
 
+A twelfth set, ``--set wild12`` (400 texts in twelve styles of its writer's own: CT and X-ray reports,
+rheumatology, orthopaedic and pain-clinic letters, ambulance handovers, occupational health, chiropractic,
+geriatric, portal messages, meeting summaries...), was written under the same barrier (202 development,
+198 frozen); its development part was scored first and then used in the round that added it, and its test
+part was first scored at that round's end. A thirteenth, ``--set wild13`` (twelve more styles: rehabilitation,
+ward rounds, out-of-hours, medication reviews, falls clinics, e-mails, medicolegal reports...; 209
+development, 191 frozen), was committed before anything ran on it and both parts were scored once, at the end.
+
 Scored as (finding, status) pairs per sentence, overall and per status; side and level are
 not annotated in this set. medspaCy (1.3.1, its default ConText rules, our target phrases,
 untuned) runs in its own virtual environment, as in benchmarks/nlp.py.
@@ -126,7 +134,21 @@ def main() -> None:
     ap.add_argument("--part", choices=("dev", "test"), default="dev")
     ap.add_argument(
         "--set",
-        choices=("wild", "wild2", "wild3", "wild4", "wild5", "wild6", "wild7", "wild8", "wild9", "wild10", "wild11"),
+        choices=(
+            "wild",
+            "wild2",
+            "wild3",
+            "wild4",
+            "wild5",
+            "wild6",
+            "wild7",
+            "wild8",
+            "wild9",
+            "wild10",
+            "wild11",
+            "wild12",
+            "wild13",
+        ),
         default="wild",
         help="which gold set (see the docstring)",
     )

@@ -32,6 +32,7 @@ PUBLISHED = (
     "published-cases-8.yaml",
     "published-cases-9.yaml",
     "published-cases-10.yaml",
+    "published-cases-11.yaml",
 )
 
 
