@@ -93,9 +93,8 @@ class TargetRule(_Strict):
     by_region: dict[Region, list[str]] | None = None
     by_limb: dict[Limb, list[str]] | None = None
     limb_of_the_note: bool = False
-    """With ``by_limb``: when no limb is named in its clause, the limb the rest of the note is about (the
-    legs when every other limb finding it names is in the legs: "L sciatica. Power 5/5."); none if both or
-    neither."""
+    """With ``by_limb``: when no limb is named in its clause, the limb of the findings the rest of the note
+    affirms, else of those it names ("L sciatica. Power 5/5.": the legs); none if both or neither."""
     polarity: Literal["affirmed", "negated"] = "affirmed"
     only_status: list[MentionStatus] | None = None
     ignore: list[Category] = Field(default_factory=list)
