@@ -829,7 +829,7 @@ class Prepared:
         back_pain = network.complaints[0]
         # A leg complaint nothing modelled explains is referred from the back, unless back pain is denied.
         referred = complaint == back_pain or (
-            complaint in network.knowledge.structure.referred_from_the_back and known.get(back_pain) is not False
+            complaint in network.referred_from_the_back and known.get(back_pain) is not False
         )
         neck = complaint in network.local_to_the_neck
         leak_family = "mechanical" if referred else "cervical" if neck else UNEXPLAINED

@@ -159,6 +159,12 @@ class Network:
         return frozenset(self.knowledge.structure.local_to_the_neck)
 
     @functools.cached_property
+    def referred_from_the_back(self) -> frozenset[str]:
+        """Leg complaints that nothing modelled explains and that are then pain referred from the lower back
+        (network.yaml), unless back pain is denied (:meth:`spinetriage.engine.inference.Prepared.of`)."""
+        return frozenset(self.knowledge.structure.referred_from_the_back)
+
+    @functools.cached_property
     def wordings(self) -> dict[str, tuple[str, ...]]:
         """Per member of a wordings group (groups.yaml: one complaint in different words), the group's members."""
         groups = self.knowledge.groups.values()

@@ -14,14 +14,16 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from ._model import Mention, MentionStatus
 
-__all__ = ["Episodes", "PastEpisodes", "add_past_episodes", "compile_episodes"]
+if TYPE_CHECKING:
+    from ._document import Document
 
-_SENTENCE_END = re.compile(r"[.;!?](?=\s|$)|\n")
+__all__ = ["Episodes", "PastEpisodes", "add_past_episodes", "compile_episodes"]
 
 
 class Episodes(BaseModel):
@@ -71,16 +73,19 @@ def compile_episodes(spec: Episodes) -> PastEpisodes:
     )
 
 
-def add_past_episodes(low: str, mentions: list[Mention], episodes: PastEpisodes | None) -> list[Mention]:
-    """``mentions`` with the historical complaint of each past episode named without its finding."""
+def add_past_episodes(doc: Document, mentions: list[Mention], episodes: PastEpisodes | None) -> list[Mention]:
+    """``mentions`` with the historical complaint of each past episode named without its finding (its
+    sentence is the document's: :attr:`Document.hard`)."""
     if episodes is None or not mentions:
         return mentions
+    low, hard = doc.low, doc.hard
     said = {(m.finding, m.status) for m in mentions}
     out = list(mentions)
     for match in episodes.episode.finditer(low):
         start, end = match.span()
-        begins = max((e.end() for e in _SENTENCE_END.finditer(low, 0, start)), default=0)
-        ends = next((e.start() for e in _SENTENCE_END.finditer(low, end)), len(low))
+        sid = doc.sentence(start)
+        begins = hard[sid - 1] + 1 if sid > 0 else 0
+        ends = hard[doc.sentence(end)] if doc.sentence(end) < len(hard) else len(low)
         before = low[begins:start]
         if episodes.relatives.search(before) or episodes.conditional.search(before):
             continue

@@ -44,7 +44,7 @@ def extract(text: str) -> Extraction:
     doc = Document(text, low, flatten(low), rules)
     targets, triggers, cues = doc.scan()
     mentions = apply_thresholds(doc, Resolver(doc, targets, triggers, cues).mentions())
-    mentions = add_past_episodes(low, mentions, rules.episodes)
+    mentions = add_past_episodes(doc, mentions, rules.episodes)
     return Extraction(mentions=_both_sides(mentions, rules.both_sides), imaging_findings=rules.imaging_findings)
 
 

@@ -482,20 +482,15 @@ def _read_yaml(name: str) -> Any:
     return load_yaml(resources.files("spinetriage.text").joinpath("data").joinpath(name).read_text(encoding="utf-8"))
 
 
-def _finding_limbs() -> dict[str, str]:
-    """Each finding that findings.yaml places in a limb, and that limb ("upper" or "lower")."""
+def _finding_kinds_and_limbs() -> tuple[dict[str, str], dict[str, str]]:
+    """Each finding's kind, and the limb ("upper" or "lower") of those findings.yaml places in one, from the
+    validated knowledge bundle (one source, one version)."""
     from spinetriage.knowledge import default_knowledge
 
     limbs = {"upper_limb": "upper", "lower_limb": "lower"}
     findings = default_knowledge().findings.items()
-    return {f: limbs[finding.region.value] for f, finding in findings if finding.region.value in limbs}
-
-
-def _finding_kinds() -> dict[str, str]:
-    """Each finding's kind, from the validated knowledge bundle (one source, one version)."""
-    from spinetriage.knowledge import default_knowledge
-
-    return {f: finding.kind.value for f, finding in default_knowledge().findings.items()}
+    kinds = {f: finding.kind.value for f, finding in findings}
+    return kinds, {f: limbs[finding.region.value] for f, finding in findings if finding.region.value in limbs}
 
 
 def _parse(model: type[BaseModel], name: str, problems: list[str]) -> Any:
@@ -610,7 +605,7 @@ def load_rules() -> CompiledRules:
     sections_file = _parse(_SectionsFile, "sections.yaml", problems)
     cues = _parse(Cues, "cues.yaml", problems)
     frames_file = _parse(FramesFile, "frames.yaml", problems)
-    kinds = _finding_kinds()
+    kinds, limb_of = _finding_kinds_and_limbs()
     if problems:
         raise KnowledgeError(problems)
     assert targets_file and context_file and sections_file and cues and frames_file
@@ -784,7 +779,7 @@ def load_rules() -> CompiledRules:
         pattern_groups=pattern_groups,
         findings_with_levels=with_levels,
         both_sides={f: rule.finding for rule in cues.both_sides for f in rule.named_by},
-        limb_of=_finding_limbs(),
+        limb_of=limb_of,
         episodes=compile_episodes(cues.episodes) if cues.episodes is not None else None,
         frames=frames if frames.patterns else None,
         frame_cache={},
