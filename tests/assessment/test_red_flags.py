@@ -164,3 +164,50 @@ def test_walking_that_deteriorates_quickly_is_a_progressive_deficit(kb: Knowledg
     result = assess({"age": 63, "findings": {"gait_disturbance": "present", "rapid_progression": "present"}})
     assert result.urgency is Urgency.URGENT
     assert "cervical_mri" in {w.id for w in result.workup}
+
+
+def test_a_cord_lesion_that_worsens_or_follows_a_procedure_is_an_emergency(kb: KnowledgeBase) -> None:
+    """Acute spinal cord compression is a neurosurgical emergency (Ropper 2017): decompression within hours."""
+    assert kb.red_flags["acute_cord_compression"].urgency is Urgency.EMERGENCY
+    assert "acute_cord_compression" in _flags(kb, ["sensory_level", "rapid_progression"])
+    assert "acute_cord_compression" in _flags(kb, ["sensory_level", "recent_spinal_procedure"])
+    assert "acute_cord_compression" in _flags(kb, ["thoracic_cord_compression_on_imaging", "rapid_progression"])
+    # a stable sensory level stays urgent; a cord compressed on imaging without a worsening deficit is no emergency
+    assert "acute_cord_compression" not in _flags(kb, ["sensory_level"])
+    assert "acute_cord_compression" not in _flags(kb, ["thoracic_cord_compression_on_imaging", "leg_weakness"])
+
+
+def test_worsening_legs_with_a_thoracic_cord_compressed_on_imaging_is_not_read_as_cauda_equina(
+    kb: KnowledgeBase,
+) -> None:
+    """The imaging puts the lesion in the cord: a whole-spine emergency, not a lumbosacral MRI."""
+    fired = _flags(
+        kb, ["rapid_progression", "bilateral_leg_symptoms", "leg_weakness", "thoracic_cord_compression_on_imaging"]
+    )
+    assert "acute_cord_compression" in fired and "cauda_equina_syndrome_bilateral" not in fired
+    result = assess(
+        {
+            "findings": {
+                "bilateral_leg_symptoms": "present",
+                "leg_weakness": "present",
+                "rapid_progression": "present",
+                "thoracic_cord_compression_on_imaging": "present",
+            }
+        }
+    )
+    assert result.urgency is Urgency.EMERGENCY
+    assert "whole spine" in result.red_flags[0].action
+
+
+def test_trauma_with_a_neurological_deficit_is_a_spinal_injury_emergency(kb: KnowledgeBase) -> None:
+    """NICE NG41: weakness or altered sensation after trauma is a sign of spinal injury (immobilise, image)."""
+    assert kb.red_flags["spinal_injury_with_deficit"].urgency is Urgency.EMERGENCY
+    for deficit in ("leg_weakness", "sensory_level", "urinary_retention"):
+        assert "spinal_injury_with_deficit" in _flags(kb, ["trauma", deficit])
+    assert "spinal_injury_with_deficit" not in _flags(kb, ["trauma"])
+    assert "spinal_injury_with_deficit" not in _flags(kb, ["leg_weakness"])
+    result = assess(
+        {"findings": {"trauma": "present", "vertebral_compression_fracture": "present", "leg_weakness": "present"}}
+    )
+    assert result.urgency is Urgency.EMERGENCY
+    assert "immobilised" in result.red_flags[0].action

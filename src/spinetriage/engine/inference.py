@@ -688,7 +688,6 @@ def _expanded(network: Network, evidence: Evidence, budget: int = FIRST_BUDGET) 
     constant = _folded_constant(network, folded) + math.fsum(math.log1p(-network.leak[f]) for f in plain)
     terms = dataclasses.replace(terms, log_const=terms.log_const + constant)
     return terms, _Factors(network, terms, folded, plain)
-    return terms, _Factors(network, terms, folded)
 
 
 def posterior_log_odds(network: Network, evidence: Evidence, log_odds: Array) -> Array:
