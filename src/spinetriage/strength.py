@@ -30,12 +30,22 @@ def strength(link: Likelihood) -> Strength:
     )
 
 
+DECISIVE = 1e12
+"""A likelihood ratio this far from 1 (either way) decides the condition: no measured ratio comes near it."""
+
+
 def ratio_text(ratio: float) -> str:
     """A likelihood ratio for reading: two decimals in the usual range, powers of ten outside it.
 
     A finding that all but decides a condition (back pain for non-specific back pain, whose
     share is the complaint itself) has a ratio near e**690; written out in full it was 300
-    digits wide and pushed the page sideways."""
+    digits wide and pushed the page sideways; as "5.9e+298" it read as a number someone had
+    measured. Beyond a million-million either way the ratio says only that the condition cannot be
+    there without the finding (or with it): it is written as such."""
+    if ratio >= DECISIVE:
+        return "decisive"
+    if ratio <= 1.0 / DECISIVE:
+        return "excludes"
     if 0.01 <= ratio < 1000.0:
         return f"{ratio:.2f}"
     return f"{ratio:.1e}"

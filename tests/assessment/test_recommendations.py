@@ -139,3 +139,47 @@ def test_leg_cord_signs_in_likely_motor_neuron_disease_get_the_mri_not_a_surgica
     without_mnd_signs = {**findings, "muscle_atrophy": "absent", "fasciculations": "absent"}
     other = assess({"age": 62, "sex": "male", "findings": without_mnd_signs}, setting="spine_clinic")
     assert "thoracic_cord_decompression" in _ids(other.treatment)
+
+
+def test_the_leading_conditions_elective_treatment_comes_first() -> None:
+    """Hydrocephalus at 94% with a myelopathy at 18% (a published case, development set): the shunt
+    assessment heads the treatment list, before gait physiotherapy for the myelopathy (by priority alone
+    the physiotherapy came first)."""
+    nph = {
+        "age": 82,
+        "sex": "male",
+        "findings": dict.fromkeys(
+            [
+                "broad_based_gait",
+                "cognitive_decline",
+                "falls",
+                "gait_disturbance",
+                "leg_heaviness",
+                "urinary_incontinence",
+                "urinary_urgency",
+            ],
+            "present",
+        ),
+    }
+    result = assess(nph)
+    leading = result.conditions[0]
+    assert leading.id == "normal_pressure_hydrocephalus"
+    treatment = [t.id for t in result.treatment]
+    assert treatment[0] == "nph_shunt_assessment"
+    assert "gait_posture_physiotherapy" in treatment
+
+
+def test_serious_pathways_stay_before_elective_directions() -> None:
+    """An emergency pathway comes first whatever the probabilities of the elective conditions."""
+    result = assess(
+        {
+            "findings": {
+                "low_back_pain": "present",
+                "saddle_anesthesia": "present",
+                "hoffmann_sign": "present",
+                "hand_clumsiness": "present",
+                "broad_based_gait": "present",
+            }
+        }
+    )
+    assert result.treatment[0].id == "ces_emergency_decompression"

@@ -129,14 +129,34 @@ def applicable(
     red_flags: set[str],
     grading: Grading = NO_GRADING,
 ) -> list[tuple[Recommendation, str]]:
-    """Recommendations whose indication holds, by priority, each with the reason."""
+    """Recommendations whose indication holds, each with the reason: the serious-pathology pathways
+    first, by priority, then the elective directions, the most probable condition's first
+    (:func:`_order`)."""
     chosen = []
     for rec in recommendations:
         ind = _first_indication(rec.indications, probabilities, evidence, red_flags, grading)
         if ind is not None:
-            chosen.append((rec, _why(kb, ind, probabilities, grading, evidence)))
-    chosen.sort(key=lambda item: (item[0].priority, item[0].id))
-    return chosen
+            chosen.append((_order(rec, ind, probabilities), rec, _why(kb, ind, probabilities, grading, evidence)))
+    chosen.sort(key=lambda item: item[0])
+    return [(rec, why) for _, rec, why in chosen]
+
+
+SERIOUS_PRIORITY = 5
+"""Priorities up to this one are the serious-pathology pathways (recommendations.yaml: emergencies,
+infection, cancer, fracture, cord compression, a progressive deficit)."""
+
+
+def _order(rec: Recommendation, ind: Indication, probabilities: Mapping[str, float]) -> tuple[int, float, int, str]:
+    """Serious pathways first, by priority. Then the elective directions, the most probable condition's
+    first, each at the probability that indicated it (one raised by a red flag or an instrument score
+    comes before those resting on a probability), and by priority among equals. By priority alone, gait
+    physiotherapy for a 10% myelopathy came before the shunt assessment for a 94% normal pressure
+    hydrocephalus."""
+    if rec.priority <= SERIOUS_PRIORITY:
+        return (0, 0.0, rec.priority, rec.id)
+    by_probability = ind.condition is not None and ind.min_probability is not None and ind.red_flag is None
+    likelihood = probabilities[ind.condition] if by_probability and ind.condition is not None else 1.0
+    return (1, -likelihood, rec.priority, rec.id)
 
 
 def advised_against(
