@@ -183,3 +183,14 @@ def test_serious_pathways_stay_before_elective_directions() -> None:
         }
     )
     assert result.treatment[0].id == "ces_emergency_decompression"
+
+
+def test_no_self_management_or_advice_against_imaging_while_raised_markers_are_unexplained() -> None:
+    """Deyo & Diehl 1988: a raised ESR screens for cancer (and infection) and leads to imaging; back pain
+    is non-specific only once they are excluded."""
+    plain = {"age": 40, "findings": {"low_back_pain": "present", "fever": "absent"}}
+    assert "lumbar_self_management_exercise" in {t.id for t in assess(plain).treatment}
+    raised = {"age": 40, "findings": {**plain["findings"], "elevated_inflammatory_markers": "present"}}
+    result = assess(raised)
+    assert "lumbar_self_management_exercise" not in {t.id for t in result.treatment}
+    assert "routine_lumbar_imaging" not in {w.id for w in result.workup}
