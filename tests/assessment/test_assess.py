@@ -218,3 +218,14 @@ def test_a_condition_that_argues_against_the_complaint_is_not_named_behind_it() 
     result = assess({"age": 60, "sex": "male", "findings": {**case, "neck_pain": "absent"}})
     assert result.origin.complaint == "arm_numbness_tingling" and result.origin.verdict.value == "other"
     assert "Motor neuron disease" not in result.origin.explanation
+
+
+def test_a_complaint_of_the_neck_by_definition_says_its_condition_is_still_open() -> None:
+    """Radicular arm pain is the neck's by its definition (origin 100%) while cervical radiculopathy is far
+    less certain: a clinician reviewer could not reconcile "cervical 100%: radiculopathy 22%" as written."""
+    findings = {"neck_pain": "present", "radicular_arm_pain": "present", "trauma": "present", "opll": "present"}
+    result = assess({"age": 47, "sex": "female", "findings": findings})
+    assert result.origin.verdict is Origin.CERVICAL
+    text = result.origin.explanation
+    assert "by its definition" in text and "still open" in text and "Cervical radiculopathy" in text
+    assert " 0%" not in text.split("still open")[1]  # conditions that could not be the cause are not named

@@ -419,6 +419,14 @@ def _origin_explanation(
             f"Both: the neck is among the sources of the {known_label} with {neck:.0%} and the lower back "
             f"with {back:.0%} (together {origin[Origin.BOTH]:.0%}): {named}."
         )
+    if v is Origin.CERVICAL and complaint in reasoning.network.local_to_the_neck:
+        # the origin is the neck whichever of its conditions is the cause: the origin's share and the
+        # conditions' probabilities answer different questions, and the sentence says so
+        candidates = [f"{c.label} {probabilities[c.id]:.0%}" for c in behind[:2] if probabilities[c.id] >= 0.01]
+        return (
+            f"Cervical origin of the {known_label} ({origin[v]:.0%}): it comes from the neck by its definition; "
+            f"which condition of the neck causes it is still open: {', '.join([*candidates, 'one not modelled'])}."
+        )
     return f"{v.value.capitalize()} origin of the {known_label} is most likely ({origin[v]:.0%}): {named}."
 
 
