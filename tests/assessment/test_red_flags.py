@@ -151,6 +151,16 @@ def test_a_fracture_reported_on_imaging_is_assessed_for_stability_and_cause(kb: 
     assert result.urgency is Urgency.URGENT
     assert "fracture_stability_and_cause" in {w.id for w in result.workup}
     assert "lumbar_self_management_exercise" not in {t.id for t in result.treatment}
+    # radiographs to look for the fracture are not asked for again once imaging has shown it
+    after_a_fall = {
+        "age": 75,
+        "sex": "female",
+        "findings": {**fracture, "trauma": "present", "osteoporosis": "present"},
+    }
+    workup = {w.id for w in assess(after_a_fall).workup}
+    assert "fracture_stability_and_cause" in workup and "fracture_imaging" not in workup
+    del after_a_fall["findings"]["vertebral_compression_fracture"]
+    assert "fracture_imaging" in {w.id for w in assess(after_a_fall).workup}
     # an old fracture written as such is historical, not present: no flag from the note
     note = assess({"findings": {"low_back_pain": "present"}, "text": "Old L1 compression fracture."})
     assert "vertebral_fracture_on_imaging" not in {f.id for f in note.red_flags}
