@@ -74,6 +74,9 @@ geriatric, portal messages, meeting summaries...), was written under the same ba
 part was first scored at that round's end. A thirteenth, ``--set wild13`` (twelve more styles: rehabilitation,
 ward rounds, out-of-hours, medication reviews, falls clinics, e-mails, medicolegal reports...; 209
 development, 191 frozen), was committed before anything ran on it and both parts were scored once, at the end.
+A fourteenth, ``--set wild14`` (twelve styles apart from wild13's: MRI findings sections, discharge summaries,
+forum posts, US-style histories...; 191 development, 209 frozen), likewise, in a round that did not change the
+text reader.
 
 Scored as (finding, status) pairs per sentence, overall and per status; side and level are
 not annotated in this set. medspaCy (1.3.1, its default ConText rules, our target phrases,
@@ -148,6 +151,7 @@ def main() -> None:
             "wild11",
             "wild12",
             "wild13",
+            "wild14",
         ),
         default="wild",
         help="which gold set (see the docstring)",

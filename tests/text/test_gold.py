@@ -69,8 +69,10 @@ def test_labelled_report_lines_f1_floor() -> None:
 # health, chiropractic, geriatric, portal messages, meeting summaries...), its development part scored first and
 # then used in the round that added it, its test part first scored at that round's end; ``wild13``: 400 more by a
 # thirteenth, in twelve more styles (rehabilitation, ward rounds, out-of-hours, medication reviews, falls clinics,
-# e-mails, medicolegal reports...), both parts first scored at the end of the round that added it. Rules were tuned
-# on the development parts only; each test part is scored once, at the end of a round (docs/text.md
+# e-mails, medicolegal reports...), both parts first scored at the end of the round that added it; ``wild14``: 400
+# more by a fourteenth, in twelve styles apart from wild13's (MRI findings sections, discharge summaries, forum posts,
+# US-style histories...), both parts scored once in the round that added it, with the text reader unchanged.
+# Rules were tuned on the development parts only; each test part is scored once, at the end of a round (docs/text.md
 # has the figures). Floors sit a little under the measurements; a change that lowers them needs a reason.
 # The development floors were raised after the recall round (general mechanisms; docs/text.md).
 WILD_FLOORS: dict[tuple[str, str], dict[str, float]] = {
@@ -277,6 +279,21 @@ WILD_FLOORS: dict[tuple[str, str], dict[str, float]] = {
     ("wild13", "dev"): {  # scored with the test part: 0.822
         "overall": 0.80,
     },
+    (
+        "wild14",
+        "test",
+    ): {  # first scored in the round that added wild14 (text reader unchanged): 0.785 (P 0.836, R 0.740)
+        "overall": 0.76,
+        "status:present": 0.79,
+        "status:absent": 0.80,
+        "status:possible": 0.62,
+        "status:historical": 0.64,
+        "status:family": 0.89,
+        "status:hypothetical": 0.59,
+    },
+    ("wild14", "dev"): {  # scored with the test part: 0.850
+        "overall": 0.83,
+    },
     ("wild4", "dev"): {
         "overall": 0.71,
         "status:present": 0.71,
@@ -346,6 +363,20 @@ STYLES = {
         "patient_email_or_text_message",
         "insurance_or_medicolegal_report",
     },
+    "wild14": {
+        "emergency_department_triage_note",
+        "hospital_discharge_summary",
+        "mri_cervical_report_findings_section",
+        "mri_lumbar_report_findings_section",
+        "neurology_outpatient_letter",
+        "occupational_health_report",
+        "orthopaedic_spinal_clinic_letter",
+        "patient_online_forum_post",
+        "physiotherapy_reassessment_note",
+        "referral_letter_from_gp",
+        "telephone_triage_transcript",
+        "us_style_hpi_with_abbreviations",
+    },
 }
 SMALLEST_PART = {
     "wild": 290,
@@ -361,6 +392,7 @@ SMALLEST_PART = {
     "wild11": 180,
     "wild12": 195,
     "wild13": 190,
+    "wild14": 190,
 }
 
 
