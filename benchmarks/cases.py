@@ -36,7 +36,7 @@ FLAG_COUNTS_AS = {
     "thoracic_cord_compression": "progressive_myelopathy",
     "progressive_gait_disturbance": "progressive_myelopathy",
 }
-# The published-case sets: the first, then a second to an eleventh, each written later by a helper who had
+# The published-case sets: the first, then a second to a twelfth, each written later by a helper who had
 # not read the engine's rules or knowledge tables (tests/test_published_cases.py checks them all).
 CASE_SETS = (
     "published-cases",
@@ -50,6 +50,7 @@ CASE_SETS = (
     "published-cases-9",
     "published-cases-10",
     "published-cases-11",
+    "published-cases-12",
 )
 
 

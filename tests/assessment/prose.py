@@ -33,6 +33,7 @@ PUBLISHED = (
     "published-cases-9.yaml",
     "published-cases-10.yaml",
     "published-cases-11.yaml",
+    "published-cases-12.yaml",
 )
 
 
