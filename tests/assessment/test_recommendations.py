@@ -194,3 +194,12 @@ def test_no_self_management_or_advice_against_imaging_while_raised_markers_are_u
     result = assess(raised)
     assert "lumbar_self_management_exercise" not in {t.id for t in result.treatment}
     assert "routine_lumbar_imaging" not in {w.id for w in result.workup}
+
+
+def test_in_tandem_stenosis_the_neck_comes_before_the_lumbar_pathway() -> None:
+    """Both conditions are working diagnoses: the designed order stands (tandem stenosis review, Eur Spine J
+    2021: treat the cervical cord first, then reassess the lumbar spine)."""
+    from .test_guidance import TANDEM
+
+    treatment = [t.id for t in assess(TANDEM).treatment]
+    assert treatment.index("aim_at_cervical_source") < treatment.index("stenosis_pathway")

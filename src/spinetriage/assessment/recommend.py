@@ -129,14 +129,14 @@ def applicable(
     red_flags: set[str],
     grading: Grading = NO_GRADING,
 ) -> list[tuple[Recommendation, str]]:
-    """Recommendations whose indication holds, each with the reason: the serious-pathology pathways
-    first, by priority, then the elective directions, the most probable condition's first
-    (:func:`_order`)."""
+    """Recommendations whose indication holds, each with the reason, in the order :func:`_order` gives."""
+    likely = kb.threshold("condition_likely")
     chosen = []
     for rec in recommendations:
         ind = _first_indication(rec.indications, probabilities, evidence, red_flags, grading)
         if ind is not None:
-            chosen.append((_order(rec, ind, probabilities), rec, _why(kb, ind, probabilities, grading, evidence)))
+            order = _order(rec, ind, probabilities, likely)
+            chosen.append((order, rec, _why(kb, ind, probabilities, grading, evidence)))
     chosen.sort(key=lambda item: item[0])
     return [(rec, why) for _, rec, why in chosen]
 
@@ -146,17 +146,23 @@ SERIOUS_PRIORITY = 5
 infection, cancer, fracture, cord compression, a progressive deficit)."""
 
 
-def _order(rec: Recommendation, ind: Indication, probabilities: Mapping[str, float]) -> tuple[int, float, int, str]:
-    """Serious pathways first, by priority. Then the elective directions, the most probable condition's
-    first, each at the probability that indicated it (one raised by a red flag or an instrument score
-    comes before those resting on a probability), and by priority among equals. By priority alone, gait
-    physiotherapy for a 10% myelopathy came before the shunt assessment for a 94% normal pressure
-    hydrocephalus."""
+def _order(
+    rec: Recommendation, ind: Indication, probabilities: Mapping[str, float], likely: float
+) -> tuple[int, int, str]:
+    """Serious pathways first; then the directions for a working diagnosis (a condition at least
+    ``likely``, or a red flag or an instrument score); then those for a condition only suspected; by
+    priority within each. By priority alone, gait physiotherapy for a myelopathy at 18% came before the
+    shunt assessment for a hydrocephalus at 94% and the stenosis pathway for a stenosis at 69%; within the
+    working diagnoses the designed order stands (in tandem stenosis, the neck first)."""
     if rec.priority <= SERIOUS_PRIORITY:
-        return (0, 0.0, rec.priority, rec.id)
-    by_probability = ind.condition is not None and ind.min_probability is not None and ind.red_flag is None
-    likelihood = probabilities[ind.condition] if by_probability and ind.condition is not None else 1.0
-    return (1, -likelihood, rec.priority, rec.id)
+        return (0, rec.priority, rec.id)
+    suspected_only = (
+        ind.red_flag is None
+        and ind.condition is not None
+        and ind.min_probability is not None
+        and probabilities[ind.condition] < likely
+    )
+    return (2 if suspected_only else 1, rec.priority, rec.id)
 
 
 def advised_against(
