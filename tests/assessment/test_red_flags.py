@@ -221,3 +221,16 @@ def test_trauma_with_a_neurological_deficit_is_a_spinal_injury_emergency(kb: Kno
     )
     assert result.urgency is Urgency.EMERGENCY
     assert "immobilised" in result.red_flags[0].action
+
+
+def test_a_thoracic_cord_compressed_on_imaging_with_cord_symptoms_is_urgent(kb: KnowledgeBase) -> None:
+    """Thoracic myelopathy is decompressed, with better results when symptoms are short (Ando 2019); the
+    imaging finding alone is common without symptoms (Wood 1995) and raises nothing."""
+    assert kb.red_flags["thoracic_cord_compression_with_deficit"].urgency is Urgency.URGENT
+    assert "thoracic_cord_compression_with_deficit" in _flags(
+        kb, ["thoracic_cord_compression_on_imaging", "leg_weakness"]
+    )
+    assert "thoracic_cord_compression_with_deficit" not in _flags(kb, ["thoracic_cord_compression_on_imaging"])
+    result = assess({"findings": {"thoracic_cord_compression_on_imaging": "present", "gait_disturbance": "present"}})
+    assert result.urgency is Urgency.URGENT
+    assert "thoracic_cord_decompression" in {t.id for t in result.treatment}

@@ -149,10 +149,15 @@ class Step:
 
 
 def red_flag_screening(kb: KnowledgeBase) -> list[str]:
-    """History findings named in red-flag clauses, in file order, each once."""
+    """History findings named in red-flag clauses, in file order, each once. A clause that names only
+    imaging or tests is never asked, so the clauses after it are not screened (as :func:`_screening_needed`
+    reads them): that flag waits for the imaging."""
     seen: list[str] = []
     for flag in kb.red_flags.values():
         for clause in flag.when:
+            kinds = {kb.findings[f].kind for f in clause.any_present}
+            if clause.any_present and not kinds & {FindingKind.HISTORY, FindingKind.EXAM}:
+                break
             for finding in clause.any_present:
                 if finding not in seen and kb.findings[finding].kind is FindingKind.HISTORY:
                     seen.append(finding)
