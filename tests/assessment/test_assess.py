@@ -229,3 +229,12 @@ def test_a_complaint_of_the_neck_by_definition_says_its_condition_is_still_open(
     text = result.origin.explanation
     assert "by its definition" in text and "still open" in text and "Cervical radiculopathy" in text
     assert " 0%" not in text.split("still open")[1]  # conditions that could not be the cause are not named
+
+
+def test_a_sign_that_confirms_the_leading_condition_is_suggested_for_examination() -> None:
+    """Sciatica leads to lumbar radiculopathy: a straight-leg raise confirms it, though it barely moves the
+    origin (already lumbar). Ranked by the origin alone, upper-motor-neuron signs headed every list."""
+    result = assess({"age": 31, "sex": "male", "findings": {"low_back_pain": "present", "sciatica": "present"}})
+    exams = [w for w in result.workup if w.kind == "exam"]
+    assert exams[0].id == "examine_straight_leg_raise_positive"
+    assert "lumbar radiculopathy" in exams[0].reason

@@ -292,8 +292,19 @@ def _exam_item(kb: KnowledgeBase, imp: Impact) -> RecommendationOut:
         label=f"Examine: {finding.label}",
         detail=finding.elicitation or "",
         kind="exam",
-        reason=f"not yet examined; could move the origin probabilities by up to {imp.impact:.0%}",
+        reason=_exam_reason(kb, imp),
         sources=list(_likelihood_sources(kb).get(finding.id, ())),
+    )
+
+
+def _exam_reason(kb: KnowledgeBase, imp: Impact) -> str:
+    origin = f"could move the origin probabilities by up to {imp.impact:.0%}"
+    if imp.lead_change <= imp.impact or imp.lead is None:
+        return f"not yet examined; {origin}"
+    label = kb.conditions[imp.lead].label.lower()
+    return (
+        f"not yet examined; could move {label} by up to {imp.lead_change:.0%} "
+        f"and the origin probabilities by up to {imp.impact:.0%}"
     )
 
 

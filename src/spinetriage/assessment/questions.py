@@ -37,6 +37,9 @@ class Impact(NamedTuple):
     present: OriginValues
     absent: OriginValues
     p_present: float = 0.5
+    lead_change: float = 0.0
+    """The larger change, present or absent, of the leading specific condition (:func:`leading_condition`)."""
+    lead: str | None = None
 
 
 def usable_findings(network: Network) -> list[str]:
@@ -50,14 +53,25 @@ def impact_of(reasoning: Reasoning, finding: str) -> Impact:
     return _impact(reasoning, finding, *what_if(reasoning, finding))
 
 
-def _impact(reasoning: Reasoning, finding: str, yes: Reasoning, no: Reasoning, p: float) -> Impact:
+def leading_condition(reasoning: Reasoning) -> str:
+    """The most probable condition other than non-specific back pain (the complaint left unexplained)."""
+    derived = reasoning.network.derived
+    return max((c for c in reasoning.probabilities if c != derived), key=lambda c: (reasoning.probabilities[c], c))
+
+
+def _impact(
+    reasoning: Reasoning, finding: str, yes: Reasoning, no: Reasoning, p: float, lead: str | None = None
+) -> Impact:
     now = values_of(reasoning.origin)
     if_present, if_absent = values_of(yes.origin), values_of(no.origin)
     change = max(
         max(abs(yes.probabilities[c] - q), abs(no.probabilities[c] - q)) for c, q in reasoning.probabilities.items()
     )
     impact = max(values_distance(now, if_present), values_distance(now, if_absent))
-    return Impact(finding, impact, change, if_present, if_absent, p)
+    lead = lead or leading_condition(reasoning)
+    q = reasoning.probabilities[lead]
+    lead_change = max(abs(yes.probabilities[lead] - q), abs(no.probabilities[lead] - q))
+    return Impact(finding, impact, change, if_present, if_absent, p, lead_change, lead)
 
 
 def rank_unknown_findings(reasoning: Reasoning, kinds: Collection[FindingKind] | None = None) -> list[Impact]:
@@ -69,22 +83,40 @@ def rank_unknown_findings(reasoning: Reasoning, kinds: Collection[FindingKind] |
         for f in usable_findings(reasoning.network)
         if evidence.get(f, Status.UNKNOWN) is Status.UNKNOWN and (kinds is None or kb.findings[f].kind in kinds)
     ]
-    rows = [_impact(reasoning, f, *answers) for f, answers in zip(open_, what_ifs(reasoning, open_), strict=True)]
+    lead = leading_condition(reasoning)
+    answers = what_ifs(reasoning, open_)
+    rows = [_impact(reasoning, f, *answer, lead=lead) for f, answer in zip(open_, answers, strict=True)]
     rows.sort(key=_rank_order)
     return rows
 
 
 def top_unknown_findings(reasoning: Reasoning, limits: Mapping[FindingKind, int]) -> dict[FindingKind, list[Impact]]:
     """Per kind, its first ``limit`` findings of :func:`rank_unknown_findings` with an impact above
-    :data:`NEGLIGIBLE_IMPACT`."""
+    :data:`NEGLIGIBLE_IMPACT`. Examination signs are ranked by what they could confirm: the origin or the
+    leading condition, whichever they could move more (:func:`confirming`)."""
     ranked = rank_unknown_findings(reasoning, set(limits))
     kb = reasoning.network.knowledge
     top: dict[FindingKind, list[Impact]] = {kind: [] for kind in limits}
-    for row in ranked:
+    exam = sorted((r for r in ranked if kb.findings[r.finding].kind is FindingKind.EXAM), key=_confirm_order)
+    others = (r for r in ranked if kb.findings[r.finding].kind is not FindingKind.EXAM)
+    for row in [*exam, *others]:
         kind = kb.findings[row.finding].kind
-        if row.impact > NEGLIGIBLE_IMPACT and len(top[kind]) < limits[kind]:
+        reach = confirming(row) if kind is FindingKind.EXAM else row.impact
+        if reach > NEGLIGIBLE_IMPACT and len(top[kind]) < limits[kind]:
             top[kind].append(row)
     return top
+
+
+def confirming(row: Impact) -> float:
+    """How far an examination sign could move the origin or the leading condition. Ranked by the origin
+    alone, the upper-motor-neuron signs headed every patient's list (they could move the origin a few
+    per cent even in sciatica); a straight-leg raise for a patient whose leading condition is a lumbar
+    radiculopathy, or hip rotation for one whose leading condition is the hip, confirms what is suspected."""
+    return max(row.impact, row.lead_change)
+
+
+def _confirm_order(row: Impact) -> tuple[float, float, str]:
+    return (-round(confirming(row), _RANK_DIGITS), -round(row.condition_change, _RANK_DIGITS), row.finding)
 
 
 def _rank_order(row: Impact) -> tuple[float, float, str]:
