@@ -234,3 +234,11 @@ def test_a_thoracic_cord_compressed_on_imaging_with_cord_symptoms_is_urgent(kb: 
     result = assess({"findings": {"thoracic_cord_compression_on_imaging": "present", "gait_disturbance": "present"}})
     assert result.urgency is Urgency.URGENT
     assert "thoracic_cord_decompression" in {t.id for t in result.treatment}
+
+
+def test_a_cauda_equina_flag_gives_the_yield_of_referral_beside_the_network_probability(kb: KnowledgeBase) -> None:
+    """Urgent MRI for suspected cauda equina shows it in about 9% (25/334, 5/23, 8/58); the network's
+    probability, among all back-pain presenters, can be far lower and read as a contradiction of the flag."""
+    for rule in ("cauda_equina_syndrome", "cauda_equina_syndrome_incontinence", "cauda_equina_syndrome_bilateral"):
+        flag = kb.red_flags[rule]
+        assert "about 9%" in flag.action and "ces_mri_series" in flag.sources
