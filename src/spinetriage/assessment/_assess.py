@@ -302,10 +302,10 @@ def _exam_reason(kb: KnowledgeBase, imp: Impact) -> str:
     if imp.lead_change <= imp.impact or imp.lead is None:
         return f"not yet examined; {origin}"
     label = kb.conditions[imp.lead].label.lower()
-    return (
-        f"not yet examined; could move {label} by up to {imp.lead_change:.0%} "
-        f"and the origin probabilities by up to {imp.impact:.0%}"
-    )
+    lead = f"could move {label} by up to {imp.lead_change:.0%}"
+    if round(imp.impact, 2) == 0:
+        return f"not yet examined; {lead} (the origin hardly at all)"
+    return f"not yet examined; {lead} and the origin probabilities by up to {imp.impact:.0%}"
 
 
 _LIKELIHOOD_SOURCES: dict[str, dict[str, tuple[str, ...]]] = {}

@@ -40,6 +40,7 @@ class Impact(NamedTuple):
     lead_change: float = 0.0
     """The larger change, present or absent, of the leading specific condition (:func:`leading_condition`)."""
     lead: str | None = None
+    """That condition."""
 
 
 def usable_findings(network: Network) -> list[str]:
