@@ -117,9 +117,11 @@ def confirming(row: Impact) -> float:
 
 
 def _confirm_order(row: Impact) -> tuple[float, float, str]:
-    return (-round(confirming(row), _RANK_DIGITS), -round(row.condition_change, _RANK_DIGITS), row.finding)
+    return _rank_order(row, confirming(row))
 
 
-def _rank_order(row: Impact) -> tuple[float, float, str]:
-    """Largest impact first, then the largest change of one condition, then by identifier."""
-    return (-round(row.impact, _RANK_DIGITS), -round(row.condition_change, _RANK_DIGITS), row.finding)
+def _rank_order(row: Impact, reach: float | None = None) -> tuple[float, float, str]:
+    """Largest ``reach`` first (the impact on the origin unless given), then the largest change of one
+    condition, then by identifier."""
+    reach = row.impact if reach is None else reach
+    return (-round(reach, _RANK_DIGITS), -round(row.condition_change, _RANK_DIGITS), row.finding)

@@ -83,9 +83,9 @@ def add_past_episodes(doc: Document, mentions: list[Mention], episodes: PastEpis
     out = list(mentions)
     for match in episodes.episode.finditer(low):
         start, end = match.span()
-        sid = doc.sentence(start)
+        sid, last = doc.sentence(start), doc.sentence(end)
         begins = hard[sid - 1] + 1 if sid > 0 else 0
-        ends = hard[doc.sentence(end)] if doc.sentence(end) < len(hard) else len(low)
+        ends = hard[last] if last < len(hard) else len(low)
         before = low[begins:start]
         if episodes.relatives.search(before) or episodes.conditional.search(before):
             continue
