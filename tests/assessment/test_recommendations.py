@@ -203,3 +203,36 @@ def test_in_tandem_stenosis_the_neck_comes_before_the_lumbar_pathway() -> None:
 
     treatment = [t.id for t in assess(TANDEM).treatment]
     assert treatment.index("aim_at_cervical_source") < treatment.index("stenosis_pathway")
+
+
+def test_cord_compression_on_imaging_with_wasting_asks_for_emg_whatever_the_probabilities(kb: KnowledgeBase) -> None:
+    """Wasting with a compressed cord: spondylotic amyotrophy or motor neuron disease, which EMG
+    separates (thoracic paraspinal denervation in ALS) before any decompression."""
+    low = _probabilities(kb)
+    evidence = {"cervical_cord_compression": P, "muscle_atrophy": P}
+    chosen = dict((r.id, why) for r, why in applicable(kb, kb.workup.values(), low, evidence, set()))
+    assert "emg_before_cervical_surgery" in chosen
+    assert chosen["emg_before_cervical_surgery"] == "present: cervical_cord_compression, muscle_atrophy"
+    assert "emg_before_cervical_surgery" not in _ids(
+        [r for r, _ in applicable(kb, kb.workup.values(), low, {"cervical_cord_compression": P}, set())]
+    )
+
+
+def test_the_neck_first_direction_needs_a_lower_back_or_leg_complaint(kb: KnowledgeBase) -> None:
+    """'Treat the neck first, then reassess the lower back' is about back and leg symptoms that cervical
+    decompression may relieve; for hands and gait alone it has nothing to reassess."""
+    likely = _probabilities(kb, degenerative_cervical_myelopathy=0.8)
+    hands = {"hand_clumsiness": P, "gait_disturbance": P}
+    assert "aim_at_cervical_source" not in _ids(
+        [r for r, _ in applicable(kb, kb.treatment.values(), likely, hands, set())]
+    )
+    back = {**hands, "low_back_pain": P}
+    assert "aim_at_cervical_source" in _ids([r for r, _ in applicable(kb, kb.treatment.values(), likely, back, set())])
+
+
+def test_infection_antibiotics_wait_for_the_organism_unless_septic_or_compromised(kb: KnowledgeBase) -> None:
+    """IDSA 2015: empirical antibiotics are withheld until the organism is known (cultures, then biopsy),
+    except in sepsis or neurological compromise; the treatment agrees with the imaging flag's work-up."""
+    treatment = kb.treatment["spinal_infection_treatment"]
+    assert "biopsy" in treatment.detail and "septic" in treatment.detail
+    assert "idsa_nvo2015" in treatment.sources

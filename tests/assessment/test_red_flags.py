@@ -242,3 +242,79 @@ def test_a_cauda_equina_flag_gives_the_yield_of_referral_beside_the_network_prob
     for rule in ("cauda_equina_syndrome", "cauda_equina_syndrome_incontinence", "cauda_equina_syndrome_bilateral"):
         flag = kb.red_flags[rule]
         assert "about 9%" in flag.action and "ces_mri_series" in flag.sources
+
+
+def test_trauma_with_weak_or_tingling_hands_is_a_spinal_injury_emergency(kb: KnowledgeBase) -> None:
+    """NICE NG41 1.1.3 assesses hand as well as foot weakness and altered sensation after trauma;
+    paraesthesia in the arms is a high-risk factor of the Canadian C-spine rule (CT)."""
+    for deficit in ("hand_weakness", "arm_numbness_tingling"):
+        assert "spinal_injury_with_deficit" in _flags(kb, ["trauma", deficit]), deficit
+        assert "spinal_injury_with_deficit" not in _flags(kb, [deficit]), deficit
+
+
+def test_neck_pain_after_an_injury_is_assessed_by_the_canadian_c_spine_rule(kb: KnowledgeBase) -> None:
+    """NG41 images the cervical spine when the Canadian C-spine rule says so; age 65 or over is a
+    high-risk factor (CT now)."""
+    assert kb.red_flags["cervical_spine_injury"].urgency is Urgency.URGENT
+    assert kb.red_flags["cervical_spine_injury_older_age"].urgency is Urgency.EMERGENCY
+    young = _flags(kb, ["trauma", "neck_pain"], age=40)
+    assert "cervical_spine_injury" in young and "cervical_spine_injury_older_age" not in young
+    assert "cervical_spine_injury_older_age" in _flags(kb, ["trauma", "neck_pain"], age=70)
+    assert _flags(kb, ["neck_pain"], age=70) == set()
+    assert "Canadian C-spine rule" in kb.red_flags["cervical_spine_injury"].action
+
+
+def test_new_incontinence_with_weak_legs_is_urgent_whole_spine_imaging_without_back_pain(kb: KnowledgeBase) -> None:
+    """The cauda equina incontinence flag needs back pain; without it, incontinence with weakness or cord
+    signs in both legs may be a cord lesion (a myelopathy, multiple sclerosis): the whole spine is imaged."""
+    flag = "sphincter_with_leg_deficit"
+    assert kb.red_flags[flag].urgency is Urgency.URGENT
+    result = assess(
+        {
+            "findings": {
+                "urinary_incontinence": "present",
+                "bilateral_leg_symptoms": "present",
+                "leg_weakness": "present",
+                "gait_disturbance": "present",
+            }
+        }
+    )
+    assert flag in {f.id for f in result.red_flags} and result.urgency is Urgency.URGENT
+    assert "whole_spine_mri_cord" in {w.id for w in result.workup}
+    # the picture of normal pressure hydrocephalus (gait and incontinence, strength preserved) raises nothing
+    nph = {"urinary_incontinence": P, "bilateral_leg_symptoms": P, "gait_disturbance": P}
+    assert flag not in {f.id for f, _ in fired_red_flags(kb, nph)}
+    one_leg = {"urinary_incontinence": P, "leg_weakness": P}
+    assert flag not in {f.id for f, _ in fired_red_flags(kb, one_leg)}
+
+
+def test_fasciculations_with_weakness_or_wasting_send_to_neurology_without_delay(kb: KnowledgeBase) -> None:
+    """NICE NG42: weakness, wasting and twitching are first symptoms of MND; refer without delay."""
+    flag = "motor_neuron_disease_features"
+    assert kb.red_flags[flag].urgency is Urgency.SOON
+    assert flag in _flags(kb, ["fasciculations", "leg_weakness"])
+    assert flag in _flags(kb, ["fasciculations", "muscle_atrophy"])
+    assert flag not in _flags(kb, ["fasciculations"])
+    result = assess({"age": 34, "findings": {"fasciculations": "present", "leg_weakness": "present"}})
+    assert result.urgency is Urgency.SOON
+    assert "mnd_urgent_neurology" in {w.id for w in result.workup}
+
+
+def test_raised_markers_after_spinal_surgery_are_a_possible_late_infection(kb: KnowledgeBase) -> None:
+    """Delayed infection after instrumentation: back pain and a raised ESR, often without fever or a
+    raised white count (Viola 1997; Shim 2000)."""
+    flag = "postoperative_spinal_infection"
+    assert kb.red_flags[flag].urgency is Urgency.URGENT
+    assert flag in _flags(kb, ["previous_lumbar_surgery", "elevated_inflammatory_markers"])
+    assert _flags(kb, ["previous_lumbar_surgery"]) == set()
+    result = assess(
+        {
+            "findings": {
+                "low_back_pain": "present",
+                "previous_lumbar_surgery": "present",
+                "elevated_inflammatory_markers": "present",
+            }
+        }
+    )
+    assert "infection_markers_and_mri" in {w.id for w in result.workup}
+    assert "lumbar_self_management_exercise" not in {t.id for t in result.treatment}

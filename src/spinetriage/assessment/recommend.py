@@ -52,10 +52,9 @@ def _why(
         parts.append(f"{name} {grading.score}: {grade}")
     if ind.mjoa_worsened:
         parts.append(grading.change or "mJOA worsened by at least the MCID")
-    if ind.all_present:
-        parts.append("present: " + ", ".join(ind.all_present))
-    if ind.any_present:
-        parts.append("present: " + ", ".join(f for f in ind.any_present if evidence.get(f) is Status.PRESENT))
+    present = [*ind.all_present, *(f for f in ind.any_present if evidence.get(f) is Status.PRESENT)]
+    if present:
+        parts.append("present: " + ", ".join(present))
     if ind.condition is not None and ind.min_probability is not None:
         for condition in [ind.condition, *ind.also_likely]:
             label = kb.conditions[condition].label

@@ -294,8 +294,10 @@ class Indication(_Strict):
 
     Triggers (at least one): a condition at or above a probability, a red flag (or
     ``any_red_flag``), the myelopathy grade from an mJOA entered with the case
-    (``severity``), or an mJOA that fell by at least its MCID between two visits
-    (``mjoa_worsened``).
+    (``severity``), an mJOA that fell by at least its MCID between two visits
+    (``mjoa_worsened``), or findings that must all be present (``all_present``: what a
+    guideline names, such as cord compression on imaging with wasting, whatever the
+    probabilities).
     Qualifiers narrow a trigger: findings that must be present (``all_present``), at
     least one of which must be (``any_present``) or none of which may be
     (``none_present``); other conditions that must also reach ``min_probability``
@@ -331,9 +333,10 @@ class Indication(_Strict):
         if (self.condition is None) != (self.min_probability is None):
             raise ValueError("condition and min_probability go together")
         triggers = (self.condition, self.red_flag, self.severity)
-        if all(x is None for x in triggers) and not (self.mjoa_worsened or self.any_red_flag):
+        if all(x is None for x in triggers) and not (self.mjoa_worsened or self.any_red_flag or self.all_present):
             raise ValueError(
-                "give a trigger: condition+min_probability, red_flag, any_red_flag, severity or mjoa_worsened"
+                "give a trigger: condition+min_probability, red_flag, any_red_flag, severity, mjoa_worsened"
+                " or all_present"
             )
         if self.also_likely and self.condition is None:
             raise ValueError("also_likely needs a condition and min_probability to compare with")
