@@ -37,3 +37,32 @@ def test_questions_that_can_move_the_origin_are_still_ranked_largest_first() -> 
     assert impacts, "an unsettled patient has questions worth asking"
     assert impacts == sorted(impacts, reverse=True)
     assert all(i > NEGLIGIBLE_IMPACT for i in impacts)
+
+
+def test_the_leading_condition_is_one_the_evidence_raised_above_its_prior() -> None:
+    """Weak, wasted hands with a compressed cord and no upper-motor-neuron sign: hip osteoarthritis, still at
+    its 5% prior, was 'leading' and put hip rotation first on the examination list."""
+    from spinetriage.assessment import default_model
+    from spinetriage.assessment.questions import leading_condition
+    from spinetriage.engine.reasoner import Patient, reason
+    from spinetriage.vocab import Status
+
+    present, absent = Status.PRESENT, Status.ABSENT
+    evidence = {"hand_weakness": present, "muscle_atrophy": present, "cervical_cord_compression": present}
+    evidence.update(dict.fromkeys(["hoffmann_sign", "hyperreflexia_upper", "babinski_sign", "clonus"], absent))
+    reasoning = reason(default_model(), Patient(evidence, "primary_care", 57, None))
+    lead = leading_condition(reasoning)
+    assert lead is not None and reasoning.probabilities[lead] > reasoning.priors()[lead]
+    result = assess({"age": 57, "findings": {f: s.value for f, s in evidence.items()}})
+    assert "examine_hip_rotation_pain" not in {w.id for w in result.workup}
+    nothing = reason(default_model(), Patient({}, "primary_care", None, None))
+    assert leading_condition(nothing) is None  # nothing known: no condition is raised above its prior
+
+
+def test_radicular_arm_pain_is_examined_with_the_spurling_test() -> None:
+    """A cervical root sign (pooled sensitivity 0.53, specificity 0.92) confirms what the arm pain suggests;
+    before it, the list held gait signs for a lumbar stenosis at its spine-clinic prior."""
+    result = assess({"age": 60, "findings": {"radicular_arm_pain": "present"}}, setting="spine_clinic")
+    exams = [w for w in result.workup if w.kind == "exam"]
+    assert exams and exams[0].id == "examine_spurling_test"
+    assert "cervical radiculopathy" in exams[0].reason

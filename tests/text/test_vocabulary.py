@@ -78,6 +78,9 @@ def test_every_added_phrase_alone_names_its_finding() -> None:
         ("I have to go urgently and sometimes leak.", "urinary_incontinence", "present"),
         ("Sore since I came off my motorbike.", "trauma", "present"),
         ("Walking much worse over 2 weeks.", "rapid_progression", "present"),
+        # the cervical root sign (spurling_test)
+        ("Spurling's positive on the right.", "spurling_test", "present"),
+        ("Foraminal compression test negative.", "spurling_test", "absent"),
     ],
 )
 def test_lay_words_and_abbreviations(text: str, finding: str, status: str) -> None:

@@ -23,6 +23,10 @@ NEGLIGIBLE_IMPACT = 1e-6
 """An answer that could move no origin probability by one in a million is not worth asking; it would
 show as 0% (impacts are reported to six decimals). Far above the sums' precision (about 1e-11), so
 which such findings are listed no longer depends on how the what-ifs were batched."""
+_RAISED = 1.000001
+"""A condition counts as raised above its prior when above it by more than one part in a million, far
+above the sums' precision (about 1e-11), so that a condition the evidence did not touch is not
+'raised' by rounding."""
 _RANK_DIGITS = 9
 """Impacts and condition changes are ranked to nine decimals: closer ones are ties (the sums' own
 precision is about 1e-11), broken by the identifier rather than by rounding noise."""
@@ -51,13 +55,19 @@ def usable_findings(network: Network) -> list[str]:
 
 
 def impact_of(reasoning: Reasoning, finding: str) -> Impact:
-    return _impact(reasoning, finding, *what_if(reasoning, finding))
+    return _impact(reasoning, finding, *what_if(reasoning, finding), lead=leading_condition(reasoning))
 
 
-def leading_condition(reasoning: Reasoning) -> str:
-    """The most probable condition other than non-specific back pain (the complaint left unexplained)."""
+def leading_condition(reasoning: Reasoning) -> str | None:
+    """The most probable condition, other than non-specific back pain (the complaint left unexplained),
+    that this patient's findings, age and sex have made more likely than its prior in the setting; None
+    when none has. A condition still at its prior is not suspected: hip osteoarthritis at its 5% prior
+    led a patient with weak, wasted hands, whose examination list then began with hip rotation."""
     derived = reasoning.network.derived
-    return max((c for c in reasoning.probabilities if c != derived), key=lambda c: (reasoning.probabilities[c], c))
+    priors = reasoning.priors()
+    probabilities = reasoning.probabilities
+    raised = [c for c, p in probabilities.items() if c != derived and p > priors[c] * _RAISED]
+    return max(raised, key=lambda c: (probabilities[c], c)) if raised else None
 
 
 def _impact(
@@ -69,7 +79,8 @@ def _impact(
         max(abs(yes.probabilities[c] - q), abs(no.probabilities[c] - q)) for c, q in reasoning.probabilities.items()
     )
     impact = max(values_distance(now, if_present), values_distance(now, if_absent))
-    lead = lead or leading_condition(reasoning)
+    if lead is None:
+        return Impact(finding, impact, change, if_present, if_absent, p)
     q = reasoning.probabilities[lead]
     lead_change = max(abs(yes.probabilities[lead] - q), abs(no.probabilities[lead] - q))
     return Impact(finding, impact, change, if_present, if_absent, p, lead_change, lead)
