@@ -165,3 +165,23 @@ def test_the_report_names_the_unexplained_share_apart_from_the_verdict(tmp_path:
     assert result.exit_code == 0
     assert "Origin: OTHER" in result.output and "unexplained" in result.output
     assert "undetermined" not in result.output
+
+
+def test_the_report_marks_a_condition_named_by_a_raised_red_flag() -> None:
+    """Raised markers after spinal surgery: the infection flag is raised while infection is well under 1%
+    among all presenters; the row says so instead of reading as a contradiction."""
+    case = json.dumps(
+        {
+            "findings": {
+                "low_back_pain": "present",
+                "previous_lumbar_surgery": "present",
+                "elevated_inflammatory_markers": "present",
+            }
+        }
+    )
+    result = runner.invoke(app, ["assess", "-"], input=case, env={"COLUMNS": "120"})
+    assert result.exit_code == 0, result.output
+    row = next(line for line in result.output.splitlines() if "Spinal infection" in line and "%" in line)
+    assert "(red flag)" in row
+    assert "the flag's rule decides" in " ".join(result.output.split())
+    assert not any("(red flag)" in line for line in result.output.splitlines() if "Non-specific" in line)

@@ -105,3 +105,16 @@ def test_an_other_verdict_from_beyond_neck_and_back_labels_the_unexplained_share
     unexplained = next(s for s in report.segments if s.origin == "undetermined")
     assert unexplained.label == "Nothing modelled explains it"
     assert unexplained.probability == pct(a.origin.probabilities["undetermined"])
+
+
+def test_a_condition_a_red_flag_names_is_marked_and_printed_however_low() -> None:
+    """A clinician reviewer read 'infection 0.2%' under an infection flag as a contradiction: the row says
+    the flag decides, and stays on the printed page even under 1%."""
+    a = assess(CASE)
+    report = build_report(a, default_knowledge(), None)
+    rows = {row.id: row for row in report.conditions}
+    flagged = {flag.condition for flag in a.red_flags}
+    assert "spinal_infection" in flagged
+    infection = rows["spinal_infection"]
+    assert infection.flagged and not infection.minor
+    assert not any(row.flagged for row in report.conditions if row.id not in flagged)

@@ -57,10 +57,22 @@ def render(assessment: Assessment, console: Console, *, show_all: bool = False) 
     table.add_column("probability", justify="right")
     table.add_column("")
     table.add_column("prior", justify="right", style="dim")
-    shown = [c for c in a.conditions if show_all or c.probability >= 0.01 or c.probability > c.prior]
+    flagged = {flag.condition for flag in a.red_flags}
+    shown = [c for c in a.conditions if show_all or c.probability >= 0.01 or c.probability > c.prior or c.id in flagged]
     for c in shown:
-        table.add_row(c.label, f"{c.probability:.1%}", bar(c.probability), f"{c.prior:.1%}")
+        label = Text(c.label)
+        if c.id in flagged:  # the flag's rule decides, not this probability among all presenters
+            label.append(" (red flag)", style="bold red")
+        table.add_row(label, f"{c.probability:.1%}", bar(c.probability), f"{c.prior:.1%}")
     console.print(table)
+    if flagged & {c.id for c in shown}:
+        console.print(
+            Text(
+                "A condition marked (red flag) is named by a raised red flag: the flag's rule decides, not its "
+                "probability here, which is among all presenters in the setting.",
+                style="dim",
+            )
+        )
 
     for c in a.conditions[:3]:
         _render_why(c, console)

@@ -85,6 +85,8 @@ class ConditionRow:
     has_why: bool
     top: bool
     minor: bool = False  # under MINOR_PROBABILITY: listed on screen, left off the printed page
+    flagged: bool = False
+    """A raised red flag names this condition: its rule, not this probability among all presenters, decides."""
 
 
 @dataclass(frozen=True)
@@ -209,6 +211,7 @@ def build_report(a: Assessment, kb: KnowledgeBase, text: str | None) -> Report:
     ]
     workup = [_action(w) for w in a.workup]
     treatment = [_action(t) for t in a.treatment]
+    flagged = {f.condition for f in a.red_flags}
     measures = _measures(a)
     printed = _printed_sources(why[:PRINTED_WHY], flags, workup, treatment)
     printed |= {x for m in measures if m.printed for x in m.sources}
@@ -219,7 +222,10 @@ def build_report(a: Assessment, kb: KnowledgeBase, text: str | None) -> Report:
         urgency=a.urgency.value,
         urgency_reason=a.urgency_reason,
         segments=_segments(a.origin.probabilities),
-        conditions=[_condition_row(c, a, kb, setting, c.id in why_ids, i == 0) for i, c in enumerate(a.conditions)],
+        conditions=[
+            _condition_row(c, a, kb, setting, c.id in why_ids, i == 0, c.id in flagged)
+            for i, c in enumerate(a.conditions)
+        ],
         why=why,
         flags=flags,
         workup=workup,
@@ -259,7 +265,7 @@ def _prior_sources(kb: KnowledgeBase, setting: str, condition: str) -> list[str]
 
 
 def _condition_row(
-    c: ConditionOut, a: Assessment, kb: KnowledgeBase, setting: str, has_why: bool, top: bool
+    c: ConditionOut, a: Assessment, kb: KnowledgeBase, setting: str, has_why: bool, top: bool, flagged: bool = False
 ) -> ConditionRow:
     counted = [x for x in c.contributions if x.counted]
     sources = _prior_sources(kb, a.setting, c.id)
@@ -279,7 +285,8 @@ def _condition_row(
         explanation=explanation,
         has_why=has_why,
         top=top,
-        minor=c.probability < MINOR_PROBABILITY and not top,
+        minor=c.probability < MINOR_PROBABILITY and not top and not flagged,
+        flagged=flagged,
     )
 
 
