@@ -76,7 +76,10 @@ ward rounds, out-of-hours, medication reviews, falls clinics, e-mails, medicoleg
 development, 191 frozen), was committed before anything ran on it and both parts were scored once, at the end.
 A fourteenth, ``--set wild14`` (twelve styles apart from wild13's: MRI findings sections, discharge summaries,
 forum posts, US-style histories...; 191 development, 209 frozen), likewise, in a round that did not change the
-text reader.
+text reader. A fifteenth, ``--set wild15`` (twelve more styles: rheumatology letters, falls clinics, on-call
+referrals, cord-injury units, CT reports, whole-spine MRI impressions, symptom diaries, independent medical
+examinations...; 196 development, 204 frozen), likewise, in a round whose only text change was one finding's
+phrases (the Spurling test).
 
 Scored as (finding, status) pairs per sentence, overall and per status; side and level are
 not annotated in this set. medspaCy (1.3.1, its default ConText rules, our target phrases,
@@ -152,6 +155,7 @@ def main() -> None:
             "wild12",
             "wild13",
             "wild14",
+            "wild15",
         ),
         default="wild",
         help="which gold set (see the docstring)",
