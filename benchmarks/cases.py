@@ -51,6 +51,7 @@ CASE_SETS = (
     "published-cases-10",
     "published-cases-11",
     "published-cases-12",
+    "published-cases-13",
 )
 
 

@@ -34,6 +34,7 @@ PUBLISHED = (
     "published-cases-10.yaml",
     "published-cases-11.yaml",
     "published-cases-12.yaml",
+    "published-cases-13.yaml",
 )
 
 
