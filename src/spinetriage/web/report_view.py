@@ -265,7 +265,7 @@ def _prior_sources(kb: KnowledgeBase, setting: str, condition: str) -> list[str]
 
 
 def _condition_row(
-    c: ConditionOut, a: Assessment, kb: KnowledgeBase, setting: str, has_why: bool, top: bool, flagged: bool = False
+    c: ConditionOut, a: Assessment, kb: KnowledgeBase, setting: str, has_why: bool, top: bool, flagged: bool
 ) -> ConditionRow:
     counted = [x for x in c.contributions if x.counted]
     sources = _prior_sources(kb, a.setting, c.id)
