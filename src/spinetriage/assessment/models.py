@@ -197,3 +197,8 @@ class Assessment(_Out):
     """False for an assessment made without its explanations (population screening): then the
     conditions carry no contributions, ``explained_by`` and ``next_questions`` are empty and the
     work-up lists no examination items. Everything else is the same."""
+
+    def flagged_conditions(self) -> set[str]:
+        """Conditions a raised red flag names: the flag's rule decides for them, not their probability
+        among all presenters (the result page and the CLI report mark them)."""
+        return {flag.condition for flag in self.red_flags}

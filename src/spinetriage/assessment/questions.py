@@ -70,19 +70,17 @@ def leading_condition(reasoning: Reasoning) -> str | None:
     return max(raised, key=lambda c: (probabilities[c], c)) if raised else None
 
 
-def _impact(
-    reasoning: Reasoning, finding: str, yes: Reasoning, no: Reasoning, p: float, lead: str | None = None
-) -> Impact:
+def _impact(reasoning: Reasoning, finding: str, yes: Reasoning, no: Reasoning, p: float, lead: str | None) -> Impact:
     now = values_of(reasoning.origin)
     if_present, if_absent = values_of(yes.origin), values_of(no.origin)
     change = max(
         max(abs(yes.probabilities[c] - q), abs(no.probabilities[c] - q)) for c, q in reasoning.probabilities.items()
     )
     impact = max(values_distance(now, if_present), values_distance(now, if_absent))
-    if lead is None:
-        return Impact(finding, impact, change, if_present, if_absent, p)
-    q = reasoning.probabilities[lead]
-    lead_change = max(abs(yes.probabilities[lead] - q), abs(no.probabilities[lead] - q))
+    lead_change = 0.0
+    if lead is not None:
+        q = reasoning.probabilities[lead]
+        lead_change = max(abs(yes.probabilities[lead] - q), abs(no.probabilities[lead] - q))
     return Impact(finding, impact, change, if_present, if_absent, p, lead_change, lead)
 
 

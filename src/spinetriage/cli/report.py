@@ -57,7 +57,7 @@ def render(assessment: Assessment, console: Console, *, show_all: bool = False) 
     table.add_column("probability", justify="right")
     table.add_column("")
     table.add_column("prior", justify="right", style="dim")
-    flagged = {flag.condition for flag in a.red_flags}
+    flagged = a.flagged_conditions()
     shown = [c for c in a.conditions if show_all or c.probability >= 0.01 or c.probability > c.prior or c.id in flagged]
     for c in shown:
         label = Text(c.label)

@@ -211,7 +211,7 @@ def build_report(a: Assessment, kb: KnowledgeBase, text: str | None) -> Report:
     ]
     workup = [_action(w) for w in a.workup]
     treatment = [_action(t) for t in a.treatment]
-    flagged = {f.condition for f in a.red_flags}
+    flagged = a.flagged_conditions()
     measures = _measures(a)
     printed = _printed_sources(why[:PRINTED_WHY], flags, workup, treatment)
     printed |= {x for m in measures if m.printed for x in m.sources}
