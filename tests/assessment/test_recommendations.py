@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from spinetriage.assessment import assess
+from spinetriage.assessment import Assessment, assess
 from spinetriage.assessment.recommend import advised_against, applicable
 from spinetriage.knowledge import KnowledgeBase
 from spinetriage.vocab import Status
@@ -166,7 +166,38 @@ def test_the_leading_conditions_elective_treatment_comes_first() -> None:
     assert leading.id == "normal_pressure_hydrocephalus"
     treatment = [t.id for t in result.treatment]
     assert treatment[0] == "nph_shunt_assessment"
-    assert "gait_posture_physiotherapy" in treatment
+    myelopathy = _probability_of(result, "degenerative_cervical_myelopathy")
+    assert 0.1 <= myelopathy < 0.5
+    assert "gait_posture_physiotherapy" not in treatment  # rehabilitation waits for a likely myelopathy
+
+
+def _probability_of(result: Assessment, condition: str) -> float:
+    return next(c.probability for c in result.conditions if c.id == condition)
+
+
+def test_myelopathy_rehabilitation_waits_for_a_likely_myelopathy() -> None:
+    """Structured rehabilitation treats diagnosed mild myelopathy (Fehlings 2017): at the probability that
+    advises a cervical MRI it is not offered, once myelopathy is more likely than not it is."""
+    suspected = assess(
+        {
+            "age": 60,
+            "sex": "male",
+            "findings": dict.fromkeys(["low_back_pain", "hand_clumsiness", "gait_disturbance"], "present"),
+        }
+    )
+    likely = assess(
+        {
+            "age": 60,
+            "sex": "male",
+            "findings": dict.fromkeys(
+                ["low_back_pain", "hand_clumsiness", "gait_disturbance", "hoffmann_sign"], "present"
+            ),
+        }
+    )
+    assert 0.1 <= _probability_of(suspected, "degenerative_cervical_myelopathy") < 0.5
+    assert "gait_posture_physiotherapy" not in _ids(suspected.treatment)
+    assert _probability_of(likely, "degenerative_cervical_myelopathy") >= 0.5
+    assert "gait_posture_physiotherapy" in _ids(likely.treatment)
 
 
 def test_serious_pathways_stay_before_elective_directions() -> None:
