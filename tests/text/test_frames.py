@@ -85,6 +85,36 @@ def test_frames_read_pulses_and_the_saddle_area(text: str, expected: dict[str, s
     assert statuses(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the lower back with a pain word near it, or a lay word for a painful back
+        ("The ache is low down in my back since Sunday.", {"low_back_pain": "present"}),
+        ("Pain over the upper lumbar spine after the fall.", {"low_back_pain": "present"}),
+        ("His back has been killing him all week.", {"low_back_pain": "present"}),
+        ("No pain in the lumbar region today.", {"low_back_pain": "absent"}),
+        # leg pain worse than back pain says the back hurts too
+        ("Right leg pain worse than back.", {"low_back_pain": "present", "leg_pain_worse_than_back": "present"}),
+    ],
+)
+def test_frames_read_the_lower_back(text: str, expected: dict[str, str]) -> None:
+    got = statuses(text)
+    for finding, status in expected.items():
+        assert got.get(finding) == status, (text, got)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The pain is back since Tuesday.",  # "back" alone with a plain pain word is not the back
+        "Pain shoots down the back of my left leg.",  # nor the back of the leg
+    ],
+)
+def test_the_back_frame_leaves_other_senses_alone(text: str) -> None:
+    got = statuses(text)
+    assert "low_back_pain" not in got, (text, got)
+
+
 def test_a_pseudo_trigger_does_not_stop_a_frame() -> None:
     # "could not feel" is a pseudo-trigger (its "not" is no denial); a real trigger still stops a frame
     # whose symptom word it covers
