@@ -359,6 +359,11 @@ def test_wordings_of_notes_and_reports(text: str, expected: dict[str, str | None
         # back pain above the lower back is not low back pain (findings.yaml: below the ribs)
         ("New thoracic back pain waking her at night.", "low_back_pain", None),
         ("Sudden severe mid-back pain after sneezing.", "low_back_pain", None),
+        # an onset in the past is pain since then, not a past episode; a patient who began to report a symptom has it
+        ("Low back pain that began 3 years ago, now daily.", "low_back_pain", "present"),
+        ("Low back pain that started three years ago and resolved.", "low_back_pain", "historical"),
+        ("Sciatica three years ago.", "sciatica", "historical"),
+        ("Weeks after surgery he began to report weakness of both legs.", "leg_weakness", "present"),
         # doubt on the word that gives the sign's result, before or after the sign
         ("Romberg possibly positive.", "romberg_sign", "possible"),
         ("Romberg ?+.", "romberg_sign", "possible"),
