@@ -8,6 +8,11 @@ inferred that its text does not say in words ("intermittent claudication" mapped
 kind; reflexes the mapping took from a later examination), and findings the text says that the
 mapping left out (a wife's worry about dementia; a neuropathy vignette's distal sensory loss and
 diabetes, where the text's verdict is the right one). The floor sits at the measurement.
+
+Since the origin is no longer named when no complaint is recorded (back pain was assumed and read
+lumbar), a complaint the text reader misses makes the prose verdict undetermined where the assumption
+had agreed with the findings' lumbar: 207 of 271 before, 205 after (with the reader's new lower-back
+frame and onset rule; 203 without them). The floor moved from 0.76 to 0.75 for that reason.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ import pytest
 
 from .prose import compare, development_cases
 
-AGREEMENT_FLOOR = 0.76
+AGREEMENT_FLOOR = 0.75
 
 
 @pytest.fixture(scope="module")

@@ -131,6 +131,19 @@ def test_no_findings_is_undetermined() -> None:
     assert assess({"findings": {"low_back_pain": "present"}}).origin.verdict.value == "undetermined"
 
 
+def test_no_complaint_recorded_names_no_origin() -> None:
+    # With no complaint recorded, back pain is assumed for the probabilities (the setting's population)
+    # but the origin is not named on that assumption: a lone absent ankle jerk read "lumbar 99%".
+    from spinetriage.assessment import assess
+
+    alone = assess({"age": 38, "findings": {"hyporeflexia_lower": "present"}})
+    assert alone.origin.verdict is Origin.UNDETERMINED
+    assert alone.origin.probabilities[Origin.LUMBAR] > 0.5  # what the assumption alone would have said
+    assert "No presenting complaint is recorded" in alone.origin.explanation
+    stated = assess({"age": 38, "findings": {"hyporeflexia_lower": "present", "low_back_pain": "present"}})
+    assert stated.origin.verdict is Origin.LUMBAR
+
+
 @pytest.mark.parametrize("complaint", ["neck_pain", "radicular_arm_pain"])
 def test_a_complaint_local_to_the_neck_alone_reads_cervical(complaint: str) -> None:
     # Neck pain and radicular arm pain are the neck's own (network.yaml: local_to_the_neck): every

@@ -36,6 +36,7 @@ from spinetriage.engine.network import Network
 from spinetriage.engine.reasoner import (
     Patient,
     Reasoning,
+    complaint_assumed,
     contributions,
     explained_by,
     network_for,
@@ -386,6 +387,12 @@ def _origin_explanation(
     if complaint is None:
         return "No presenting complaint is known: say what brought the patient (back pain, leg, gait or arm symptoms)."
     known_label = kb.findings[complaint].label.lower()
+    if complaint_assumed(reasoning):
+        return (
+            f"No presenting complaint is recorded: the probabilities assume {known_label}, as in the setting's "
+            "population, but the origin is not named on an assumption. Say what brought the patient (back pain, "
+            "leg, gait or arm symptoms)."
+        )
     if v is Origin.CERVICAL and not reasoning.informative:  # a complaint local to the neck (reasoner.verdict)
         return (
             f"Cervical: the {known_label} is the neck's own by its definition, but too little is known beyond it "

@@ -310,6 +310,10 @@ def verdict(reasoning: Reasoning, confident: float, neck_suspected: float) -> Or
     at least ``confident`` (cervical + both, and lumbar + both), the answer is ``both``: each
     region would more likely than not need treating for the complaint to go.
 
+    With no complaint recorded, back pain is assumed for the probabilities (the setting's population is
+    back-pain presenters), but the origin stays undetermined: its answer would be the assumption's. A lone
+    wasted muscle or hip sign read "lumbar 99%" (clinician review).
+
     When the neck and the lower back explain little, the answer is ``other``: a mimic and what nothing
     modelled explains (the complaint's leak, causes the network does not model) together reach
     ``confident``. The network models the causes of a leg, gait or arm complaint in the neck and the
@@ -317,7 +321,7 @@ def verdict(reasoning: Reasoning, confident: float, neck_suspected: float) -> Or
     while it is suspected: the neck's share and every cervical condition stay below
     ``neck_suspected`` (the probability at which a cervical MRI is advised).
     """
-    if reasoning.complaint is None:
+    if reasoning.complaint is None or complaint_assumed(reasoning):
         return Origin.UNDETERMINED
     if not reasoning.informative and reasoning.complaint not in reasoning.network.local_to_the_neck:
         return Origin.UNDETERMINED
@@ -331,6 +335,12 @@ def verdict(reasoning: Reasoning, confident: float, neck_suspected: float) -> Or
     if outside_neck_and_back(origin) >= confident and not _neck_suspected(reasoning, neck, neck_suspected):
         return Origin.OTHER
     return Origin.UNDETERMINED
+
+
+def complaint_assumed(reasoning: Reasoning) -> bool:
+    """Whether the complaint is back pain assumed for the setting's population rather than recorded."""
+    complaint = reasoning.complaint
+    return complaint is not None and reasoning.patient.evidence.get(complaint) is not Status.PRESENT
 
 
 def region_shares(origin: Mapping[Origin, float]) -> tuple[float, float]:
