@@ -66,3 +66,42 @@ def test_radicular_arm_pain_is_examined_with_the_spurling_test() -> None:
     exams = [w for w in result.workup if w.kind == "exam"]
     assert exams and exams[0].id == "examine_spurling_test"
     assert "cervical radiculopathy" in exams[0].reason
+
+
+UPPER_MOTOR_NEURON = {
+    "hoffmann_sign",
+    "babinski_sign",
+    "clonus",
+    "spasticity",
+    "hyperreflexia_upper",
+    "inverted_supinator",
+}
+
+
+def _examined_first(findings: list[str], age: int, count: int) -> list[str]:
+    result = assess({"age": age, "sex": "male", "findings": dict.fromkeys(findings, "present")})
+    return [w.id.removeprefix("examine_") for w in result.workup if w.kind == "exam"][:count]
+
+
+def test_examination_signs_are_ranked_by_what_they_are_expected_to_change() -> None:
+    """A 45-year-old with sciatica almost surely has no Babinski sign: ranked by the largest move either
+    answer could make, it came second (a clinician review). Weighted by how likely each answer is, the
+    straight-leg raise leads and no upper-motor-neuron sign is among the first two; for clumsy hands
+    with an unsteady gait the cord signs still lead."""
+    sciatica = _examined_first(["low_back_pain", "sciatica", "leg_pain_below_knee"], 45, 2)
+    assert sciatica[0] == "straight_leg_raise_positive"
+    assert not set(sciatica) & UPPER_MOTOR_NEURON
+    myelopathy = _examined_first(["low_back_pain", "hand_clumsiness", "gait_disturbance"], 66, 2)
+    assert set(myelopathy) <= UPPER_MOTOR_NEURON
+
+
+def test_the_expected_reach_weighs_each_answer_by_its_probability() -> None:
+    from spinetriage.assessment import default_model
+    from spinetriage.assessment.questions import confirming, rank_unknown_findings
+    from spinetriage.engine.reasoner import Patient, reason
+    from spinetriage.vocab import FindingKind, Status
+
+    evidence = {"low_back_pain": Status.PRESENT, "sciatica": Status.PRESENT}
+    reasoning = reason(default_model(), Patient(evidence, "primary_care", 45, None))
+    for row in rank_unknown_findings(reasoning, {FindingKind.EXAM}):
+        assert 0.0 <= confirming(row) <= max(row.impact, row.lead_change) + 1e-12

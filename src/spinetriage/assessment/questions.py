@@ -45,6 +45,9 @@ class Impact(NamedTuple):
     """The larger change, present or absent, of the leading specific condition (:func:`leading_condition`)."""
     lead: str | None = None
     """That condition."""
+    expected_reach: float = 0.0
+    """How far the answer is expected to move the origin or the leading condition: each answer's larger
+    move, weighted by how likely that answer is (:func:`confirming`)."""
 
 
 def usable_findings(network: Network) -> list[str]:
@@ -76,12 +79,15 @@ def _impact(reasoning: Reasoning, finding: str, yes: Reasoning, no: Reasoning, p
     change = max(
         max(abs(yes.probabilities[c] - q), abs(no.probabilities[c] - q)) for c, q in reasoning.probabilities.items()
     )
-    impact = max(values_distance(now, if_present), values_distance(now, if_absent))
-    lead_change = 0.0
+    moved_yes, moved_no = values_distance(now, if_present), values_distance(now, if_absent)
+    lead_yes = lead_no = 0.0
     if lead is not None:
         q = reasoning.probabilities[lead]
-        lead_change = max(abs(yes.probabilities[lead] - q), abs(no.probabilities[lead] - q))
-    return Impact(finding, impact, change, if_present, if_absent, p, lead_change, lead)
+        lead_yes, lead_no = abs(yes.probabilities[lead] - q), abs(no.probabilities[lead] - q)
+    expected = p * max(moved_yes, lead_yes) + (1.0 - p) * max(moved_no, lead_no)
+    return Impact(
+        finding, max(moved_yes, moved_no), change, if_present, if_absent, p, max(lead_yes, lead_no), lead, expected
+    )
 
 
 def rank_unknown_findings(reasoning: Reasoning, kinds: Collection[FindingKind] | None = None) -> list[Impact]:
@@ -102,8 +108,8 @@ def rank_unknown_findings(reasoning: Reasoning, kinds: Collection[FindingKind] |
 
 def top_unknown_findings(reasoning: Reasoning, limits: Mapping[FindingKind, int]) -> dict[FindingKind, list[Impact]]:
     """Per kind, its first ``limit`` findings of :func:`rank_unknown_findings` with an impact above
-    :data:`NEGLIGIBLE_IMPACT`. Examination signs are ranked by what they could confirm: the origin or the
-    leading condition, whichever they could move more (:func:`confirming`)."""
+    :data:`NEGLIGIBLE_IMPACT`. Examination signs are ranked by what they are expected to confirm: the
+    origin or the leading condition, whichever each answer would move more (:func:`confirming`)."""
     ranked = rank_unknown_findings(reasoning, set(limits))
     kb = reasoning.network.knowledge
     top: dict[FindingKind, list[Impact]] = {kind: [] for kind in limits}
@@ -118,11 +124,15 @@ def top_unknown_findings(reasoning: Reasoning, limits: Mapping[FindingKind, int]
 
 
 def confirming(row: Impact) -> float:
-    """How far an examination sign could move the origin or the leading condition. Ranked by the origin
-    alone, the upper-motor-neuron signs headed every patient's list (they could move the origin a few
-    per cent even in sciatica); a straight-leg raise for a patient whose leading condition is a lumbar
-    radiculopathy, or hip rotation for one whose leading condition is the hip, confirms what is suspected."""
-    return max(row.impact, row.lead_change)
+    """How far an examination sign is expected to move the origin or the leading condition: what each
+    answer would move, weighted by how likely the answer is. Ranked by the origin alone, the
+    upper-motor-neuron signs headed every patient's list (they could move the origin a few per cent even
+    in sciatica); ranked by the largest move either answer could make, a Babinski sign that a
+    45-year-old with sciatica almost surely lacks still came second, after the straight-leg raise (a
+    clinician review). A straight-leg raise for a patient whose leading condition is a lumbar
+    radiculopathy, or a Hoffmann sign for one whose leading condition is myelopathy, is likely to
+    confirm or refute what is suspected."""
+    return row.expected_reach
 
 
 def _confirm_order(row: Impact) -> tuple[float, float, str]:
