@@ -24,19 +24,28 @@ SETTLED = {
 }
 
 
-def test_a_question_that_cannot_move_the_origin_is_not_worth_asking() -> None:
+def test_a_question_that_can_move_nothing_is_not_worth_asking() -> None:
     result = assess(SETTLED)
-    assert all(q.impact > NEGLIGIBLE_IMPACT for q in result.next_questions)
+    assert all("up to 0%" not in q.reason for q in result.next_questions)
     exams = [w for w in result.workup if w.kind == "exam"]
     assert all("0%" not in (w.reason or "") for w in exams)
 
 
-def test_questions_that_can_move_the_origin_are_still_ranked_largest_first() -> None:
+def test_questions_are_ranked_by_their_reach_largest_first() -> None:
+    from spinetriage.assessment import default_model
+    from spinetriage.assessment.questions import reach_of, top_unknown_findings
+    from spinetriage.engine.reasoner import Patient, reason
+    from spinetriage.vocab import FindingKind, Status
+
+    evidence = {"low_back_pain": Status.PRESENT, "hand_clumsiness": Status.PRESENT}
+    reasoning = reason(default_model(), Patient(evidence, "primary_care", 66, "male"))
+    rows = top_unknown_findings(reasoning, {FindingKind.HISTORY: 5})[FindingKind.HISTORY]
+    reaches = [reach_of(row) for row in rows]
+    assert reaches, "an unsettled patient has questions worth asking"
+    assert reaches == sorted(reaches, reverse=True)
+    assert all(r > NEGLIGIBLE_IMPACT for r in reaches)
     result = assess({"age": 66, "sex": "male", "findings": {"low_back_pain": "present", "hand_clumsiness": "present"}})
-    impacts = [q.impact for q in result.next_questions]
-    assert impacts, "an unsettled patient has questions worth asking"
-    assert impacts == sorted(impacts, reverse=True)
-    assert all(i > NEGLIGIBLE_IMPACT for i in impacts)
+    assert [q.finding for q in result.next_questions] == [row.finding for row in rows]
 
 
 def test_the_leading_condition_is_one_the_evidence_raised_above_its_prior() -> None:
@@ -105,3 +114,25 @@ def test_the_expected_reach_weighs_each_answer_by_its_probability() -> None:
     reasoning = reason(default_model(), Patient(evidence, "primary_care", 45, None))
     for row in rank_unknown_findings(reasoning, {FindingKind.EXAM}):
         assert 0.0 <= confirming(row) <= max(row.impact, row.lead_change) + 1e-12
+
+
+def test_other_complaints_are_one_question() -> None:
+    """Each complaint that would become the presenting one moves the origin all the way, so ranked by that
+    move they filled the list of a patient with neck and radicular arm pain (sciatica, leg pain below the
+    knee, claudication, back pain): they are one question, and the rest of the list refines the neck."""
+    from spinetriage.assessment import default_model
+    from spinetriage.assessment.questions import switching_complaints
+    from spinetriage.engine.reasoner import Patient, reason
+    from spinetriage.vocab import Status
+
+    findings = ["neck_pain", "radicular_arm_pain", "arm_numbness_tingling"]
+    result = assess({"age": 50, "sex": "male", "findings": dict.fromkeys(findings, "present")})
+    asked = [q.finding for q in result.next_questions]
+    evidence = dict.fromkeys(findings, Status.PRESENT)
+    switching = switching_complaints(reason(default_model(), Patient(evidence, "primary_care", 50, "male")))
+    assert {"low_back_pain", "sciatica", "neurogenic_claudication"} <= set(switching)
+    assert asked[0] == "low_back_pain"  # the first complaint in the order: the back, which the tool is about
+    assert len(set(asked) & set(switching)) == 1
+    assert len(asked) >= 3
+    assert all(q.reason for q in result.next_questions)
+    assert any("cervical radiculopathy" in q.reason for q in result.next_questions[1:])

@@ -299,14 +299,19 @@ def _exam_item(kb: KnowledgeBase, imp: Impact) -> RecommendationOut:
 
 
 def _exam_reason(kb: KnowledgeBase, imp: Impact) -> str:
+    return f"not yet examined; {_reach(kb, imp)}"
+
+
+def _reach(kb: KnowledgeBase, imp: Impact) -> str:
+    """What an answer could move: the origin, or the leading condition when it could move that more."""
     origin = f"could move the origin probabilities by up to {imp.impact:.0%}"
     if imp.lead_change <= imp.impact or imp.lead is None:
-        return f"not yet examined; {origin}"
+        return origin
     label = kb.conditions[imp.lead].label.lower()
     lead = f"could move {label} by up to {imp.lead_change:.0%}"
     if round(imp.impact, 2) == 0:
-        return f"not yet examined; {lead} (the origin hardly at all)"
-    return f"not yet examined; {lead} and the origin probabilities by up to {imp.impact:.0%}"
+        return f"{lead} (the origin hardly at all)"
+    return f"{lead} and the origin probabilities by up to {imp.impact:.0%}"
 
 
 _LIKELIHOOD_SOURCES: dict[str, dict[str, tuple[str, ...]]] = {}
@@ -330,6 +335,7 @@ def _question(kb: KnowledgeBase, imp: Impact) -> QuestionOut:
         question=finding.patient_question,
         elicitation=finding.elicitation,
         impact=round(imp.impact, 6),
+        reason=_reach(kb, imp),
         if_present=_origin_dict(imp.present),
         if_absent=_origin_dict(imp.absent),
     )

@@ -75,6 +75,9 @@ class QuestionOut(_Out):
     question: str | None
     elicitation: str | None
     impact: float
+    """How far the answer could move the origin probabilities (total variation, either answer)."""
+    reason: str = ""
+    """Why it is worth asking: the origin, or the leading condition when the answer could move that more."""
     if_present: dict[str, float]
     if_absent: dict[str, float]
 

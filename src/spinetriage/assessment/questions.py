@@ -114,13 +114,32 @@ def top_unknown_findings(reasoning: Reasoning, limits: Mapping[FindingKind, int]
     kb = reasoning.network.knowledge
     top: dict[FindingKind, list[Impact]] = {kind: [] for kind in limits}
     exam = sorted((r for r in ranked if kb.findings[r.finding].kind is FindingKind.EXAM), key=_confirm_order)
-    others = (r for r in ranked if kb.findings[r.finding].kind is not FindingKind.EXAM)
+    others = sorted((r for r in ranked if kb.findings[r.finding].kind is not FindingKind.EXAM), key=_reach_order)
+    switching = switching_complaints(reasoning)
+    first_switch = next((c for c in switching if any(r.finding == c for r in others)), None)
     for row in [*exam, *others]:
+        if row.finding in switching and row.finding != first_switch:
+            continue
         kind = kb.findings[row.finding].kind
-        reach = confirming(row) if kind is FindingKind.EXAM else row.impact
+        reach = confirming(row) if kind is FindingKind.EXAM else reach_of(row)
         if reach > NEGLIGIBLE_IMPACT and len(top[kind]) < limits[kind]:
             top[kind].append(row)
     return top
+
+
+def switching_complaints(reasoning: Reasoning) -> tuple[str, ...]:
+    """The complaints that, answered yes, would become the presenting complaint, in the complaint order.
+
+    Each moves the origin all the way (it answers for another complaint), so ranked by that move they
+    filled the list: a patient with neck and radicular arm pain was asked about sciatica, leg pain below
+    the knee, claudication and back pain, and about nothing that could tell which condition of the neck
+    it is (a clinician review). They are one question, "what else brought you?": the first is asked."""
+    network = reasoning.network
+    complaints = network.complaints
+    current = reasoning.complaint
+    recorded = current is not None and reasoning.patient.evidence.get(current) is Status.PRESENT
+    before = complaints.index(current) if recorded and current in complaints else len(complaints)
+    return tuple(c for c in complaints[:before] if network.parents.get(c) or c == complaints[0])
 
 
 def confirming(row: Impact) -> float:
@@ -133,6 +152,17 @@ def confirming(row: Impact) -> float:
     radiculopathy, or a Hoffmann sign for one whose leading condition is myelopathy, is likely to
     confirm or refute what is suspected."""
     return row.expected_reach
+
+
+def reach_of(row: Impact) -> float:
+    """How far a question's answer could move the origin or the leading condition. By the origin alone, a
+    complaint that is the neck's by definition (radicular arm pain) left nothing worth asking: its origin
+    is settled whatever the answer, while which condition of the neck it is was still open."""
+    return max(row.impact, row.lead_change)
+
+
+def _reach_order(row: Impact) -> tuple[float, float, str]:
+    return _rank_order(row, reach_of(row))
 
 
 def _confirm_order(row: Impact) -> tuple[float, float, str]:

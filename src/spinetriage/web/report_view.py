@@ -239,7 +239,7 @@ def build_report(a: Assessment, kb: KnowledgeBase, text: str | None) -> Report:
             f"the form's answer ({c.used}) is used."
             for c in a.conflicts
         ],
-        next_questions=[(q.question or q.label, pct(q.impact)) for q in a.next_questions],
+        next_questions=[(q.question or q.label, q.reason) for q in a.next_questions],
         references=[_reference(r.id, r.citation, r.seen, kb, r.id in printed) for r in a.references],
         measures=measures,
         setting=setting,
