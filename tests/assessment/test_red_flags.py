@@ -318,3 +318,25 @@ def test_raised_markers_after_spinal_surgery_are_a_possible_late_infection(kb: K
     )
     assert "infection_markers_and_mri" in {w.id for w in result.workup}
     assert "lumbar_self_management_exercise" not in {t.id for t in result.treatment}
+
+
+def test_a_severe_leg_weakness_is_urgent_whatever_its_cause(kb: KnowledgeBase) -> None:
+    """ACP/APS 2007: severe or progressive neurological deficits call for prompt imaging; NHS Lothian: a foot
+    drop (dorsiflexion 3/5 or less) needs an early surgical opinion. A disc herniation with a foot drop was
+    'routine' (a clinician review): the grade was not a finding."""
+    flag = "severe_motor_deficit"
+    assert kb.red_flags[flag].urgency is Urgency.URGENT
+    assert flag in _flags(kb, ["severe_leg_weakness"])
+    assert flag in _flags(kb, ["leg_weakness", "severe_leg_weakness"])
+    assert flag not in _flags(kb, ["leg_weakness"])
+    findings = {"low_back_pain": "present", "sciatica": "present", "leg_weakness": "present"}
+    mild = assess({"age": 45, "findings": findings})
+    assert mild.urgency is Urgency.ROUTINE
+    severe = assess({"age": 45, "findings": {**findings, "severe_leg_weakness": "present"}})
+    assert severe.urgency is Urgency.URGENT
+    assert "urgent_mri_progressive_deficit" in {w.id for w in severe.workup}
+    assert "progressive_deficit_surgical_referral" in {t.id for t in severe.treatment}
+    from_text = assess({"age": 45, "text": "Low back pain and sciatica. New right foot drop, EHL 2/5."})
+    assert flag in {f.id for f in from_text.red_flags}
+    graded = assess({"age": 45, "text": "Low back pain and sciatica. Right EHL 4/5."})
+    assert flag not in {f.id for f in graded.red_flags}

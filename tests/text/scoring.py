@@ -10,6 +10,12 @@ from typing import Any
 
 DATA = Path(__file__).parent / "data"
 
+NEWER_THAN_EVERY_GOLD_SET = frozenset({"severe_leg_weakness"})
+"""Findings added to findings.yaml after every gold set here was written: no writer could annotate
+them, so neither the gold nor the reader's mentions of them are scored (a foot drop is still scored as
+leg weakness). A gold set written with one of them in findings.yaml must be scored with it: take it
+out of this set then, for that set."""
+
 
 @dataclass
 class PRF:
@@ -52,8 +58,8 @@ def score_sentences(items: Iterable[dict[str, Any]], predict: Callable[[str], li
     """
     scores: dict[str, PRF] = {"overall": PRF(), "finding": PRF(), "side": PRF(), "level": PRF()}
     for item in items:
-        pred = predict(item["text"])
-        gold = item["expected"]
+        pred = [m for m in predict(item["text"]) if m["finding"] not in NEWER_THAN_EVERY_GOLD_SET]
+        gold = [e for e in item["expected"] if e["finding"] not in NEWER_THAN_EVERY_GOLD_SET]
         g_pairs = {(e["finding"], e["status"]) for e in gold}
         p_pairs = {(m["finding"], m["status"]) for m in pred}
         scores["overall"].add(g_pairs, p_pairs)
@@ -77,5 +83,6 @@ def score_notes(items: Iterable[dict[str, Any]], predict: Callable[[str], dict[s
     """predict(text) -> {finding: present|absent}; scored as (finding, verdict) pairs."""
     prf = PRF()
     for item in items:
-        prf.add(set(item["findings"].items()), set(predict(item["text"]).items()))
+        read = {f: v for f, v in predict(item["text"]).items() if f not in NEWER_THAN_EVERY_GOLD_SET}
+        prf.add(set(item["findings"].items()), set(read.items()))
     return prf

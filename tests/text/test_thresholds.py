@@ -136,3 +136,27 @@ def test_searching_only_around_keywords_finds_every_match() -> None:
                 whole = [m.span() for m in rx.finditer(low)]
                 around = [m.span() for a, b in windows for m in rx.finditer(low, a, b)]
                 assert around == whole, (rule.finding, rx.pattern[:40])
+
+
+@given(
+    st.integers(min_value=0, max_value=5),
+    st.sampled_from(
+        ["Power in L leg now {n}/5.", "LL power {n}/5.", "EHL {n}/5 on the right.", "R ankle dorsiflexion {n}/5."]
+    ),
+)
+def test_leg_power_of_three_or_less_is_severe_weakness(n: int, template: str) -> None:
+    """MRC 3/5 or less is severe (a foot drop, NHS Lothian); under 5 is weakness."""
+    text = template.format(n=n)
+    if n < 5:
+        assert _status(text, "leg_weakness") == "present"
+    severe = _status(text, "severe_leg_weakness")
+    if n <= 3:
+        assert severe == "present"
+    else:
+        assert severe != "present"
+
+
+@pytest.mark.parametrize("text", ["New R foot drop since Tuesday.", "She has a left drop foot."])
+def test_a_foot_drop_is_severe_leg_weakness(text: str) -> None:
+    assert _status(text, "severe_leg_weakness") == "present"
+    assert _status(text, "leg_weakness") == "present"
