@@ -238,3 +238,18 @@ def test_a_sign_that_confirms_the_leading_condition_is_suggested_for_examination
     exams = [w for w in result.workup if w.kind == "exam"]
     assert exams[0].id == "examine_straight_leg_raise_positive"
     assert "lumbar radiculopathy" in exams[0].reason
+
+
+def test_calf_pain_with_neurogenic_claudication_does_not_turn_stenosis_into_arterial_disease() -> None:
+    """Neurogenic claudication is pain in the buttocks, thighs or calves (MSD Manual): below-knee pain with
+    claudication in both legs read vascular 52%, stenosis 30% in an 82-year-old (a clinician review), since
+    stenosis had no link to below-knee pain. Calf pain relieved by standing still with weak foot pulses is
+    still arterial."""
+    legs = ["low_back_pain", "bilateral_leg_symptoms", "leg_pain_below_knee", "neurogenic_claudication"]
+    stenosis = assess({"age": 82, "sex": "female", "findings": dict.fromkeys(legs, "present")})
+    p = {c.id: c.probability for c in stenosis.conditions}
+    assert p["lumbar_spinal_stenosis"] > p["vascular_claudication"]
+    arterial = ["leg_pain_below_knee", "claudication_relieved_standing", "diminished_pedal_pulses"]
+    vascular = assess({"age": 70, "sex": "male", "findings": dict.fromkeys(arterial, "present")})
+    q = {c.id: c.probability for c in vascular.conditions}
+    assert q["vascular_claudication"] > q["lumbar_spinal_stenosis"]

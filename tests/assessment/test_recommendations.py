@@ -267,3 +267,27 @@ def test_infection_antibiotics_wait_for_the_organism_unless_septic_or_compromise
     treatment = kb.treatment["spinal_infection_treatment"]
     assert "biopsy" in treatment.detail and "septic" in treatment.detail
     assert "idsa_nvo2015" in treatment.sources
+
+
+def test_back_pain_advice_needs_back_pain_recorded() -> None:
+    """With no complaint recorded back pain is only assumed: a lone wasted muscle was offered back-pain
+    self-care with NSAIDs and 'no imaging' (a clinician review). Recorded back pain still gets both."""
+    lone = assess({"age": 67, "findings": {"muscle_atrophy": "present"}})
+    assert not {"lumbar_self_management_exercise", "routine_lumbar_imaging"} & (
+        _ids(lone.treatment) | _ids(lone.workup)
+    )
+    back = assess({"age": 40, "findings": {"low_back_pain": "present"}})
+    assert "lumbar_self_management_exercise" in _ids(back.treatment)
+    assert "routine_lumbar_imaging" in _ids(back.workup)
+
+
+def test_bilateral_leg_pain_with_back_pain_asks_whether_it_is_new() -> None:
+    """New-onset bilateral leg pain with back pain is a cauda equina symptom (national pathway): the step asks
+    when it began and says what to do, without raising the emergency flag for chronic bilateral pain."""
+    both = assess(
+        {"age": 45, "findings": dict.fromkeys(["low_back_pain", "sciatica", "bilateral_leg_symptoms"], "present")}
+    )
+    assert "ces_bilateral_leg_pain_check" in _ids(both.workup)
+    assert "routine_lumbar_imaging" not in _ids(both.workup)
+    one = assess({"age": 45, "findings": dict.fromkeys(["low_back_pain", "sciatica"], "present")})
+    assert "ces_bilateral_leg_pain_check" not in _ids(one.workup)
