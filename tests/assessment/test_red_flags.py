@@ -289,14 +289,15 @@ def test_new_incontinence_with_weak_legs_is_urgent_whole_spine_imaging_without_b
 
 
 def test_fasciculations_with_weakness_or_wasting_send_to_neurology_without_delay(kb: KnowledgeBase) -> None:
-    """NICE NG42: weakness, wasting and twitching are first symptoms of MND; refer without delay."""
+    """NICE NG42: weakness, wasting and twitching are first symptoms of MND; refer without delay (urgent, as
+    suspected MND is: graded soon, the flag stood under an URGENT header)."""
     flag = "motor_neuron_disease_features"
-    assert kb.red_flags[flag].urgency is Urgency.SOON
+    assert kb.red_flags[flag].urgency is Urgency.URGENT
     assert flag in _flags(kb, ["fasciculations", "leg_weakness"])
     assert flag in _flags(kb, ["fasciculations", "muscle_atrophy"])
     assert flag not in _flags(kb, ["fasciculations"])
     result = assess({"age": 34, "findings": {"fasciculations": "present", "leg_weakness": "present"}})
-    assert result.urgency is Urgency.SOON
+    assert result.urgency is Urgency.URGENT
     assert "mnd_urgent_neurology" in {w.id for w in result.workup}
 
 
@@ -340,3 +341,17 @@ def test_a_severe_leg_weakness_is_urgent_whatever_its_cause(kb: KnowledgeBase) -
     assert flag in {f.id for f in from_text.red_flags}
     graded = assess({"age": 45, "text": "Low back pain and sciatica. Right EHL 4/5."})
     assert flag not in {f.id for f in graded.red_flags}
+
+
+def test_the_header_urgency_agrees_with_a_serious_work_up_advised_without_a_flag() -> None:
+    """A work-up step advised at 10% without a flag ("MSCC coordinator now") stood under a SOON header (a
+    clinician review): a suspected serious condition sets the urgency its step implies."""
+    from spinetriage.vocab import Urgency as U
+
+    result = assess(
+        {"age": 48, "findings": dict.fromkeys(["leg_weakness", "bilateral_leg_symptoms", "sensory_level"], "present")}
+    )
+    mscc = next(c.probability for c in result.conditions if c.id == "metastatic_spinal_cord_compression")
+    assert mscc >= 0.1 and "mscc_pathway" in {w.id for w in result.workup}
+    assert result.urgency is U.EMERGENCY
+    assert "metastatic spinal cord compression" in result.urgency_reason
