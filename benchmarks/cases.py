@@ -52,6 +52,7 @@ CASE_SETS = (
     "published-cases-11",
     "published-cases-12",
     "published-cases-13",
+    "published-cases-14",
 )
 
 

@@ -79,7 +79,10 @@ forum posts, US-style histories...; 191 development, 209 frozen), likewise, in a
 text reader. A fifteenth, ``--set wild15`` (twelve more styles: rheumatology letters, falls clinics, on-call
 referrals, cord-injury units, CT reports, whole-spine MRI impressions, symptom diaries, independent medical
 examinations...; 196 development, 204 frozen), likewise, in a round whose only text change was one finding's
-phrases (the Spurling test).
+phrases (the Spurling test). A sixteenth, ``--set wild16`` (twelve more styles: triage nurse notes, spinal
+surgeons' letters, neurology ward rounds, occupational health, chiropractic intakes, anaesthetic assessments,
+district nurses, telegraphic discharge summaries, e-referral forms, forum posts, plain X-ray reports,
+nerve-conduction letters; 198 development, 202 frozen), likewise, both parts scored once at the end.
 
 Scored as (finding, status) pairs per sentence, overall and per status; side and level are
 not annotated in this set. medspaCy (1.3.1, its default ConText rules, our target phrases,
@@ -156,6 +159,7 @@ def main() -> None:
             "wild13",
             "wild14",
             "wild15",
+            "wild16",
         ),
         default="wild",
         help="which gold set (see the docstring)",

@@ -35,6 +35,7 @@ PUBLISHED = (
     "published-cases-11.yaml",
     "published-cases-12.yaml",
     "published-cases-13.yaml",
+    "published-cases-14.yaml",
 )
 
 

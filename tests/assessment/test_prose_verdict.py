@@ -12,7 +12,9 @@ diabetes, where the text's verdict is the right one). The floor sits at the meas
 Since the origin is no longer named when no complaint is recorded (back pain was assumed and read
 lumbar), a complaint the text reader misses makes the prose verdict undetermined where the assumption
 had agreed with the findings' lumbar: 207 of 271 before, 205 after (with the reader's new lower-back
-frame and onset rule; 203 without them). The floor moved from 0.76 to 0.75 for that reason.
+frame and onset rule; 203 without them). The floor moved from 0.76 to 0.75 for that reason. With the
+fourteenth set's development part (26 cases written by a new writer, 14 of them agreeing) the measure is
+219 of 297 (74%), and the floor sits at 0.73.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import pytest
 
 from .prose import compare, development_cases
 
-AGREEMENT_FLOOR = 0.75
+AGREEMENT_FLOOR = 0.73
 
 
 @pytest.fixture(scope="module")

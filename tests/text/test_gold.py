@@ -74,7 +74,10 @@ def test_labelled_report_lines_f1_floor() -> None:
 # US-style histories...), both parts scored once in the round that added it, with the text reader unchanged;
 # ``wild15``: 400 more by a fifteenth, in twelve styles apart from wild14's (rheumatology letters, falls clinics,
 # on-call referrals, cord-injury units, CT reports, symptom diaries, independent medical examinations...), both parts
-# scored once in the round that added it, whose only text change was one new finding's phrases (the Spurling test).
+# scored once in the round that added it, whose only text change was one new finding's phrases (the Spurling test);
+# ``wild16``: 400 more by a sixteenth, in twelve styles apart from wild15's (triage nurse notes, surgeons' letters,
+# ward rounds, occupational health, chiropractic intakes, anaesthetic assessments, district nurses, plain X-ray
+# reports, nerve-conduction letters...), both parts scored once at the end of the round that added it.
 # Rules were tuned on the development parts only; each test part is scored once, at the end of a round (docs/text.md
 # has the figures). Floors sit a little under the measurements; a change that lowers them needs a reason.
 # The development floors were raised after the recall round (general mechanisms; docs/text.md).
@@ -312,6 +315,21 @@ WILD_FLOORS: dict[tuple[str, str], dict[str, float]] = {
     ("wild15", "dev"): {  # scored with the test part: 0.817 (0.819 before the Spurling phrases: two mentions of a
         "overall": 0.79,  # finding the writer's findings table did not yet have)
     },
+    (
+        "wild16",
+        "test",
+    ): {  # first scored at the end of the round that added wild16: 0.850 (P 0.893, R 0.811); 0.849 before it
+        "overall": 0.83,
+        "status:present": 0.84,
+        "status:absent": 0.86,
+        "status:possible": 0.45,
+        "status:historical": 0.60,
+        "status:family": 0.70,
+        "status:hypothetical": 0.70,
+    },
+    ("wild16", "dev"): {  # scored with the test part: 0.851 (0.847 before the round's reader changes)
+        "overall": 0.83,
+    },
     ("wild4", "dev"): {
         "overall": 0.71,
         "status:present": 0.71,
@@ -409,6 +427,20 @@ STYLES = {
         "sports_medicine_note",
         "whole_spine_mri_report_impression",
     },
+    "wild16": {
+        "chiropractic_osteopathy_intake",
+        "district_nurse_home_visit",
+        "ed_triage_nurse_note",
+        "gp_ereferral_form_fields",
+        "nerve_conduction_emg_clinic_letter",
+        "neurology_ward_round_entry",
+        "occupational_health_report",
+        "orthopaedic_spinal_surgeon_letter",
+        "patient_online_forum_post",
+        "preoperative_anaesthetic_assessment",
+        "radiology_plain_xray_report",
+        "us_telegraphic_discharge_summary",
+    },
 }
 SMALLEST_PART = {
     "wild": 290,
@@ -426,6 +458,7 @@ SMALLEST_PART = {
     "wild13": 190,
     "wild14": 190,
     "wild15": 190,
+    "wild16": 195,
 }
 
 
