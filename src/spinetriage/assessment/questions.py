@@ -5,8 +5,11 @@ the origin exactly as if the finding were present and as if it were absent
 (:func:`spinetriage.engine.reasoner.what_if`). Its *impact* is the larger of the two
 total-variation distances from the current origin: "how far could this answer move
 the verdict?". Ties go to the largest change of any single condition, then to the
-identifier. The assessment's "worth asking next" and exam lists and the interview
-all rank with this module.
+identifier. The assessment's lists rank on top of that (:func:`top_unknown_findings`):
+questions by how far either answer could move the origin or the leading condition
+(:func:`reach_of`), the complaints that would become the presenting one asked once, and
+examination signs by how far they are expected to move either (:func:`confirming`). The
+interview shares :func:`usable_findings` and ranks by its own rules (``interview.selection``).
 """
 
 from __future__ import annotations
