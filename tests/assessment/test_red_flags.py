@@ -355,3 +355,16 @@ def test_the_header_urgency_agrees_with_a_serious_work_up_advised_without_a_flag
     assert mscc >= 0.1 and "mscc_pathway" in {w.id for w in result.workup}
     assert result.urgency is U.EMERGENCY
     assert "metastatic spinal cord compression" in result.urgency_reason
+
+
+def test_a_suspected_spinal_injury_withholds_signs_that_move_the_spine_or_walk_the_patient() -> None:
+    """Burst fractures after trauma with weak legs were sent for gait, tandem-walk and Romberg tests (a
+    clinician review): NICE NG41 keeps a suspected spinal injury immobilised in line until imaging."""
+    walking = {"broad_based_gait", "tandem_gait_abnormal", "romberg_sign", "ataxia", "straight_leg_raise_positive"}
+    legs = ["low_back_pain", "leg_weakness", "bilateral_leg_symptoms"]
+    injured = assess({"age": 40, "findings": dict.fromkeys(["trauma", *legs], "present")})
+    assert "spinal_injury_with_deficit" in {f.id for f in injured.red_flags}
+    exams = {w.id.removeprefix("examine_") for w in injured.workup if w.kind == "exam"}
+    assert exams and not exams & walking
+    uninjured = assess({"age": 40, "findings": dict.fromkeys(legs, "present")})
+    assert {w.id.removeprefix("examine_") for w in uninjured.workup if w.kind == "exam"} & walking

@@ -143,6 +143,16 @@ def test_a_source_that_is_not_a_reference_is_refused(tmp_path: Path) -> None:
     assert any("nosuchbook" in p for p in error.problems), error.problems
 
 
+def test_a_red_flag_can_withhold_only_examination_signs(tmp_path: Path) -> None:
+    def withhold_a_history_item(document: Any) -> None:
+        flag = next(f for f in document["red_flags"] if f.get("withhold_examination"))
+        flag["withhold_examination"] = ["low_back_pain", "no_such_sign"]
+
+    error = _broken(tmp_path, "red_flags.yaml", withhold_a_history_item)
+    assert any("'low_back_pain' is not an examination sign" in p for p in error.problems), error.problems
+    assert any("unknown finding 'no_such_sign'" in p for p in error.problems), error.problems
+
+
 def test_a_suspected_condition_with_an_unknown_threshold_is_refused(tmp_path: Path) -> None:
     def name_a_missing_threshold(document: Any) -> None:
         document["suspected"][0]["threshold"] = "no_such_threshold"

@@ -148,7 +148,8 @@ def _assess_patient(
 
     flags = fired_red_flags(kb, patient.evidence, age=patient.age, sex=patient.sex)
     flag_ids = {flag.id for flag, _ in flags}
-    top = top_unknown_findings(reasoning, _SUGGESTED) if explain else {kind: [] for kind in _SUGGESTED}
+    withheld = {sign for flag, _ in flags for sign in flag.withhold_examination}
+    top = top_unknown_findings(reasoning, _SUGGESTED, withheld) if explain else {kind: [] for kind in _SUGGESTED}
 
     workup_items = applicable(kb, kb.workup.values(), probabilities, patient.evidence, flag_ids, grading)
     recommended_ids = {rec.id for rec, _ in workup_items}

@@ -109,11 +109,14 @@ def rank_unknown_findings(reasoning: Reasoning, kinds: Collection[FindingKind] |
     return rows
 
 
-def top_unknown_findings(reasoning: Reasoning, limits: Mapping[FindingKind, int]) -> dict[FindingKind, list[Impact]]:
+def top_unknown_findings(
+    reasoning: Reasoning, limits: Mapping[FindingKind, int], withheld: Collection[str] = ()
+) -> dict[FindingKind, list[Impact]]:
     """Per kind, its first ``limit`` findings of :func:`rank_unknown_findings` with an impact above
-    :data:`NEGLIGIBLE_IMPACT`. Examination signs are ranked by what they are expected to confirm: the
-    origin or the leading condition, whichever each answer would move more (:func:`confirming`)."""
-    ranked = rank_unknown_findings(reasoning, set(limits))
+    :data:`NEGLIGIBLE_IMPACT`, none of ``withheld`` (signs a raised red flag says not to elicit). Examination
+    signs are ranked by what they are expected to confirm: the origin or the leading condition, whichever
+    each answer would move more (:func:`confirming`)."""
+    ranked = [row for row in rank_unknown_findings(reasoning, set(limits)) if row.finding not in withheld]
     kb = reasoning.network.knowledge
     top: dict[FindingKind, list[Impact]] = {kind: [] for kind in limits}
     exam = sorted((r for r in ranked if kb.findings[r.finding].kind is FindingKind.EXAM), key=_confirm_order)

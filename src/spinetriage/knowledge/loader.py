@@ -364,6 +364,10 @@ def build_knowledge(texts: dict[str, str], bundle: dict[str, str] | None = None)
         for clause in flag.when:
             for member in clause.findings:
                 known("red_flags.yaml", label, "finding", member, finding_ids)
+        for sign in flag.withhold_examination:
+            known("red_flags.yaml", f"{label}, withhold_examination", "finding", sign, finding_ids)
+            if sign in finding_kind and finding_kind[sign] is not FindingKind.EXAM:
+                check.add(f"red_flags.yaml: {label}: withhold_examination '{sign}' is not an examination sign")
 
     if structure is not None:
         where = "network.yaml"

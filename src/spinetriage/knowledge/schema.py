@@ -282,6 +282,9 @@ class RedFlag(Cited):
     urgency: Urgency
     when: list[Clause] = Field(min_length=1)
     action: Text
+    withhold_examination: list[Identifier] = Field(default_factory=list)
+    """Examination signs not to be elicited while the flag is raised: those that move a spine that may be
+    unstable or make the patient stand and walk (NICE NG41 immobilises a suspected spinal injury)."""
 
 
 #: Myelopathy grades from the mJOA bands (Tetreault 2017): severe 0-11, moderate
