@@ -368,3 +368,17 @@ def test_a_suspected_spinal_injury_withholds_signs_that_move_the_spine_or_walk_t
     assert exams and not exams & walking
     uninjured = assess({"age": 40, "findings": dict.fromkeys(legs, "present")})
     assert {w.id.removeprefix("examine_") for w in uninjured.workup if w.kind == "exam"} & walking
+
+
+def test_a_metastasis_compressing_the_cord_on_imaging_is_an_emergency_without_a_deficit(kb: KnowledgeBase) -> None:
+    """A metastasis with the cord compressed on MRI is metastatic spinal cord compression (NICE NG234): it
+    raised only the urgent malignancy flag, 'MRI within a week', in a patient not yet weak (a blind review)."""
+    flag = "metastatic_cord_compression_on_imaging"
+    assert kb.red_flags[flag].urgency is Urgency.EMERGENCY
+    imaging = {"low_back_pain": "present", "spinal_metastasis_on_imaging": "present"}
+    compressed = assess({"age": 50, "findings": {**imaging, "thoracic_cord_compression_on_imaging": "present"}})
+    assert flag in {f.id for f in compressed.red_flags} and compressed.urgency is Urgency.EMERGENCY
+    assert {"mscc_pathway"} <= {w.id for w in compressed.workup}
+    assert "mscc_dexamethasone_oncology" in {t.id for t in compressed.treatment}
+    metastasis_only = assess({"age": 50, "findings": imaging})
+    assert flag not in {f.id for f in metastasis_only.red_flags}
