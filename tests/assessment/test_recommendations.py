@@ -114,12 +114,15 @@ def test_emg_before_cervical_surgery_only_with_lower_motor_neuron_signs(kb: Know
 
 def test_tandem_stenosis_is_treated_cervical_first_then_lumbar_reassessed(kb: KnowledgeBase) -> None:
     both = _probabilities(kb, degenerative_cervical_myelopathy=0.7, lumbar_spinal_stenosis=0.7)
-    chosen = applicable(kb, kb.treatment.values(), both, {}, set())
+    claudication = {"neurogenic_claudication": P}  # the lumbar symptom the lower back's treatment is for
+    chosen = applicable(kb, kb.treatment.values(), both, claudication, set())
     rec, why = next((r, w) for r, w in chosen if r.id == "aim_at_cervical_source")
     assert "Lumbar spinal stenosis" in why  # the tandem indication, not the neck alone
     assert "cervical cord first" in rec.detail and "reassess the lumbar spine" in rec.detail
+    assert "aim_at_cervical_source" not in {r.id for r, _ in applicable(kb, kb.treatment.values(), both, {}, set())}
     lumbar_with_cord_on_mri = _probabilities(kb, lumbar_spinal_stenosis=0.7)
-    chosen = applicable(kb, kb.treatment.values(), lumbar_with_cord_on_mri, {"cervical_cord_compression": P}, set())
+    cord = {"cervical_cord_compression": P, **claudication}
+    chosen = applicable(kb, kb.treatment.values(), lumbar_with_cord_on_mri, cord, set())
     assert "aim_at_cervical_source" in {r.id for r, _ in chosen}
 
 
@@ -291,3 +294,17 @@ def test_bilateral_leg_pain_with_back_pain_asks_whether_it_is_new() -> None:
     assert "routine_lumbar_imaging" not in _ids(both.workup)
     one = assess({"age": 45, "findings": dict.fromkeys(["low_back_pain", "sciatica"], "present")})
     assert "ces_bilateral_leg_pain_check" not in _ids(one.workup)
+
+
+def test_lumbar_advice_is_for_lumbar_symptoms() -> None:
+    """Stenosis at 63% from age, the spine clinic's prior and its co-occurrence with myelopathy drew a lumbar
+    MRI, the stenosis pathway and "neck first, then reassess the lower back" in a 70-year-old with no back or
+    leg complaint (a blind clinician review). The same patient with back pain and claudication gets them."""
+    neck = ["cervical_cord_compression", "fine_motor_difficulty", "gait_disturbance", "hoffmann_sign"]
+    lumbar_advice = {"lumbar_mri_if_surgical_candidate", "stenosis_pathway", "aim_at_cervical_source"}
+    alone = assess({"age": 70, "sex": "male", "findings": dict.fromkeys(neck, "present")}, setting="spine_clinic")
+    assert _probability_of(alone, "lumbar_spinal_stenosis") >= 0.5
+    assert not lumbar_advice & (_ids(alone.workup) | _ids(alone.treatment))
+    legs = dict.fromkeys([*neck, "low_back_pain", "neurogenic_claudication"], "present")
+    both = assess({"age": 70, "sex": "male", "findings": legs}, setting="spine_clinic")
+    assert "aim_at_cervical_source" in _ids(both.treatment)
