@@ -300,10 +300,10 @@ def _exam_item(kb: KnowledgeBase, imp: Impact) -> RecommendationOut:
 
 
 def _exam_reason(kb: KnowledgeBase, imp: Impact) -> str:
-    return f"not yet examined; {_reach(kb, imp)}"
+    return f"not yet examined; {_reach_text(kb, imp)}"
 
 
-def _reach(kb: KnowledgeBase, imp: Impact) -> str:
+def _reach_text(kb: KnowledgeBase, imp: Impact) -> str:
     """What an answer could move: the origin, or the leading condition when it could move that more."""
     origin = f"could move the origin probabilities by up to {imp.impact:.0%}"
     if imp.lead_change <= imp.impact or imp.lead is None:
@@ -336,7 +336,7 @@ def _question(kb: KnowledgeBase, imp: Impact) -> QuestionOut:
         question=finding.patient_question,
         elicitation=finding.elicitation,
         impact=round(imp.impact, 6),
-        reason=_reach(kb, imp),
+        reason=_reach_text(kb, imp),
         if_present=_origin_dict(imp.present),
         if_absent=_origin_dict(imp.absent),
     )

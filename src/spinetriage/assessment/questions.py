@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 from spinetriage.assessment.origin import OriginValues, values_distance, values_of
 from spinetriage.engine.network import Network
-from spinetriage.engine.reasoner import Reasoning, what_if, what_ifs
+from spinetriage.engine.reasoner import Reasoning, complaint_of, what_if, what_ifs
 from spinetriage.vocab import FindingKind, Status
 
 NEGLIGIBLE_IMPACT = 1e-6
@@ -122,7 +122,8 @@ def top_unknown_findings(
     exam = sorted((r for r in ranked if kb.findings[r.finding].kind is FindingKind.EXAM), key=_confirm_order)
     others = sorted((r for r in ranked if kb.findings[r.finding].kind is not FindingKind.EXAM), key=_reach_order)
     switching = switching_complaints(reasoning)
-    first_switch = next((c for c in switching if any(r.finding == c for r in others)), None)
+    open_ = {r.finding for r in others}
+    first_switch = next((c for c in switching if c in open_), None)
     for row in [*exam, *others]:
         if row.finding in switching and row.finding != first_switch:
             continue
@@ -134,18 +135,21 @@ def top_unknown_findings(
 
 
 def switching_complaints(reasoning: Reasoning) -> tuple[str, ...]:
-    """The complaints that, answered yes, would become the presenting complaint, in the complaint order.
+    """The open complaints that, answered yes, would become the presenting complaint (``complaint_of``),
+    in the complaint order.
 
     Each moves the origin all the way (it answers for another complaint), so ranked by that move they
     filled the list: a patient with neck and radicular arm pain was asked about sciatica, leg pain below
     the knee, claudication and back pain, and about nothing that could tell which condition of the neck
     it is (a clinician review). They are one question, "what else brought you?": the first is asked."""
     network = reasoning.network
-    complaints = network.complaints
-    current = reasoning.complaint
-    recorded = current is not None and reasoning.patient.evidence.get(current) is Status.PRESENT
-    before = complaints.index(current) if recorded and current in complaints else len(complaints)
-    return tuple(c for c in complaints[:before] if network.parents.get(c) or c == complaints[0])
+    evidence = reasoning.patient.evidence
+    return tuple(
+        c
+        for c in network.complaints
+        if evidence.get(c, Status.UNKNOWN) is Status.UNKNOWN
+        and complaint_of(network, {**evidence, c: Status.PRESENT}) == c
+    )
 
 
 def confirming(row: Impact) -> float:
