@@ -269,3 +269,13 @@ def test_a_disc_herniation_and_sciatica_count_for_cauda_equina_too() -> None:
     after = next(c.probability for c in with_disc.conditions if c.id == "cauda_equina_syndrome")
     assert after > before
     assert with_disc.conditions[0].id == "cauda_equina_syndrome"
+
+
+def test_an_ataxic_gait_with_the_hydrocephalus_triad_reads_hydrocephalus() -> None:
+    """The cardinal iNPH gait is often described as ataxic (Mori 2008) and fails tandem walking even when
+    mild: with no link, a 77-year-old with back pain, an unsteady ataxic gait, cognitive decline and
+    incontinence read neuropathy 63% and hydrocephalus 21% (a published development case)."""
+    triad = ["low_back_pain", "gait_disturbance", "ataxia", "cognitive_decline", "urinary_incontinence"]
+    result = assess({"age": 77, "sex": "female", "findings": dict.fromkeys(triad, "present")})
+    specific = [c for c in result.conditions if c.id != "nonspecific_low_back_pain"]
+    assert specific[0].id == "normal_pressure_hydrocephalus"
