@@ -185,3 +185,5 @@ def test_the_report_marks_a_condition_named_by_a_raised_red_flag() -> None:
     assert "(red flag)" in row
     assert "the flag's rule decides" in " ".join(result.output.split())
     assert not any("(red flag)" in line for line in result.output.splitlines() if "Non-specific" in line)
+    rows = [line for line in result.output.splitlines() if "%" in line and line.count("│") >= 4]
+    assert "Spinal infection" in rows[0]  # listed first, above non-specific back pain

@@ -118,3 +118,16 @@ def test_a_condition_a_red_flag_names_is_marked_and_printed_however_low() -> Non
     infection = rows["spinal_infection"]
     assert infection.flagged and not infection.minor
     assert not any(row.flagged for row in report.conditions if row.id not in flagged)
+
+
+def test_conditions_a_red_flag_names_lead_the_list_and_the_explanations() -> None:
+    """Serious pathology leads the answer whatever the probabilities say (DESIGN.md): infection on imaging
+    stood seventh at 0.5% under non-specific back pain at 91%, beneath its own emergency flag (clinician
+    review). The assessment's own list stays in probability order."""
+    a = assess({"age": 45, "findings": {"low_back_pain": "present", "spinal_infection_on_imaging": "present"}})
+    assert a.conditions[0].id == "nonspecific_low_back_pain"
+    report = build_report(a, default_knowledge(), None)
+    assert report.conditions[0].id == "spinal_infection"
+    assert report.why[0].id == "spinal_infection"
+    rest = [row for row in report.conditions[1:]]
+    assert [row.id for row in rest] == [c.id for c in a.conditions if c.id != "spinal_infection"]

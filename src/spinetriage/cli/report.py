@@ -58,7 +58,8 @@ def render(assessment: Assessment, console: Console, *, show_all: bool = False) 
     table.add_column("")
     table.add_column("prior", justify="right", style="dim")
     flagged = a.flagged_conditions()
-    shown = [c for c in a.conditions if show_all or c.probability >= 0.01 or c.probability > c.prior or c.id in flagged]
+    ordered = a.conditions_flagged_first()
+    shown = [c for c in ordered if show_all or c.probability >= 0.01 or c.probability > c.prior or c.id in flagged]
     for c in shown:
         label = Text(c.label)
         if c.id in flagged:  # the flag's rule decides, not this probability among all presenters
@@ -68,13 +69,13 @@ def render(assessment: Assessment, console: Console, *, show_all: bool = False) 
     if flagged & {c.id for c in shown}:
         console.print(
             Text(
-                "A condition marked (red flag) is named by a raised red flag: the flag's rule decides, not its "
-                "probability here, which is among all presenters in the setting.",
+                "A condition marked (red flag) is named by a raised red flag and listed first: the flag's rule "
+                "decides, not its probability here, which is among all presenters in the setting.",
                 style="dim",
             )
         )
 
-    for c in a.conditions[:3]:
+    for c in ordered[:3]:
         _render_why(c, console)
 
     if a.workup:

@@ -202,7 +202,8 @@ def finding_label(kb: KnowledgeBase, finding: str) -> str:
 def build_report(a: Assessment, kb: KnowledgeBase, text: str | None) -> Report:
     """Everything the result page shows, from a stored assessment and the knowledge base."""
     setting = kb.settings[a.setting].label if a.setting in kb.settings else a.setting
-    shown_why = [c for c in a.conditions if c.contributions][:WHY_CONDITIONS]
+    ordered = a.conditions_flagged_first()
+    shown_why = [c for c in ordered if c.contributions][:WHY_CONDITIONS]
     why_ids = {c.id for c in shown_why}
     why = [_why_block(c, a, kb, setting) for c in shown_why]
     flags = [
@@ -223,8 +224,7 @@ def build_report(a: Assessment, kb: KnowledgeBase, text: str | None) -> Report:
         urgency_reason=a.urgency_reason,
         segments=_segments(a.origin.probabilities),
         conditions=[
-            _condition_row(c, a, kb, setting, c.id in why_ids, i == 0, c.id in flagged)
-            for i, c in enumerate(a.conditions)
+            _condition_row(c, a, kb, setting, c.id in why_ids, i == 0, c.id in flagged) for i, c in enumerate(ordered)
         ],
         why=why,
         flags=flags,
