@@ -279,3 +279,13 @@ def test_an_ataxic_gait_with_the_hydrocephalus_triad_reads_hydrocephalus() -> No
     result = assess({"age": 77, "sex": "female", "findings": dict.fromkeys(triad, "present")})
     specific = [c for c in result.conditions if c.id != "nonspecific_low_back_pain"]
     assert specific[0].id == "normal_pressure_hydrocephalus"
+
+
+def test_the_headline_puts_a_raised_red_flag_before_the_probabilities() -> None:
+    """Under 'lumbar: non-specific back pain 91%' an emergency flag for infection seen on imaging read as a
+    contradiction (clinician review): the headline names the flag and says it comes first."""
+    flagged = assess({"age": 45, "findings": {"low_back_pain": "present", "spinal_infection_on_imaging": "present"}})
+    label = next(f.label for f in flagged.red_flags if f.condition == "spinal_infection")
+    assert f"{label} (emergency)" in flagged.origin.explanation
+    plain = assess({"age": 45, "findings": {"low_back_pain": "present", "sciatica": "present"}})
+    assert not plain.red_flags and "Red flag" not in plain.origin.explanation

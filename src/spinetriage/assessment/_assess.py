@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
 
@@ -48,7 +48,7 @@ from spinetriage.errors import InputError
 from spinetriage.instruments import CaseInstrument, registry
 from spinetriage.knowledge.base import KnowledgeBase
 from spinetriage.knowledge.loader import default_knowledge
-from spinetriage.knowledge.schema import InstrumentRule
+from spinetriage.knowledge.schema import InstrumentRule, RedFlag
 from spinetriage.vocab import FindingKind, Origin, OriginFamily, Status, Urgency
 
 DEFAULT_SETTING = "primary_care"
@@ -216,7 +216,7 @@ def _assess_patient(
         origin=OriginOut(
             verdict=the_verdict,
             probabilities={k.value: v for k, v in origin.items()},
-            explanation=_origin_explanation(the_verdict, origin, probabilities, kb, reasoning),
+            explanation=_origin_explanation(the_verdict, origin, probabilities, kb, reasoning) + _flags_lead(flags),
             complaint=reasoning.complaint,
             sources={family: round(_share(reasoning.sources, family), 6) for family in _SOURCE_NAMES},
         ),
@@ -378,6 +378,16 @@ _FAMILIES_OF = {
     Origin.LUMBAR: {OriginFamily.LUMBAR_SPECIFIC, OriginFamily.LUMBAR_NONSPECIFIC, OriginFamily.SERIOUS},
     Origin.OTHER: {OriginFamily.OTHER},
 }
+
+
+def _flags_lead(flags: Sequence[tuple[RedFlag, list[str]]]) -> str:
+    """The sentence that puts raised red flags before the probabilities in the headline: serious pathology
+    leads the answer whatever the origin says (DESIGN.md). Under "lumbar: non-specific back pain 91%" an
+    emergency flag for infection seen on imaging read as a contradiction (clinician review)."""
+    if not flags:
+        return ""
+    named = "; ".join(f"{flag.label} ({flag.urgency.value})" for flag, _ in flags)
+    return f" Red flag{'s' if len(flags) > 1 else ''} first, whatever these probabilities say: {named}."
 
 
 def _origin_explanation(
