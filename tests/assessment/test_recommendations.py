@@ -308,3 +308,16 @@ def test_lumbar_advice_is_for_lumbar_symptoms() -> None:
     legs = dict.fromkeys([*neck, "low_back_pain", "neurogenic_claudication"], "present")
     both = assess({"age": 70, "sex": "male", "findings": legs}, setting="spine_clinic")
     assert "aim_at_cervical_source" in _ids(both.treatment)
+
+
+def test_a_fracture_from_age_alone_does_not_hold_back_self_management_without_back_pain() -> None:
+    """From age and sex a fracture reaches 14% in a woman over 70: with a gait complaint and no back pain,
+    'self-management alone is not the treatment here' answered a question nobody asked (clinician review);
+    with back pain, the complaint a fracture would cause, it stands (an 80-year-old's missed fracture)."""
+    gait = assess({"age": 80, "sex": "female", "findings": {"gait_disturbance": "present"}})
+    back = assess({"age": 80, "sex": "female", "findings": {"low_back_pain": "present"}})
+    for a in (gait, back):
+        assert next(c.probability for c in a.conditions if c.id == "vertebral_fracture") >= 0.1
+    line = "self_management_alone_in_serious_disease"
+    assert line not in {t.id for t in gait.treatment + gait.workup}
+    assert line in {t.id for t in back.treatment + back.workup}
