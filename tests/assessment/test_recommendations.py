@@ -321,3 +321,19 @@ def test_a_fracture_from_age_alone_does_not_hold_back_self_management_without_ba
     line = "self_management_alone_in_serious_disease"
     assert line not in {t.id for t in gait.treatment + gait.workup}
     assert line in {t.id for t in back.treatment + back.workup}
+
+
+def test_age_and_a_complaint_no_condition_explains_draw_no_cervical_mri_or_ankle_brachial_index() -> None:
+    """In a spine-clinic man of 80 with neck pain alone, myelopathy reached 10% and arterial disease 27% from
+    age and the clinic's priors: a cervical MRI and an ankle-brachial index were advised (clinician review).
+    Suspected myelopathy needs a symptom or sign of it, and the ABI figures are for leg discomfort."""
+    neck = assess({"age": 80, "sex": "male", "findings": {"neck_pain": "present"}}, setting="spine_clinic")
+    advised = {x.id for x in neck.workup}
+    assert "cervical_mri" not in advised and "ankle_brachial_index" not in advised
+    hands = assess(
+        {"age": 80, "sex": "male", "findings": {"neck_pain": "present", "hand_clumsiness": "present"}},
+        setting="spine_clinic",
+    )
+    assert "cervical_mri" in {x.id for x in hands.workup}
+    legs = assess({"age": 80, "sex": "male", "findings": {"leg_pain_below_knee": "present"}}, setting="spine_clinic")
+    assert "ankle_brachial_index" in {x.id for x in legs.workup}
