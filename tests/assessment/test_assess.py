@@ -289,3 +289,14 @@ def test_the_headline_puts_a_raised_red_flag_before_the_probabilities() -> None:
     assert f"{label} (emergency)" in flagged.origin.explanation
     plain = assess({"age": 45, "findings": {"low_back_pain": "present", "sciatica": "present"}})
     assert not plain.red_flags and "Red flag" not in plain.origin.explanation
+
+
+def test_suspected_myelopathy_needs_a_symptom_or_sign_of_it() -> None:
+    """Neck pain alone in a spine-clinic man of 80 read myelopathy 16% from age and the clinic's prior, and
+    the header said SOON: suspected myelopathy (clinician review: lines from untouched priors). With clumsy
+    hands it is suspected."""
+    neck = assess({"age": 80, "sex": "male", "findings": {"neck_pain": "present"}}, setting="spine_clinic")
+    assert neck.urgency is Urgency.ROUTINE
+    assert "no_cervical_manipulation_in_myelopathy" not in {x.id for x in neck.workup}
+    hands = {"neck_pain": "present", "hand_clumsiness": "present"}
+    assert assess({"age": 80, "sex": "male", "findings": hands}, setting="spine_clinic").urgency is Urgency.SOON

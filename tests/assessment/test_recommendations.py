@@ -98,10 +98,14 @@ def test_mnd_ms_and_nph_are_sent_to_neurology(kb: KnowledgeBase) -> None:
 
 
 def test_no_cervical_manipulation_when_myelopathy_is_suspected(kb: KnowledgeBase) -> None:
-    against = {
-        r.id for r, _ in advised_against(kb, _probabilities(kb, degenerative_cervical_myelopathy=0.3), {}, set(), set())
-    }
+    """Suspected: likely enough, with a symptom or sign of myelopathy recorded (not from age and priors)."""
+    probabilities = _probabilities(kb, degenerative_cervical_myelopathy=0.3)
+    hands = {"hand_clumsiness": Status.PRESENT}
+    against = {r.id for r, _ in advised_against(kb, probabilities, hands, set(), set())}
     assert "no_cervical_manipulation_in_myelopathy" in against
+    assert "no_cervical_manipulation_in_myelopathy" not in {
+        r.id for r, _ in advised_against(kb, probabilities, {}, set(), set())
+    }
 
 
 def test_emg_before_cervical_surgery_only_with_lower_motor_neuron_signs(kb: KnowledgeBase) -> None:

@@ -163,7 +163,7 @@ def _assess_patient(
         _recommendation(rec, why, "treatment")
         for rec, why in applicable(kb, kb.treatment.values(), probabilities, patient.evidence, flag_ids, grading)
     ]
-    urgency, urgency_reason = decide_urgency(kb, flags, probabilities, instruments)
+    urgency, urgency_reason = decide_urgency(kb, flags, probabilities, patient.evidence, instruments)
     graded_ids = {r.id for r in kb.treatment.values() if any(i.severity for i in r.indications)} if scored else set()
     severity = severity_output(
         instruments,
@@ -352,9 +352,11 @@ def decide_urgency(
     kb: KnowledgeBase,
     flags: list[Any],
     probabilities: Mapping[str, float],
+    evidence: Mapping[str, Status],
     instruments: Instruments | None = None,
 ) -> tuple[Urgency, str]:
-    """The most urgent of: red flags, instrument rules (both rules), suspected conditions (recommendations.yaml)."""
+    """The most urgent of: red flags, instrument rules (both rules), suspected conditions (recommendations.yaml;
+    a suspicion that names findings needs one of them present)."""
     candidates: list[tuple[Urgency, str]] = []
     if flags:
         top = flags[0][0]
@@ -365,7 +367,8 @@ def decide_urgency(
         candidates.append((rule.urgency, f"{rule.label}: {change}" if change else rule.label))
     for suspicion in kb.suspected.values():
         p = probabilities[suspicion.condition]
-        if p >= kb.threshold(suspicion.threshold):
+        shown = not suspicion.any_present or any(evidence.get(f) is Status.PRESENT for f in suspicion.any_present)
+        if p >= kb.threshold(suspicion.threshold) and shown:
             candidates.append((suspicion.urgency, f"{suspicion.label} ({p:.0%})"))
     if candidates:
         return min(candidates, key=lambda c: c[0].rank)

@@ -81,7 +81,7 @@ def decide(model: Network, reasoning: Reasoning) -> Decision:
     kb = model.knowledge
     patient = reasoning.patient
     flags = fired_red_flags(kb, patient.evidence, age=patient.age, sex=patient.sex)
-    urgency, _ = decide_urgency(kb, flags, reasoning.probabilities)
+    urgency, _ = decide_urgency(kb, flags, reasoning.probabilities, patient.evidence)
     return Decision(
         verdict(reasoning, kb.threshold("verdict_confident"), kb.threshold("myelopathy_suspected")), urgency
     )

@@ -426,6 +426,8 @@ def build_knowledge(texts: dict[str, str], bundle: dict[str, str] | None = None)
         label = f"suspected {suspicion.condition}"
         known("recommendations.yaml", label, "condition", suspicion.condition, condition_ids)
         known("recommendations.yaml", label, "threshold", suspicion.threshold, threshold_ids)
+        for finding in suspicion.any_present:
+            known("recommendations.yaml", label, "finding", finding, finding_ids)
         cited("recommendations.yaml", label, suspicion)
     check.unique("recommendations.yaml", "suspected condition", (r.condition for r in suspected))
     for required in ("myelopathy_suspected", "condition_likely", "verdict_confident"):

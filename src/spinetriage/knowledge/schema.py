@@ -387,6 +387,9 @@ class SuspectedUrgency(Cited):
     threshold: Identifier
     urgency: Urgency
     label: Text
+    any_present: list[Identifier] = Field(default_factory=list)
+    """When given, the condition is suspected only with one of these findings present (a symptom or sign of
+    it), not from the priors, age and sex alone."""
 
 
 class Threshold(Cited):
