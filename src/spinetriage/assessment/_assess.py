@@ -385,7 +385,7 @@ _FAMILIES_OF = {
 
 def _flags_lead(flags: Sequence[tuple[RedFlag, list[str]]]) -> str:
     """The sentence that puts raised red flags before the probabilities in the headline: serious pathology
-    leads the answer whatever the origin says (DESIGN.md). Under "lumbar: non-specific back pain 91%" an
+    leads the answer whatever the origin says (the design contract). Under "lumbar: non-specific back pain 91%" an
     emergency flag for infection seen on imaging read as a contradiction (clinician review)."""
     if not flags:
         return ""

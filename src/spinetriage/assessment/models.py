@@ -209,7 +209,7 @@ class Assessment(_Out):
     def conditions_flagged_first(self) -> list[ConditionOut]:
         """The conditions as a report lists them: those a raised red flag names first, then the rest,
         each part by probability. Serious pathology leads the answer whatever the probabilities say
-        (DESIGN.md): a spinal infection reported on imaging stood seventh at 0.5%, under non-specific
+        (the design contract): a spinal infection reported on imaging stood seventh at 0.5%, under non-specific
         back pain at 91%, beneath its own emergency flag (clinician review). ``conditions`` itself
         stays in probability order."""
         flagged = self.flagged_conditions()
