@@ -341,3 +341,16 @@ def test_age_and_a_complaint_no_condition_explains_draw_no_cervical_mri_or_ankle
     assert "cervical_mri" in {x.id for x in hands.workup}
     legs = assess({"age": 80, "sex": "male", "findings": {"leg_pain_below_knee": "present"}}, setting="spine_clinic")
     assert "ankle_brachial_index" in {x.id for x in legs.workup}
+
+
+def test_sciatica_takes_the_sciatica_pathway_whatever_the_probability_of_root_compression() -> None:
+    """NICE NG59's sciatica recommendations are for people with sciatica, the clinical syndrome: sciatica with
+    a matching disc on MRI read radiculopathy 38% and was given back-pain self-care alone (clinician review).
+    The MRI line is moot once the lumbar spine is imaged; cauda equina takes its own emergency route."""
+    disc = assess({"age": 40, "findings": {"sciatica": "present", "lumbar_disc_herniation": "present"}})
+    ids = {x.id for x in disc.treatment + disc.workup}
+    assert "sciatica_pathway" in ids and "lumbar_mri_if_surgical_candidate" not in ids
+    plain = assess({"age": 40, "findings": {"low_back_pain": "present", "sciatica": "present"}})
+    assert {"sciatica_pathway", "lumbar_mri_if_surgical_candidate"} <= {x.id for x in plain.treatment + plain.workup}
+    ces = {"sciatica": "present", "saddle_anesthesia": "present", "urinary_retention": "present"}
+    assert "sciatica_pathway" not in {x.id for x in assess({"age": 40, "findings": ces}).treatment}
