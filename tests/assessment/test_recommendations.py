@@ -354,3 +354,15 @@ def test_sciatica_takes_the_sciatica_pathway_whatever_the_probability_of_root_co
     assert {"sciatica_pathway", "lumbar_mri_if_surgical_candidate"} <= {x.id for x in plain.treatment + plain.workup}
     ces = {"sciatica": "present", "saddle_anesthesia": "present", "urinary_retention": "present"}
     assert "sciatica_pathway" not in {x.id for x in assess({"age": 40, "findings": ces}).treatment}
+
+
+def test_sphincter_disturbance_with_cord_signs_images_the_whole_spine() -> None:
+    """Retention with a cervical cord injury or multilevel OPLL was sent for a lumbosacral scan (a clinician's
+    critique): with cord signs the emergency MRI covers the whole spine (NICE NG234 practice); without them
+    the cauda equina pathway's lumbosacral scan stands."""
+    ces = {"low_back_pain": "present", "saddle_anesthesia": "present", "urinary_retention": "present"}
+    lumbar = {x.id for x in assess({"age": 50, "findings": ces}).workup}
+    assert "emergency_lumbar_mri" in lumbar and "emergency_whole_spine_mri" not in lumbar
+    cord = {**ces, "hoffmann_sign": "present", "cervical_cord_compression": "present"}
+    whole = {x.id for x in assess({"age": 50, "findings": cord}).workup}
+    assert "emergency_whole_spine_mri" in whole and "emergency_lumbar_mri" not in whole
