@@ -382,3 +382,12 @@ def test_a_metastasis_compressing_the_cord_on_imaging_is_an_emergency_without_a_
     assert "mscc_dexamethasone_oncology" in {t.id for t in compressed.treatment}
     metastasis_only = assess({"age": 50, "findings": imaging})
     assert flag not in {f.id for f in metastasis_only.red_flags}
+
+
+def test_falls_with_clumsy_hands_need_a_sign_or_imaging_to_flag_progressive_myelopathy(kb: KnowledgeBase) -> None:
+    """Falls and clumsy hands alone raised 'progressive or high-risk myelopathy' (URGENT) in a man of 45 with
+    a hereditary neuropathy (a clinician's critique): the myelopathy is a sign or the cord on imaging. Hands
+    that worsen quickly still flag, as a progressive deficit."""
+    assert "progressive_myelopathy" not in _flags(kb, ["falls", "fine_motor_difficulty"], age=45)
+    assert "progressive_myelopathy" in _flags(kb, ["falls", "fine_motor_difficulty", "hoffmann_sign"], age=45)
+    assert "progressive_gait_disturbance" in _flags(kb, ["rapid_progression", "hand_clumsiness"], age=45)
