@@ -187,3 +187,12 @@ def test_the_report_marks_a_condition_named_by_a_raised_red_flag() -> None:
     assert not any("(red flag)" in line for line in result.output.splitlines() if "Non-specific" in line)
     rows = [line for line in result.output.splitlines() if "%" in line and line.count("│") >= 4]
     assert "Spinal infection" in rows[0]  # listed first, above non-specific back pain
+
+
+def test_the_report_marks_a_condition_resting_on_its_prior() -> None:
+    case = json.dumps({"age": 55, "findings": {"radicular_arm_pain": "present"}})
+    result = runner.invoke(app, ["assess", "-", "--setting", "spine_clinic"], input=case, env={"COLUMNS": "160"})
+    assert result.exit_code == 0, result.output
+    lumbar = next(line for line in result.output.splitlines() if "Lumbar radiculopathy" in line)
+    cervical = next(line for line in result.output.splitlines() if "Cervical radiculopathy" in line and "%" in line)
+    assert "(prior only)" in lumbar and "(prior only)" not in cervical

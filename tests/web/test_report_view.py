@@ -131,3 +131,12 @@ def test_conditions_a_red_flag_names_lead_the_list_and_the_explanations() -> Non
     assert report.why[0].id == "spinal_infection"
     rest = [row for row in report.conditions[1:]]
     assert [row.id for row in rest] == [c.id for c in a.conditions if c.id != "spinal_infection"]
+
+
+def test_a_condition_nothing_recorded_bears_on_is_marked_as_resting_on_its_prior() -> None:
+    """Lumbar radiculopathy at the spine clinic's 25% in a patient with arm pain alone read as a differential
+    (a clinician's critique): the row says the probability is the prior."""
+    a = assess({"age": 55, "sex": "male", "findings": {"radicular_arm_pain": "present"}}, setting="spine_clinic")
+    rows = {row.id: row for row in build_report(a, default_knowledge(), None).conditions}
+    assert rows["lumbar_radiculopathy"].prior_only
+    assert not rows["cervical_radiculopathy"].prior_only

@@ -5,6 +5,7 @@ Field names here are a public contract; add fields, never rename them.
 
 from __future__ import annotations
 
+import math
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -30,12 +31,24 @@ class ContributionOut(_Out):
     """finding, age, sex, or cluster (a validated cluster's own likelihood ratio)."""
 
 
+NOTHING_BEARS = math.log(1.25)
+"""A recorded finding that moves a condition's odds by less than a quarter either way (display only) does not
+count as bearing on it when a report says the condition rests on its prior."""
+
+
 class ConditionOut(_Out):
     id: str
     label: str
     prior: float
     probability: float
     contributions: list[ContributionOut]
+
+    def rests_on_prior(self) -> bool:
+        """Nothing recorded bears on the condition: its probability is the setting's prior, moved at most by age
+        and sex. A report says so, lest a prior read as a differential: lumbar radiculopathy at the spine
+        clinic's 25% in a patient with arm pain alone (a clinician's critique). Only for an explained
+        assessment (a screening one carries no contributions)."""
+        return not any(c.kind == "finding" and abs(c.log_odds) >= NOTHING_BEARS for c in self.contributions)
 
 
 class OriginOut(_Out):

@@ -87,6 +87,8 @@ class ConditionRow:
     minor: bool = False  # under MINOR_PROBABILITY: listed on screen, left off the printed page
     flagged: bool = False
     """A raised red flag names this condition: its rule, not this probability among all presenters, decides."""
+    prior_only: bool = False
+    """Nothing recorded bears on the condition: its probability is the setting's prior (with age and sex)."""
 
 
 @dataclass(frozen=True)
@@ -287,6 +289,7 @@ def _condition_row(
         top=top,
         minor=c.probability < MINOR_PROBABILITY and not top and not flagged,
         flagged=flagged,
+        prior_only=a.explained and not flagged and c.rests_on_prior(),
     )
 
 
