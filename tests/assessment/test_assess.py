@@ -300,3 +300,11 @@ def test_suspected_myelopathy_needs_a_symptom_or_sign_of_it() -> None:
     assert "no_cervical_manipulation_in_myelopathy" not in {x.id for x in neck.workup}
     hands = {"neck_pain": "present", "hand_clumsiness": "present"}
     assert assess({"age": 80, "sex": "male", "findings": hands}, setting="spine_clinic").urgency is Urgency.SOON
+
+
+def test_a_cervical_origin_of_back_pain_says_how_the_neck_produces_it() -> None:
+    """'Cervical origin of the low back pain' read as nonsense to a clinician without the mechanism."""
+    findings = dict.fromkeys(["low_back_pain", "hand_clumsiness", "gait_disturbance", "hoffmann_sign"], "present")
+    result = assess({"age": 66, "sex": "male", "findings": findings})
+    assert result.origin.verdict is Origin.CERVICAL
+    assert "gait change" in result.origin.explanation

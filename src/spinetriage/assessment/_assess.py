@@ -465,7 +465,11 @@ def _origin_explanation(
             f"Cervical origin of the {known_label} ({origin[v]:.0%}): it comes from the neck by its definition; "
             f"which condition of the neck causes it is still open: {', '.join([*candidates, 'one not modelled'])}."
         )
-    return f"{v.value.capitalize()} origin of the {known_label} is most likely ({origin[v]:.0%}): {named}."
+    how = ""
+    if v in (Origin.CERVICAL, Origin.BOTH) and complaint == reasoning.network.complaints[0]:
+        # "cervical origin of the low back pain" read as nonsense to a clinician without the mechanism
+        how = " (myelopathy loads the lower back through its gait change)"
+    return f"{v.value.capitalize()} origin of the {known_label} is most likely ({origin[v]:.0%}): {named}{how}."
 
 
 def _cited(
