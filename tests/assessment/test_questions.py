@@ -136,3 +136,15 @@ def test_other_complaints_are_one_question() -> None:
     assert len(asked) >= 3
     assert all(q.reason for q in result.next_questions)
     assert any("cervical radiculopathy" in q.reason for q in result.next_questions[1:])
+
+
+def test_no_suggestion_could_move_nothing_by_a_shown_percent() -> None:
+    """A clinician's critique asked why Hoffmann, Babinski and Romberg were listed for a radiculopathy, each
+    'could move ... by up to 0%': nothing that could move the origin or the leading condition by half a
+    percentage point is suggested."""
+    fracture = ["steroid_use", "osteoporosis", "vertebral_compression_fracture"]
+    cord = ["low_back_pain", "falls", "arm_numbness_tingling", "gait_disturbance", "clonus", "babinski_sign", "opll"]
+    for findings in (fracture, cord, ["radicular_arm_pain", "cervical_foraminal_stenosis"]):
+        result = assess({"age": 60, "findings": dict.fromkeys(findings, "present")})
+        assert all("by up to 0%" not in w.reason for w in result.workup if w.kind == "exam")
+        assert all("by up to 0%" not in q.reason for q in result.next_questions)

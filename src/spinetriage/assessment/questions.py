@@ -22,10 +22,11 @@ from spinetriage.engine.network import Network
 from spinetriage.engine.reasoner import Reasoning, complaint_of, what_if, what_ifs
 from spinetriage.vocab import FindingKind, Status
 
-NEGLIGIBLE_IMPACT = 1e-6
-"""An answer that could move no origin probability by one in a million is not worth asking; it would
-show as 0% (impacts are reported to six decimals). Far above the sums' precision (about 1e-11), so
-which such findings are listed no longer depends on how the what-ifs were batched."""
+NEGLIGIBLE_IMPACT = 0.005
+"""An answer that could move neither the origin nor the leading condition by half a percentage point is not
+suggested: its reason would read "could move ... by up to 0%" (a clinician's critique asked why such items
+were listed). Far above the sums' precision (about 1e-11), so which findings are listed does not depend on
+how the what-ifs were batched."""
 _RAISED = 1.000001
 """A condition counts as raised above its prior when above it by more than one part in a million, far
 above the sums' precision (about 1e-11), so that a condition the evidence did not touch is not
