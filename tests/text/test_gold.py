@@ -6,7 +6,7 @@ import pytest
 
 from spinetriage.text import extract
 
-from .scoring import load_jsonl, score_notes, score_sentences
+from .scoring import load_jsonl, score_notes, score_sentences, unscored_for
 
 SENTENCE_FLOORS = {
     "overall": 0.97,
@@ -77,7 +77,11 @@ def test_labelled_report_lines_f1_floor() -> None:
 # scored once in the round that added it, whose only text change was one new finding's phrases (the Spurling test);
 # ``wild16``: 400 more by a sixteenth, in twelve styles apart from wild15's (triage nurse notes, surgeons' letters,
 # ward rounds, occupational health, chiropractic intakes, anaesthetic assessments, district nurses, plain X-ray
-# reports, nerve-conduction letters...), both parts scored once at the end of the round that added it.
+# reports, nerve-conduction letters...), both parts scored once at the end of the round that added it; ``wild17``:
+# 400 more by a seventeenth, in twelve styles apart from wild16's (on-call handovers, telephone consultations,
+# medicolegal excerpts, pain clinics, operative indications, care-home incidents, pharmacists' reviews, paramedics'
+# reports...), written with every finding known (severe leg weakness scored), both parts scored once in a round that
+# did not change the text reader.
 # Rules were tuned on the development parts only; each test part is scored once, at the end of a round (docs/text.md
 # has the figures). Floors sit a little under the measurements; a change that lowers them needs a reason.
 # The development floors were raised after the recall round (general mechanisms; docs/text.md).
@@ -330,6 +334,21 @@ WILD_FLOORS: dict[tuple[str, str], dict[str, float]] = {
     ("wild16", "dev"): {  # scored with the test part: 0.851 (0.847 before the round's reader changes)
         "overall": 0.83,
     },
+    (
+        "wild17",
+        "test",
+    ): {  # first scored in the round that added wild17, with the reader unchanged: 0.844 (P 0.892, R 0.800)
+        "overall": 0.82,
+        "status:present": 0.84,
+        "status:absent": 0.84,
+        "status:possible": 0.50,
+        "status:historical": 0.50,
+        "status:family": 0.80,
+        "status:hypothetical": 0.35,
+    },
+    ("wild17", "dev"): {  # scored with the test part: 0.848
+        "overall": 0.83,
+    },
     ("wild4", "dev"): {
         "overall": 0.71,
         "status:present": 0.71,
@@ -441,6 +460,20 @@ STYLES = {
         "radiology_plain_xray_report",
         "us_telegraphic_discharge_summary",
     },
+    "wild17": {
+        "care_home_incident_note",
+        "gp_telephone_consultation",
+        "medicolegal_report_excerpt",
+        "neurosurgery_operative_indication_note",
+        "orthopaedic_oncall_handover",
+        "pain_clinic_letter",
+        "paramedic_patient_report",
+        "pharmacist_medication_review",
+        "physiotherapy_fcp_assessment",
+        "radiology_ct_mri_report",
+        "rheumatology_clinic_letter",
+        "sports_medicine_clinic_note",
+    },
 }
 SMALLEST_PART = {
     "wild": 290,
@@ -459,6 +492,7 @@ SMALLEST_PART = {
     "wild14": 190,
     "wild15": 190,
     "wild16": 195,
+    "wild17": 175,
 }
 
 
@@ -473,7 +507,9 @@ def wild_scores() -> Scores:
             items = load_jsonl(f"{gold_set}_{part}.jsonl")
             assert len(items) >= SMALLEST_PART[gold_set]
             assert {i["style"] for i in items} >= STYLES[gold_set]
-            out[gold_set, part] = score_sentences(items, lambda t: [m.to_dict() for m in extract(t).mentions])
+            out[gold_set, part] = score_sentences(
+                items, lambda t: [m.to_dict() for m in extract(t).mentions], unscored_for(gold_set)
+            )
     return out  # type: ignore[return-value]
 
 
