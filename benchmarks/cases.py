@@ -53,6 +53,7 @@ CASE_SETS = (
     "published-cases-12",
     "published-cases-13",
     "published-cases-14",
+    "published-cases-15",
 )
 
 

@@ -36,6 +36,7 @@ PUBLISHED = (
     "published-cases-12.yaml",
     "published-cases-13.yaml",
     "published-cases-14.yaml",
+    "published-cases-15.yaml",
 )
 
 

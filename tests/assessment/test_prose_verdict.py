@@ -14,7 +14,8 @@ lumbar), a complaint the text reader misses makes the prose verdict undetermined
 had agreed with the findings' lumbar: 207 of 271 before, 205 after (with the reader's new lower-back
 frame and onset rule; 203 without them). The floor moved from 0.76 to 0.75 for that reason. With the
 fourteenth set's development part (26 cases written by a new writer, 14 of them agreeing) the measure is
-219 of 297 (74%), and the floor sits at 0.73.
+219 of 297 (74%), and the floor sits at 0.73. The fifteenth set's development part (21 cases, 14 agreeing)
+makes it 233 of 318 (73%).
 """
 
 from __future__ import annotations
