@@ -140,3 +140,13 @@ def test_a_condition_nothing_recorded_bears_on_is_marked_as_resting_on_its_prior
     rows = {row.id: row for row in build_report(a, default_knowledge(), None).conditions}
     assert rows["lumbar_radiculopathy"].prior_only
     assert not rows["cervical_radiculopathy"].prior_only
+
+
+def test_a_condition_moved_through_another_is_not_said_to_rest_on_its_prior() -> None:
+    """Lumbar stenosis rises with myelopathy (tandem stenosis) though no finding of its own bears on it: a
+    blind review read '(prior only)' beside 45% as wrong. Age alone still leaves a fracture on its prior."""
+    findings = dict.fromkeys(["hand_clumsiness", "gait_disturbance", "hoffmann_sign"], "present")
+    a = assess({"age": 70, "sex": "male", "findings": findings}, setting="spine_clinic")
+    rows = {row.id: row for row in build_report(a, default_knowledge(), None).conditions}
+    assert not rows["lumbar_spinal_stenosis"].prior_only
+    assert rows["vertebral_fracture"].prior_only

@@ -48,7 +48,17 @@ class ConditionOut(_Out):
         and sex. A report says so, lest a prior read as a differential: lumbar radiculopathy at the spine
         clinic's 25% in a patient with arm pain alone (a clinician's critique). Only for an explained
         assessment (a screening one carries no contributions)."""
-        return not any(c.kind == "finding" and abs(c.log_odds) >= NOTHING_BEARS for c in self.contributions)
+        if any(c.kind == "finding" and abs(c.log_odds) >= NOTHING_BEARS for c in self.contributions):
+            return False
+        # findings that each say little may still move it together, or through another condition (tandem
+        # stenosis rising with myelopathy): it rests on its prior only if it stayed there (a blind review)
+        demographic = sum(c.log_odds for c in self.contributions if c.kind in ("age", "sex"))
+        return abs(_logit(self.probability) - _logit(self.prior) - demographic) < NOTHING_BEARS
+
+
+def _logit(p: float) -> float:
+    q = min(max(p, 1e-12), 1.0 - 1e-12)
+    return math.log(q / (1.0 - q))
 
 
 class OriginOut(_Out):
