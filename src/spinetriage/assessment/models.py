@@ -237,3 +237,8 @@ class Assessment(_Out):
         stays in probability order."""
         flagged = self.flagged_conditions()
         return sorted(self.conditions, key=lambda c: c.id not in flagged)
+
+    def shown_as_prior_only(self, condition: ConditionOut) -> bool:
+        """Whether a report marks the condition "prior only": not named by a raised flag, and nothing recorded
+        bears on it (:meth:`ConditionOut.rests_on_prior`; an assessment without explanations cannot say)."""
+        return self.explained and condition.id not in self.flagged_conditions() and condition.rests_on_prior()

@@ -64,11 +64,11 @@ def render(assessment: Assessment, console: Console, *, show_all: bool = False) 
         label = Text(c.label)
         if c.id in flagged:  # the flag's rule decides, not this probability among all presenters
             label.append(" (red flag)", style="bold red")
-        elif a.explained and c.rests_on_prior():
+        elif a.shown_as_prior_only(c):
             label.append(" (prior only)", style="dim")
         table.add_row(label, f"{c.probability:.1%}", bar(c.probability), f"{c.prior:.1%}")
     console.print(table)
-    if a.explained and any(c.id not in flagged and c.rests_on_prior() for c in shown):
+    if any(a.shown_as_prior_only(c) for c in shown):
         console.print(
             Text(
                 "(prior only): nothing recorded bears on the condition; its probability is the setting's prior, "

@@ -289,7 +289,7 @@ def _condition_row(
         top=top,
         minor=c.probability < MINOR_PROBABILITY and not top and not flagged,
         flagged=flagged,
-        prior_only=a.explained and not flagged and c.rests_on_prior(),
+        prior_only=a.shown_as_prior_only(c),
     )
 
 
