@@ -350,7 +350,7 @@ def _recommendation(rec: Any, why: str, kind: str) -> RecommendationOut:
 
 def decide_urgency(
     kb: KnowledgeBase,
-    flags: list[Any],
+    flags: Sequence[tuple[RedFlag, list[str]]],
     probabilities: Mapping[str, float],
     evidence: Mapping[str, Status],
     instruments: Instruments | None = None,
