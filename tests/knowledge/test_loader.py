@@ -290,3 +290,13 @@ def test_a_group_expression_of_an_unknown_condition_is_named(tmp_path: Path) -> 
 
     error = _broken(tmp_path, "groups.yaml", name_no_condition)
     assert any("no_such_condition" in p and "expression" in p for p in error.problems), error.problems
+
+
+def test_a_complaint_role_given_to_a_finding_that_is_not_a_complaint_is_refused(tmp_path: Path) -> None:
+    def give_a_role_to_a_sign(document: Any) -> None:
+        document["nonspecific_in_the_neck"] = ["hoffmann_sign"]
+        document["local_to_the_neck"].append("clonus")
+
+    error = _broken(tmp_path, "network.yaml", give_a_role_to_a_sign)
+    assert any("nonspecific_in_the_neck: 'hoffmann_sign' is not one of the complaints" in p for p in error.problems)
+    assert any("local_to_the_neck: 'clonus' is not one of the complaints" in p for p in error.problems)

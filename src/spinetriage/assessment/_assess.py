@@ -34,15 +34,17 @@ from spinetriage.assessment.severity import (
 from spinetriage.case import Case, parse_case
 from spinetriage.engine.network import Network
 from spinetriage.engine.reasoner import (
+    Elsewhere,
     Patient,
     Reasoning,
     complaint_assumed,
     contributions,
+    decide,
     explained_by,
+    family_share,
     network_for,
     outside_neck_and_back,
     reason,
-    verdict,
 )
 from spinetriage.errors import InputError
 from spinetriage.instruments import CaseInstrument, registry
@@ -144,7 +146,7 @@ def _assess_patient(
     reasoning = reason(model, patient)
     probabilities = reasoning.probabilities
     origin = reasoning.origin
-    the_verdict = verdict(reasoning, kb.threshold("verdict_confident"), kb.threshold("myelopathy_suspected"))
+    the_verdict, elsewhere = decide(reasoning, kb.threshold("verdict_confident"), kb.threshold("myelopathy_suspected"))
 
     flags = fired_red_flags(kb, patient.evidence, age=patient.age, sex=patient.sex)
     flag_ids = {flag.id for flag, _ in flags}
@@ -216,9 +218,15 @@ def _assess_patient(
         origin=OriginOut(
             verdict=the_verdict,
             probabilities={k.value: v for k, v in origin.items()},
-            explanation=_origin_explanation(the_verdict, origin, probabilities, kb, reasoning) + _flags_lead(flags),
+            explanation=(
+                _origin_explanation(the_verdict, origin, probabilities, kb, reasoning)
+                if elsewhere is None
+                else _elsewhere_explanation(elsewhere, probabilities, kb, reasoning)
+            )
+            + _flags_lead(flags),
             complaint=reasoning.complaint,
-            sources={family: round(_share(reasoning.sources, family), 6) for family in _SOURCE_NAMES},
+            decided_by=None if elsewhere is None else elsewhere.complaint,
+            sources={family: round(family_share(reasoning.sources, family), 6) for family in _SOURCE_NAMES},
         ),
         conditions=conditions,
         red_flags=[
@@ -253,10 +261,6 @@ def _assess_patient(
 
 
 _CATALOGUES: dict[tuple[str, tuple[str, ...]], dict[str, ReferenceOut]] = {}
-
-
-def _share(sources: Mapping[frozenset[str], float], family: str) -> float:
-    return sum(p for k, p in sources.items() if family in k)
 
 
 _SOURCE_NAMES = ("cervical", "lumbar", "mechanical", "serious", "other", "unexplained")
@@ -470,6 +474,33 @@ def _origin_explanation(
         # "cervical origin of the low back pain" read as nonsense to a clinician without the mechanism
         how = " (myelopathy loads the lower back through its gait change)"
     return f"{v.value.capitalize()} origin of the {known_label} is most likely ({origin[v]:.0%}): {named}{how}."
+
+
+def _elsewhere_explanation(
+    elsewhere: Elsewhere, probabilities: Mapping[str, float], kb: KnowledgeBase, reasoning: Reasoning
+) -> str:
+    """Why another complaint than the presenting one names the verdict (:func:`reasoner.decide`)."""
+    back = kb.findings[reasoning.network.complaints[0]].label.lower()
+    other = kb.findings[elsewhere.complaint].label.lower()
+    producing = reasoning.network.causes_of(elsewhere.complaint)
+    region = Origin.CERVICAL if elsewhere.origin is Origin.BOTH else elsewhere.origin
+    behind = sorted(
+        (c for c in kb.conditions.values() if c.origin_family in _FAMILIES_OF[region] and c.id in producing),
+        key=lambda c: -probabilities[c.id],
+    )
+    named = ", ".join(f"{c.label} {probabilities[c.id]:.0%}" for c in behind[:2] if probabilities[c.id] >= 0.01)
+    named = f": {named}" if named else ""
+    if elsewhere.origin is Origin.BOTH:
+        return (
+            f"Both: the {back} comes from the lower back ({elsewhere.back:.0%}) and the {other} from the neck "
+            f"({elsewhere.share:.0%}){named}. Each region needs treating."
+        )
+    where = "the neck" if elsewhere.origin is Origin.CERVICAL else "outside the neck and the lower back"
+    return (
+        f"{elsewhere.origin.value.capitalize()}: the {back} has no specific source (non-specific "
+        f"{elsewhere.back:.0%}), and the {other} comes from {where} ({elsewhere.share:.0%}){named}. "
+        f"The probabilities shown are those of the {back}."
+    )
 
 
 def _cited(

@@ -71,6 +71,10 @@ class OriginOut(_Out):
     sources: dict[str, float] = {}
     """P(each family of sources is among those that produced the complaint): cervical, lumbar,
     mechanical, serious, other, unexplained."""
+    decided_by: str | None = None
+    """Another complaint whose source named the verdict, when the back pain has no specific source (or,
+    for ``both``, a lumbar one) and that complaint comes from the neck or from outside the neck and the
+    lower back; the probabilities stay those of ``complaint`` (docs/reasoning.md)."""
 
 
 class RedFlagOut(_Out):

@@ -159,6 +159,11 @@ class Network:
         return frozenset(self.knowledge.structure.local_to_the_neck)
 
     @functools.cached_property
+    def nonspecific_in_the_neck(self) -> frozenset[str]:
+        """Complaints local to the neck whose unexplained part is mechanical neck pain (network.yaml)."""
+        return frozenset(self.knowledge.structure.nonspecific_in_the_neck)
+
+    @functools.cached_property
     def referred_from_the_back(self) -> frozenset[str]:
         """Leg complaints that nothing modelled explains and that are then pain referred from the lower back
         (network.yaml), unless back pain is denied (:meth:`spinetriage.engine.inference.Prepared.of`)."""

@@ -24,7 +24,8 @@ The verdict is ``other`` too when the neck and the lower back explain little: a 
 together are likely and the neck is not suspected (:func:`verdict`).
 
 A mimic beside a spinal source does not change the spinal answer (the spinal source
-still has to be treated).
+still has to be treated). But back pain with no specific source is not the answer when another
+complaint the patient brought has one in the neck or outside the spine (:func:`decide`).
 """
 
 from __future__ import annotations
@@ -298,7 +299,90 @@ def _origin_position(families: frozenset[str]) -> int:
     return ORIGINS.index(origin)
 
 
+@dataclass(frozen=True, slots=True)
+class Elsewhere:
+    """Another complaint the patient brought, whose source names the verdict (:func:`decide`)."""
+
+    complaint: str
+    origin: Origin
+    """``cervical`` or ``other`` (the back pain has no specific source), or ``both`` (it has a lumbar one)."""
+    share: float
+    """P(the complaint's source is the neck, or outside the neck and the lower back)."""
+    back: float
+    """P(the back pain's sources are mechanical only: non-specific), or, for ``both``, P(a lumbar source)."""
+
+
+_ELSEWHERE = {"cervical": Origin.CERVICAL, "other": Origin.OTHER}
+
+
 def verdict(reasoning: Reasoning, confident: float, neck_suspected: float) -> Origin:
+    """The origin verdict (:func:`decide`, without its reason)."""
+    return decide(reasoning, confident, neck_suspected)[0]
+
+
+def decide(reasoning: Reasoning, confident: float, neck_suspected: float) -> tuple[Origin, Elsewhere | None]:
+    """The origin verdict of :func:`complaint_verdict`, unless the patient's other complaints name it.
+
+    Non-specific back pain is what is left when nothing specific explains the pain: when the back pain
+    comes from mechanical sources only with at least ``confident``, and another complaint the patient
+    brought (a leg, gait or arm complaint) comes from the neck, or from outside the neck and the lower
+    back, with at least ``confident``, that complaint's source is the answer (cervical or other): the back
+    pain is the background, not the problem. When the back pain comes from a lumbar source with
+    at least ``confident`` and another complaint from the neck, the answer is ``both`` (tandem disease:
+    each region needs treating). Neck pain does not count: what nothing modelled explains of it is
+    mechanical neck pain, the neck's own non-specific pain (``network.yaml: nonspecific_in_the_neck``).
+    Radicular arm pain does: it is a cervical root's pain whatever causes it. Returns the verdict and, when
+    another complaint named it, which.
+    """
+    base = complaint_verdict(reasoning, confident, neck_suspected)
+    elsewhere = _elsewhere(reasoning, base, confident)
+    return (base, None) if elsewhere is None else (elsewhere.origin, elsewhere)
+
+
+def _elsewhere(reasoning: Reasoning, base: Origin, confident: float) -> Elsewhere | None:
+    network = reasoning.network
+    back_pain = network.complaints[0]
+    if base not in (Origin.LUMBAR, Origin.UNDETERMINED) or reasoning.complaint != back_pain:
+        return None
+    if complaint_assumed(reasoning) or not reasoning.informative:
+        return None
+    mechanical = family_share(reasoning.sources, "mechanical")
+    lumbar = family_share(reasoning.sources, "lumbar")
+    tandem = base is Origin.LUMBAR and lumbar >= confident
+    if mechanical < confident and not tandem:
+        return None
+    evidence = reasoning.patient.evidence
+    others = [
+        c
+        for c in network.complaints[1:]
+        if c not in network.nonspecific_in_the_neck and evidence.get(c) is Status.PRESENT and network.parents.get(c)
+    ]
+    if not others:
+        return None
+    known = _known(network, reasoning.patient, reasoning.complaint)
+    best: tuple[float, str, str] | None = None
+    for complaint, inference in zip(others, attribute_each(network, known, others, reasoning.log_odds), strict=True):
+        shares = _shares(inference)
+        for family in _ELSEWHERE:
+            share = shares.get(family, 0.0)
+            if share >= confident and (best is None or share > best[0]):
+                best = (share, complaint, family)
+    if best is None:
+        return None
+    share, complaint, family = best
+    if mechanical >= confident:
+        return Elsewhere(complaint, _ELSEWHERE[family], share, mechanical)
+    if family == "cervical":
+        return Elsewhere(complaint, Origin.BOTH, share, lumbar)
+    return None
+
+
+def family_share(sources: Mapping[frozenset[str], float], family: str) -> float:
+    """P(``family`` is among the families of sources that produced the complaint)."""
+    return sum(p for k, p in sources.items() if family in k)
+
+
+def complaint_verdict(reasoning: Reasoning, confident: float, neck_suspected: float) -> Origin:
     """The most probable origin if it reaches ``confident`` and something beyond the complaint is known.
 
     A complaint local to the neck (``network.yaml: local_to_the_neck``: neck pain, radicular arm pain) is

@@ -375,6 +375,10 @@ def build_knowledge(texts: dict[str, str], bundle: dict[str, str] | None = None)
             known(where, f"risk factor {rf.finding}", "finding", rf.finding, finding_ids)
         for complaint in structure.complaints:
             known(where, "complaints", "finding", complaint, finding_ids)
+        for key in ("referred_from_the_back", "local_to_the_neck", "nonspecific_in_the_neck"):
+            for complaint in getattr(structure, key):
+                if complaint not in structure.complaints:
+                    check.add(f"{where}: {key}: '{complaint}' is not one of the complaints")
         for bg in structure.backgrounds:
             known(where, f"background {bg.finding}", "finding", bg.finding, finding_ids)
             cited(where, f"background {bg.finding}", bg)

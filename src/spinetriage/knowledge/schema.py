@@ -434,8 +434,12 @@ class NetworkStructure(_Strict):
     risk_factors: list[RiskFactor] = Field(default_factory=list)
     complaints: list[Identifier] = Field(min_length=1)
     referred_from_the_back: list[Identifier] = Field(default_factory=list)
-    local_to_the_neck: list[Identifier] = Field(default_factory=list)
     """Complaints whose leak is the mechanical lumbar source (somatic referred pain), not 'unexplained'."""
+    local_to_the_neck: list[Identifier] = Field(default_factory=list)
+    """Complaints that are the neck's own by definition: their leak is cervical."""
+    nonspecific_in_the_neck: list[Identifier] = Field(default_factory=list)
+    """Complaints local to the neck whose leak is the neck's non-specific (mechanical) pain: another
+    complaint's source names the verdict only when it is specific (reasoner.decide)."""
     backgrounds: list[Background] = Field(default_factory=list)
     complaint_links: list[ComplaintLink] = Field(default_factory=list)
     co_occurrences: list[CoOccurrence] = Field(default_factory=list)
