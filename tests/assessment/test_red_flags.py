@@ -343,18 +343,34 @@ def test_a_severe_leg_weakness_is_urgent_whatever_its_cause(kb: KnowledgeBase) -
     assert flag not in {f.id for f in graded.red_flags}
 
 
-def test_the_header_urgency_agrees_with_a_serious_work_up_advised_without_a_flag() -> None:
-    """A work-up step advised at 10% without a flag ("MSCC coordinator now") stood under a SOON header (a
-    clinician review): a suspected serious condition sets the urgency its step implies."""
+def test_a_cancer_with_symptoms_in_both_legs_is_an_oncological_emergency() -> None:
+    """NICE NG234 lists sensory loss beside weakness as symptoms of metastatic cord compression in a person
+    with cancer (the Scottish referral guideline adds radicular pain): symptoms in both legs now raise the
+    flag, and with it the MSCC coordinator, without a probability threshold."""
     from spinetriage.vocab import Urgency as U
 
-    result = assess(
-        {"age": 48, "findings": dict.fromkeys(["leg_weakness", "bilateral_leg_symptoms", "sensory_level"], "present")}
-    )
-    mscc = next(c.probability for c in result.conditions if c.id == "metastatic_spinal_cord_compression")
-    assert mscc >= 0.1 and "mscc_pathway" in {w.id for w in result.workup}
+    result = assess({"age": 70, "findings": {"history_of_cancer": "present", "bilateral_leg_symptoms": "present"}})
+    assert "metastatic_spinal_cord_compression" in {f.id for f in result.red_flags}
+    assert "mscc_pathway" in {w.id for w in result.workup}
     assert result.urgency is U.EMERGENCY
-    assert "metastatic spinal cord compression" in result.urgency_reason
+    pain = dict.fromkeys(["history_of_cancer", "low_back_pain", "night_pain"], "present")
+    pain_only = assess({"age": 70, "findings": pain})
+    assert "mscc_pathway" not in {w.id for w in pain_only.workup}  # NG234 images spinal pain alone within a week
+
+
+def test_the_mscc_coordinator_is_for_a_known_cancer_or_a_metastasis_on_imaging() -> None:
+    """The MSCC coordinator's emergency route serves people with a past or current cancer (NICE NG234, the
+    Scottish referral guideline); it was advised, as an emergency, for a cord lesion with no cancer known (a
+    clinician review: a cervical cord injury and a Guillain-Barre patient). The cord flags still apply."""
+    findings = dict.fromkeys(["leg_weakness", "bilateral_leg_symptoms", "sensory_level"], "present")
+    result = assess({"age": 48, "findings": findings})
+    mscc = next(c.probability for c in result.conditions if c.id == "metastatic_spinal_cord_compression")
+    assert mscc >= 0.1  # the condition stays in view
+    assert "mscc_pathway" not in {w.id for w in result.workup}
+    assert "metastatic spinal cord compression" not in result.urgency_reason
+    assert "whole_spine_mri_cord" in {w.id for w in result.workup}
+    on_imaging = assess({"age": 48, "findings": {**findings, "spinal_metastasis_on_imaging": "present"}})
+    assert "mscc_pathway" in {w.id for w in on_imaging.workup}
 
 
 def test_a_suspected_spinal_injury_withholds_signs_that_move_the_spine_or_walk_the_patient() -> None:
@@ -391,3 +407,44 @@ def test_falls_with_clumsy_hands_need_a_sign_or_imaging_to_flag_progressive_myel
     assert "progressive_myelopathy" not in _flags(kb, ["falls", "fine_motor_difficulty"], age=45)
     assert "progressive_myelopathy" in _flags(kb, ["falls", "fine_motor_difficulty", "hoffmann_sign"], age=45)
     assert "progressive_gait_disturbance" in _flags(kb, ["rapid_progression", "hand_clumsiness"], age=45)
+
+
+def test_rapidly_progressive_weakness_of_both_legs_with_lost_reflexes_raises_guillain_barre() -> None:
+    """A Guillain-Barre patient with a T6 sensory level was offered thoracic decompression and outpatient
+    neuropathy tests, with no breathing watch (a clinician review, rated dangerous). Leonhard 2019 and the
+    EAN/PNS guideline: rapidly progressive bilateral weakness with reduced reflexes is admitted and monitored."""
+    from spinetriage.vocab import Urgency as U
+
+    signs = ["rapid_progression", "leg_weakness", "bilateral_leg_symptoms", "hyporeflexia_lower"]
+    legs = dict.fromkeys(signs, "present")
+    flag = "rapidly_progressive_areflexic_weakness"
+    result = assess({"age": 61, "findings": {**legs, "sensory_level": "present"}})
+    assert flag in {f.id for f in result.red_flags}
+    assert result.urgency is U.EMERGENCY
+    raised = next(f for f in result.red_flags if f.id == flag)
+    assert "vital capacity" in raised.action
+    assert "whole_spine_mri_cord" in {w.id for w in result.workup}  # the cord is imaged first
+    brisk = assess({"age": 61, "findings": {**legs, "hyporeflexia_lower": "absent", "hyperreflexia_lower": "present"}})
+    assert flag not in {f.id for f in brisk.red_flags}  # brisk reflexes point to the cord
+    one_leg = {**legs, "bilateral_leg_symptoms": "absent", "sciatica": "present"}
+    assert flag not in {f.id for f in assess({"age": 45, "findings": one_leg}).red_flags}  # a root, not GBS
+
+
+def test_a_cord_lesion_on_the_cervical_mri_is_not_sent_for_thoracic_decompression() -> None:
+    """The sensory-level and leg-sign flags locate a cord lesion; with the cervical cord shown compressed or
+    injured on MRI their thoracic referral ('ossified ligaments') read as the first treatment of a cervical
+    cord injury (a clinician review)."""
+    findings = dict.fromkeys(["leg_weakness", "sensory_level", "babinski_sign", "trauma"], "present")
+    plain = assess({"age": 66, "findings": findings})
+    assert "thoracic_cord_decompression" in {t.id for t in plain.treatment}
+    cervical = assess({"age": 66, "findings": {**findings, "cervical_cord_compression": "present"}})
+    assert "thoracic_cord_decompression" not in {t.id for t in cervical.treatment}
+
+
+def test_leg_cord_signs_beside_clumsy_hands_do_not_claim_the_arms_are_normal() -> None:
+    flag = "cord_signs_in_the_legs"
+    legs = {"babinski_sign": "present", "clonus": "present"}
+    assert flag in {f.id for f in assess({"age": 49, "findings": legs}).red_flags}
+    clumsy = assess({"age": 49, "findings": {**legs, "hand_clumsiness": "present"}})
+    assert flag not in {f.id for f in clumsy.red_flags}
+    assert all("normal arms" not in f.label for f in assess({"age": 49, "findings": legs}).red_flags)
