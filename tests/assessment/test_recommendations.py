@@ -366,3 +366,21 @@ def test_sphincter_disturbance_with_cord_signs_images_the_whole_spine() -> None:
     cord = {**ces, "hoffmann_sign": "present", "cervical_cord_compression": "present"}
     whole = {x.id for x in assess({"age": 50, "findings": cord}).workup}
     assert "emergency_whole_spine_mri" in whole and "emergency_lumbar_mri" not in whole
+
+
+def test_arterial_claudication_gets_the_guidelines_secondary_prevention_and_stenosis_its_own_sources() -> None:
+    """A clinician review: arterial claudication got 'treat the non-spinal cause' alone (NICE CG147 offers
+    secondary prevention and supervised exercise), and the stenosis pathway cited NICE NG59, which covers
+    sciatica and non-specific back pain, not neurogenic claudication."""
+    from spinetriage import assess
+
+    pad = {"leg_pain_below_knee": "present", "claudication_relieved_standing": "present"}
+    arterial = assess({"age": 58, "sex": "male", "findings": {**pad, "diminished_pedal_pulses": "present"}})
+    care = {t.id: t for t in arterial.treatment}
+    assert "pad_secondary_prevention" in care and care["pad_secondary_prevention"].sources == ["nice_cg147"]
+    assert "statin" in care["pad_secondary_prevention"].detail
+    spine = ["low_back_pain", "neurogenic_claudication", "relief_sitting_flexion", "bilateral_leg_symptoms"]
+    stenosis = assess({"age": 75, "findings": dict.fromkeys(spine, "present")})
+    pathway = next(t for t in stenosis.treatment if t.id == "stenosis_pathway")
+    assert "nice_ng59" not in pathway.sources
+    assert "pad_secondary_prevention" not in {t.id for t in stenosis.treatment}
