@@ -196,3 +196,19 @@ def test_the_report_marks_a_condition_resting_on_its_prior() -> None:
     lumbar = next(line for line in result.output.splitlines() if "Lumbar radiculopathy" in line)
     cervical = next(line for line in result.output.splitlines() if "Cervical radiculopathy" in line and "%" in line)
     assert "(prior only)" in lumbar and "(prior only)" not in cervical
+
+
+def test_with_no_complaint_recorded_the_report_leaves_out_the_assumptions_origin_shares() -> None:
+    """A clinician read 'lumbar 99%' and non-specific back pain 75% in a claudicant with no back pain recorded:
+    the shares are the assumed back pain's, so they are left out and the table says what it assumes."""
+    case = json.dumps({"age": 75, "findings": {"claudication_relieved_standing": "present"}})
+    result = runner.invoke(app, ["assess", "-"], input=case, env={"COLUMNS": "120"})
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "lumbar 99%" not in text and "unexplained 0%" not in text
+    assert "every probability assumes back pain" in text
+    stated = json.dumps(
+        {"age": 75, "findings": {"low_back_pain": "present", "claudication_relieved_standing": "present"}}
+    )
+    told = " ".join(runner.invoke(app, ["assess", "-"], input=stated, env={"COLUMNS": "120"}).output.split())
+    assert "unexplained" in told and "every probability assumes back pain" not in told

@@ -150,3 +150,12 @@ def test_a_condition_moved_through_another_is_not_said_to_rest_on_its_prior() ->
     rows = {row.id: row for row in build_report(a, default_knowledge(), None).conditions}
     assert not rows["lumbar_spinal_stenosis"].prior_only
     assert rows["vertebral_fracture"].prior_only
+
+
+def test_with_no_complaint_recorded_the_page_shows_no_origin_strip_and_says_what_it_assumes() -> None:
+    a = assess({"age": 75, "findings": {"claudication_relieved_standing": "present"}})
+    report = build_report(a, default_knowledge(), None)
+    assert report.segments == [] and report.assumed_note is not None
+    stated = assess({"age": 75, "findings": {"low_back_pain": "present", "claudication_relieved_standing": "present"}})
+    shown = build_report(stated, default_knowledge(), None)
+    assert shown.segments and shown.assumed_note is None

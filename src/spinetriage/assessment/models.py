@@ -242,6 +242,13 @@ class Assessment(_Out):
         flagged = self.flagged_conditions()
         return sorted(self.conditions, key=lambda c: c.id not in flagged)
 
+    def complaint_assumed(self) -> bool:
+        """No complaint is recorded: back pain is assumed for the probabilities (the setting's population) and
+        the origin is not named. A report then leaves out the origin's shares, which are the assumption's: a
+        clinician read "lumbar 99%" and non-specific back pain 75% in a patient with no back pain recorded."""
+        complaint = self.origin.complaint
+        return complaint is not None and self.findings_used.get(complaint) != "present"
+
     def shown_as_prior_only(self, condition: ConditionOut) -> bool:
         """Whether a report marks the condition "prior only": not named by a raised flag, and nothing recorded
         bears on it (:meth:`ConditionOut.rests_on_prior`; an assessment without explanations cannot say)."""

@@ -14,6 +14,11 @@ from spinetriage.vocab import Origin
 SHARE_NAMES = {Origin.UNDETERMINED.value: "unexplained"}
 """How to name an origin share for reading: the ``undetermined`` share is what nothing modelled explains,
 not the verdict of that name (an ``other`` verdict can rest on it)."""
+ASSUMED_NOTE = (
+    "No complaint is recorded: every probability assumes back pain, as in the setting's population, and "
+    "non-specific low back pain is that assumption's."
+)
+"""What a report says under the conditions when no complaint is recorded (``Assessment.complaint_assumed``)."""
 OriginValues = tuple[float, float, float, float, float]
 """An origin distribution as plain floats in ``ORIGINS`` order."""
 
@@ -34,6 +39,7 @@ def values_distance(a: OriginValues, b: OriginValues) -> float:
 
 
 __all__ = [
+    "ASSUMED_NOTE",
     "ORIGINS",
     "SHARE_NAMES",
     "OriginValues",

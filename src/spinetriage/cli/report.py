@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from spinetriage.assessment.models import Assessment, ConditionOut
-from spinetriage.assessment.origin import SHARE_NAMES
+from spinetriage.assessment.origin import ASSUMED_NOTE, SHARE_NAMES
 from spinetriage.strength import ratio_text
 from spinetriage.vocab import Urgency
 
@@ -36,8 +36,11 @@ def render(assessment: Assessment, console: Console, *, show_all: bool = False) 
         ("Urgency: ", "bold"),
         (a.urgency.value.upper(), URGENCY_STYLE[a.urgency]),
     )
-    probs = "  ".join(f"{SHARE_NAMES.get(k, k)} {v:.0%}" for k, v in a.origin.probabilities.items())
-    console.print(Panel(Group(verdict, Text(a.origin.explanation), Text(probs, style="dim")), title="spinetriage"))
+    lines = [verdict, Text(a.origin.explanation)]
+    if not a.complaint_assumed():  # else the shares are the assumed back pain's
+        probs = "  ".join(f"{SHARE_NAMES.get(k, k)} {v:.0%}" for k, v in a.origin.probabilities.items())
+        lines.append(Text(probs, style="dim"))
+    console.print(Panel(Group(*lines), title="spinetriage"))
 
     _render_instruments(a, console)
 
@@ -68,6 +71,8 @@ def render(assessment: Assessment, console: Console, *, show_all: bool = False) 
             label.append(" (prior only)", style="dim")
         table.add_row(label, f"{c.probability:.1%}", bar(c.probability), f"{c.prior:.1%}")
     console.print(table)
+    if a.complaint_assumed():
+        console.print(Text(ASSUMED_NOTE, style="dim"))
     if any(a.shown_as_prior_only(c) for c in shown):
         console.print(
             Text(

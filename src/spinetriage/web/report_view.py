@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass, field
 
 from spinetriage.assessment.models import Assessment, ConditionOut, ContributionOut, RecommendationOut
+from spinetriage.assessment.origin import ASSUMED_NOTE
 from spinetriage.knowledge.base import KnowledgeBase
 from spinetriage.strength import ratio_text
 from spinetriage.vocab import Origin
@@ -176,6 +177,8 @@ class Report:
     urgency: str
     urgency_reason: str
     segments: list[Segment]
+    """Empty when no complaint is recorded: the shares would be the assumed back pain's."""
+    assumed_note: str | None
     conditions: list[ConditionRow]
     why: list[WhyBlock]
     flags: list[Flag]
@@ -224,7 +227,8 @@ def build_report(a: Assessment, kb: KnowledgeBase, text: str | None) -> Report:
         explanation=a.origin.explanation,
         urgency=a.urgency.value,
         urgency_reason=a.urgency_reason,
-        segments=_segments(a.origin.probabilities),
+        segments=[] if a.complaint_assumed() else _segments(a.origin.probabilities),
+        assumed_note=ASSUMED_NOTE if a.complaint_assumed() else None,
         conditions=[
             _condition_row(c, a, kb, setting, c.id in why_ids, i == 0, c.id in flagged) for i, c in enumerate(ordered)
         ],
