@@ -54,6 +54,7 @@ CASE_SETS = (
     "published-cases-13",
     "published-cases-14",
     "published-cases-15",
+    "published-cases-16",
 )
 
 

@@ -87,6 +87,10 @@ seventeenth, ``--set wild17`` (twelve more styles: on-call handovers, telephone 
 excerpts, pain clinic and rheumatology letters, operative indications, care-home incidents, CT and MRI reports,
 pharmacists' reviews, sports medicine, first-contact physiotherapy, paramedics' reports; 178 development, 222
 frozen), written with every finding known, both parts scored once in a round that left the reader unchanged.
+An eighteenth, ``--set wild18`` (twelve more styles: emergency triage, falls clinics, occupational health,
+telehealth, patient portal messages, chiropractic intakes, EMG and nerve-conduction reports, continence
+clinics, acute oncology, infectious diseases consults, vascular clinics, discharge summaries; 208 development,
+192 frozen), likewise.
 
 Scored as (finding, status) pairs per sentence, overall and per status; side and level are
 not annotated in this set. medspaCy (1.3.1, its default ConText rules, our target phrases,
@@ -165,6 +169,7 @@ def main() -> None:
             "wild15",
             "wild16",
             "wild17",
+            "wild18",
         ),
         default="wild",
         help="which gold set (see the docstring)",

@@ -37,6 +37,7 @@ PUBLISHED = (
     "published-cases-13.yaml",
     "published-cases-14.yaml",
     "published-cases-15.yaml",
+    "published-cases-16.yaml",
 )
 
 

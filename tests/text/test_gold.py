@@ -81,7 +81,9 @@ def test_labelled_report_lines_f1_floor() -> None:
 # 400 more by a seventeenth, in twelve styles apart from wild16's (on-call handovers, telephone consultations,
 # medicolegal excerpts, pain clinics, operative indications, care-home incidents, pharmacists' reviews, paramedics'
 # reports...), written with every finding known (severe leg weakness scored), both parts scored once in a round that
-# did not change the text reader.
+# did not change the text reader; ``wild18``: 400 more by an eighteenth, in twelve styles apart from wild17's
+# (emergency triage, falls clinics, patient portal messages, EMG reports, continence, acute oncology, infectious
+# diseases and vascular clinics...), likewise written with every finding known and scored once, reader unchanged.
 # Rules were tuned on the development parts only; each test part is scored once, at the end of a round (docs/text.md
 # has the figures). Floors sit a little under the measurements; a change that lowers them needs a reason.
 # The development floors were raised after the recall round (general mechanisms; docs/text.md).
@@ -349,6 +351,21 @@ WILD_FLOORS: dict[tuple[str, str], dict[str, float]] = {
     ("wild17", "dev"): {  # scored with the test part: 0.848
         "overall": 0.83,
     },
+    (
+        "wild18",
+        "test",
+    ): {  # first scored in the round that added wild18, with the reader unchanged: 0.798 (P 0.856, R 0.748)
+        "overall": 0.77,
+        "status:present": 0.79,
+        "status:absent": 0.80,
+        "status:possible": 0.65,
+        "status:historical": 0.55,
+        "status:family": 0.80,
+        "status:hypothetical": 0.70,
+    },
+    ("wild18", "dev"): {  # scored with the test part: 0.801
+        "overall": 0.78,
+    },
     ("wild4", "dev"): {
         "overall": 0.71,
         "status:present": 0.71,
@@ -474,6 +491,20 @@ STYLES = {
         "rheumatology_clinic_letter",
         "sports_medicine_clinic_note",
     },
+    "wild18": {
+        "acute_oncology_mscc_note",
+        "chiropractic_intake_assessment",
+        "emergency_triage_nurse_note",
+        "geriatric_falls_clinic_note",
+        "hospital_discharge_summary",
+        "infectious_diseases_consult_note",
+        "neurophysiology_emg_ncs_report",
+        "occupational_health_report",
+        "patient_portal_message",
+        "telehealth_video_consult_note",
+        "urology_continence_clinic_note",
+        "vascular_surgery_clinic_note",
+    },
 }
 SMALLEST_PART = {
     "wild": 290,
@@ -493,6 +524,7 @@ SMALLEST_PART = {
     "wild15": 190,
     "wild16": 195,
     "wild17": 175,
+    "wild18": 190,
 }
 
 
