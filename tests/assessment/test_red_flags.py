@@ -343,16 +343,17 @@ def test_a_severe_leg_weakness_is_urgent_whatever_its_cause(kb: KnowledgeBase) -
     assert flag not in {f.id for f in graded.red_flags}
 
 
-def test_a_cancer_with_symptoms_in_both_legs_is_an_oncological_emergency() -> None:
+def test_a_cancer_with_radicular_pain_or_symptoms_in_both_legs_is_an_oncological_emergency() -> None:
     """NICE NG234 lists sensory loss beside weakness as symptoms of metastatic cord compression in a person
-    with cancer (the Scottish referral guideline adds radicular pain): symptoms in both legs now raise the
-    flag, and with it the MSCC coordinator, without a probability threshold."""
+    with cancer (the Scottish referral guideline adds radicular pain): sciatica and symptoms in both legs now
+    raise the flag, and with it the MSCC coordinator, without a probability threshold."""
     from spinetriage.vocab import Urgency as U
 
-    result = assess({"age": 70, "findings": {"history_of_cancer": "present", "bilateral_leg_symptoms": "present"}})
-    assert "metastatic_spinal_cord_compression" in {f.id for f in result.red_flags}
-    assert "mscc_pathway" in {w.id for w in result.workup}
-    assert result.urgency is U.EMERGENCY
+    for symptom in ("bilateral_leg_symptoms", "sciatica"):
+        result = assess({"age": 70, "findings": {"history_of_cancer": "present", symptom: "present"}})
+        assert "metastatic_spinal_cord_compression" in {f.id for f in result.red_flags}, symptom
+        assert "mscc_pathway" in {w.id for w in result.workup}
+        assert result.urgency is U.EMERGENCY
     pain = dict.fromkeys(["history_of_cancer", "low_back_pain", "night_pain"], "present")
     pain_only = assess({"age": 70, "findings": pain})
     assert "mscc_pathway" not in {w.id for w in pain_only.workup}  # NG234 images spinal pain alone within a week
