@@ -497,7 +497,7 @@ def _elsewhere_explanation(
         )
     where = "the neck" if elsewhere.origin is Origin.CERVICAL else "outside the neck and the lower back"
     return (
-        f"{elsewhere.origin.value.capitalize()}: the {back} has no specific source (non-specific "
+        f"{elsewhere.origin.value.capitalize()}: the {back} is non-specific (a mechanical source "
         f"{elsewhere.back:.0%}), and the {other} comes from {where} ({elsewhere.share:.0%}){named}. "
         f"The probabilities shown are those of the {back}."
     )

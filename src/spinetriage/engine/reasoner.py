@@ -309,7 +309,8 @@ class Elsewhere:
     share: float
     """P(the complaint's source is the neck, or outside the neck and the lower back)."""
     back: float
-    """P(the back pain's sources are mechanical only: non-specific), or, for ``both``, P(a lumbar source)."""
+    """P(a mechanical source, non-specific back pain, is among the back pain's sources), or, for ``both``,
+    P(a lumbar source is)."""
 
 
 _ELSEWHERE = {"cervical": Origin.CERVICAL, "other": Origin.OTHER}
@@ -323,11 +324,11 @@ def verdict(reasoning: Reasoning, confident: float, neck_suspected: float) -> Or
 def decide(reasoning: Reasoning, confident: float, neck_suspected: float) -> tuple[Origin, Elsewhere | None]:
     """The origin verdict of :func:`complaint_verdict`, unless the patient's other complaints name it.
 
-    Non-specific back pain is what is left when nothing specific explains the pain: when the back pain
-    comes from mechanical sources only with at least ``confident``, and another complaint the patient
+    Non-specific back pain is what is left when nothing specific explains the pain: when a mechanical source
+    is among the back pain's sources with at least ``confident``, and another complaint the patient
     brought (a leg, gait or arm complaint) comes from the neck, or from outside the neck and the lower
     back, with at least ``confident``, that complaint's source is the answer (cervical or other): the back
-    pain is the background, not the problem. When the back pain comes from a lumbar source with
+    pain is the background, not the problem. When a lumbar source is among the back pain's sources with
     at least ``confident`` and another complaint from the neck, the answer is ``both`` (tandem disease:
     each region needs treating). Neck pain does not count: what nothing modelled explains of it is
     mechanical neck pain, the neck's own non-specific pain (``network.yaml: nonspecific_in_the_neck``).
