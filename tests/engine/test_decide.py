@@ -96,3 +96,20 @@ def test_the_report_says_which_complaint_named_the_origin() -> None:
     assert "Normal pressure hydrocephalus" in result.origin.explanation
     plain = assess({"age": 45, "findings": {"low_back_pain": "present", "sciatica": "present"}})
     assert plain.origin.decided_by is None
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(patients(max_findings=8))
+def test_a_complaint_skipped_by_the_bound_could_not_have_named_the_origin(patient: Patient) -> None:
+    # _could_reach bounds a complaint's share from a family by its causes' probabilities of that family: a
+    # complaint it skips must be attributed below the threshold in every family that could name the verdict.
+    from spinetriage.engine.reasoner import _could_reach
+
+    reasoning = reason(NETWORK, patient)
+    if reasoning.complaint is None:
+        return
+    shares = explained_by(reasoning)
+    for complaint, attribution in shares.items():
+        if complaint in NETWORK.complaints and not _could_reach(reasoning, complaint, CONFIDENT):
+            named = dict(attribution)
+            assert named.get("cervical", 0.0) < CONFIDENT and named.get("other", 0.0) < CONFIDENT, complaint

@@ -47,6 +47,7 @@ from spinetriage.engine.inference import (
     Prepared,
     attribute_each,
     doublings,
+    source_family,
     without_present,
 )
 from spinetriage.engine.network import Array, Network, compile_network, demographic_ratio
@@ -356,7 +357,10 @@ def _elsewhere(reasoning: Reasoning, base: Origin, confident: float) -> Elsewher
     others = [
         c
         for c in network.complaints[1:]
-        if c not in network.nonspecific_in_the_neck and evidence.get(c) is Status.PRESENT and network.parents.get(c)
+        if c not in network.nonspecific_in_the_neck
+        and evidence.get(c) is Status.PRESENT
+        and network.parents.get(c)
+        and _could_reach(reasoning, c, confident)
     ]
     if not others:
         return None
@@ -376,6 +380,20 @@ def _elsewhere(reasoning: Reasoning, base: Origin, confident: float) -> Elsewher
     if family == "cervical":
         return Elsewhere(complaint, Origin.BOTH, share, lumbar)
     return None
+
+
+def _could_reach(reasoning: Reasoning, complaint: str, confident: float) -> bool:
+    """Whether ``complaint``'s share from the neck, or from outside the neck and the lower back, could reach
+    ``confident``. Each share is at most the probability that one of the complaint's causes of that family is
+    present, so at most the sum of their probabilities (for a complaint local to the neck the leak is cervical
+    too, and nothing bounds it). A complaint below the bound for both is not attributed: the attribution
+    expands the evidence again, and the interview decides a verdict for every state it weighs."""
+    network = reasoning.network
+    if complaint in network.local_to_the_neck:
+        return True
+    row = network.strength[network.index[complaint]]
+    causes = [(c, source_family(f)) for c, s, f in zip(network.conditions, row, network.families, strict=True) if s > 0]
+    return any(sum(reasoning.probabilities[c] for c, f in causes if f == family) >= confident for family in _ELSEWHERE)
 
 
 def family_share(sources: Mapping[frozenset[str], float], family: str) -> float:
