@@ -146,7 +146,9 @@ def _assess_patient(
     reasoning = reason(model, patient)
     probabilities = reasoning.probabilities
     origin = reasoning.origin
-    the_verdict, elsewhere = decide(reasoning, kb.threshold("verdict_confident"), kb.threshold("myelopathy_suspected"))
+    attributed = explained_by(reasoning) if explain else None
+    confident, suspected = kb.threshold("verdict_confident"), kb.threshold("myelopathy_suspected")
+    the_verdict, elsewhere = decide(reasoning, confident, suspected, attributed)
 
     flags = fired_red_flags(kb, patient.evidence, age=patient.age, sex=patient.sex)
     flag_ids = {flag.id for flag, _ in flags}
@@ -253,8 +255,8 @@ def _assess_patient(
         instruments=instrument_list,
         severity=severity,
         mjoa_change=mjoa_trend,
-        explained_by={f: {k: round(v, 6) for k, v in shares} for f, shares in explained_by(reasoning).items()}
-        if explain
+        explained_by={f: {k: round(v, 6) for k, v in shares} for f, shares in attributed.items()}
+        if attributed is not None
         else {},
         explained=explain,
     )

@@ -53,10 +53,11 @@ class ConditionOut(_Out):
         # findings that each say little may still move it together, or through another condition (tandem
         # stenosis rising with myelopathy): it rests on its prior only if it stayed there (a blind review)
         demographic = sum(c.log_odds for c in self.contributions if c.kind in ("age", "sex"))
-        return abs(_logit(self.probability) - _logit(self.prior) - demographic) < NOTHING_BEARS
+        return abs(logit(self.probability) - logit(self.prior) - demographic) < NOTHING_BEARS
 
 
-def _logit(p: float) -> float:
+def logit(p: float) -> float:
+    """Log-odds of a probability, held inside (0, 1) so that a certainty is a large number, not an error."""
     q = min(max(p, 1e-12), 1.0 - 1e-12)
     return math.log(q / (1.0 - q))
 

@@ -322,7 +322,12 @@ def verdict(reasoning: Reasoning, confident: float, neck_suspected: float) -> Or
     return decide(reasoning, confident, neck_suspected)[0]
 
 
-def decide(reasoning: Reasoning, confident: float, neck_suspected: float) -> tuple[Origin, Elsewhere | None]:
+def decide(
+    reasoning: Reasoning,
+    confident: float,
+    neck_suspected: float,
+    attributed: Mapping[str, Sequence[tuple[str, float]]] | None = None,
+) -> tuple[Origin, Elsewhere | None]:
     """The origin verdict of :func:`complaint_verdict`, unless the patient's other complaints name it.
 
     Non-specific back pain is what is left when nothing specific explains the pain: when a mechanical source
@@ -334,14 +339,17 @@ def decide(reasoning: Reasoning, confident: float, neck_suspected: float) -> tup
     each region needs treating). Neck pain does not count: what nothing modelled explains of it is
     mechanical neck pain, the neck's own non-specific pain (``network.yaml: nonspecific_in_the_neck``).
     Radicular arm pain does: it is a cervical root's pain whatever causes it. Returns the verdict and, when
-    another complaint named it, which.
+    another complaint named it, which. ``attributed``: :func:`explained_by` of this reasoning, when the caller
+    has it (the attribution is then not computed again).
     """
     base = complaint_verdict(reasoning, confident, neck_suspected)
-    elsewhere = _elsewhere(reasoning, base, confident)
+    elsewhere = _elsewhere(reasoning, base, confident, attributed)
     return (base, None) if elsewhere is None else (elsewhere.origin, elsewhere)
 
 
-def _elsewhere(reasoning: Reasoning, base: Origin, confident: float) -> Elsewhere | None:
+def _elsewhere(
+    reasoning: Reasoning, base: Origin, confident: float, attributed: Mapping[str, Sequence[tuple[str, float]]] | None
+) -> Elsewhere | None:
     network = reasoning.network
     back_pain = network.complaints[0]
     if base not in (Origin.LUMBAR, Origin.UNDETERMINED) or reasoning.complaint != back_pain:
@@ -364,10 +372,14 @@ def _elsewhere(reasoning: Reasoning, base: Origin, confident: float) -> Elsewher
     ]
     if not others:
         return None
-    known = _known(network, reasoning.patient, reasoning.complaint)
+    if attributed is None:
+        known = _known(network, reasoning.patient, reasoning.complaint)
+        inferences = attribute_each(network, known, others, reasoning.log_odds)
+        each = [_shares(inference) for inference in inferences]
+    else:
+        each = [dict(attributed[c]) for c in others]
     best: tuple[float, str, str] | None = None
-    for complaint, inference in zip(others, attribute_each(network, known, others, reasoning.log_odds), strict=True):
-        shares = _shares(inference)
+    for complaint, shares in zip(others, each, strict=True):
         for family in _ELSEWHERE:
             share = shares.get(family, 0.0)
             if share >= confident and (best is None or share > best[0]):

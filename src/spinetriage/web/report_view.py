@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from spinetriage.assessment.models import Assessment, ConditionOut, ContributionOut, RecommendationOut
+from spinetriage.assessment.models import Assessment, ConditionOut, ContributionOut, RecommendationOut, logit
 from spinetriage.assessment.origin import ASSUMED_NOTE
 from spinetriage.knowledge.base import KnowledgeBase
 from spinetriage.strength import ratio_text
@@ -54,10 +54,6 @@ def pct(p: float) -> str:
     if p > 0.995:
         return ">99%"
     return f"{p * 100:.0f}%"
-
-
-def logit(p: float) -> float:
-    return math.log(p / (1.0 - p))
 
 
 def signed(x: float) -> str:
