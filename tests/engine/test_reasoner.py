@@ -10,7 +10,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from spinetriage.assessment import default_model
-from spinetriage.engine.reasoner import Patient, Reasoning, reason, verdict, what_if, what_ifs
+from spinetriage.engine.reasoner import (
+    Patient,
+    Reasoning,
+    family_share,
+    reason,
+    verdict,
+    what_if,
+    what_ifs,
+)
 from spinetriage.vocab import Origin, Status
 
 from .strategies import KB, patients
@@ -200,15 +208,42 @@ def test_a_presenter_with_nothing_known_about_the_back_starts_from_the_cited_pre
 
 
 def test_symptoms_in_both_legs_nothing_explains_are_not_referred_from_the_back() -> None:
-    # Sciatica that nothing modelled explains is somatic pain referred from the back (lumbar);
+    # Sciatica is a lumbosacral root's pain by definition: what nothing modelled explains of it is lumbar;
     # symptoms in both legs are numbness or weakness as often as pain, so their leak is unexplained.
     sciatica = reason(
         NETWORK, Patient({"sciatica": Status.PRESENT, "hip_rotation_pain": Status.ABSENT}, "primary_care")
     )
     assert sciatica.origin[Origin.UNDETERMINED] == 0.0
+    assert family_share(sciatica.sources, "lumbar") == pytest.approx(1.0)
     legs = reason(NETWORK, Patient({"bilateral_leg_symptoms": Status.PRESENT}, "primary_care"))
     assert legs.complaint == "bilateral_leg_symptoms"
     assert legs.origin[Origin.UNDETERMINED] > 0.1
+
+
+@pytest.mark.parametrize(
+    ("back_pain", "referred"), [(Status.PRESENT, True), (Status.UNKNOWN, False), (Status.ABSENT, False)]
+)
+def test_leg_pain_nothing_explains_is_referred_from_the_back_only_when_the_back_hurts(
+    back_pain: Status, referred: bool
+) -> None:
+    # Somatic referred pain comes from a painful back (Bogduk 2009): calf pain with no back pain recorded
+    # that nothing modelled explains is unexplained, not the back's (a clinician review: arterial
+    # claudication read "lumbar").
+    evidence = {"leg_pain_below_knee": Status.PRESENT, "diminished_pedal_pulses": Status.PRESENT}
+    if back_pain is not Status.UNKNOWN:
+        evidence["low_back_pain"] = back_pain
+    reasoning = reason(NETWORK, Patient(evidence, "primary_care"))
+    if referred:
+        from spinetriage.engine.inference import attribute_each
+
+        known = {f: s is Status.PRESENT for f, s in evidence.items()}
+        (leg,) = attribute_each(NETWORK, known, ["leg_pain_below_knee"], reasoning.log_odds)
+        assert family_share(leg.sources, "mechanical") > 0.3
+        assert family_share(leg.sources, "unexplained") == 0.0
+    else:
+        assert reasoning.complaint == "leg_pain_below_knee"
+        assert family_share(reasoning.sources, "mechanical") == 0.0
+        assert family_share(reasoning.sources, "unexplained") > 0.1
 
 
 def test_too_many_present_findings_with_shared_causes_leave_the_least_specific_uncounted() -> None:

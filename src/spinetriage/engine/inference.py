@@ -826,12 +826,17 @@ class Prepared:
             factors.total = factors.log_h(extra_r=(f0,))
             with_q = factors.log_h(extra_q=(f0,))
         back_pain = network.complaints[0]
-        # A leg complaint nothing modelled explains is referred from the back, unless back pain is denied.
+        # A leg pain nothing modelled explains is referred from the back when back pain is recorded; a root's
+        # pain by definition is still the root's region (network.yaml).
         referred = complaint == back_pain or (
-            complaint in network.referred_from_the_back and known.get(back_pain) is not False
+            complaint in network.referred_from_the_back and known.get(back_pain) is True
         )
-        neck = complaint in network.local_to_the_neck
-        leak_family = "mechanical" if referred else "cervical" if neck else UNEXPLAINED
+        if complaint in network.lumbar_root_pain:
+            leak_family = "lumbar"
+        elif referred:
+            leak_family = "mechanical"
+        else:
+            leak_family = "cervical" if complaint in network.local_to_the_neck else UNEXPLAINED
         subsets, blocked, closed = _attribution(network, complaint, leak_family)
         return cls(
             network,

@@ -166,8 +166,14 @@ class Network:
     @functools.cached_property
     def referred_from_the_back(self) -> frozenset[str]:
         """Leg complaints that nothing modelled explains and that are then pain referred from the lower back
-        (network.yaml), unless back pain is denied (:meth:`spinetriage.engine.inference.Prepared.of`)."""
+        (network.yaml), when back pain is recorded (:meth:`spinetriage.engine.inference.Prepared.of`)."""
         return frozenset(self.knowledge.structure.referred_from_the_back)
+
+    @functools.cached_property
+    def lumbar_root_pain(self) -> frozenset[str]:
+        """Complaints that are a lumbosacral root's pain by definition (network.yaml): what no modelled
+        condition explains of them is still lumbar."""
+        return frozenset(self.knowledge.structure.lumbar_root_pain)
 
     @functools.cached_property
     def wordings(self) -> dict[str, tuple[str, ...]]:

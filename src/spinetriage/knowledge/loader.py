@@ -375,7 +375,7 @@ def build_knowledge(texts: dict[str, str], bundle: dict[str, str] | None = None)
             known(where, f"risk factor {rf.finding}", "finding", rf.finding, finding_ids)
         for complaint in structure.complaints:
             known(where, "complaints", "finding", complaint, finding_ids)
-        for key in ("referred_from_the_back", "local_to_the_neck", "nonspecific_in_the_neck"):
+        for key in ("referred_from_the_back", "lumbar_root_pain", "local_to_the_neck", "nonspecific_in_the_neck"):
             for complaint in getattr(structure, key):
                 if complaint not in structure.complaints:
                     check.add(f"{where}: {key}: '{complaint}' is not one of the complaints")

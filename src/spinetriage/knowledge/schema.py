@@ -434,7 +434,10 @@ class NetworkStructure(_Strict):
     risk_factors: list[RiskFactor] = Field(default_factory=list)
     complaints: list[Identifier] = Field(min_length=1)
     referred_from_the_back: list[Identifier] = Field(default_factory=list)
-    """Complaints whose leak is the mechanical lumbar source (somatic referred pain), not 'unexplained'."""
+    """Complaints whose leak is the mechanical lumbar source (somatic referred pain) when back pain is
+    recorded, not 'unexplained'."""
+    lumbar_root_pain: list[Identifier] = Field(default_factory=list)
+    """Complaints that are a lumbosacral root's pain by definition: their leak is lumbar."""
     local_to_the_neck: list[Identifier] = Field(default_factory=list)
     """Complaints that are the neck's own by definition: their leak is cervical."""
     nonspecific_in_the_neck: list[Identifier] = Field(default_factory=list)
