@@ -256,6 +256,55 @@ def test_cord_compression_on_imaging_with_wasting_asks_for_emg_whatever_the_prob
     )
 
 
+def test_cord_compression_with_weak_or_wasted_hands_goes_to_a_spinal_surgeon_whatever_the_probabilities(
+    kb: KnowledgeBase,
+) -> None:
+    """The amyotrophic form of cervical spondylosis has no reflex sign and leaves myelopathy improbable; it is
+    operated on, best early (Zhang 2016), with EMG first (a clinician review rated 'EMG only' dangerous)."""
+    low = _probabilities(kb)
+    for sign in ("hand_weakness", "muscle_atrophy"):
+        evidence = {"cervical_cord_compression": P, sign: P}
+        chosen = _ids([r for r, _ in applicable(kb, kb.treatment.values(), low, evidence, set())])
+        assert "cord_compression_with_weak_or_wasted_arms" in chosen
+    alone = {"cervical_cord_compression": P}
+    assert "cord_compression_with_weak_or_wasted_arms" not in _ids(
+        [r for r, _ in applicable(kb, kb.treatment.values(), low, alone, set())]
+    )
+    mnd = _probabilities(kb, motor_neuron_disease=0.6)
+    wasted = {"cervical_cord_compression": P, "muscle_atrophy": P}
+    assert "cord_compression_with_weak_or_wasted_arms" not in _ids(
+        [r for r, _ in applicable(kb, kb.treatment.values(), mnd, wasted, set())]
+    )
+
+
+def test_weak_foot_pulses_with_leg_symptoms_ask_for_the_ankle_brachial_index_whatever_the_probabilities(
+    kb: KnowledgeBase,
+) -> None:
+    low = _probabilities(kb)
+    evidence = {"diminished_pedal_pulses": P, "leg_pain_below_knee": P}
+    assert "ankle_brachial_index" in _ids([r for r, _ in applicable(kb, kb.workup.values(), low, evidence, set())])
+    pulses_alone = {"diminished_pedal_pulses": P}
+    assert "ankle_brachial_index" not in _ids(
+        [r for r, _ in applicable(kb, kb.workup.values(), low, pulses_alone, set())]
+    )
+
+
+def test_suspected_myelopathy_with_sensory_ataxia_asks_for_b12(kb: KnowledgeBase) -> None:
+    """Subacute combined degeneration mimics (and accompanies) cervical myelopathy and is reversible."""
+    suspected = _probabilities(kb, degenerative_cervical_myelopathy=0.3)
+    for sign in ("romberg_sign", "ataxia"):
+        chosen = _ids([r for r, _ in applicable(kb, kb.workup.values(), suspected, {sign: P}, set())])
+        assert "b12_for_cord_signs_with_sensory_ataxia" in chosen
+    plain = {"hoffmann_sign": P}
+    assert "b12_for_cord_signs_with_sensory_ataxia" not in _ids(
+        [r for r, _ in applicable(kb, kb.workup.values(), suspected, plain, set())]
+    )
+    unlikely = _probabilities(kb, degenerative_cervical_myelopathy=0.05)
+    assert "b12_for_cord_signs_with_sensory_ataxia" not in _ids(
+        [r for r, _ in applicable(kb, kb.workup.values(), unlikely, {"romberg_sign": P}, set())]
+    )
+
+
 def test_the_neck_first_direction_needs_a_lower_back_or_leg_complaint(kb: KnowledgeBase) -> None:
     """'Treat the neck first, then reassess the lower back' is about back and leg symptoms that cervical
     decompression may relieve; for hands and gait alone it has nothing to reassess."""
@@ -384,3 +433,28 @@ def test_arterial_claudication_gets_the_guidelines_secondary_prevention_and_sten
     pathway = next(t for t in stenosis.treatment if t.id == "stenosis_pathway")
     assert "nice_ng59" not in pathway.sources
     assert "pad_secondary_prevention" not in {t.id for t in stenosis.treatment}
+
+
+def test_after_an_injury_cord_signs_get_the_injury_pathway_not_elective_myelopathy_care(kb: KnowledgeBase) -> None:
+    """A clinician review: 'myelopathy 61%' after a high-energy collision drew elective grading and the
+    neck-first tandem direction; the spinal-injury flag's emergency pathway is the care."""
+    likely = _probabilities(kb, degenerative_cervical_myelopathy=0.6)
+    back = {"low_back_pain": P, "neck_pain": P}
+    chosen = _ids([r for r, _ in applicable(kb, kb.treatment.values(), likely, back, set())])
+    assert {"dcm_surgical_assessment", "aim_at_cervical_source"} <= chosen
+    injured = _ids([r for r, _ in applicable(kb, kb.treatment.values(), likely, {**back, "trauma": P}, set())])
+    assert not {"dcm_surgical_assessment", "aim_at_cervical_source"} & injured
+
+
+def test_dexamethasone_needs_the_guidelines_cancer_or_metastasis_not_a_probability(kb: KnowledgeBase) -> None:
+    """NG234's dexamethasone is for suspected metastatic compression: a cancer or a metastasis with a sign of
+    cord compression (the flags). A sensory level after a fall drew it from a 37% probability."""
+    high = _probabilities(kb, metastatic_spinal_cord_compression=0.6)
+    evidence = {"trauma": P, "leg_weakness": P, "sensory_level": P}
+    assert "mscc_dexamethasone_oncology" not in _ids(
+        [r for r, _ in applicable(kb, kb.treatment.values(), high, evidence, set())]
+    )
+    flagged = {"metastatic_spinal_cord_compression"}
+    assert "mscc_dexamethasone_oncology" in _ids(
+        [r for r, _ in applicable(kb, kb.treatment.values(), high, evidence, flagged)]
+    )

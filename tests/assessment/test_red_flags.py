@@ -209,6 +209,20 @@ def test_worsening_legs_with_a_thoracic_cord_compressed_on_imaging_is_not_read_a
     assert "whole spine" in result.red_flags[0].action
 
 
+def test_a_cervical_cord_compressed_on_imaging_with_a_worsening_deficit_is_an_emergency(kb: KnowledgeBase) -> None:
+    """Acute cord compression in the neck is decompressed as an emergency too: acute paraplegia with a C4-5
+    disc on the cord reached the emergency only through the cauda equina flag (a clinician review)."""
+    worsening = ["rapid_progression", "bilateral_leg_symptoms", "leg_weakness", "cervical_cord_compression"]
+    fired = _flags(kb, worsening)
+    assert "acute_cervical_cord_compression" in fired and "cauda_equina_syndrome_bilateral" not in fired
+    assert "acute_cervical_cord_compression" not in _flags(kb, ["cervical_cord_compression", "leg_weakness"])
+    result = assess({"findings": dict.fromkeys(worsening, "present")})
+    assert result.urgency is Urgency.EMERGENCY
+    treatment = [t.id for t in result.treatment]
+    assert treatment[0] == "acute_cervical_cord_decompression"
+    assert "ces_emergency_decompression" not in treatment
+
+
 def test_trauma_with_a_neurological_deficit_is_a_spinal_injury_emergency(kb: KnowledgeBase) -> None:
     """NICE NG41: weakness or altered sensation after trauma is a sign of spinal injury (immobilise, image)."""
     assert kb.red_flags["spinal_injury_with_deficit"].urgency is Urgency.EMERGENCY

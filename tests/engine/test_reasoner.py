@@ -524,3 +524,22 @@ def test_a_wording_earlier_in_its_group_names_the_complaint_in_a_what_if_as_afre
         assert quick.probabilities == pytest.approx(fresh.probabilities, abs=1e-9)
     ((batched_yes, _, _),) = what_ifs(before, ["leg_weakness"])
     assert batched_yes.complaint == "leg_weakness"
+
+
+def test_imaging_that_shows_the_cervical_cord_compressed_keeps_the_neck_among_the_sources() -> None:
+    # Weak, wasted hands with no reflex sign: the network's cervical conditions explain little and the
+    # complaint reads other; with the cord compressed on a cervical MRI the neck is not ruled out (the
+    # amyotrophic form of cervical spondylosis; a clinician review rated "look beyond the neck" dangerous).
+    evidence = {
+        "hand_weakness": Status.PRESENT,
+        "muscle_atrophy": Status.PRESENT,
+        "hyperreflexia_upper": Status.ABSENT,
+        "hoffmann_sign": Status.ABSENT,
+        "arm_numbness_tingling": Status.ABSENT,
+    }
+    without = reason(NETWORK, Patient(evidence, "primary_care"))
+    assert verdict(without, 0.5, 0.1) is Origin.OTHER
+    compressed = reason(NETWORK, Patient({**evidence, "cervical_cord_compression": Status.PRESENT}, "primary_care"))
+    cervical = ("degenerative_cervical_myelopathy", "cervical_radiculopathy")
+    assert max(compressed.probabilities[c] for c in cervical) < 0.1
+    assert verdict(compressed, 0.5, 0.1) is Origin.UNDETERMINED

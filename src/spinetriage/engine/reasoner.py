@@ -434,7 +434,8 @@ def complaint_verdict(reasoning: Reasoning, confident: float, neck_suspected: fl
     ``confident``. The network models the causes of a leg, gait or arm complaint in the neck and the
     lower back; what it leaves unexplained lies outside those two regions. The neck is not ruled out that way
     while it is suspected: the neck's share and every cervical condition stay below
-    ``neck_suspected`` (the probability at which a cervical MRI is advised).
+    ``neck_suspected`` (the probability at which a cervical MRI is advised), and no imaging recorded shows
+    the cervical cord compressed.
     """
     if reasoning.complaint is None or complaint_assumed(reasoning):
         return Origin.UNDETERMINED
@@ -470,8 +471,12 @@ def outside_neck_and_back(origin: Mapping[Origin, float]) -> float:
 
 
 def _neck_suspected(reasoning: Reasoning, neck: float, threshold: float) -> bool:
-    """Whether the neck's share or any cervical condition reaches ``threshold`` (a cervical MRI is advised)."""
+    """Whether the neck's share or any cervical condition reaches ``threshold`` (a cervical MRI is advised), or
+    imaging shows the cervical cord compressed (``network.yaml: neck_not_ruled_out_by``)."""
     network = reasoning.network
+    evidence = reasoning.patient.evidence
+    if any(evidence.get(f) is Status.PRESENT for f in network.knowledge.structure.neck_not_ruled_out_by):
+        return True
     cervical = (
         reasoning.probabilities[c]
         for c, family in zip(network.conditions, network.families, strict=True)

@@ -379,6 +379,8 @@ def build_knowledge(texts: dict[str, str], bundle: dict[str, str] | None = None)
             for complaint in getattr(structure, key):
                 if complaint not in structure.complaints:
                     check.add(f"{where}: {key}: '{complaint}' is not one of the complaints")
+        for finding in structure.neck_not_ruled_out_by:
+            known(where, "neck_not_ruled_out_by", "finding", finding, finding_ids)
         for bg in structure.backgrounds:
             known(where, f"background {bg.finding}", "finding", bg.finding, finding_ids)
             cited(where, f"background {bg.finding}", bg)

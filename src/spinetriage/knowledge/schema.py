@@ -443,6 +443,8 @@ class NetworkStructure(_Strict):
     nonspecific_in_the_neck: list[Identifier] = Field(default_factory=list)
     """Complaints local to the neck whose leak is the neck's non-specific (mechanical) pain: another
     complaint's source names the verdict only when it is specific (reasoner.decide)."""
+    neck_not_ruled_out_by: list[Identifier] = Field(default_factory=list)
+    """Imaging findings that keep the neck among the possible sources while recorded (reasoner.complaint_verdict)."""
     backgrounds: list[Background] = Field(default_factory=list)
     complaint_links: list[ComplaintLink] = Field(default_factory=list)
     co_occurrences: list[CoOccurrence] = Field(default_factory=list)
