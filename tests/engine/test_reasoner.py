@@ -543,3 +543,18 @@ def test_imaging_that_shows_the_cervical_cord_compressed_keeps_the_neck_among_th
     cervical = ("degenerative_cervical_myelopathy", "cervical_radiculopathy")
     assert max(compressed.probabilities[c] for c in cervical) < 0.1
     assert verdict(compressed, 0.5, 0.1) is Origin.UNDETERMINED
+
+
+def test_a_failed_tandem_walk_counts_for_multiple_sclerosis_as_its_gait_ataxia() -> None:
+    # A clinician review: with no link a failed tandem walk counted against MS (LR 0.18) and for neuropathy.
+    before = reason(NETWORK, Patient({"arm_numbness_tingling": Status.PRESENT}, "primary_care", 32, "male"))
+    after = reason(
+        NETWORK,
+        Patient(
+            {"arm_numbness_tingling": Status.PRESENT, "tandem_gait_abnormal": Status.PRESENT},
+            "primary_care",
+            32,
+            "male",
+        ),
+    )
+    assert after.probabilities["multiple_sclerosis"] > 2 * before.probabilities["multiple_sclerosis"]
