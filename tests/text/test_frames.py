@@ -134,13 +134,28 @@ def test_words_between_part_and_symptom_stay_visible_to_context() -> None:
     [
         "Both legs fine but hands tingle.",  # a clause word ends a frame
         "Both legs, then numbness of the lips.",  # so does a comma
-        "My legs ache.",  # a plain plural is not both legs
+        "Ache in the legs.",  # a symptom said of "the legs" is not read as both (the gold sets read it either way)
         "Both legs were examined in detail yesterday and numbness was not found.",  # too far apart
         "Both legs fine and the hands numb.",  # "and" coordinates symptoms or parts, not a new clause's part
     ],
 )
 def test_frames_do_not_reach_past_their_window(text: str) -> None:
     assert "bilateral_leg_symptoms" not in statuses(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("My legs ache.", {"bilateral_leg_symptoms": "present"}),
+        ("His legs feel heavy and stiff.", {"bilateral_leg_symptoms": "present", "leg_heaviness": "present"}),
+        ("Her legs are not weak.", {"bilateral_leg_symptoms": "absent", "leg_weakness": "absent"}),
+    ],
+)
+def test_the_legs_in_the_plural_as_the_subject_of_a_symptom_are_both_legs(text: str, expected: dict[str, str]) -> None:
+    # the development parts annotate "legs feel heavy", "legs giving way" as symptoms in both legs (48 of 54)
+    got = statuses(text)
+    for finding, status in expected.items():
+        assert got.get(finding) == status, (text, got)
 
 
 def test_calf_pain_on_walking_is_not_read_as_neurogenic() -> None:

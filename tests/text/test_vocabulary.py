@@ -220,7 +220,7 @@ def test_only_a_one_way_rule_may_cross_commas() -> None:
         (
             "Return immediately if you notice numbness between your legs, cannot pass urine, lose control of your "
             "bowels or your legs become weak.",
-            {"saddle_anesthesia", "urinary_retention", "leg_weakness"},
+            {"saddle_anesthesia", "urinary_retention", "leg_weakness", "bilateral_leg_symptoms"},
         ),
         ("Return advice given re leg weakness and saddle numbness.", {"leg_weakness", "saddle_anesthesia"}),
     ],
@@ -244,3 +244,17 @@ def test_a_lexicon_phrase_that_another_rule_already_names_is_refused(monkeypatch
         data["targets"][0]["phrases"].append("low back pain")  # a targets.yaml phrase
 
     _loading_is_refused(monkeypatch, "lexicon.yaml", named_twice, "'low back pain' is already named")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Crohn's disease on adalimumab.",
+        "RA, on tofacitinib.",
+        "Renal transplant, on tacro and MMF.",
+        "CLL on ibrutinib.",
+    ],
+)
+def test_immunosuppressant_drugs_name_immunosuppression(text: str) -> None:
+    # WHO ATC L04A and L01 drugs by the names notes use (the development parts missed 28 of them)
+    assert "immunosuppression" in {m.finding for m in extract(text).mentions}

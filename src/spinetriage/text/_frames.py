@@ -77,6 +77,9 @@ class Frame(_Strict):
     """Words allowed between part and symptom, in either order."""
     tail_gap: int = Field(default=5, ge=0, le=6)
     """Words allowed between the pair and a tail word."""
+    part_first: bool = False
+    """Only the part before the symptom ("legs feel heavy", not "heaviness in the legs"): the part is the
+    subject the symptom is said of."""
 
 
 class FramesFile(_Strict):
@@ -156,7 +159,7 @@ def compile_frames(spec: FramesFile) -> FrameSet:
         gap = f"(?: {_GAP}){{0,{f.gap}}}? "
         tgap = f"(?: {_GAP}){{0,{f.tail_gap}}}? "
         orders = []
-        for order in ("a", "b"):
+        for order in ("a",) if f.part_first else ("a", "b"):
             part = group("p", f.parts, order)
             head = group("s", f.symptoms, order)
             cname = f"c{order}{len(patterns)}"
