@@ -30,11 +30,13 @@ ORIGINS = ("cervical", "lumbar", "both", "other")
 # cord-compression flag is that flag in its emergency form (NICE NG234). The label vocabulary's
 # one cord flag is progressive_myelopathy: the urgent whole-spine-MRI flags for a sensory level
 # or leg cord signs (condition thoracic_cord_compression) are that flag for a cord below the neck, and
-# a rapidly progressive gait disturbance is that flag before the cord signs are examined.
+# a rapidly progressive gait disturbance is that flag before the cord signs are examined, and a compressed cervical
+# cord with a deficit worsening over days its emergency form.
 FLAG_COUNTS_AS = {
     "metastatic_spinal_cord_compression": "spinal_malignancy",
     "thoracic_cord_compression": "progressive_myelopathy",
     "progressive_gait_disturbance": "progressive_myelopathy",
+    "acute_cervical_cord_compression": "progressive_myelopathy",
 }
 # The published-case sets: the first, then a second to a twelfth, each written later by a helper who had
 # not read the engine's rules or knowledge tables (tests/test_published_cases.py checks them all).
@@ -55,6 +57,7 @@ CASE_SETS = (
     "published-cases-14",
     "published-cases-15",
     "published-cases-16",
+    "published-cases-17",
 )
 
 

@@ -90,7 +90,11 @@ frozen), written with every finding known, both parts scored once in a round tha
 An eighteenth, ``--set wild18`` (twelve more styles: emergency triage, falls clinics, occupational health,
 telehealth, patient portal messages, chiropractic intakes, EMG and nerve-conduction reports, continence
 clinics, acute oncology, infectious diseases consults, vascular clinics, discharge summaries; 208 development,
-192 frozen), likewise.
+192 frozen), likewise. A nineteenth, ``--set wild19`` (twelve more styles: rheumatology letters, pain
+clinics, ward-round shorthand, paramedic handovers, out-of-hours GP notes, pre-operative assessments,
+speech-recognition dictation, nursing handovers, independent medical examinations, pharmacy medication reviews,
+interpreted consultations, radiology request forms; 201 development, 199 frozen), written with every finding
+known, both parts scored once at the end of its round.
 
 Scored as (finding, status) pairs per sentence, overall and per status; side and level are
 not annotated in this set. medspaCy (1.3.1, its default ConText rules, our target phrases,
@@ -170,6 +174,7 @@ def main() -> None:
             "wild16",
             "wild17",
             "wild18",
+            "wild19",
         ),
         default="wild",
         help="which gold set (see the docstring)",

@@ -38,6 +38,7 @@ PUBLISHED = (
     "published-cases-14.yaml",
     "published-cases-15.yaml",
     "published-cases-16.yaml",
+    "published-cases-17.yaml",
 )
 
 

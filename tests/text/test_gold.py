@@ -83,7 +83,10 @@ def test_labelled_report_lines_f1_floor() -> None:
 # reports...), written with every finding known (severe leg weakness scored), both parts scored once in a round that
 # did not change the text reader; ``wild18``: 400 more by an eighteenth, in twelve styles apart from wild17's
 # (emergency triage, falls clinics, patient portal messages, EMG reports, continence, acute oncology, infectious
-# diseases and vascular clinics...), likewise written with every finding known and scored once, reader unchanged.
+# diseases and vascular clinics...), likewise written with every finding known and scored once, reader unchanged;
+# ``wild19``: 400 more by a nineteenth, in twelve styles apart from wild18's (ward-round shorthand, paramedic
+# handovers, speech-recognition dictation, interpreted consultations, independent medical examinations, radiology
+# request forms...), written with every finding known, both parts scored once at the end of the round that added it.
 # Rules were tuned on the development parts only; each test part is scored once, at the end of a round (docs/text.md
 # has the figures). Floors sit a little under the measurements; a change that lowers them needs a reason.
 # The development floors were raised after the recall round (general mechanisms; docs/text.md).
@@ -366,6 +369,21 @@ WILD_FLOORS: dict[tuple[str, str], dict[str, float]] = {
     ("wild18", "dev"): {  # scored with the test part: 0.801
         "overall": 0.78,
     },
+    (
+        "wild19",
+        "test",
+    ): {  # first scored at the end of the round that added it: 0.803 (P 0.860, R 0.753); session-start reader 0.805
+        "overall": 0.78,
+        "status:present": 0.81,
+        "status:absent": 0.78,
+        "status:possible": 0.53,
+        "status:historical": 0.58,
+        "status:family": 0.80,
+        "status:hypothetical": 0.75,
+    },
+    ("wild19", "dev"): {  # scored with the test part: 0.819 (session-start reader 0.820)
+        "overall": 0.79,
+    },
     ("wild4", "dev"): {
         "overall": 0.71,
         "status:present": 0.71,
@@ -505,6 +523,20 @@ STYLES = {
         "urology_continence_clinic_note",
         "vascular_surgery_clinic_note",
     },
+    "wild19": {
+        "ambulance_paramedic_handover",
+        "gp_out_of_hours_note",
+        "independent_medical_examination_report",
+        "interpreted_consult_note",
+        "nursing_shift_handover",
+        "orthopaedic_preop_assessment",
+        "pain_management_clinic_note",
+        "pharmacy_medication_review",
+        "radiology_request_form",
+        "rheumatology_clinic_letter",
+        "speech_recognition_dictated_letter",
+        "ward_round_shorthand_entry",
+    },
 }
 SMALLEST_PART = {
     "wild": 290,
@@ -525,6 +557,7 @@ SMALLEST_PART = {
     "wild16": 195,
     "wild17": 175,
     "wild18": 190,
+    "wild19": 195,
 }
 
 
