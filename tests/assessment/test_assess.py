@@ -308,3 +308,14 @@ def test_a_cervical_origin_of_back_pain_says_how_the_neck_produces_it() -> None:
     result = assess({"age": 66, "sex": "male", "findings": findings})
     assert result.origin.verdict is Origin.CERVICAL
     assert "gait change" in result.origin.explanation
+
+
+def test_the_origin_sentence_names_a_flagged_condition_before_non_specific_back_pain() -> None:
+    """A blind review: 'non-specific low back pain 51%, spinal infection 37%' headed a report whose emergency flag
+    was an infection seen on imaging; the sentence names the flagged condition first, as the list does."""
+    findings = ["low_back_pain", "sciatica", "fever", "elevated_inflammatory_markers", "spinal_infection_on_imaging"]
+    result = assess({"age": 65, "findings": dict.fromkeys(findings, "present")})
+    probabilities = {c.id: c.probability for c in result.conditions}
+    assert probabilities["nonspecific_low_back_pain"] > probabilities["spinal_infection"]  # what the order overrides
+    sentence = result.origin.explanation
+    assert sentence.index("Spinal infection") < sentence.index("Non-specific low back pain")

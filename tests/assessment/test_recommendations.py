@@ -458,3 +458,16 @@ def test_dexamethasone_needs_the_guidelines_cancer_or_metastasis_not_a_probabili
     assert "mscc_dexamethasone_oncology" in _ids(
         [r for r, _ in applicable(kb, kb.treatment.values(), high, evidence, flagged)]
     )
+
+
+def test_cord_compression_on_imaging_with_a_myelopathic_symptom_warns_against_manipulation(kb: KnowledgeBase) -> None:
+    """Cord compression with a symptom or sign of myelopathy is a contraindication whatever the probability; the
+    compression alone only calls for care (manipulation_contraindications)."""
+    low = _probabilities(kb)
+    with_symptom = {"cervical_cord_compression": P, "hand_weakness": P}
+    against = {r.id for r, _ in advised_against(kb, low, with_symptom, set(), set())}
+    assert "no_cervical_manipulation_in_myelopathy" in against
+    alone = {"cervical_cord_compression": P}
+    assert "no_cervical_manipulation_in_myelopathy" not in {
+        r.id for r, _ in advised_against(kb, low, alone, set(), set())
+    }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from functools import cache
 from typing import Any
 
@@ -221,7 +221,7 @@ def _assess_patient(
             verdict=the_verdict,
             probabilities={k.value: v for k, v in origin.items()},
             explanation=(
-                _origin_explanation(the_verdict, origin, probabilities, kb, reasoning)
+                _origin_explanation(the_verdict, origin, probabilities, kb, reasoning, {f.condition for f, _ in flags})
                 if elsewhere is None
                 else _elsewhere_explanation(elsewhere, probabilities, kb, reasoning)
             )
@@ -405,10 +405,13 @@ def _origin_explanation(
     probabilities: Mapping[str, float],
     kb: KnowledgeBase,
     reasoning: Reasoning,
+    flagged: Collection[str] = (),
 ) -> str:
     """Why the verdict is what it is. The mimics named behind it are conditions that can produce the
     complaint (``Network.causes_of``): a hip behind an unexplained gait complaint, or motor neuron disease,
-    which argues against numbness, behind unexplained arm numbness, would mislead."""
+    which argues against numbness, behind unexplained arm numbness, would mislead. Conditions a raised red
+    flag names (``flagged``) are named first, as in the list: "non-specific low back pain 51%, spinal infection
+    37%" headed a report whose emergency flag was an infection seen on imaging (a blind review)."""
     complaint = reasoning.complaint
     if complaint is None:
         return "No presenting complaint is known: say what brought the patient (back pain, leg, gait or arm symptoms)."
@@ -444,7 +447,7 @@ def _origin_explanation(
             for c in kb.conditions.values()
             if c.origin_family in _FAMILIES_OF[v] and (c.origin_family is not OriginFamily.OTHER or c.id in producing)
         ),
-        key=lambda c: -probabilities[c.id],
+        key=lambda c: (c.id not in flagged, -probabilities[c.id]),
     )
     named = ", ".join(f"{c.label} {probabilities[c.id]:.0%}" for c in behind[:2])
     leading: Origin = max(ORIGINS[:4], key=lambda o: origin[o])
