@@ -117,9 +117,9 @@ def top_unknown_findings(
     :data:`NEGLIGIBLE_IMPACT`, none of ``withheld`` (signs a raised red flag says not to elicit). Examination
     signs are ranked by what they are expected to confirm: the origin or the leading condition, whichever
     each answer would move more (:func:`confirming`). The complaints that would become the presenting one
-    are one question, asked last: ranked by their move of the origin they headed every list ("Do you have
-    pain in your lower back?" first for a patient with weak, wasted hands; a clinician review of 30 reports
-    found it first in 10)."""
+    are one question, asked last: ranked by how far they move the origin, they headed every list ("Do you
+    have pain in your lower back?" first for a patient with weak, wasted hands; a clinician review of 30
+    reports found it first in 10)."""
     ranked = [row for row in rank_unknown_findings(reasoning, set(limits)) if row.finding not in withheld]
     kb = reasoning.network.knowledge
     top: dict[FindingKind, list[Impact]] = {kind: [] for kind in limits}

@@ -176,6 +176,12 @@ class Network:
         return frozenset(self.knowledge.structure.lumbar_root_pain)
 
     @functools.cached_property
+    def neck_not_ruled_out_by(self) -> frozenset[str]:
+        """Imaging findings that, while recorded, keep the neck among the possible sources of a complaint
+        (network.yaml; :func:`spinetriage.engine.reasoner.complaint_verdict`)."""
+        return frozenset(self.knowledge.structure.neck_not_ruled_out_by)
+
+    @functools.cached_property
     def wordings(self) -> dict[str, tuple[str, ...]]:
         """Per member of a wordings group (groups.yaml: one complaint in different words), the group's members."""
         groups = self.knowledge.groups.values()

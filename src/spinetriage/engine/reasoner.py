@@ -475,7 +475,7 @@ def _neck_suspected(reasoning: Reasoning, neck: float, threshold: float) -> bool
     imaging shows the cervical cord compressed (``network.yaml: neck_not_ruled_out_by``)."""
     network = reasoning.network
     evidence = reasoning.patient.evidence
-    if any(evidence.get(f) is Status.PRESENT for f in network.knowledge.structure.neck_not_ruled_out_by):
+    if any(evidence.get(f) is Status.PRESENT for f in network.neck_not_ruled_out_by):
         return True
     cervical = (
         reasoning.probabilities[c]
