@@ -410,8 +410,8 @@ def _origin_explanation(
     """Why the verdict is what it is. The mimics named behind it are conditions that can produce the
     complaint (``Network.causes_of``): a hip behind an unexplained gait complaint, or motor neuron disease,
     which argues against numbness, behind unexplained arm numbness, would mislead. Conditions a raised red
-    flag names (``flagged``) are named first, as in the list: "non-specific low back pain 51%, spinal infection
-    37%" headed a report whose emergency flag was an infection seen on imaging (a blind review)."""
+    flag names (``flagged``) are named first, as in the list, when at least 1%: "non-specific low back pain 51%,
+    spinal infection 37%" headed a report whose emergency flag was an infection seen on imaging (a blind review)."""
     complaint = reasoning.complaint
     if complaint is None:
         return "No presenting complaint is known: say what brought the patient (back pain, leg, gait or arm symptoms)."
@@ -447,7 +447,8 @@ def _origin_explanation(
             for c in kb.conditions.values()
             if c.origin_family in _FAMILIES_OF[v] and (c.origin_family is not OriginFamily.OTHER or c.id in producing)
         ),
-        key=lambda c: (c.id not in flagged, -probabilities[c.id]),
+        # a flagged condition the sentence would show as 0% is left in its place (the flag's sentence names it)
+        key=lambda c: (not (c.id in flagged and probabilities[c.id] >= 0.01), -probabilities[c.id]),
     )
     named = ", ".join(f"{c.label} {probabilities[c.id]:.0%}" for c in behind[:2])
     leading: Origin = max(ORIGINS[:4], key=lambda o: origin[o])
