@@ -50,7 +50,7 @@ from spinetriage.errors import InputError
 from spinetriage.instruments import CaseInstrument, registry
 from spinetriage.knowledge.base import KnowledgeBase
 from spinetriage.knowledge.loader import default_knowledge
-from spinetriage.knowledge.schema import InstrumentRule, RedFlag
+from spinetriage.knowledge.schema import Condition, InstrumentRule, RedFlag
 from spinetriage.vocab import FindingKind, Origin, OriginFamily, Status, Urgency
 
 DEFAULT_SETTING = "primary_care"
@@ -440,16 +440,7 @@ def _origin_explanation(
             f"No origin of the {known_label} reaches {kb.threshold('verdict_confident'):.0%}; the most likely "
             f"is {best.value} ({origin[best]:.0%}){rest}. More findings are needed (see next questions and work-up)."
         )
-    producing = reasoning.network.causes_of(complaint)
-    behind = sorted(
-        (
-            c
-            for c in kb.conditions.values()
-            if c.origin_family in _FAMILIES_OF[v] and (c.origin_family is not OriginFamily.OTHER or c.id in producing)
-        ),
-        # a flagged condition the sentence would show as 0% is left in its place (the flag's sentence names it)
-        key=lambda c: (not (c.id in flagged and probabilities[c.id] >= 0.01), -probabilities[c.id]),
-    )
+    behind = _behind(kb, probabilities, v, reasoning.network.causes_of(complaint), flagged, spinal_any_cause=True)
     named = ", ".join(f"{c.label} {probabilities[c.id]:.0%}" for c in behind[:2])
     leading: Origin = max(ORIGINS[:4], key=lambda o: origin[o])
     if v is Origin.OTHER and origin[v] < kb.threshold("verdict_confident"):
@@ -482,18 +473,35 @@ def _origin_explanation(
     return f"{v.value.capitalize()} origin of the {known_label} is most likely ({origin[v]:.0%}): {named}{how}."
 
 
+def _behind(
+    kb: KnowledgeBase,
+    probabilities: Mapping[str, float],
+    origin: Origin,
+    producing: Collection[str],
+    flagged: Collection[str] = (),
+    spinal_any_cause: bool = False,
+) -> list[Condition]:
+    """The conditions of ``origin``'s families that an explanation names behind it, most probable first: those
+    that can produce the complaint (``spinal_any_cause``: a spinal condition whether or not it does, a mimic
+    only if it does). A flagged condition the sentence would show as 1% or more comes first; one it would show
+    as 0% is left in its place (the flag's sentence names it)."""
+    chosen = (
+        c
+        for c in kb.conditions.values()
+        if c.origin_family in _FAMILIES_OF[origin]
+        and (c.id in producing or (spinal_any_cause and c.origin_family is not OriginFamily.OTHER))
+    )
+    return sorted(chosen, key=lambda c: (not (c.id in flagged and probabilities[c.id] >= 0.01), -probabilities[c.id]))
+
+
 def _elsewhere_explanation(
     elsewhere: Elsewhere, probabilities: Mapping[str, float], kb: KnowledgeBase, reasoning: Reasoning
 ) -> str:
     """Why another complaint than the presenting one names the verdict (:func:`reasoner.decide`)."""
     back = kb.findings[reasoning.network.complaints[0]].label.lower()
     other = kb.findings[elsewhere.complaint].label.lower()
-    producing = reasoning.network.causes_of(elsewhere.complaint)
     region = Origin.CERVICAL if elsewhere.origin is Origin.BOTH else elsewhere.origin
-    behind = sorted(
-        (c for c in kb.conditions.values() if c.origin_family in _FAMILIES_OF[region] and c.id in producing),
-        key=lambda c: -probabilities[c.id],
-    )
+    behind = _behind(kb, probabilities, region, reasoning.network.causes_of(elsewhere.complaint))
     named = ", ".join(f"{c.label} {probabilities[c.id]:.0%}" for c in behind[:2] if probabilities[c.id] >= 0.01)
     named = f": {named}" if named else ""
     if elsewhere.origin is Origin.BOTH:
