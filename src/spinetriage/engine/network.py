@@ -56,7 +56,8 @@ Array = npt.NDArray[np.float64]
 MIN_LEAK = 0.005
 """Floor on a leak (judgement): no finding is rarer than 1 in 200 back-pain presenters without a
 modelled cause (misreported symptoms, unmodelled causes, chart errors). It also bounds the digits
-that the signed term sums lose to cancellation (docs/reasoning.md)."""
+that the signed term sums lose to cancellation (docs/reasoning.md). A cited background
+(``network.yaml: backgrounds``) may lie below it: an imaging report that names a disease."""
 LOG_FLOOR = -700.0
 """Where a log of 0 is clipped: exp(-700) is 0 to double precision, and 0 * -inf stays out of the sums."""
 MAX_STRENGTH = 0.999
