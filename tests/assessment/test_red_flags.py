@@ -142,6 +142,22 @@ def test_new_bilateral_leg_pain_or_weakness_is_suspected_cauda_equina(kb: Knowle
     assert "cauda_equina_syndrome_bilateral" not in _flags(kb, [*acute, "sensory_level"])
 
 
+def test_urinary_urgency_with_radicular_symptoms_in_both_legs_is_suspected_incomplete_cauda_equina(
+    kb: KnowledgeBase,
+) -> None:
+    """BASS: leg pain with a suggestion of disturbed bladder function is suspected CES. A published incomplete
+    CES (symptoms in both legs, weak legs, urinary urgency) was neither flagged nor graded above soon."""
+    incomplete = ["bilateral_leg_symptoms", "leg_weakness", "urinary_urgency"]
+    assert "cauda_equina_syndrome_bladder_change" in _flags(kb, incomplete)
+    result = assess({"age": 45, "findings": dict.fromkeys(["sciatica", *incomplete], "present")})
+    assert result.urgency is Urgency.EMERGENCY
+    # urgency alone, or beside one leg's sciatica, is common and raises nothing
+    assert "cauda_equina_syndrome_bladder_change" not in _flags(kb, ["urinary_urgency", "sciatica"])
+    # the long-standing bilateral symptoms of stenosis, or cord signs, are not read as the cauda equina
+    assert "cauda_equina_syndrome_bladder_change" not in _flags(kb, [*incomplete, "neurogenic_claudication"])
+    assert "cauda_equina_syndrome_bladder_change" not in _flags(kb, [*incomplete, "hyperreflexia_lower"])
+
+
 def test_a_fracture_reported_on_imaging_is_assessed_for_stability_and_cause(kb: KnowledgeBase) -> None:
     """The fracture flags screen for a fracture; once imaging shows one, their assessment applies."""
     assert "vertebral_fracture_on_imaging" in _flags(kb, ["vertebral_compression_fracture"])
