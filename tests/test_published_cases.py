@@ -2,7 +2,7 @@
 
 These tests check the data only; they never run the engine on the cases. The test part
 of each split is frozen (see the header of each file). ``published-cases.yaml`` is the
-first set; ``published-cases-2.yaml`` to ``published-cases-17.yaml`` were written later by someone who
+first set; ``published-cases-2.yaml`` to ``published-cases-18.yaml`` were written later by someone who
 had not read the engine's rules or knowledge tables, each as a fresh check.
 """
 
@@ -40,6 +40,7 @@ SETS = {
     "published-cases-15.yaml": (r"pq\d{3}", 44, (0.3, 0.7)),
     "published-cases-16.yaml": (r"pr\d{3}", 47, (0.3, 0.7)),
     "published-cases-17.yaml": (r"ps\d{3}", 46, (0.3, 0.7)),
+    "published-cases-18.yaml": (r"pt\d{3}", 45, (0.3, 0.7)),
 }
 STATUSES = {"present", "absent", "unknown"}
 ORIGINS = {"cervical", "lumbar", "both", "other"}
