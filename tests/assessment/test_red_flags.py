@@ -158,6 +158,24 @@ def test_urinary_urgency_with_radicular_symptoms_in_both_legs_is_suspected_incom
     assert "cauda_equina_syndrome_bladder_change" not in _flags(kb, [*incomplete, "hyperreflexia_lower"])
 
 
+def test_a_worsening_leg_deficit_names_its_likeliest_cause() -> None:
+    """'Lumbar radiculopathy (red flag)' headed the report of cervical myelopathy with worsening legs at a few
+    percent: the flag fires on the findings alone, but it names the cause the evidence favours."""
+    myelopathy = ["rapid_progression", "leg_weakness", "hyperreflexia_lower", "hoffmann_sign", "hand_clumsiness"]
+    result = assess({"age": 60, "findings": dict.fromkeys(["low_back_pain", *myelopathy], "present")})
+    named = {f.id: f.condition for f in result.red_flags}
+    assert named["progressive_motor_deficit"] == "degenerative_cervical_myelopathy"
+    assert result.conditions_flagged_first()[0].id == "degenerative_cervical_myelopathy"
+    assert "lumbar_radiculopathy" not in result.flagged_conditions()
+    root = assess(
+        {
+            "age": 40,
+            "findings": dict.fromkeys(["low_back_pain", "rapid_progression", "leg_weakness", "sciatica"], "present"),
+        }
+    )
+    assert {f.id: f.condition for f in root.red_flags}["progressive_motor_deficit"] == "lumbar_radiculopathy"
+
+
 def test_a_fracture_reported_on_imaging_is_assessed_for_stability_and_cause(kb: KnowledgeBase) -> None:
     """The fracture flags screen for a fracture; once imaging shows one, their assessment applies."""
     assert "vertebral_fracture_on_imaging" in _flags(kb, ["vertebral_compression_fracture"])

@@ -23,7 +23,7 @@ from spinetriage.assessment.models import (
 from spinetriage.assessment.origin import ORIGINS, OriginValues, region_shares
 from spinetriage.assessment.questions import Impact, top_unknown_findings
 from spinetriage.assessment.recommend import advised_against, applicable
-from spinetriage.assessment.red_flags import fired_red_flags
+from spinetriage.assessment.red_flags import fired_red_flags, named_condition
 from spinetriage.assessment.severity import (
     Instruments,
     change_output,
@@ -211,6 +211,7 @@ def _assess_patient(
     for part in [*clusters, *instrument_list, *(x for x in (severity, mjoa_trend) if x is not None)]:
         cited.update(part.sources)
     catalogue = _catalogue(model)
+    named = {named_condition(flag, probabilities) for flag, _ in flags}
     return Assessment(
         knowledge_version=kb.version,
         engine_version=__version__,
@@ -221,7 +222,7 @@ def _assess_patient(
             verdict=the_verdict,
             probabilities={k.value: v for k, v in origin.items()},
             explanation=(
-                _origin_explanation(the_verdict, origin, probabilities, kb, reasoning, {f.condition for f, _ in flags})
+                _origin_explanation(the_verdict, origin, probabilities, kb, reasoning, named)
                 if elsewhere is None
                 else _elsewhere_explanation(elsewhere, probabilities, kb, reasoning)
             )
@@ -235,7 +236,7 @@ def _assess_patient(
             RedFlagOut(
                 id=flag.id,
                 label=flag.label,
-                condition=flag.condition,
+                condition=named_condition(flag, probabilities),
                 urgency=flag.urgency,
                 findings=raised,
                 action=flag.action,

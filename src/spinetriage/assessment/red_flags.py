@@ -61,3 +61,9 @@ def fired_red_flags(
             fired.append((flag, raised))
     fired.sort(key=lambda item: item[0].urgency.rank)
     return fired
+
+
+def named_condition(flag: RedFlag, probabilities: Mapping[str, float]) -> str:
+    """The condition the raised flag names: its own, unless one it allows instead (``or_likelier``) is more
+    probable for this patient. The rule still fires on findings alone; only its name follows the evidence."""
+    return max([flag.condition, *flag.or_likelier], key=lambda c: probabilities[c])

@@ -360,6 +360,8 @@ def build_knowledge(texts: dict[str, str], bundle: dict[str, str] | None = None)
     for flag in red_flags:
         label = f"red flag {flag.id}"
         known("red_flags.yaml", label, "condition", flag.condition, condition_ids)
+        for other in flag.or_likelier:
+            known("red_flags.yaml", f"{label}, or_likelier", "condition", other, condition_ids)
         cited("red_flags.yaml", label, flag)
         for clause in flag.when:
             for member in clause.findings:

@@ -279,6 +279,10 @@ class RedFlag(Cited):
     id: Identifier
     label: Text
     condition: Identifier
+    or_likelier: list[Identifier] = Field(default_factory=list)
+    """Other conditions that produce the same findings: the flag names whichever of ``condition`` and these
+    is most probable for the patient (a worsening leg deficit names a cord lesion when one is likelier than
+    a root), so that the report does not lead with a cause the evidence argues against."""
     urgency: Urgency
     when: list[Clause] = Field(min_length=1)
     action: Text
