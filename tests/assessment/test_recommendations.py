@@ -417,6 +417,21 @@ def test_sphincter_disturbance_with_cord_signs_images_the_whole_spine() -> None:
     assert "emergency_whole_spine_mri" in whole and "emergency_lumbar_mri" not in whole
 
 
+def test_new_weakness_of_both_legs_images_the_whole_spine_with_clumsy_hands_or_no_back_or_leg_pain() -> None:
+    """A second critique: rapidly worsening weakness of both legs with clumsy hands, or with neither back nor leg
+    pain, was sent for a lumbosacral scan as cauda equina syndrome; the cord may be the lesion."""
+    weak = {"rapid_progression": "present", "bilateral_leg_symptoms": "present", "leg_weakness": "present"}
+
+    def workup(extra: dict[str, str]) -> set[str]:
+        return {x.id for x in assess({"age": 70, "findings": {**weak, **extra}}).workup}
+
+    radicular = workup({"low_back_pain": "present", "sciatica": "present"})
+    assert "emergency_lumbar_mri" in radicular and "emergency_whole_spine_mri" not in radicular
+    for extra in ({}, {"low_back_pain": "present", "fine_motor_difficulty": "present"}):
+        cord = workup(extra)
+        assert "emergency_whole_spine_mri" in cord and "emergency_lumbar_mri" not in cord, extra
+
+
 def test_arterial_claudication_gets_the_guidelines_secondary_prevention_and_stenosis_its_own_sources() -> None:
     """A clinician review: arterial claudication got 'treat the non-spinal cause' alone (NICE CG147 offers
     secondary prevention and supervised exercise), and the stenosis pathway cited NICE NG59, which covers
