@@ -176,6 +176,26 @@ def test_a_worsening_leg_deficit_names_its_likeliest_cause() -> None:
     assert {f.id: f.condition for f in root.red_flags}["progressive_motor_deficit"] == "lumbar_radiculopathy"
 
 
+def test_the_open_red_flag_screen_lists_what_could_still_raise_a_flag(kb: KnowledgeBase) -> None:
+    """A clinician's critique: back pain with weak legs in a young woman (tuberculous spondylitis) read
+    non-specific back pain with nothing said of fever or a past cancer. The report lists the red-flag questions
+    not yet answered whose yes could still raise a flag, in the order of the rules."""
+    weak = {"age": 37, "sex": "female", "findings": {"low_back_pain": "present", "leg_weakness": "present"}}
+    screen = [s.finding for s in assess(weak).red_flag_screen]
+    assert {"fever", "history_of_cancer", "saddle_anesthesia", "urinary_retention", "rapid_progression"} <= set(screen)
+    assert screen[:3] == list(kb.red_flags["cauda_equina_syndrome"].when[0].any_present)  # the rules' order
+    # answered questions, and those that can no longer raise anything, are not asked again
+    answered = {**weak["findings"], "fever": "absent", "history_of_cancer": "absent"}
+    again = {s.finding for s in assess({**weak, "findings": answered}).red_flag_screen}
+    assert again.isdisjoint({"fever", "history_of_cancer", "leg_weakness"})
+    # a raised flag is not screened again: with retention the cauda equina flag is raised
+    retention = assess({"findings": {"low_back_pain": "present", "urinary_retention": "present"}})
+    assert "cauda_equina_syndrome" in {f.id for f in retention.red_flags}
+    assert all("cauda_equina_syndrome" not in s.flags for s in retention.red_flag_screen)
+    # screening a population explains nothing and lists nothing
+    assert assess(weak, explain=False).red_flag_screen == []
+
+
 def test_a_fracture_reported_on_imaging_is_assessed_for_stability_and_cause(kb: KnowledgeBase) -> None:
     """The fracture flags screen for a fracture; once imaging shows one, their assessment applies."""
     assert "vertebral_fracture_on_imaging" in _flags(kb, ["vertebral_compression_fracture"])

@@ -189,6 +189,16 @@ def test_the_report_marks_a_condition_named_by_a_raised_red_flag() -> None:
     assert "Spinal infection" in rows[0]  # listed first, above non-specific back pain
 
 
+def test_the_report_lists_the_red_flag_questions_not_yet_answered() -> None:
+    case = json.dumps(
+        {"age": 37, "findings": {"low_back_pain": "present", "leg_weakness": "present", "fever": "absent"}}
+    )
+    result = runner.invoke(app, ["assess", "-"], input=case, env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    line = " ".join(result.output.split()).split("Red flags not yet asked: ")[1]
+    assert "History of cancer" in line and "Fever" not in line.split("(a yes")[0]
+
+
 def test_the_report_marks_a_condition_resting_on_its_prior() -> None:
     case = json.dumps({"age": 55, "findings": {"radicular_arm_pain": "present"}})
     result = runner.invoke(app, ["assess", "-", "--setting", "spine_clinic"], input=case, env={"COLUMNS": "160"})

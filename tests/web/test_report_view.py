@@ -159,3 +159,12 @@ def test_with_no_complaint_recorded_the_page_shows_no_origin_strip_and_says_what
     stated = assess({"age": 75, "findings": {"low_back_pain": "present", "claudication_relieved_standing": "present"}})
     shown = build_report(stated, default_knowledge(), None)
     assert shown.segments and shown.assumed_note is None
+
+
+def test_the_result_page_lists_the_red_flag_questions_not_yet_answered() -> None:
+    kb = default_knowledge()
+    a = assess(CASE)
+    report = build_report(a, kb, CASE["text"])
+    assert report.red_flag_screen == [s.question or s.label for s in a.red_flag_screen]
+    assert kb.findings["history_of_cancer"].patient_question in report.red_flag_screen
+    assert kb.findings["fever"].patient_question not in report.red_flag_screen  # answered: present

@@ -18,12 +18,13 @@ from spinetriage.assessment.models import (
     RecommendationOut,
     RedFlagOut,
     ReferenceOut,
+    ScreenOut,
     TextFindingOut,
 )
 from spinetriage.assessment.origin import ORIGINS, OriginValues, region_shares
 from spinetriage.assessment.questions import Impact, top_unknown_findings
 from spinetriage.assessment.recommend import advised_against, applicable
-from spinetriage.assessment.red_flags import fired_red_flags, named_condition
+from spinetriage.assessment.red_flags import fired_red_flags, named_condition, unscreened
 from spinetriage.assessment.severity import (
     Instruments,
     change_output,
@@ -250,6 +251,7 @@ def _assess_patient(
         treatment=treatment,
         next_questions=[_question(kb, imp) for imp in top[FindingKind.HISTORY]],
         findings_used={f: s.value for f, s in sorted(patient.evidence.items())},
+        red_flag_screen=_screen(kb, patient) if explain else [],
         references=[catalogue[r] for r in sorted(cited) if r in catalogue],
         disclaimer=DISCLAIMER,
         clusters=clusters,
@@ -333,6 +335,14 @@ def _likelihood_sources(kb: KnowledgeBase) -> dict[str, tuple[str, ...]]:
             found.setdefault(finding, set()).update(lk.sources)
         _LIKELIHOOD_SOURCES[kb.version] = {f: tuple(sorted(sources)) for f, sources in found.items()}
     return _LIKELIHOOD_SOURCES[kb.version]
+
+
+def _screen(kb: KnowledgeBase, patient: Patient) -> list[ScreenOut]:
+    open_ = unscreened(kb, patient.evidence, age=patient.age, sex=patient.sex)
+    return [
+        ScreenOut(finding=f, label=kb.findings[f].label, question=kb.findings[f].patient_question, flags=flags)
+        for f, flags in open_
+    ]
 
 
 def _question(kb: KnowledgeBase, imp: Impact) -> QuestionOut:

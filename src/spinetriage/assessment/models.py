@@ -110,6 +110,16 @@ class QuestionOut(_Out):
     if_absent: dict[str, float]
 
 
+class ScreenOut(_Out):
+    """A red-flag question not yet answered whose yes could still raise a flag."""
+
+    finding: str
+    label: str
+    question: str | None
+    flags: list[str]
+    """The red flags (ids) the answer bears on."""
+
+
 class ReferenceOut(_Out):
     id: str
     citation: str
@@ -214,6 +224,9 @@ class Assessment(_Out):
     treatment: list[RecommendationOut]
     next_questions: list[QuestionOut]
     findings_used: dict[str, str]
+    red_flag_screen: list[ScreenOut] = []
+    """Red-flag questions still open, in the order of ``red_flags.yaml``: the screen the guidelines ask of
+    every presenter, apart from what could move the probabilities (``next_questions``)."""
     from_text: list[TextFindingOut] = []
     conflicts: list[ConflictOut] = []
     references: list[ReferenceOut]
@@ -226,7 +239,7 @@ class Assessment(_Out):
     """For every present finding: P(each family of sources produced it), with 'unexplained'."""
     explained: bool = True
     """False for an assessment made without its explanations (population screening): then the
-    conditions carry no contributions, ``explained_by`` and ``next_questions`` are empty and the
+    conditions carry no contributions, ``explained_by``, ``next_questions`` and ``red_flag_screen`` are empty and the
     work-up lists no examination items. Everything else is the same."""
 
     def flagged_conditions(self) -> set[str]:

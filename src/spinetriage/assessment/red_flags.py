@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 from spinetriage.knowledge.base import KnowledgeBase
 from spinetriage.knowledge.schema import Clause, RedFlag
-from spinetriage.vocab import Sex, Status
+from spinetriage.vocab import FindingKind, Sex, Status
 
 
 def _clause_holds(clause: Clause, evidence: Mapping[str, Status], age: int | None, sex: Sex | None) -> list[str] | None:
@@ -67,3 +67,34 @@ def named_condition(flag: RedFlag, probabilities: Mapping[str, float]) -> str:
     """The condition the raised flag names: its own, unless one it allows instead (``or_likelier``) is more
     probable for this patient. The rule still fires on findings alone; only its name follows the evidence."""
     return max([flag.condition, *flag.or_likelier], key=lambda c: probabilities[c])
+
+
+def unscreened(
+    kb: KnowledgeBase,
+    evidence: Mapping[str, Status],
+    *,
+    age: int | None = None,
+    sex: Sex | None = None,
+) -> list[tuple[str, list[str]]]:
+    """History questions that could still raise a red flag, in file order, each with the flags it answers.
+
+    For each flag not raised, the first of its clauses that does not yet hold: its unanswered history
+    findings are what to ask. A clause that holds is passed; one that fails on what is known (its findings
+    answered absent, an excluding finding present, age or sex out of bounds) closes the flag; a clause that
+    only examination, imaging or tests can settle is not asked. The guidelines screen every back-pain
+    presenter for red flags before anything else (NICE NG59; ACP/APS 2007), and the report said nothing of
+    fever or a past cancer in a young adult with back pain and weak legs (a clinician's critique)."""
+    raised = {flag.id for flag, _ in fired_red_flags(kb, evidence, age=age, sex=sex)}
+    asked: dict[str, list[str]] = {}
+    for flag in kb.red_flags.values():
+        if flag.id in raised:
+            continue
+        for clause in flag.when:
+            if _clause_holds(clause, evidence, age, sex) is not None:
+                continue
+            open_ = [f for f in clause.any_present if f not in evidence and kb.findings[f].kind is FindingKind.HISTORY]
+            if open_ and _clause_holds(clause, {**evidence, open_[0]: Status.PRESENT}, age, sex) is not None:
+                for finding in open_:
+                    asked.setdefault(finding, []).append(flag.id)
+            break
+    return list(asked.items())

@@ -124,6 +124,12 @@ def render(assessment: Assessment, console: Console, *, show_all: bool = False) 
         console.print(
             Text("Ask next: ", style="bold") + Text("; ".join(q.question or q.label for q in a.next_questions))
         )
+    if a.red_flag_screen:
+        console.print(
+            Text("Red flags not yet asked: ", style="bold")
+            + Text("; ".join(s.label for s in a.red_flag_screen))
+            + Text(" (a yes could raise a red flag; screen every presenter, NICE NG59)", style="dim")
+        )
     refs = Table(title="References", show_header=False, box=None)
     for r in a.references:
         refs.add_row(Text(r.id, style="cyan"), r.citation)

@@ -186,6 +186,7 @@ class Report:
     from_text: list[tuple[str, str, str]]
     conflicts: list[str]
     next_questions: list[tuple[str, str]]
+    red_flag_screen: list[str]
     references: list[Reference]
     measures: list[Measure]
     setting: str
@@ -242,6 +243,7 @@ def build_report(a: Assessment, kb: KnowledgeBase, text: str | None) -> Report:
             for c in a.conflicts
         ],
         next_questions=[(q.question or q.label, q.reason) for q in a.next_questions],
+        red_flag_screen=[s.question or s.label for s in a.red_flag_screen],
         references=[_reference(r.id, r.citation, r.seen, kb, r.id in printed) for r in a.references],
         measures=measures,
         setting=setting,
