@@ -432,6 +432,19 @@ def test_new_weakness_of_both_legs_images_the_whole_spine_with_clumsy_hands_or_n
         assert "emergency_whole_spine_mri" in cord and "emergency_lumbar_mri" not in cord, extra
 
 
+def test_an_acute_cord_compression_gets_no_elective_grading_or_rehabilitation_trial() -> None:
+    """A critique: 'grade myelopathy with the mJOA ... a supervised trial of structured rehabilitation' stood under a
+    same-day surgical opinion for an acutely compressed cord."""
+    myelopathy = dict.fromkeys(
+        ["hand_clumsiness", "gait_disturbance", "hoffmann_sign", "cervical_cord_compression"], "present"
+    )
+    elective = {t.id for t in assess({"age": 66, "findings": myelopathy}).treatment}
+    assert "dcm_surgical_assessment" in elective
+    acute = {t.id for t in assess({"age": 66, "findings": {**myelopathy, "rapid_progression": "present"}}).treatment}
+    assert "acute_cervical_cord_decompression" in acute
+    assert acute.isdisjoint({"dcm_surgical_assessment", "gait_posture_physiotherapy"})
+
+
 def test_arterial_claudication_gets_the_guidelines_secondary_prevention_and_stenosis_its_own_sources() -> None:
     """A clinician review: arterial claudication got 'treat the non-spinal cause' alone (NICE CG147 offers
     secondary prevention and supervised exercise), and the stenosis pathway cited NICE NG59, which covers

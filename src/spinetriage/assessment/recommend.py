@@ -86,6 +86,8 @@ def _holds(
         return False
     if ind.unless_any_red_flag and red_flags:
         return False
+    if red_flags.intersection(ind.unless_red_flags):
+        return False
     if ind.unless_probability is not None and any(
         probabilities[c] >= ind.unless_probability for c in ind.unless_likely
     ):

@@ -310,7 +310,8 @@ class Indication(_Strict):
     (``none_present``); other conditions that must also reach ``min_probability``
     (``also_likely``); findings whose being known makes the step moot
     (``unless_known``); ``unless_graded`` (skip once an mJOA grade is known); and the
-    exclusions ``unless_any_red_flag`` (skip while any red flag is raised) and
+    exclusions ``unless_any_red_flag`` (skip while any red flag is raised), ``unless_red_flags``
+    (skip while one of these is raised: elective grading beside an emergency decompression) and
     ``unless_likely`` (skip while any of these conditions reaches
     ``unless_probability``), so that, for example, self-management is never the
     treatment when a serious condition is likely.
@@ -327,6 +328,7 @@ class Indication(_Strict):
     none_present: list[Identifier] = Field(default_factory=list)
     also_likely: list[Identifier] = Field(default_factory=list)
     unless_any_red_flag: bool = False
+    unless_red_flags: list[Identifier] = Field(default_factory=list)
     unless_likely: list[Identifier] = Field(default_factory=list)
     unless_probability: Probability | None = None
     unless_known: list[Identifier] = Field(
