@@ -445,6 +445,22 @@ def test_an_acute_cord_compression_gets_no_elective_grading_or_rehabilitation_tr
     assert acute.isdisjoint({"dcm_surgical_assessment", "gait_posture_physiotherapy"})
 
 
+def test_stenotic_claudication_is_advised_against_an_epidural_even_beside_sciatica() -> None:
+    """NICE NG59: no epidural injection for neurogenic claudication from central stenosis; the sciatica pathway's
+    'consider epidural injection' stood alone in a stenosis picture (a critique)."""
+    stenosis = [
+        "low_back_pain",
+        "sciatica",
+        "neurogenic_claudication",
+        "relief_sitting_flexion",
+        "bilateral_leg_symptoms",
+    ]
+    result = assess({"age": 75, "findings": dict.fromkeys(stenosis, "present")})
+    assert "epidural_for_stenotic_claudication" in {x.id for x in result.workup}
+    plain = assess({"age": 40, "findings": dict.fromkeys(["low_back_pain", "sciatica"], "present")})
+    assert "epidural_for_stenotic_claudication" not in {x.id for x in plain.workup}
+
+
 def test_arterial_claudication_gets_the_guidelines_secondary_prevention_and_stenosis_its_own_sources() -> None:
     """A clinician review: arterial claudication got 'treat the non-spinal cause' alone (NICE CG147 offers
     secondary prevention and supervised exercise), and the stenosis pathway cited NICE NG59, which covers
