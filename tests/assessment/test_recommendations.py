@@ -461,6 +461,15 @@ def test_stenotic_claudication_is_advised_against_an_epidural_even_beside_sciati
     assert "epidural_for_stenotic_claudication" not in {x.id for x in plain.workup}
 
 
+def test_weak_legs_ask_for_the_localising_examination_until_it_is_recorded() -> None:
+    """A critique: back pain with weak legs (tuberculous spondylitis) had only a straight-leg raise suggested."""
+    weak = {"low_back_pain": "present", "leg_weakness": "present"}
+    assert "localising_leg_examination" in {w.id for w in assess({"age": 37, "findings": weak}).workup}
+    examined = {**weak, "hyperreflexia_lower": "absent", "babinski_sign": "absent"}
+    assert "localising_leg_examination" not in {w.id for w in assess({"age": 37, "findings": examined}).workup}
+    assert "localising_leg_examination" not in {w.id for w in assess({"findings": {"low_back_pain": "present"}}).workup}
+
+
 def test_arterial_claudication_gets_the_guidelines_secondary_prevention_and_stenosis_its_own_sources() -> None:
     """A clinician review: arterial claudication got 'treat the non-spinal cause' alone (NICE CG147 offers
     secondary prevention and supervised exercise), and the stenosis pathway cited NICE NG59, which covers
