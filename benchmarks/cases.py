@@ -58,6 +58,7 @@ CASE_SETS = (
     "published-cases-15",
     "published-cases-16",
     "published-cases-17",
+    "published-cases-18",
 )
 
 

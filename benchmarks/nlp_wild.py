@@ -94,7 +94,10 @@ clinics, acute oncology, infectious diseases consults, vascular clinics, dischar
 clinics, ward-round shorthand, paramedic handovers, out-of-hours GP notes, pre-operative assessments,
 speech-recognition dictation, nursing handovers, independent medical examinations, pharmacy medication reviews,
 interpreted consultations, radiology request forms; 201 development, 199 frozen), written with every finding
-known, both parts scored once at the end of its round.
+known, both parts scored once at the end of its round. A twentieth, ``--set wild20`` (twelve more styles:
+operation notes, occupational health, falls clinic letters, emergency triage, urology referrals, CT myelogram
+reports, patient forum posts, telephone advice lines, chiropractic intakes, diabetic foot clinics, acute
+oncology, EHR problem lists; 196 development, 204 frozen), likewise.
 
 Scored as (finding, status) pairs per sentence, overall and per status; side and level are
 not annotated in this set. medspaCy (1.3.1, its default ConText rules, our target phrases,
@@ -175,6 +178,7 @@ def main() -> None:
             "wild17",
             "wild18",
             "wild19",
+            "wild20",
         ),
         default="wild",
         help="which gold set (see the docstring)",

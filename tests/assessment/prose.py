@@ -39,6 +39,7 @@ PUBLISHED = (
     "published-cases-15.yaml",
     "published-cases-16.yaml",
     "published-cases-17.yaml",
+    "published-cases-18.yaml",
 )
 
 

@@ -86,7 +86,9 @@ def test_labelled_report_lines_f1_floor() -> None:
 # diseases and vascular clinics...), likewise written with every finding known and scored once, reader unchanged;
 # ``wild19``: 400 more by a nineteenth, in twelve styles apart from wild18's (ward-round shorthand, paramedic
 # handovers, speech-recognition dictation, interpreted consultations, independent medical examinations, radiology
-# request forms...), written with every finding known, both parts scored once at the end of the round that added it.
+# request forms...), written with every finding known, both parts scored once at the end of the round that added it;
+# ``wild20``: 400 more by a twentieth, in twelve styles apart from wild19's (operation notes, CT myelogram reports,
+# patient forum posts, telephone advice lines, diabetic foot clinics, EHR problem lists...), likewise, reader unchanged.
 # Rules were tuned on the development parts only; each test part is scored once, at the end of a round (docs/text.md
 # has the figures). Floors sit a little under the measurements; a change that lowers them needs a reason.
 # The development floors were raised after the recall round (general mechanisms; docs/text.md).
@@ -384,6 +386,21 @@ WILD_FLOORS: dict[tuple[str, str], dict[str, float]] = {
     ("wild19", "dev"): {  # scored with the test part: 0.819 (session-start reader 0.820)
         "overall": 0.79,
     },
+    (
+        "wild20",
+        "test",
+    ): {  # first scored at the end of the round that added it, reader unchanged: 0.855 (P 0.902, R 0.812)
+        "overall": 0.83,
+        "status:present": 0.85,
+        "status:absent": 0.84,
+        "status:possible": 0.62,
+        "status:historical": 0.62,
+        "status:family": 0.87,
+        "status:hypothetical": 0.82,
+    },
+    ("wild20", "dev"): {  # scored with the test part: 0.863
+        "overall": 0.84,
+    },
     ("wild4", "dev"): {
         "overall": 0.71,
         "status:present": 0.71,
@@ -537,6 +554,20 @@ STYLES = {
         "speech_recognition_dictated_letter",
         "ward_round_shorthand_entry",
     },
+    "wild20": {
+        "acute_oncology_service_note",
+        "chiropractic_intake",
+        "ct_myelogram_radiology_report",
+        "diabetic_foot_clinic_note",
+        "ehr_problem_list_summary",
+        "emergency_triage_nurse_note",
+        "falls_clinic_letter",
+        "neurosurgical_operation_note",
+        "occupational_health_assessment",
+        "patient_forum_post",
+        "telephone_advice_line_transcript",
+        "urology_referral_letter",
+    },
 }
 SMALLEST_PART = {
     "wild": 290,
@@ -558,6 +589,7 @@ SMALLEST_PART = {
     "wild17": 175,
     "wild18": 190,
     "wild19": 195,
+    "wild20": 195,
 }
 
 
