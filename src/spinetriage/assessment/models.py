@@ -225,8 +225,8 @@ class Assessment(_Out):
     next_questions: list[QuestionOut]
     findings_used: dict[str, str]
     red_flag_screen: list[ScreenOut] = []
-    """Red-flag questions still open, in the order of ``red_flags.yaml``: the screen the guidelines ask of
-    every presenter, apart from what could move the probabilities (``next_questions``)."""
+    """Red-flag questions still open, in the order the rules of ``red_flags.yaml`` first ask them: the screen
+    the guidelines ask of every presenter, apart from what could move the probabilities (``next_questions``)."""
     from_text: list[TextFindingOut] = []
     conflicts: list[ConflictOut] = []
     references: list[ReferenceOut]

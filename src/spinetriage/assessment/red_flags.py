@@ -76,7 +76,8 @@ def unscreened(
     age: int | None = None,
     sex: Sex | None = None,
 ) -> list[tuple[str, list[str]]]:
-    """History questions that could still raise a red flag, in file order, each with the flags it answers.
+    """History questions that could still raise a red flag, in the order the rules first ask them, each with the
+    flags it answers.
 
     For each flag not raised, the first of its clauses that does not yet hold: its unanswered history
     findings are what to ask. A clause that holds is passed; one that fails on what is known (its findings
