@@ -470,6 +470,16 @@ def test_weak_legs_ask_for_the_localising_examination_until_it_is_recorded() -> 
     assert "localising_leg_examination" not in {w.id for w in assess({"findings": {"low_back_pain": "present"}}).workup}
 
 
+def test_myelopathy_suspected_from_the_legs_alone_images_the_thoracic_spine_too() -> None:
+    """A blind review: weak legs and an unsteady gait, nothing in the arms, were sent for a cervical MRI alone (a
+    thoracic stenosis, a multiple sclerosis); a thoracic cord lesion gives the same legs (Ando 2019)."""
+    legs = dict.fromkeys(["leg_weakness", "bilateral_leg_symptoms", "gait_disturbance"], "present")
+    workup = {w.id for w in assess({"age": 66, "findings": legs}).workup}
+    assert "cervical_and_thoracic_mri" in workup and "cervical_mri" not in workup
+    hands = {w.id for w in assess({"age": 66, "findings": {**legs, "hand_clumsiness": "present"}}).workup}
+    assert "cervical_mri" in hands and "cervical_and_thoracic_mri" not in hands
+
+
 def test_arterial_claudication_gets_the_guidelines_secondary_prevention_and_stenosis_its_own_sources() -> None:
     """A clinician review: arterial claudication got 'treat the non-spinal cause' alone (NICE CG147 offers
     secondary prevention and supervised exercise), and the stenosis pathway cited NICE NG59, which covers
