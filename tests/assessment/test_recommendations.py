@@ -480,6 +480,20 @@ def test_myelopathy_suspected_from_the_legs_alone_images_the_thoracic_spine_too(
     assert "cervical_mri" in hands and "cervical_and_thoracic_mri" not in hands
 
 
+def test_claudication_with_no_stenosis_on_mri_asks_for_the_ankle_brachial_index() -> None:
+    """A blind review: two arterial occlusions with claudication and a normal lumbar MRI drew no ABI."""
+    claudication = {"bilateral_leg_symptoms": "present", "neurogenic_claudication": "present"}
+
+    def workup(extra: dict[str, str]) -> set[str]:
+        return {w.id for w in assess({"age": 60, "findings": {**claudication, **extra}}).workup}
+
+    assert "ankle_brachial_index" in workup({"lumbar_canal_stenosis": "absent"})
+    assert "ankle_brachial_index" not in workup({"lumbar_canal_stenosis": "present"})
+    assert "ankle_brachial_index" not in workup(
+        {"lumbar_canal_stenosis": "absent", "diminished_pedal_pulses": "absent"}
+    )
+
+
 def test_arterial_claudication_gets_the_guidelines_secondary_prevention_and_stenosis_its_own_sources() -> None:
     """A clinician review: arterial claudication got 'treat the non-spinal cause' alone (NICE CG147 offers
     secondary prevention and supervised exercise), and the stenosis pathway cited NICE NG59, which covers

@@ -78,6 +78,8 @@ def _holds(
         return False
     if ind.none_present and any(evidence.get(f) is Status.PRESENT for f in ind.none_present):
         return False
+    if ind.all_absent and any(evidence.get(f) is not Status.ABSENT for f in ind.all_absent):
+        return False
     if ind.any_present and not any(evidence.get(f) is Status.PRESENT for f in ind.any_present):
         return False
     if ind.red_flag is not None and ind.red_flag not in red_flags:

@@ -416,7 +416,7 @@ def build_knowledge(texts: dict[str, str], bundle: dict[str, str] | None = None)
             known("recommendations.yaml", label, "red flag", ind.red_flag, flag_ids)
             for flag in ind.unless_red_flags:
                 known("recommendations.yaml", f"{label}, unless_red_flags", "red flag", flag, flag_ids)
-            for member in [*ind.unless_known, *ind.all_present, *ind.any_present, *ind.none_present]:
+            for member in [*ind.unless_known, *ind.all_present, *ind.any_present, *ind.none_present, *ind.all_absent]:
                 known("recommendations.yaml", label, "finding", member, finding_ids)
             for other in [*ind.also_likely, *ind.unless_likely]:
                 known("recommendations.yaml", label, "condition", other, condition_ids)

@@ -306,10 +306,10 @@ class Indication(_Strict):
     guideline names, such as cord compression on imaging with wasting, whatever the
     probabilities).
     Qualifiers narrow a trigger: findings that must be present (``all_present``), at
-    least one of which must be (``any_present``) or none of which may be
-    (``none_present``); other conditions that must also reach ``min_probability``
-    (``also_likely``); findings whose being known makes the step moot
-    (``unless_known``); ``unless_graded`` (skip once an mJOA grade is known); and the
+    least one of which must be (``any_present``), none of which may be
+    (``none_present``) or that must be recorded absent (``all_absent``); other
+    conditions that must also reach ``min_probability`` (``also_likely``); findings whose
+    being known makes the step moot (``unless_known``); ``unless_graded`` (skip once an mJOA grade is known); and the
     exclusions ``unless_any_red_flag`` (skip while any red flag is raised), ``unless_red_flags``
     (skip while one of these is raised: elective grading beside an emergency decompression) and
     ``unless_likely`` (skip while any of these conditions reaches
@@ -326,6 +326,8 @@ class Indication(_Strict):
     all_present: list[Identifier] = Field(default_factory=list)
     any_present: list[Identifier] = Field(default_factory=list)
     none_present: list[Identifier] = Field(default_factory=list)
+    all_absent: list[Identifier] = Field(default_factory=list)
+    """Findings that must be recorded absent: what examination or imaging has excluded."""
     also_likely: list[Identifier] = Field(default_factory=list)
     unless_any_red_flag: bool = False
     unless_red_flags: list[Identifier] = Field(default_factory=list)
