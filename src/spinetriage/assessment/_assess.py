@@ -212,7 +212,7 @@ def _assess_patient(
     for part in [*clusters, *instrument_list, *(x for x in (severity, mjoa_trend) if x is not None)]:
         cited.update(part.sources)
     catalogue = _catalogue(model)
-    named = {named_condition(flag, probabilities) for flag, _ in flags}
+    named = {flag.id: named_condition(flag, probabilities) for flag, _ in flags}
     return Assessment(
         knowledge_version=kb.version,
         engine_version=__version__,
@@ -223,7 +223,7 @@ def _assess_patient(
             verdict=the_verdict,
             probabilities={k.value: v for k, v in origin.items()},
             explanation=(
-                _origin_explanation(the_verdict, origin, probabilities, kb, reasoning, named)
+                _origin_explanation(the_verdict, origin, probabilities, kb, reasoning, set(named.values()))
                 if elsewhere is None
                 else _elsewhere_explanation(elsewhere, probabilities, kb, reasoning)
             )
@@ -237,7 +237,7 @@ def _assess_patient(
             RedFlagOut(
                 id=flag.id,
                 label=flag.label,
-                condition=named_condition(flag, probabilities),
+                condition=named[flag.id],
                 urgency=flag.urgency,
                 findings=raised,
                 action=flag.action,
@@ -251,7 +251,7 @@ def _assess_patient(
         treatment=treatment,
         next_questions=[_question(kb, imp) for imp in top[FindingKind.HISTORY]],
         findings_used={f: s.value for f, s in sorted(patient.evidence.items())},
-        red_flag_screen=_screen(kb, patient) if explain else [],
+        red_flag_screen=_screen(kb, patient, flag_ids) if explain else [],
         references=[catalogue[r] for r in sorted(cited) if r in catalogue],
         disclaimer=DISCLAIMER,
         clusters=clusters,
@@ -337,8 +337,8 @@ def _likelihood_sources(kb: KnowledgeBase) -> dict[str, tuple[str, ...]]:
     return _LIKELIHOOD_SOURCES[kb.version]
 
 
-def _screen(kb: KnowledgeBase, patient: Patient) -> list[ScreenOut]:
-    open_ = unscreened(kb, patient.evidence, age=patient.age, sex=patient.sex)
+def _screen(kb: KnowledgeBase, patient: Patient, raised: set[str]) -> list[ScreenOut]:
+    open_ = unscreened(kb, patient.evidence, raised, age=patient.age, sex=patient.sex)
     return [
         ScreenOut(finding=f, label=kb.findings[f].label, question=kb.findings[f].patient_question, flags=flags)
         for f, flags in open_

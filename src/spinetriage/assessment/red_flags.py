@@ -72,6 +72,7 @@ def named_condition(flag: RedFlag, probabilities: Mapping[str, float]) -> str:
 def unscreened(
     kb: KnowledgeBase,
     evidence: Mapping[str, Status],
+    raised: set[str],
     *,
     age: int | None = None,
     sex: Sex | None = None,
@@ -84,8 +85,8 @@ def unscreened(
     answered absent, an excluding finding present, age or sex out of bounds) closes the flag; a clause that
     only examination, imaging or tests can settle is not asked. The guidelines screen every back-pain
     presenter for red flags before anything else (NICE NG59; ACP/APS 2007), and the report said nothing of
-    fever or a past cancer in a young adult with back pain and weak legs (a clinician's critique)."""
-    raised = {flag.id for flag, _ in fired_red_flags(kb, evidence, age=age, sex=sex)}
+    fever or a past cancer in a young adult with back pain and weak legs (a clinician's critique). ``raised``:
+    the ids of the flags :func:`fired_red_flags` raised for this evidence."""
     asked: dict[str, list[str]] = {}
     for flag in kb.red_flags.values():
         if flag.id in raised:
