@@ -32,8 +32,24 @@ def test_immunosuppression_alone_raises_no_flag_and_no_blood_cultures(kb: Knowle
 def test_each_single_risk_factor_alone_raises_no_flag(kb: KnowledgeBase) -> None:
     for risk in ("immunosuppression", "iv_drug_use", "diabetes", "recent_spinal_procedure", "steroid_use", "trauma"):
         assert _flags(kb, [risk], age=60) == set(), risk
-    assert _flags(kb, ["fever"]) == set()
     assert _flags(kb, ["elevated_inflammatory_markers"]) == set()
+
+
+def test_fever_alone_asks_for_markers_today_but_not_the_emergency_infection_pathway(kb: KnowledgeBase) -> None:
+    """Fever is the infection flag the guidelines list (ACP/APS 2007), yet alone it is not the emergency: a
+    febrile 68-year-old with an epidural abscess read routine with NSAIDs and 'no routine imaging' (a
+    clinician's critique). It asks for ESR/CRP the same day; a risk factor, raised markers or a deficit
+    with it is the emergency pathway."""
+    assert _flags(kb, ["fever"]) == {"fever_with_spinal_pain"}
+    result = assess({"age": 68, "sex": "male", "findings": {"low_back_pain": "present", "fever": "present"}})
+    assert [flag.id for flag in result.red_flags] == ["fever_with_spinal_pain"]
+    assert result.urgency is Urgency.URGENT
+    assert "ESR/CRP" in result.red_flags[0].action
+    shown = {w.id for w in result.workup} | {t.id for t in result.treatment}
+    assert not shown & {"routine_lumbar_imaging", "infection_markers_and_mri", "lumbar_self_management_exercise"}
+    raised = _flags(kb, ["fever", "iv_drug_use"])
+    assert {"spinal_infection", "fever_with_spinal_pain"} <= raised
+    assert kb.red_flags["spinal_infection"].urgency is Urgency.EMERGENCY
 
 
 def test_infection_needs_a_risk_factor_and_a_systemic_or_laboratory_feature(kb: KnowledgeBase) -> None:
