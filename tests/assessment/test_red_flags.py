@@ -40,15 +40,15 @@ def test_fever_alone_asks_for_markers_today_but_not_the_emergency_infection_path
     febrile 68-year-old with an epidural abscess read routine with NSAIDs and 'no routine imaging' (a
     clinician's critique). It asks for ESR/CRP the same day; a risk factor, raised markers or a deficit
     with it is the emergency pathway."""
-    assert _flags(kb, ["fever"]) == {"fever_with_spinal_pain"}
+    assert _flags(kb, ["fever"]) == {"fever_with_spinal_symptoms"}
     result = assess({"age": 68, "sex": "male", "findings": {"low_back_pain": "present", "fever": "present"}})
-    assert [flag.id for flag in result.red_flags] == ["fever_with_spinal_pain"]
+    assert [flag.id for flag in result.red_flags] == ["fever_with_spinal_symptoms"]
     assert result.urgency is Urgency.URGENT
     assert "ESR/CRP" in result.red_flags[0].action
     shown = {w.id for w in result.workup} | {t.id for t in result.treatment}
     assert not shown & {"routine_lumbar_imaging", "infection_markers_and_mri", "lumbar_self_management_exercise"}
     raised = _flags(kb, ["fever", "iv_drug_use"])
-    assert {"spinal_infection", "fever_with_spinal_pain"} <= raised
+    assert "spinal_infection" in raised and "fever_with_spinal_symptoms" not in raised  # the emergency leads
     assert kb.red_flags["spinal_infection"].urgency is Urgency.EMERGENCY
 
 
@@ -533,3 +533,43 @@ def test_leg_cord_signs_beside_clumsy_hands_do_not_claim_the_arms_are_normal() -
     clumsy = assess({"age": 49, "findings": {**legs, "hand_clumsiness": "present"}})
     assert flag not in {f.id for f in clumsy.red_flags}
     assert all("normal arms" not in f.label for f in assess({"age": 49, "findings": legs}).red_flags)
+
+
+def test_a_flag_that_shows_a_cord_lesion_of_unknown_level_leaves_no_lumbar_verdict() -> None:
+    """A sensory level with back pain read "lumbar 90%: non-specific low back pain 78%" under its own urgent
+    whole-spine MRI (a clinician's critique): a flag's findings are not outweighed on the origin either."""
+    result = assess({"age": 68, "sex": "female", "findings": {"low_back_pain": "present", "sensory_level": "present"}})
+    assert result.origin.verdict.value == "undetermined"
+    assert result.origin.placed_by == ["sensory_level"]
+    assert result.origin.probabilities["lumbar"] > 0.5  # the probabilities alone still say lumbar
+    assert "level is not yet known" in result.origin.explanation
+
+
+def test_a_flag_that_places_the_lesion_sets_the_origin() -> None:
+    mnd = assess(
+        {
+            "age": 60,
+            "sex": "male",
+            "findings": dict.fromkeys(["low_back_pain", "leg_weakness", "fasciculations", "muscle_atrophy"], "present"),
+        }
+    )
+    assert mnd.origin.verdict.value == "other" and mnd.origin.placed_by == ["motor_neuron_disease_features"]
+    thoracic = assess(
+        {
+            "age": 70,
+            "findings": dict.fromkeys(
+                ["leg_weakness", "bilateral_leg_symptoms", "thoracic_cord_compression_on_imaging"], "present"
+            ),
+        }
+    )
+    assert "thoracic_cord_compression_with_deficit" in thoracic.origin.placed_by
+    assert thoracic.origin.verdict.value == "other"
+
+
+def test_a_flag_naming_a_lumbar_condition_keeps_the_lumbar_verdict_beside_an_open_cord_flag() -> None:
+    findings = dict.fromkeys(["low_back_pain", "sciatica", "saddle_anesthesia", "urinary_retention"], "present")
+    plain = assess({"age": 50, "findings": findings})
+    with_level = assess({"age": 50, "findings": {**findings, "sensory_level": "present"}})
+    assert plain.origin.verdict.value == "lumbar"
+    assert "cauda_equina_syndrome" in {f.condition for f in with_level.red_flags}
+    assert with_level.origin.verdict.value == "lumbar" and with_level.origin.placed_by == []

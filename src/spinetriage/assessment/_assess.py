@@ -24,7 +24,7 @@ from spinetriage.assessment.models import (
 from spinetriage.assessment.origin import ORIGINS, OriginValues, region_shares
 from spinetriage.assessment.questions import Impact, top_unknown_findings
 from spinetriage.assessment.recommend import advised_against, applicable
-from spinetriage.assessment.red_flags import fired_red_flags, named_condition, unscreened
+from spinetriage.assessment.red_flags import fired_red_flags, named_condition, placed_origin, unscreened
 from spinetriage.assessment.severity import (
     Instruments,
     change_output,
@@ -153,6 +153,12 @@ def _assess_patient(
 
     flags = fired_red_flags(kb, patient.evidence, age=patient.age, sex=patient.sex)
     flag_ids = {flag.id for flag, _ in flags}
+    named = {flag.id: named_condition(flag, probabilities) for flag, _ in flags}
+    placed = placed_origin(kb, the_verdict, [flag for flag, _ in flags], list(named.values()))
+    placed_by: list[str] = []
+    if placed is not None:
+        the_verdict, placed_by = placed
+        elsewhere = None
     withheld = {sign for flag, _ in flags for sign in flag.withhold_examination}
     top = top_unknown_findings(reasoning, _SUGGESTED, withheld) if explain else {kind: [] for kind in _SUGGESTED}
 
@@ -212,7 +218,6 @@ def _assess_patient(
     for part in [*clusters, *instrument_list, *(x for x in (severity, mjoa_trend) if x is not None)]:
         cited.update(part.sources)
     catalogue = _catalogue(model)
-    named = {flag.id: named_condition(flag, probabilities) for flag, _ in flags}
     return Assessment(
         knowledge_version=kb.version,
         engine_version=__version__,
@@ -223,13 +228,16 @@ def _assess_patient(
             verdict=the_verdict,
             probabilities={k.value: v for k, v in origin.items()},
             explanation=(
-                _origin_explanation(the_verdict, origin, probabilities, kb, reasoning, set(named.values()))
+                _placed_explanation(the_verdict, placed_by, origin, kb, reasoning)
+                if placed_by
+                else _origin_explanation(the_verdict, origin, probabilities, kb, reasoning, set(named.values()))
                 if elsewhere is None
                 else _elsewhere_explanation(elsewhere, probabilities, kb, reasoning)
             )
             + _flags_lead(flags),
             complaint=reasoning.complaint,
             decided_by=None if elsewhere is None else elsewhere.complaint,
+            placed_by=placed_by,
             sources={family: round(family_share(reasoning.sources, family), 6) for family in _SOURCE_NAMES},
         ),
         conditions=conditions,
@@ -408,6 +416,23 @@ def _flags_lead(flags: Sequence[tuple[RedFlag, list[str]]]) -> str:
         return ""
     named = "; ".join(f"{flag.label} ({flag.urgency.value})" for flag, _ in flags)
     return f" Red flag{'s' if len(flags) > 1 else ''} first, whatever these probabilities say: {named}."
+
+
+def _placed_explanation(
+    v: Origin, placed_by: Sequence[str], origin: Mapping[Origin, float], kb: KnowledgeBase, reasoning: Reasoning
+) -> str:
+    """Why raised red flags set the verdict (:func:`placed_origin`), with what the probabilities alone said."""
+    labels = "; ".join(kb.red_flags[f].label for f in placed_by)
+    best = max(ORIGINS[:4], key=lambda o: origin[o])
+    complaint = kb.findings[reasoning.complaint].label.lower() if reasoning.complaint else "complaint"
+    alone = f"the sources of the {complaint} alone would say {best.value} ({origin[best]:.0%})"
+    if v is Origin.UNDETERMINED:
+        return (
+            f"Undetermined: a raised red flag shows a spinal cord lesion whose level is not yet known ({labels}); "
+            f"{alone}, which would leave the flag unexplained. The flag's imaging decides the origin."
+        )
+    where = "in the neck" if v is Origin.CERVICAL else "outside the neck and the lower back"
+    return f"{v.value.capitalize()}: a raised red flag places the lesion {where} ({labels}); {alone}."
 
 
 def _origin_explanation(

@@ -76,6 +76,10 @@ class OriginOut(_Out):
     """Another complaint whose source named the verdict, when the back pain has no specific source (or,
     for ``both``, a lumbar one) and that complaint comes from the neck or from outside the neck and the
     lower back; the probabilities stay those of ``complaint`` (docs/reasoning.md)."""
+    placed_by: list[str] = []
+    """Raised red flags whose own findings set the verdict against the probabilities' (a cord compressed on
+    imaging, motor neuron disease; or a cord lesion of unknown level beside a lumbar verdict); the
+    probabilities stay those of ``complaint`` (``red_flags.yaml: origin``)."""
 
 
 class RedFlagOut(_Out):

@@ -11,11 +11,11 @@ no age. No probability is consulted, so no probability can outweigh a red flag.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from spinetriage.knowledge.base import KnowledgeBase
 from spinetriage.knowledge.schema import Clause, RedFlag
-from spinetriage.vocab import FindingKind, Sex, Status
+from spinetriage.vocab import FindingKind, Origin, OriginFamily, Sex, Status
 
 
 def _clause_holds(clause: Clause, evidence: Mapping[str, Status], age: int | None, sex: Sex | None) -> list[str] | None:
@@ -67,6 +67,35 @@ def named_condition(flag: RedFlag, probabilities: Mapping[str, float]) -> str:
     """The condition the raised flag names: its own, unless one it allows instead (``or_likelier``) is more
     probable for this patient. The rule still fires on findings alone; only its name follows the evidence."""
     return max([flag.condition, *flag.or_likelier], key=lambda c: probabilities[c])
+
+
+def placed_origin(
+    kb: KnowledgeBase, verdict: Origin, flags: Sequence[RedFlag], named: Sequence[str]
+) -> tuple[Origin, list[str]] | None:
+    """The origin raised red flags set when the probabilities' verdict contradicts their own findings, with the
+    flags that set it; ``None`` when the verdict stands. ``named``: each flag's named condition
+    (:func:`named_condition`), in the same order.
+
+    A flag never outweighed by probabilities (the design contract) is not outweighed on the origin either.
+    A lumbar or undetermined verdict follows the flags that place the lesion (``red_flags.yaml: origin``,
+    cervical or other: a cord compressed on imaging, motor neuron disease) when they agree; a lumbar verdict
+    becomes undetermined beside flags that place the lesion in different regions, or that show a cord lesion
+    whose level they leave open, unless a raised flag names a lumbar condition (cauda equina syndrome), which
+    the lumbar verdict then answers. A sensory level with back pain read "lumbar 90%: non-specific low back
+    pain 78%" under its own urgent whole-spine MRI (a clinician's critique)."""
+    if verdict not in (Origin.LUMBAR, Origin.UNDETERMINED):
+        return None
+    placing = [flag for flag in flags if flag.origin in (Origin.CERVICAL, Origin.OTHER)]
+    regions = {flag.origin for flag in placing}
+    if len(regions) == 1:
+        return regions.pop(), [flag.id for flag in placing]  # type: ignore[return-value]
+    if verdict is not Origin.LUMBAR:
+        return None
+    lumbar = any(kb.conditions[c].origin_family is OriginFamily.LUMBAR_SPECIFIC for c in named)
+    open_level = [flag.id for flag in flags if flag.origin is not None]
+    if open_level and not lumbar:
+        return Origin.UNDETERMINED, open_level
+    return None
 
 
 def unscreened(

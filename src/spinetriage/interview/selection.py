@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from spinetriage.assessment import decide_urgency
 from spinetriage.assessment.origin import total_variation
 from spinetriage.assessment.questions import usable_findings
-from spinetriage.assessment.red_flags import fired_red_flags
+from spinetriage.assessment.red_flags import fired_red_flags, named_condition, placed_origin
 from spinetriage.engine.network import Network
 from spinetriage.engine.reasoner import Patient, Reasoning, reason, room_for, verdict, what_if, what_ifs
 from spinetriage.knowledge.base import KnowledgeBase
@@ -82,9 +82,10 @@ def decide(model: Network, reasoning: Reasoning) -> Decision:
     patient = reasoning.patient
     flags = fired_red_flags(kb, patient.evidence, age=patient.age, sex=patient.sex)
     urgency, _ = decide_urgency(kb, flags, reasoning.probabilities, patient.evidence)
-    return Decision(
-        verdict(reasoning, kb.threshold("verdict_confident"), kb.threshold("myelopathy_suspected")), urgency
-    )
+    the_verdict = verdict(reasoning, kb.threshold("verdict_confident"), kb.threshold("myelopathy_suspected"))
+    raised = [flag for flag, _ in flags]
+    placed = placed_origin(kb, the_verdict, raised, [named_condition(f, reasoning.probabilities) for f in raised])
+    return Decision(the_verdict if placed is None else placed[0], urgency)
 
 
 def candidates(model: Network, evidence: Mapping[str, Status], kinds: Iterable[FindingKind]) -> list[str]:

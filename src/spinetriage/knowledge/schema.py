@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from spinetriage.vocab import Basis, ExamSection, FindingKind, OriginFamily, Region, Sex, Urgency
+from spinetriage.vocab import Basis, ExamSection, FindingKind, Origin, OriginFamily, Region, Sex, Urgency
 
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
@@ -286,6 +286,11 @@ class RedFlag(Cited):
     urgency: Urgency
     when: list[Clause] = Field(min_length=1)
     action: Text
+    origin: Literal[Origin.CERVICAL, Origin.OTHER, Origin.UNDETERMINED] | None = None
+    """What the flag's own findings say of the origin, which no probability outweighs: ``cervical`` or
+    ``other`` when they place the lesion (a cord compressed on imaging at that level, a disease outside
+    the spine), ``undetermined`` when they show a spinal cord lesion whose level they leave open (a lumbar
+    verdict would contradict it). See :func:`spinetriage.assessment.red_flags.placed_origin`."""
     withhold_examination: list[Identifier] = Field(default_factory=list)
     """Examination signs not to be elicited while the flag is raised: those that move a spine that may be
     unstable or make the patient stand and walk (NICE NG41 immobilises a suspected spinal injury)."""
