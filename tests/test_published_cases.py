@@ -41,6 +41,7 @@ SETS = {
     "published-cases-16.yaml": (r"pr\d{3}", 47, (0.3, 0.7)),
     "published-cases-17.yaml": (r"ps\d{3}", 46, (0.3, 0.7)),
     "published-cases-18.yaml": (r"pt\d{3}", 45, (0.3, 0.7)),
+    "published-cases-19.yaml": (r"pu\d{3}", 30, (0.3, 0.7)),
 }
 STATUSES = {"present", "absent", "unknown"}
 ORIGINS = {"cervical", "lumbar", "both", "other"}
