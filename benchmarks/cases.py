@@ -59,6 +59,7 @@ CASE_SETS = (
     "published-cases-16",
     "published-cases-17",
     "published-cases-18",
+    "published-cases-19",
 )
 
 

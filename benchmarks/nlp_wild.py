@@ -97,7 +97,10 @@ interpreted consultations, radiology request forms; 201 development, 199 frozen)
 known, both parts scored once at the end of its round. A twentieth, ``--set wild20`` (twelve more styles:
 operation notes, occupational health, falls clinic letters, emergency triage, urology referrals, CT myelogram
 reports, patient forum posts, telephone advice lines, chiropractic intakes, diabetic foot clinics, acute
-oncology, EHR problem lists; 196 development, 204 frozen), likewise.
+oncology, EHR problem lists; 196 development, 204 frozen), likewise. A twenty-first, ``--set wild21`` (twelve more
+styles: sports medicine, neurology letters, antenatal notes, district nurse visits, telemedicine transcripts,
+student case presentations, EMG reports, osteopathy, hospice notes, vascular letters, translated notes, spinal MDT
+outcomes; 211 development, 189 frozen), likewise.
 
 Scored as (finding, status) pairs per sentence, overall and per status; side and level are
 not annotated in this set. medspaCy (1.3.1, its default ConText rules, our target phrases,
@@ -179,6 +182,7 @@ def main() -> None:
             "wild18",
             "wild19",
             "wild20",
+            "wild21",
         ),
         default="wild",
         help="which gold set (see the docstring)",

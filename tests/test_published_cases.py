@@ -2,7 +2,7 @@
 
 These tests check the data only; they never run the engine on the cases. The test part
 of each split is frozen (see the header of each file). ``published-cases.yaml`` is the
-first set; ``published-cases-2.yaml`` to ``published-cases-18.yaml`` were written later by someone who
+first set; ``published-cases-2.yaml`` to ``published-cases-19.yaml`` were written later by someone who
 had not read the engine's rules or knowledge tables, each as a fresh check.
 """
 

@@ -40,6 +40,7 @@ PUBLISHED = (
     "published-cases-16.yaml",
     "published-cases-17.yaml",
     "published-cases-18.yaml",
+    "published-cases-19.yaml",
 )
 
 

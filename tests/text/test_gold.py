@@ -88,7 +88,9 @@ def test_labelled_report_lines_f1_floor() -> None:
 # handovers, speech-recognition dictation, interpreted consultations, independent medical examinations, radiology
 # request forms...), written with every finding known, both parts scored once at the end of the round that added it;
 # ``wild20``: 400 more by a twentieth, in twelve styles apart from wild19's (operation notes, CT myelogram reports,
-# patient forum posts, telephone advice lines, diabetic foot clinics, EHR problem lists...), likewise, reader unchanged.
+# patient forum posts, telephone advice lines, diabetic foot clinics, EHR problem lists...), likewise, reader unchanged;
+# ``wild21``: 400 more by a twenty-first, in twelve styles apart from wild20's (antenatal notes, EMG reports, MDT
+# outcomes, telemedicine transcripts, translated notes, hospice notes...), likewise, reader unchanged.
 # Rules were tuned on the development parts only; each test part is scored once, at the end of a round (docs/text.md
 # has the figures). Floors sit a little under the measurements; a change that lowers them needs a reason.
 # The development floors were raised after the recall round (general mechanisms; docs/text.md).
@@ -401,6 +403,21 @@ WILD_FLOORS: dict[tuple[str, str], dict[str, float]] = {
     ("wild20", "dev"): {  # scored with the test part: 0.863
         "overall": 0.84,
     },
+    (
+        "wild21",
+        "test",
+    ): {  # first scored at the end of the round that added it, reader unchanged: 0.831 (P 0.880, R 0.787)
+        "overall": 0.81,
+        "status:present": 0.84,
+        "status:absent": 0.76,
+        "status:possible": 0.55,
+        "status:historical": 0.69,
+        "status:family": 0.77,
+        "status:hypothetical": 0.64,
+    },
+    ("wild21", "dev"): {  # scored with the test part: 0.821
+        "overall": 0.80,
+    },
     ("wild4", "dev"): {
         "overall": 0.71,
         "status:present": 0.71,
@@ -568,6 +585,20 @@ STYLES = {
         "telephone_advice_line_transcript",
         "urology_referral_letter",
     },
+    "wild21": {
+        "antenatal_back_pain_note",
+        "district_nurse_home_visit_note",
+        "medical_student_case_presentation",
+        "nerve_conduction_emg_report",
+        "neurology_clinic_letter",
+        "osteopathy_treatment_note",
+        "palliative_care_hospice_note",
+        "spinal_mdt_meeting_outcome",
+        "sports_medicine_clinic_note",
+        "telemedicine_video_consult_transcript",
+        "translated_foreign_language_note",
+        "vascular_surgery_clinic_letter",
+    },
 }
 SMALLEST_PART = {
     "wild": 290,
@@ -590,6 +621,7 @@ SMALLEST_PART = {
     "wild18": 190,
     "wild19": 195,
     "wild20": 195,
+    "wild21": 185,
 }
 
 
