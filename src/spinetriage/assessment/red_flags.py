@@ -86,9 +86,9 @@ def placed_origin(
     if verdict not in (Origin.LUMBAR, Origin.UNDETERMINED):
         return None
     placing = [flag for flag in flags if flag.origin in (Origin.CERVICAL, Origin.OTHER)]
-    regions = {flag.origin for flag in placing}
+    regions = {flag.origin for flag in placing if flag.origin is not None}
     if len(regions) == 1:
-        return regions.pop(), [flag.id for flag in placing]  # type: ignore[return-value]
+        return regions.pop(), [flag.id for flag in placing]
     if verdict is not Origin.LUMBAR:
         return None
     lumbar = any(kb.conditions[c].origin_family is OriginFamily.LUMBAR_SPECIFIC for c in named)
