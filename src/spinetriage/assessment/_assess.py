@@ -154,7 +154,7 @@ def _assess_patient(
     flags = fired_red_flags(kb, patient.evidence, age=patient.age, sex=patient.sex)
     flag_ids = {flag.id for flag, _ in flags}
     named = {flag.id: named_condition(flag, probabilities) for flag, _ in flags}
-    placed = placed_origin(kb, the_verdict, [flag for flag, _ in flags], list(named.values()))
+    placed = placed_origin(kb, the_verdict, [flag for flag, _ in flags], probabilities)
     placed_by: list[str] = []
     if placed is not None:
         the_verdict, placed_by = placed

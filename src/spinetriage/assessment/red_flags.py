@@ -70,11 +70,11 @@ def named_condition(flag: RedFlag, probabilities: Mapping[str, float]) -> str:
 
 
 def placed_origin(
-    kb: KnowledgeBase, verdict: Origin, flags: Sequence[RedFlag], named: Sequence[str]
+    kb: KnowledgeBase, verdict: Origin, flags: Sequence[RedFlag], probabilities: Mapping[str, float]
 ) -> tuple[Origin, list[str]] | None:
     """The origin raised red flags set when the probabilities' verdict contradicts their own findings, with the
-    flags that set it; ``None`` when the verdict stands. ``named``: each flag's named condition
-    (:func:`named_condition`), in the same order.
+    flags that set it; ``None`` when the verdict stands. ``probabilities`` choose each flag's named condition
+    (:func:`named_condition`).
 
     A flag never outweighed by probabilities (the design contract) is not outweighed on the origin either.
     A lumbar or undetermined verdict follows the flags that place the lesion (``red_flags.yaml: origin``,
@@ -91,7 +91,10 @@ def placed_origin(
         return regions.pop(), [flag.id for flag in placing]
     if verdict is not Origin.LUMBAR:
         return None
-    lumbar = any(kb.conditions[c].origin_family is OriginFamily.LUMBAR_SPECIFIC for c in named)
+    lumbar = any(
+        kb.conditions[named_condition(flag, probabilities)].origin_family is OriginFamily.LUMBAR_SPECIFIC
+        for flag in flags
+    )
     open_level = [flag.id for flag in flags if flag.origin is not None]
     if open_level and not lumbar:
         return Origin.UNDETERMINED, open_level

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from spinetriage.assessment import decide_urgency
 from spinetriage.assessment.origin import total_variation
 from spinetriage.assessment.questions import usable_findings
-from spinetriage.assessment.red_flags import fired_red_flags, named_condition, placed_origin
+from spinetriage.assessment.red_flags import fired_red_flags, placed_origin
 from spinetriage.engine.network import Network
 from spinetriage.engine.reasoner import Patient, Reasoning, reason, room_for, verdict, what_if, what_ifs
 from spinetriage.knowledge.base import KnowledgeBase
@@ -83,8 +83,7 @@ def decide(model: Network, reasoning: Reasoning) -> Decision:
     flags = fired_red_flags(kb, patient.evidence, age=patient.age, sex=patient.sex)
     urgency, _ = decide_urgency(kb, flags, reasoning.probabilities, patient.evidence)
     the_verdict = verdict(reasoning, kb.threshold("verdict_confident"), kb.threshold("myelopathy_suspected"))
-    raised = [flag for flag, _ in flags]
-    placed = placed_origin(kb, the_verdict, raised, [named_condition(f, reasoning.probabilities) for f in raised])
+    placed = placed_origin(kb, the_verdict, [flag for flag, _ in flags], reasoning.probabilities)
     return Decision(the_verdict if placed is None else placed[0], urgency)
 
 
