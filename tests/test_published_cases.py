@@ -2,7 +2,7 @@
 
 These tests check the data only; they never run the engine on the cases. The test part
 of each split is frozen (see the header of each file). ``published-cases.yaml`` is the
-first set; ``published-cases-2.yaml`` to ``published-cases-19.yaml`` were written later by someone who
+first set; ``published-cases-2.yaml`` to ``published-cases-20.yaml`` were written later by someone who
 had not read the engine's rules or knowledge tables, each as a fresh check.
 """
 
@@ -42,6 +42,7 @@ SETS = {
     "published-cases-17.yaml": (r"ps\d{3}", 46, (0.3, 0.7)),
     "published-cases-18.yaml": (r"pt\d{3}", 45, (0.3, 0.7)),
     "published-cases-19.yaml": (r"pu\d{3}", 30, (0.3, 0.7)),
+    "published-cases-20.yaml": (r"pv\d{3}", 37, (0.3, 0.7)),
 }
 STATUSES = {"present", "absent", "unknown"}
 ORIGINS = {"cervical", "lumbar", "both", "other"}
