@@ -30,7 +30,9 @@ def test_immunosuppression_alone_raises_no_flag_and_no_blood_cultures(kb: Knowle
 
 
 def test_each_single_risk_factor_alone_raises_no_flag(kb: KnowledgeBase) -> None:
-    for risk in ("immunosuppression", "iv_drug_use", "diabetes", "recent_spinal_procedure", "steroid_use", "trauma"):
+    """Significant trauma is not a risk factor here but an injury: back pain after it is a fracture flag on its
+    own (see the test below)."""
+    for risk in ("immunosuppression", "iv_drug_use", "diabetes", "recent_spinal_procedure", "steroid_use"):
         assert _flags(kb, [risk], age=60) == set(), risk
     assert _flags(kb, ["elevated_inflammatory_markers"]) == set()
 
@@ -76,6 +78,37 @@ def test_fracture_needs_a_combination_and_minor_trauma_counts_in_fragile_bone(kb
     assert "vertebral_fracture_older_age" not in _flags(kb, ["trauma"], age=60)
     assert _flags(kb, ["steroid_use"], age=60) == set()
     assert "vertebral_fracture_older_steroids" in _flags(kb, ["steroid_use"], age=75)
+
+
+def test_pain_after_significant_trauma_is_assessed_for_a_fracture_at_any_age(kb: KnowledgeBase) -> None:
+    """AHCPR 1994 (Bigos): radiographs rule out a fracture in acute low back problems after recent significant
+    trauma at any age; the NHS pathway after NICE names back pain after major trauma. A 25-year-old with back pain
+    after a skydiving fall (burst fractures of L1 and L4) read routine with "no routine lumbar imaging" (a
+    clinician's critique, rated dangerous)."""
+    fall = {"low_back_pain": "present", "trauma": "present", "leg_weakness": "absent"}
+    result = assess({"age": 25, "sex": "male", "findings": fall})
+    raised = {f.id for f in result.red_flags}
+    assert "pain_after_significant_trauma" in raised
+    assert result.urgency is Urgency.URGENT
+    assert "routine_lumbar_imaging" not in {w.id for w in [*result.workup, *result.treatment]}
+    plain = assess({"age": 25, "findings": {"low_back_pain": "present"}})
+    assert "routine_lumbar_imaging" in {w.id for w in plain.workup}
+    without_trauma = assess({"age": 25, "sex": "male", "findings": {**fall, "trauma": "absent"}})
+    assert "pain_after_significant_trauma" not in {f.id for f in without_trauma.red_flags}
+    assert without_trauma.urgency is Urgency.ROUTINE
+    neck = {flag.id for flag, _ in fired_red_flags(kb, {"trauma": P, "neck_pain": P}, age=40)}
+    assert neck == {"cervical_spine_injury"}  # the Canadian C-spine rule's flag, not a second one
+
+
+def test_a_flag_stands_aside_for_one_that_asks_the_same_assessment_or_more(kb: KnowledgeBase) -> None:
+    """Back pain after trauma is not repeated beside the fragile-bone, older-age, deficit or imaged-fracture
+    flags, which ask for the same fracture assessment or more."""
+    assert _flags(kb, ["trauma"], age=40) == {"pain_after_significant_trauma"}
+    assert _flags(kb, ["trauma", "osteoporosis"], age=40) == {"vertebral_fracture"}
+    assert _flags(kb, ["trauma"], age=75) == {"vertebral_fracture_older_age"}
+    assert _flags(kb, ["trauma", "osteoporosis"], age=75) == {"vertebral_fracture"}
+    assert _flags(kb, ["trauma", "leg_weakness"], age=40) == {"spinal_injury_with_deficit"}
+    assert _flags(kb, ["trauma", "vertebral_compression_fracture"], age=40) == {"vertebral_fracture_on_imaging"}
 
 
 def test_an_unknown_age_never_meets_an_age_bound(kb: KnowledgeBase) -> None:

@@ -153,6 +153,18 @@ def test_a_red_flag_can_withhold_only_examination_signs(tmp_path: Path) -> None:
     assert any("unknown finding 'no_such_sign'" in p for p in error.problems), error.problems
 
 
+def test_flags_that_stand_aside_for_each_other_or_an_unknown_flag_are_refused(tmp_path: Path) -> None:
+    """Two flags that stand aside for each other would both be left out of a report that raises both."""
+
+    def make_a_cycle(document: Any) -> None:
+        flags = {f["id"]: f for f in document["red_flags"]}
+        flags["vertebral_fracture"]["stands_aside_for"] = ["pain_after_significant_trauma", "no_such_flag"]
+
+    error = _broken(tmp_path, "red_flags.yaml", make_a_cycle)
+    assert any("vertebral_fracture: stands_aside_for leads back to it" in p for p in error.problems), error.problems
+    assert any("unknown red flag 'no_such_flag'" in p for p in error.problems), error.problems
+
+
 def test_a_suspected_condition_with_an_unknown_threshold_is_refused(tmp_path: Path) -> None:
     def name_a_missing_threshold(document: Any) -> None:
         document["suspected"][0]["threshold"] = "no_such_threshold"

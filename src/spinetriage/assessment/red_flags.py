@@ -48,7 +48,8 @@ def fired_red_flags(
     age: int | None = None,
     sex: Sex | None = None,
 ) -> list[tuple[RedFlag, list[str]]]:
-    """Each red flag that fires with the present findings that raised it, most urgent first."""
+    """Each red flag that fires with the present findings that raised it, most urgent first. A flag that
+    stands aside for a raised one (``stands_aside_for``) is left out."""
     fired = []
     for flag in kb.red_flags.values():
         raised: list[str] = []
@@ -59,6 +60,8 @@ def fired_red_flags(
             raised.extend(f for f in found if f not in raised)
         else:
             fired.append((flag, raised))
+    ids = {flag.id for flag, _ in fired}
+    fired = [(flag, raised) for flag, raised in fired if not ids.intersection(flag.stands_aside_for)]
     fired.sort(key=lambda item: item[0].urgency.rank)
     return fired
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -190,6 +190,18 @@ class _Collector:
             seen.add(ident)
 
 
+def _reachable(start: str, edges: Mapping[str, Sequence[str]]) -> set[str]:
+    """Every node reached from ``start`` by following ``edges`` one or more steps."""
+    seen: set[str] = set()
+    todo = list(edges.get(start, ()))
+    while todo:
+        node = todo.pop()
+        if node not in seen:
+            seen.add(node)
+            todo.extend(edges.get(node, ()))
+    return seen
+
+
 def _by_id(item: dict[str, Any]) -> str:
     return str(item.get("id", "?"))
 
@@ -357,6 +369,7 @@ def build_knowledge(texts: dict[str, str], bundle: dict[str, str] | None = None)
             cited("groups.yaml", label, expression)
         check.unique("groups.yaml", f"expressions of {group.id}", (e.condition for e in group.expressions))
 
+    aside = {flag.id: flag.stands_aside_for for flag in red_flags}
     for flag in red_flags:
         label = f"red flag {flag.id}"
         known("red_flags.yaml", label, "condition", flag.condition, condition_ids)
@@ -366,6 +379,11 @@ def build_knowledge(texts: dict[str, str], bundle: dict[str, str] | None = None)
         for clause in flag.when:
             for member in clause.findings:
                 known("red_flags.yaml", label, "finding", member, finding_ids)
+        for other_flag in flag.stands_aside_for:
+            known("red_flags.yaml", f"{label}, stands_aside_for", "red flag", other_flag, flag_ids)
+        if flag.id in _reachable(flag.id, aside):
+            # flags that stand aside for each other could all be left out, and the patient with none raised
+            check.add(f"red_flags.yaml: {label}: stands_aside_for leads back to it (a cycle)")
         for sign in flag.withhold_examination:
             known("red_flags.yaml", f"{label}, withhold_examination", "finding", sign, finding_ids)
             if sign in finding_kind and finding_kind[sign] is not FindingKind.EXAM:

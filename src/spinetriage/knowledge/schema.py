@@ -294,6 +294,10 @@ class RedFlag(Cited):
     withhold_examination: list[Identifier] = Field(default_factory=list)
     """Examination signs not to be elicited while the flag is raised: those that move a spine that may be
     unstable or make the patient stand and walk (NICE NG41 immobilises a suspected spinal injury)."""
+    stands_aside_for: list[Identifier] = Field(default_factory=list)
+    """Flags whose assessment includes this one's: while one of them is raised this flag is not, so a report
+    does not repeat the same work-up under two headings (back pain after trauma beside the flag for trauma
+    with fragile bone)."""
 
 
 #: Myelopathy grades from the mJOA bands (Tetreault 2017): severe 0-11, moderate
