@@ -568,6 +568,19 @@ def test_leg_cord_signs_beside_clumsy_hands_do_not_claim_the_arms_are_normal() -
     assert all("normal arms" not in f.label for f in assess({"age": 49, "findings": legs}).red_flags)
 
 
+def test_leg_cord_signs_beside_arm_symptoms_or_an_imaged_cervical_cord_are_left_to_the_myelopathy_rules() -> None:
+    """The flag said "none recorded in the arms or hands" beside numb arms and hands, and sent for a whole-spine
+    MRI beside a cervical cord compressed with T2 signal change that explained the signs (a clinician's critique)."""
+    flag = "cord_signs_in_the_legs"
+    legs = {"babinski_sign": "present", "clonus": "present"}
+    for arms in ({"arm_numbness_tingling": "present"}, {"hand_weakness": "present"}):
+        assert flag not in {f.id for f in assess({"age": 49, "findings": {**legs, **arms}}).red_flags}
+    imaged = {**legs, "cervical_cord_compression": "present", "cord_t2_signal_change": "present"}
+    result = assess({"age": 31, "findings": imaged})
+    assert flag not in {f.id for f in result.red_flags}
+    assert result.conditions[0].id == "degenerative_cervical_myelopathy"
+
+
 def test_a_flag_that_shows_a_cord_lesion_of_unknown_level_leaves_no_lumbar_verdict() -> None:
     """A sensory level with back pain read "lumbar 90%: non-specific low back pain 78%" under its own urgent
     whole-spine MRI (a clinician's critique): a flag's findings are not outweighed on the origin either."""
