@@ -573,8 +573,8 @@ def test_leg_cord_signs_beside_arm_symptoms_or_an_imaged_cervical_cord_are_left_
     MRI beside a cervical cord compressed with T2 signal change that explained the signs (a clinician's critique)."""
     flag = "cord_signs_in_the_legs"
     legs = {"babinski_sign": "present", "clonus": "present"}
-    for arms in ({"arm_numbness_tingling": "present"}, {"hand_weakness": "present"}):
-        assert flag not in {f.id for f in assess({"age": 49, "findings": {**legs, **arms}}).red_flags}
+    numb = assess({"age": 49, "findings": {**legs, "arm_numbness_tingling": "present"}})
+    assert flag not in {f.id for f in numb.red_flags}
     imaged = {**legs, "cervical_cord_compression": "present", "cord_t2_signal_change": "present"}
     result = assess({"age": 31, "findings": imaged})
     assert flag not in {f.id for f in result.red_flags}
