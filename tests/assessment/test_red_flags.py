@@ -619,3 +619,21 @@ def test_a_flag_naming_a_lumbar_condition_keeps_the_lumbar_verdict_beside_an_ope
     assert plain.origin.verdict.value == "lumbar"
     assert "cauda_equina_syndrome" in {f.condition for f in with_level.red_flags}
     assert with_level.origin.verdict.value == "lumbar" and with_level.origin.placed_by == []
+
+
+def test_the_urgency_is_provisional_while_an_unanswered_red_flag_question_could_raise_it(kb: KnowledgeBase) -> None:
+    """NICE NG59 and ACP/APS 2007 screen every presenter for red flags before grading: "routine" with seventeen
+    red-flag questions unasked read as a verdict (a clinician's critique of a 63-year-old with back pain alone, whose
+    back pain was an infected aortic aneurysm)."""
+    findings = {"low_back_pain": "present"}
+    first = assess({"age": 63, "sex": "male", "findings": findings})
+    assert first.urgency is Urgency.ROUTINE and first.urgency_provisional
+    assert "provisional" in first.urgency_reason
+    screened = first
+    while screened.red_flag_screen:  # answer every open red-flag question no
+        findings |= {s.finding: "absent" for s in screened.red_flag_screen}
+        screened = assess({"age": 63, "sex": "male", "findings": findings})
+    assert screened.urgency is Urgency.ROUTINE and not screened.urgency_provisional
+    assert "provisional" not in screened.urgency_reason
+    emergency = assess({"age": 63, "findings": {"low_back_pain": "present", "saddle_anesthesia": "present"}})
+    assert emergency.urgency is Urgency.EMERGENCY and not emergency.urgency_provisional  # nothing can raise it

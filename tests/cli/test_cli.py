@@ -197,6 +197,8 @@ def test_the_report_lists_the_red_flag_questions_not_yet_answered() -> None:
     assert result.exit_code == 0, result.output
     line = " ".join(result.output.split()).split("Red flags not yet asked: ")[1]
     assert "History of cancer" in line and "Fever" not in line.split("(a yes")[0]
+    assert "Ask next: " in line  # the red-flag screen comes before the other questions
+    assert "(provisional: red-flag questions not yet answered)" in " ".join(result.output.split())
 
 
 def test_the_report_marks_a_condition_resting_on_its_prior() -> None:

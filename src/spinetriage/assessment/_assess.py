@@ -175,6 +175,12 @@ def _assess_patient(
         for rec, why in applicable(kb, kb.treatment.values(), probabilities, patient.evidence, flag_ids, grading)
     ]
     urgency, urgency_reason = decide_urgency(kb, flags, probabilities, patient.evidence, instruments)
+    open_screen = unscreened(kb, patient.evidence, flag_ids, age=patient.age, sex=patient.sex)
+    could_raise = [f for f, ids in open_screen if any(kb.red_flags[i].urgency.rank < urgency.rank for i in ids)]
+    if could_raise:
+        # a routine grade beside seventeen unasked red-flag questions read as a verdict (a clinician's critique)
+        s = "s" if len(could_raise) > 1 else ""
+        urgency_reason += f"; provisional: {len(could_raise)} red-flag question{s} not yet answered could raise it"
     graded_ids = {r.id for r in kb.treatment.values() if any(i.severity for i in r.indications)} if scored else set()
     severity = severity_output(
         instruments,
@@ -255,11 +261,12 @@ def _assess_patient(
         ],
         urgency=urgency,
         urgency_reason=urgency_reason,
+        urgency_provisional=bool(could_raise),
         workup=workup,
         treatment=treatment,
         next_questions=[_question(kb, imp) for imp in top[FindingKind.HISTORY]],
         findings_used={f: s.value for f, s in sorted(patient.evidence.items())},
-        red_flag_screen=_screen(kb, patient, flag_ids) if explain else [],
+        red_flag_screen=_screen(kb, open_screen) if explain else [],
         references=[catalogue[r] for r in sorted(cited) if r in catalogue],
         disclaimer=DISCLAIMER,
         clusters=clusters,
@@ -345,8 +352,7 @@ def _likelihood_sources(kb: KnowledgeBase) -> dict[str, tuple[str, ...]]:
     return _LIKELIHOOD_SOURCES[kb.version]
 
 
-def _screen(kb: KnowledgeBase, patient: Patient, raised: set[str]) -> list[ScreenOut]:
-    open_ = unscreened(kb, patient.evidence, raised, age=patient.age, sex=patient.sex)
+def _screen(kb: KnowledgeBase, open_: Sequence[tuple[str, list[str]]]) -> list[ScreenOut]:
     return [
         ScreenOut(finding=f, label=kb.findings[f].label, question=kb.findings[f].patient_question, flags=flags)
         for f, flags in open_

@@ -224,6 +224,9 @@ class Assessment(_Out):
     red_flags: list[RedFlagOut]
     urgency: Urgency
     urgency_reason: str
+    urgency_provisional: bool = False
+    """True while a red-flag question not yet answered could raise the urgency: the grade holds only if each is
+    answered no (NICE NG59 and ACP/APS 2007 screen every presenter before grading)."""
     workup: list[RecommendationOut]
     treatment: list[RecommendationOut]
     next_questions: list[QuestionOut]

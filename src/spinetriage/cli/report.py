@@ -36,6 +36,8 @@ def render(assessment: Assessment, console: Console, *, show_all: bool = False) 
         ("Urgency: ", "bold"),
         (a.urgency.value.upper(), URGENCY_STYLE[a.urgency]),
     )
+    if a.urgency_provisional:
+        verdict.append(" (provisional: red-flag questions not yet answered)", style="yellow")
     lines = [verdict, Text(a.origin.explanation)]
     if not a.complaint_assumed():  # else the shares are the assumed back pain's
         probs = "  ".join(f"{SHARE_NAMES.get(k, k)} {v:.0%}" for k, v in a.origin.probabilities.items())
@@ -120,15 +122,15 @@ def render(assessment: Assessment, console: Console, *, show_all: bool = False) 
                 style="yellow",
             )
         )
-    if a.next_questions:
-        console.print(
-            Text("Ask next: ", style="bold") + Text("; ".join(q.question or q.label for q in a.next_questions))
-        )
-    if a.red_flag_screen:
+    if a.red_flag_screen:  # before the other questions: the guidelines screen every presenter first
         console.print(
             Text("Red flags not yet asked: ", style="bold")
             + Text("; ".join(s.label for s in a.red_flag_screen))
             + Text(" (a yes could raise a red flag; screen every presenter, NICE NG59)", style="dim")
+        )
+    if a.next_questions:
+        console.print(
+            Text("Ask next: ", style="bold") + Text("; ".join(q.question or q.label for q in a.next_questions))
         )
     refs = Table(title="References", show_header=False, box=None)
     for r in a.references:
