@@ -637,3 +637,16 @@ def test_the_urgency_is_provisional_while_an_unanswered_red_flag_question_could_
     assert "provisional" not in screened.urgency_reason
     emergency = assess({"age": 63, "findings": {"low_back_pain": "present", "saddle_anesthesia": "present"}})
     assert emergency.urgency is Urgency.EMERGENCY and not emergency.urgency_provisional  # nothing can raise it
+
+
+def test_an_urgent_flags_investigation_leads_the_work_up_before_exam_suggestions() -> None:
+    """A cancer patient with retention and weak legs had Hoffmann, broad-based gait and Romberg listed above the
+    emergency MRI (a clinician's critique): the flagged investigation decides management."""
+    flagged = assess(
+        {"age": 68, "findings": dict.fromkeys(["history_of_cancer", "urinary_retention", "leg_weakness"], "present")}
+    )
+    kinds = [w.kind for w in flagged.workup]
+    assert kinds[0] == "investigation" and "exam" in kinds
+    assert kinds.index("exam") > max(i for i, k in enumerate(kinds) if k == "investigation")
+    plain = assess({"age": 68, "findings": {"low_back_pain": "present", "leg_pain_below_knee": "present"}})
+    assert plain.workup[0].kind == "exam"  # without a flag the exam items that would change the answer come first

@@ -164,8 +164,13 @@ def _assess_patient(
 
     workup_items = applicable(kb, kb.workup.values(), probabilities, patient.evidence, flag_ids, grading)
     recommended_ids = {rec.id for rec, _ in workup_items}
-    workup = [_exam_item(kb, imp) for imp in top[FindingKind.EXAM]]
-    workup += [_recommendation(rec, why, "investigation") for rec, why in workup_items]
+    exams = [_exam_item(kb, imp) for imp in top[FindingKind.EXAM]]
+    investigations = [_recommendation(rec, why, "investigation") for rec, why in workup_items]
+    # an urgent or emergency flag's investigation decides management and leads the list; otherwise the exam items
+    # that would most change the answer come first (a clinician's critique: Hoffmann and Romberg above the
+    # lumbosacral MRI and bladder scan of a cancer patient with retention)
+    flagged_now = any(flag.urgency.rank <= Urgency.URGENT.rank for flag, _ in flags)
+    workup = investigations + exams if flagged_now else exams + investigations
     workup += [
         _recommendation(item, why, "not_recommended")
         for item, why in advised_against(kb, probabilities, patient.evidence, flag_ids, recommended_ids, grading)
