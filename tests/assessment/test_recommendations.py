@@ -548,3 +548,15 @@ def test_cord_compression_on_imaging_with_a_myelopathic_symptom_warns_against_ma
     assert "no_cervical_manipulation_in_myelopathy" not in {
         r.id for r, _ in advised_against(kb, low, alone, set(), set())
     }
+
+
+def test_claudication_asks_for_the_abi_whatever_the_pulses() -> None:
+    """AHA/ACC 2016: the resting ABI for claudication or other exertional leg symptoms, the exercise ABI when it is
+    normal or borderline, the toe-brachial index when it is over 1.40. Normal pulses had left a young athlete's
+    exertional calf pain (iliac endofibrosis) with no vascular test (a clinician's critique)."""
+    findings = {"leg_pain_below_knee": "present", "claudication_relieved_standing": "present"}
+    result = assess({"age": 22, "findings": {**findings, "diminished_pedal_pulses": "absent"}})
+    abi = next(w for w in result.workup if w.id == "ankle_brachial_index")
+    assert "exercise (treadmill) ABI" in abi.detail and "toe-brachial index" in abi.detail
+    without = assess({"age": 22, "findings": {"leg_pain_below_knee": "present", "diminished_pedal_pulses": "absent"}})
+    assert "ankle_brachial_index" not in _ids(without.workup)
