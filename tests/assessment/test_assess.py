@@ -342,3 +342,11 @@ def test_an_mri_read_as_a_spinal_metastasis_outweighs_non_specific_back_pain() -
     older = {c.id: c.probability for c in assess({"age": 60, "findings": findings}).conditions}
     assert 0.2 < under_50["spinal_malignancy"] < older["spinal_malignancy"]
     assert older["spinal_malignancy"] > 0.5 > older["nonspecific_low_back_pain"]
+
+
+def test_a_finding_recorded_only_is_listed_with_why_it_changes_no_probability() -> None:
+    case = {"age": 60, "findings": {"low_back_pain": "present", "previous_lumbar_surgery": "present"}}
+    result = assess(case)
+    assert [(r.finding, r.status) for r in result.recorded_only] == [("previous_lumbar_surgery", "present")]
+    assert "No accuracy figure" in result.recorded_only[0].reason
+    assert assess({"age": 60, "findings": {"low_back_pain": "present"}}).recorded_only == []

@@ -224,3 +224,12 @@ def test_with_no_complaint_recorded_the_report_leaves_out_the_assumptions_origin
     )
     told = " ".join(runner.invoke(app, ["assess", "-"], input=stated, env={"COLUMNS": "120"}).output.split())
     assert "unexplained" in told and "every probability assumes back pain" not in told
+
+
+def test_the_report_says_which_entered_findings_change_no_probability() -> None:
+    case = json.dumps({"age": 60, "findings": {"low_back_pain": "present", "spondylolisthesis": "present"}})
+    result = runner.invoke(app, ["assess", "-"], input=case, env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    flat = " ".join(result.output.split())
+    assert "Recorded, not counted in the probabilities: Spondylolisthesis (present)." in flat
+    assert "Kalichman 2009" in flat

@@ -485,3 +485,12 @@ def test_any_answer_can_be_changed_and_the_later_questions_are_asked_again(clien
     for bad in ("change-3", "change--1", "change-x", "change-"):
         refused = client.post("/questionnaire/step", data={**state, "a": answers, "action": bad})
         assert refused.status_code == 422 and "action" in refused.text, bad
+
+
+def test_a_finding_that_changes_no_probability_is_shown_with_its_reason(client: TestClient) -> None:
+    """A clinician reading a report asked where the entered previous lumbar surgery had gone."""
+    response = submit(client, {**MYELOPATHY, "f.previous_lumbar_surgery": "present"})
+    assert response.status_code == 303
+    page = client.get(response.headers["location"]).text
+    assert "Previous lumbar surgery: recorded, not counted in the probabilities" in page
+    assert "Balasubramanian 2010" in page  # the reason, from recorded_only.yaml

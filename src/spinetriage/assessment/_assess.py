@@ -16,6 +16,7 @@ from spinetriage.assessment.models import (
     OriginOut,
     QuestionOut,
     RecommendationOut,
+    RecordedOut,
     RedFlagOut,
     ReferenceOut,
     ScreenOut,
@@ -271,6 +272,11 @@ def _assess_patient(
         treatment=treatment,
         next_questions=[_question(kb, imp) for imp in top[FindingKind.HISTORY]],
         findings_used={f: s.value for f, s in sorted(patient.evidence.items())},
+        recorded_only=[
+            RecordedOut(finding=f, label=kb.findings[f].label, status=status.value, reason=kb.recorded_only[f].reason)
+            for f, status in sorted(patient.evidence.items())
+            if f in kb.recorded_only and status is not Status.UNKNOWN
+        ],
         red_flag_screen=_screen(kb, open_screen) if explain else [],
         references=[catalogue[r] for r in sorted(cited) if r in catalogue],
         disclaimer=DISCLAIMER,

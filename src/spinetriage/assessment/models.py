@@ -124,6 +124,15 @@ class ScreenOut(_Out):
     """The red flags (ids) the answer bears on."""
 
 
+class RecordedOut(_Out):
+    """A finding entered with the case that no probability counts (``recorded_only.yaml``), with the reason."""
+
+    finding: str
+    label: str
+    status: str
+    reason: str
+
+
 class ReferenceOut(_Out):
     id: str
     citation: str
@@ -231,6 +240,9 @@ class Assessment(_Out):
     treatment: list[RecommendationOut]
     next_questions: list[QuestionOut]
     findings_used: dict[str, str]
+    recorded_only: list[RecordedOut] = []
+    """Findings entered that change no probability, each with why (they may still drive a red flag or a
+    recommendation): a clinician reading the report asked where an entered finding had gone."""
     red_flag_screen: list[ScreenOut] = []
     """Red-flag questions still open, in the order the rules of ``red_flags.yaml`` first ask them: the screen
     the guidelines ask of every presenter, apart from what could move the probabilities (``next_questions``)."""

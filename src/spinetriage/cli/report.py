@@ -122,6 +122,11 @@ def render(assessment: Assessment, console: Console, *, show_all: bool = False) 
                 style="yellow",
             )
         )
+    for recorded in a.recorded_only:
+        console.print(
+            Text(f"Recorded, not counted in the probabilities: {recorded.label} ({recorded.status}). ", style="bold")
+            + Text(recorded.reason, style="dim")
+        )
     if a.red_flag_screen:  # before the other questions: the guidelines screen every presenter first
         console.print(
             Text("Red flags not yet asked: ", style="bold")

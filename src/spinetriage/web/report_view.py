@@ -182,6 +182,8 @@ class Report:
     treatment: list[Action]
     present: list[str]
     absent: list[str]
+    recorded_only: list[tuple[str, str]]
+    """(label, why it changes no probability) for each entered finding that none counts."""
     text_pieces: list[TextPiece]
     from_text: list[tuple[str, str, str]]
     conflicts: list[str]
@@ -235,6 +237,7 @@ def build_report(a: Assessment, kb: KnowledgeBase, text: str | None) -> Report:
         treatment=treatment,
         present=[finding_label(kb, f) for f, s in a.findings_used.items() if s == "present"],
         absent=[finding_label(kb, f) for f, s in a.findings_used.items() if s == "absent"],
+        recorded_only=[(r.label, r.reason) for r in a.recorded_only],
         text_pieces=_marked(text, a, kb),
         from_text=[(finding_label(kb, t.finding), t.status, t.quote) for t in a.from_text],
         conflicts=[
