@@ -39,7 +39,38 @@ def test_metastases_with_a_spinal_level_are_the_spines() -> None:
 
 
 def test_metastases_without_a_site_stay_a_cancer_history() -> None:
-    assert pairs("Known metastases, on chemotherapy.") == {("history_of_cancer", "present")}
+    # chemotherapy given now impairs immunity too (findings.yaml: immunosuppression)
+    assert pairs("Known metastases, on chemotherapy.") == {
+        ("history_of_cancer", "present"),
+        ("immunosuppression", "present"),
+    }
+    assert pairs("Known metastases.") == {("history_of_cancer", "present")}
+
+
+def test_hiv_or_a_transplant_is_immunity_impaired_now_however_long_ago() -> None:
+    """wild21 (development part): "a history of kidney transplant on tacrolimus" and "a history of HIV" were read
+    as past immunosuppression; a transplant is kept on drugs, HIV is lifelong. A stopped drug stays historical."""
+    assert ("immunosuppression", "present") in pairs("History of kidney transplant on tacrolimus and mycophenolate.")
+    assert pairs("A history of HIV, not on treatment.") == {("immunosuppression", "present")}
+    assert ("immunosuppression", "historical") in pairs("Previously on methotrexate, stopped in 2019.")
+
+
+def test_a_procedure_days_or_weeks_ago_is_recent() -> None:
+    """wild19 and wild20 (development parts): ward shorthand and times since a procedure were missed."""
+    for text in (
+        "Transforaminal injection at left L4/5 was done 10 days ago.",
+        "3/7 post epidural for labour.",
+        "Day 4 after T8 corpectomy, wound clean.",
+        "Radiofrequency denervation six weeks ago.",
+    ):
+        assert ("recent_spinal_procedure", "present") in pairs(text), text
+    # the time words alone are the mention: the operation's own rules still read it
+    assert pairs("Day 1 post L4/5 decompression.") >= {
+        ("recent_spinal_procedure", "present"),
+        ("previous_lumbar_surgery", "present"),
+    }
+    assert ("vertebral_compression_fracture", "present") in pairs("L3 vertebroplasty this morning.")
+    assert ("recent_spinal_procedure", "present") not in pairs("Injection three years ago helped.")
     assert pairs("62-year-old with metastatic breast cancer and thoracic back pain.") >= {
         ("history_of_cancer", "present")
     }
