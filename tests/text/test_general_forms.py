@@ -542,3 +542,12 @@ def test_sweats_a_narrow_canal_claudicant_and_a_weak_grip(text: str, expected: t
 )
 def test_a_pain_map_down_the_leg_is_sciatica(text: str, expected: set[tuple[str, str]]) -> None:
     assert expected <= pairs(text)
+
+
+def test_voiding_said_normal_and_relief_named_with_its_posture() -> None:
+    """wild19 to wild21 (development parts): the notes' own words for normal voiding and for relief on sitting."""
+    for text in ("She passes urine normally.", "PU ok post TWOC.", "Urinating normally."):
+        assert ("urinary_retention", "absent") in pairs(text), text
+    for text in ("It eases once he sits down.", "I must sit or bend, then it is better.", "The pain goes when I sit."):
+        assert ("relief_sitting_flexion", "present") in pairs(text), text
+    assert ("relief_sitting_flexion", "present") not in pairs("The pain is worse when he sits.")
