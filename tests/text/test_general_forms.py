@@ -551,3 +551,21 @@ def test_voiding_said_normal_and_relief_named_with_its_posture() -> None:
     for text in ("It eases once he sits down.", "I must sit or bend, then it is better.", "The pain goes when I sit."):
         assert ("relief_sitting_flexion", "present") in pairs(text), text
     assert ("relief_sitting_flexion", "present") not in pairs("The pain is worse when he sits.")
+
+
+def test_leaks_wetting_and_distal_sensory_loss_in_clinic_words() -> None:
+    """wild19 to wild21 (development parts): leaks and night wetting, and a sensory modality lost up to a level
+    of the legs; the ankles are where numbness stops as often as pain, so "to the ankles" alone is not pain."""
+    assert pairs("Urgency and leaks on the way to the toilet.") >= {
+        ("urinary_incontinence", "present"),
+        ("urinary_urgency", "present"),
+    }
+    assert ("urinary_incontinence", "present") in pairs("He was wet twice overnight.")
+    for text in (
+        "Monofilament sensation absent to the ankles.",
+        "Vibration lost to the ankles.",
+        "Loss of protective sensation.",
+    ):
+        assert ("distal_symmetric_sensory_loss", "present") in pairs(text), text
+    assert ("leg_pain_below_knee", "present") not in pairs("Vibration lost to the ankles.")
+    assert ("leg_pain_below_knee", "present") in pairs("Pain down to the ankle.")
