@@ -569,3 +569,14 @@ def test_leaks_wetting_and_distal_sensory_loss_in_clinic_words() -> None:
         assert ("distal_symmetric_sensory_loss", "present") in pairs(text), text
     assert ("leg_pain_below_knee", "present") not in pairs("Vibration lost to the ankles.")
     assert ("leg_pain_below_knee", "present") in pairs("Pain down to the ankle.")
+
+
+def test_a_mechanism_of_injury_in_everyday_words_is_trauma() -> None:
+    """wild19 to wild21 (development parts): the mechanism named with its verb in any tense."""
+    for text in (
+        "Neck pain after coming off his bike 2 days ago.",
+        "He dived into a shallow pool.",
+        "She landed on her head at a trampoline park.",
+        "Back pain after a football tackle.",
+    ):
+        assert ("trauma", "present") in pairs(text), text
