@@ -580,3 +580,14 @@ def test_a_mechanism_of_injury_in_everyday_words_is_trauma() -> None:
         "Back pain after a football tackle.",
     ):
         assert ("trauma", "present") in pairs(text), text
+
+
+def test_an_operation_that_is_planned_is_not_earlier_surgery() -> None:
+    """wild sets (development parts): pre-operative notes named the planned operation, read as done."""
+    for text in (
+        "POAC for L2/3 + L3/4 decompression: 80M.",
+        "Outcome: list for microdiscectomy.",
+        "Pre-op, L5/S1 microdiscectomy.",
+    ):
+        assert ("previous_lumbar_surgery", "present") not in pairs(text), text
+    assert ("previous_lumbar_surgery", "present") in pairs("He had an L4/5 decompression for stenosis in 2015.")
