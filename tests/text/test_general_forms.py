@@ -591,3 +591,12 @@ def test_an_operation_that_is_planned_is_not_earlier_surgery() -> None:
     ):
         assert ("previous_lumbar_surgery", "present") not in pairs(text), text
     assert ("previous_lumbar_surgery", "present") in pairs("He had an L4/5 decompression for stenosis in 2015.")
+
+
+def test_worsening_over_days_or_weeks_in_ward_notation_is_rapid_progression() -> None:
+    for text in (
+        "Weakness worse over 2/52.",
+        "Tingling getting worse by the week.",
+        "Paraparesis of rapid evolution in 1 week.",
+    ):
+        assert ("rapid_progression", "present") in pairs(text), text
