@@ -60,6 +60,7 @@ CASE_SETS = (
     "published-cases-17",
     "published-cases-18",
     "published-cases-19",
+    "published-cases-20",
 )
 
 

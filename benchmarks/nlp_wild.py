@@ -100,7 +100,10 @@ reports, patient forum posts, telephone advice lines, chiropractic intakes, diab
 oncology, EHR problem lists; 196 development, 204 frozen), likewise. A twenty-first, ``--set wild21`` (twelve more
 styles: sports medicine, neurology letters, antenatal notes, district nurse visits, telemedicine transcripts,
 student case presentations, EMG reports, osteopathy, hospice notes, vascular letters, translated notes, spinal MDT
-outcomes; 211 development, 189 frozen), likewise.
+outcomes; 211 development, 189 frozen), likewise. A twenty-second, ``--set wild22`` (twelve more styles: spinal
+cord injury rehabilitation, hand surgery letters, secure messages, disability claim forms, military medical notes,
+arthroplasty letters, OPAT infectious diseases notes, myeloma clinics, fracture liaison, memory clinic letters,
+transplant clinics, prison healthcare; 190 development, 210 frozen), likewise.
 
 Scored as (finding, status) pairs per sentence, overall and per status; side and level are
 not annotated in this set. medspaCy (1.3.1, its default ConText rules, our target phrases,
@@ -183,6 +186,7 @@ def main() -> None:
             "wild19",
             "wild20",
             "wild21",
+            "wild22",
         ),
         default="wild",
         help="which gold set (see the docstring)",

@@ -41,6 +41,7 @@ PUBLISHED = (
     "published-cases-17.yaml",
     "published-cases-18.yaml",
     "published-cases-19.yaml",
+    "published-cases-20.yaml",
 )
 
 

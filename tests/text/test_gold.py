@@ -90,7 +90,10 @@ def test_labelled_report_lines_f1_floor() -> None:
 # ``wild20``: 400 more by a twentieth, in twelve styles apart from wild19's (operation notes, CT myelogram reports,
 # patient forum posts, telephone advice lines, diabetic foot clinics, EHR problem lists...), likewise, reader unchanged;
 # ``wild21``: 400 more by a twenty-first, in twelve styles apart from wild20's (antenatal notes, EMG reports, MDT
-# outcomes, telemedicine transcripts, translated notes, hospice notes...), likewise, reader unchanged.
+# outcomes, telemedicine transcripts, translated notes, hospice notes...), likewise, reader unchanged;
+# ``wild22``: 400 more by a twenty-second, in twelve styles apart from wild21's (spinal cord injury rehabilitation,
+# hand surgery letters, secure messages, OPAT notes, transplant clinics, prison healthcare...), likewise; scored once
+# beside the session-start reader (0.852 on the test part).
 # Rules were tuned on the development parts only; each test part is scored once, at the end of a round (docs/text.md
 # has the figures). Floors sit a little under the measurements; a change that lowers them needs a reason.
 # The development floors were raised after the recall round (general mechanisms; docs/text.md).
@@ -418,6 +421,21 @@ WILD_FLOORS: dict[tuple[str, str], dict[str, float]] = {
     ("wild21", "dev"): {  # scored with the test part: 0.821
         "overall": 0.80,
     },
+    (
+        "wild22",
+        "test",
+    ): {  # first scored at the end of the round that added it: 0.856 (P 0.899, R 0.816); session-start reader 0.852
+        "overall": 0.83,
+        "status:present": 0.86,
+        "status:absent": 0.83,
+        "status:possible": 0.53,
+        "status:historical": 0.48,
+        "status:family": 0.75,
+        "status:hypothetical": 0.71,
+    },
+    ("wild22", "dev"): {  # scored with the test part: 0.866 (session-start reader 0.861)
+        "overall": 0.84,
+    },
     ("wild4", "dev"): {
         "overall": 0.71,
         "status:present": 0.71,
@@ -599,6 +617,20 @@ STYLES = {
         "translated_foreign_language_note",
         "vascular_surgery_clinic_letter",
     },
+    "wild22": {
+        "arthroplasty_clinic_letter",
+        "disability_benefit_claim_form",
+        "fracture_liaison_service_note",
+        "haematology_myeloma_clinic_note",
+        "hand_surgery_clinic_letter",
+        "memory_clinic_letter",
+        "military_medical_officer_note",
+        "opat_infectious_diseases_note",
+        "prison_healthcare_note",
+        "secure_message_exchange",
+        "spinal_cord_injury_rehab_note",
+        "transplant_clinic_note",
+    },
 }
 SMALLEST_PART = {
     "wild": 290,
@@ -622,6 +654,7 @@ SMALLEST_PART = {
     "wild19": 195,
     "wild20": 195,
     "wild21": 185,
+    "wild22": 185,
 }
 
 
