@@ -560,3 +560,17 @@ def test_claudication_asks_for_the_abi_whatever_the_pulses() -> None:
     assert "exercise (treadmill) ABI" in abi.detail and "toe-brachial index" in abi.detail
     without = assess({"age": 22, "findings": {"leg_pain_below_knee": "present", "diminished_pedal_pulses": "absent"}})
     assert "ankle_brachial_index" not in _ids(without.workup)
+
+
+def test_elective_sequencing_waits_while_an_emergency_is_handled() -> None:
+    """ "Treat the neck first" was printed under an active cauda equina emergency (a clinician's critique, rated
+    dangerous: it could delay the lumbar decompression). Elective sequencing waits for the emergency."""
+    myelopathy = dict.fromkeys(
+        ["low_back_pain", "bilateral_leg_symptoms", "hand_clumsiness", "hoffmann_sign", "broad_based_gait"], "present"
+    )
+    calm = assess({"age": 66, "findings": myelopathy})
+    assert "aim_at_cervical_source" in _ids(calm.treatment)
+    emergency = assess({"age": 66, "findings": {**myelopathy, "saddle_anesthesia": "present"}})
+    assert emergency.urgency.value == "emergency"
+    assert "aim_at_cervical_source" not in _ids(emergency.treatment)
+    assert "ces_emergency_decompression" in _ids(emergency.treatment)

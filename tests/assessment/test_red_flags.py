@@ -650,3 +650,9 @@ def test_an_urgent_flags_investigation_leads_the_work_up_before_exam_suggestions
     assert kinds.index("exam") > max(i for i, k in enumerate(kinds) if k == "investigation")
     plain = assess({"age": 68, "findings": {"low_back_pain": "present", "leg_pain_below_knee": "present"}})
     assert plain.workup[0].kind == "exam"  # without a flag the exam items that would change the answer come first
+
+
+def test_hands_that_weaken_quickly_are_a_progressive_deficit(kb: KnowledgeBase) -> None:
+    """A 72-hour quadriparesis read no progressive flag for the hands (a clinician's critique): weak hands are hand
+    dysfunction, as clumsy ones are."""
+    assert "progressive_gait_disturbance" in _flags(kb, ["rapid_progression", "hand_weakness"], age=60)

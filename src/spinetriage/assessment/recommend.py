@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from spinetriage.knowledge.base import KnowledgeBase
 from spinetriage.knowledge.schema import Indication, NotRecommended, Recommendation
-from spinetriage.vocab import Status
+from spinetriage.vocab import Status, Urgency
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +68,7 @@ def _holds(
     evidence: Mapping[str, Status],
     red_flags: set[str],
     grading: Grading,
+    emergency: bool = False,
 ) -> bool:
     # the lists are usually empty: test that before walking them (this runs ~35 times per assessment)
     if ind.unless_known and any(f in evidence for f in ind.unless_known):
@@ -89,6 +90,8 @@ def _holds(
     if ind.unless_any_red_flag and red_flags:
         return False
     if red_flags.intersection(ind.unless_red_flags):
+        return False
+    if ind.unless_emergency and emergency:
         return False
     if ind.unless_probability is not None and any(
         probabilities[c] >= ind.unless_probability for c in ind.unless_likely
@@ -117,11 +120,17 @@ def _first_indication(
     evidence: Mapping[str, Status],
     red_flags: set[str],
     grading: Grading,
+    emergency: bool = False,
 ) -> Indication | None:
     for indication in indications:
-        if _holds(indication, probabilities, evidence, red_flags, grading):
+        if _holds(indication, probabilities, evidence, red_flags, grading, emergency):
             return indication
     return None
+
+
+def _emergency(kb: KnowledgeBase, red_flags: set[str]) -> bool:
+    """Whether a raised red flag is graded an emergency."""
+    return any(kb.red_flags[f].urgency is Urgency.EMERGENCY for f in red_flags if f in kb.red_flags)
 
 
 def applicable(
@@ -134,9 +143,10 @@ def applicable(
 ) -> list[tuple[Recommendation, str]]:
     """Recommendations whose indication holds, each with the reason, in the order :func:`_order` gives."""
     likely = kb.threshold("condition_likely")
+    emergency = _emergency(kb, red_flags)
     chosen = []
     for rec in recommendations:
-        ind = _first_indication(rec.indications, probabilities, evidence, red_flags, grading)
+        ind = _first_indication(rec.indications, probabilities, evidence, red_flags, grading, emergency)
         if ind is not None:
             order = _order(rec, ind, probabilities, likely)
             chosen.append((order, rec, _why(kb, ind, probabilities, grading, evidence)))
@@ -178,10 +188,11 @@ def advised_against(
 ) -> list[tuple[NotRecommended, str]]:
     """Steps the guidelines advise against here, unless something overrides them."""
     out = []
+    emergency = _emergency(kb, red_flags)
     for item in kb.not_recommended.values():
         if recommended & set(item.unless_recommended):
             continue
-        ind = _first_indication(item.indications, probabilities, evidence, red_flags, grading)
+        ind = _first_indication(item.indications, probabilities, evidence, red_flags, grading, emergency)
         if ind is not None:
             out.append((item, _why(kb, ind, probabilities, grading, evidence)))
     return out

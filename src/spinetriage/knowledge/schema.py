@@ -320,7 +320,8 @@ class Indication(_Strict):
     conditions that must also reach ``min_probability`` (``also_likely``); findings whose
     being known makes the step moot (``unless_known``); ``unless_graded`` (skip once an mJOA grade is known); and the
     exclusions ``unless_any_red_flag`` (skip while any red flag is raised), ``unless_red_flags``
-    (skip while one of these is raised: elective grading beside an emergency decompression) and
+    (skip while one of these is raised: elective grading beside an emergency decompression), ``unless_emergency``
+    (skip while any emergency flag is raised) and
     ``unless_likely`` (skip while any of these conditions reaches
     ``unless_probability``), so that, for example, self-management is never the
     treatment when a serious condition is likely.
@@ -340,6 +341,9 @@ class Indication(_Strict):
     also_likely: list[Identifier] = Field(default_factory=list)
     unless_any_red_flag: bool = False
     unless_red_flags: list[Identifier] = Field(default_factory=list)
+    unless_emergency: bool = False
+    """Skip while a raised red flag is graded an emergency: elective sequencing ("treat the neck first", a trial of
+    rehabilitation) waits while an emergency is handled."""
     unless_likely: list[Identifier] = Field(default_factory=list)
     unless_probability: Probability | None = None
     unless_known: list[Identifier] = Field(
