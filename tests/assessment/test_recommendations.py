@@ -574,3 +574,10 @@ def test_elective_sequencing_waits_while_an_emergency_is_handled() -> None:
     assert emergency.urgency.value == "emergency"
     assert "aim_at_cervical_source" not in _ids(emergency.treatment)
     assert "ces_emergency_decompression" in _ids(emergency.treatment)
+
+
+def test_no_routine_imaging_is_moot_once_a_lumbar_imaging_report_is_recorded() -> None:
+    back = {"low_back_pain": "present"}
+    assert "routine_lumbar_imaging" in _ids(assess({"age": 40, "findings": back}).workup)
+    imaged = assess({"age": 40, "findings": {**back, "lumbar_disc_herniation": "absent"}})
+    assert "routine_lumbar_imaging" not in _ids(imaged.workup)
