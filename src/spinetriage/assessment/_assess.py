@@ -275,7 +275,7 @@ def _assess_patient(
         recorded_only=[
             RecordedOut(finding=f, label=kb.findings[f].label, status=status.value, reason=kb.recorded_only[f].reason)
             for f, status in sorted(patient.evidence.items())
-            if f in kb.recorded_only and status is not Status.UNKNOWN
+            if f in kb.recorded_only  # the evidence holds only what was answered
         ],
         red_flag_screen=_screen(kb, open_screen) if explain else [],
         references=[catalogue[r] for r in sorted(cited) if r in catalogue],
