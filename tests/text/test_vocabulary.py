@@ -166,6 +166,21 @@ def test_a_caller_describing_a_relative_describes_the_patient() -> None:
             },
         ),
         ("No fever, she has back pain.", {("fever", "absent"), ("low_back_pain", "present")}),
+        # a sensory level in the words case reports use; gait and leg weakness named before the legs
+        ("Loss of all sensory modalities below T6.", {("sensory_level", "present")}),
+        ("Reduced sensation below the C4 level.", {("sensory_level", "present")}),
+        ("Hypaesthesia below the level of the T10 vertebra.", {("sensory_level", "present")}),
+        ("The numbness rose to the costal margin.", {("sensory_level", "present")}),
+        ("A band-like sensory disturbance around the trunk.", {("sensory_level", "present")}),
+        ("No sensory loss below T10.", {("sensory_level", "absent")}),
+        ("Disturbance of gait and of fine finger movement.", {("gait_disturbance", "present")}),
+        ("It worsened until it affected his walking.", {("gait_disturbance", "present")}),
+        ("He could not walk and fell whenever he tried.", {("gait_disturbance", "present"), ("falls", "present")}),
+        ("Weak right ankle and big-toe dorsiflexion.", {("leg_weakness", "present")}),
+        ("A motor deficit of the legs appeared.", {("leg_weakness", "present")}),
+        ("Loss of strength in the L4, L5 and S1 territories.", {("leg_weakness", "present")}),
+        # pointing the foot down is a movement, not the plantar response
+        ("He could not plantar-flex the left foot.", {("leg_weakness", "present")}),
         (
             "Bladder and bowel function intact.",
             {("bowel_dysfunction", "absent"), ("urinary_retention", "absent"), ("urinary_incontinence", "absent")},
