@@ -179,6 +179,17 @@ def test_a_caller_describing_a_relative_describes_the_patient() -> None:
         ("Weak right ankle and big-toe dorsiflexion.", {("leg_weakness", "present")}),
         ("A motor deficit of the legs appeared.", {("leg_weakness", "present")}),
         ("Loss of strength in the L4, L5 and S1 territories.", {("leg_weakness", "present")}),
+        ("Eight weeks of low back and right leg pain.", {("low_back_pain", "present")}),
+        ("Severe back, right hip and leg pain.", {("low_back_pain", "present")}),
+        ("She denies back and leg pain.", {("low_back_pain", "absent")}),
+        (
+            "Pain shooting into both lower legs.",
+            {("leg_pain_below_knee", "present"), ("bilateral_leg_symptoms", "present")},
+        ),
+        ("She could not walk more than 100 feet without sitting down.", {("neurogenic_claudication", "present")}),
+        ("He could walk only about 100 m before stopping to squat.", {("neurogenic_claudication", "present")}),
+        ("Her mJOA score fell from 14 to 11.", set()),
+        ("A tendency to trip.", {("gait_disturbance", "present")}),
         # pointing the foot down is a movement, not the plantar response
         ("He could not plantar-flex the left foot.", {("leg_weakness", "present")}),
         (
