@@ -190,6 +190,21 @@ def test_a_caller_describing_a_relative_describes_the_patient() -> None:
         ("He could walk only about 100 m before stopping to squat.", {("neurogenic_claudication", "present")}),
         ("Her mJOA score fell from 14 to 11.", set()),
         ("A tendency to trip.", {("gait_disturbance", "present")}),
+        ("Numbness and tingling of the second and third fingers.", {("arm_numbness_tingling", "present")}),
+        ("Upper-limb paraesthesia.", {("arm_numbness_tingling", "present")}),
+        ("He could not pass urine.", {("urinary_retention", "present")}),
+        ("Having to strain to urinate.", {("urinary_retention", "present")}),
+        (
+            "Retention of urine and faeces.",
+            {("urinary_retention", "present"), ("bowel_dysfunction", "present")},
+        ),
+        ("Stool incontinence.", {("bowel_dysfunction", "present")}),  # not urinary
+        # findings.yaml: constipation with back pain is bowel dysfunction
+        ("Back pain and constipation.", {("low_back_pain", "present"), ("bowel_dysfunction", "present")}),
+        (
+            "No fever, constipation or weight loss.",
+            {("fever", "absent"), ("bowel_dysfunction", "absent"), ("weight_loss", "absent")},
+        ),
         # pointing the foot down is a movement, not the plantar response
         ("He could not plantar-flex the left foot.", {("leg_weakness", "present")}),
         (
