@@ -43,6 +43,7 @@ SETS = {
     "published-cases-18.yaml": (r"pt\d{3}", 45, (0.3, 0.7)),
     "published-cases-19.yaml": (r"pu\d{3}", 30, (0.3, 0.7)),
     "published-cases-20.yaml": (r"pv\d{3}", 37, (0.3, 0.7)),
+    "published-cases-21.yaml": (r"pw\d{3}", 36, (0.3, 0.7)),
 }
 STATUSES = {"present", "absent", "unknown"}
 ORIGINS = {"cervical", "lumbar", "both", "other"}
