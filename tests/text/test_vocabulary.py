@@ -114,6 +114,8 @@ def test_a_caller_describing_a_relative_describes_the_patient() -> None:
         ("poor leg coordination", {("ataxia", "present")}),
         ("He had a C3-C6 laminectomy.", set()),  # an operation on the neck is not previous lumbar surgery
         ("Previous laminectomy.", {("previous_lumbar_surgery", "present")}),
+        # a discectomy from the front is of the neck
+        ("Treated by anterior discectomy with an intervertebral cage.", set()),
         # a pattern that begins inside a phrase ("pain" of "low back pain") is tried again after it
         ("low back pain radiating down the left leg", {("low_back_pain", "present"), ("sciatica", "present")}),
         ("neck pain radiating to the right arm", {("neck_pain", "present"), ("radicular_arm_pain", "present")}),
