@@ -581,3 +581,16 @@ def test_no_routine_imaging_is_moot_once_a_lumbar_imaging_report_is_recorded() -
     assert "routine_lumbar_imaging" in _ids(assess({"age": 40, "findings": back}).workup)
     imaged = assess({"age": 40, "findings": {**back, "lumbar_disc_herniation": "absent"}})
     assert "routine_lumbar_imaging" not in _ids(imaged.workup)
+
+
+def test_no_routine_imaging_is_not_advised_while_a_serious_condition_is_suspected() -> None:
+    # NICE NG59 keeps imaging for suspected serious pathology; an 80-year-old woman's back pain carries a fracture
+    # probability above the tool's own "suspected" threshold (older age alone: post-test 9%, Downie 2013).
+    back = {"low_back_pain": "present"}
+    young = assess({"age": 40, "sex": "female", "findings": back})
+    old = assess({"age": 80, "sex": "female", "findings": back})
+    fracture = next(c.probability for c in old.conditions if c.id == "vertebral_fracture")
+    assert fracture >= 0.1
+    assert "routine_lumbar_imaging" in _ids(young.workup)
+    assert "routine_lumbar_imaging" not in _ids(old.workup)
+    assert "self_management_alone_in_serious_disease" in _ids(old.workup) | _ids(old.treatment)
