@@ -61,6 +61,7 @@ CASE_SETS = (
     "published-cases-18",
     "published-cases-19",
     "published-cases-20",
+    "published-cases-21",
 )
 
 

@@ -103,7 +103,11 @@ student case presentations, EMG reports, osteopathy, hospice notes, vascular let
 outcomes; 211 development, 189 frozen), likewise. A twenty-second, ``--set wild22`` (twelve more styles: spinal
 cord injury rehabilitation, hand surgery letters, secure messages, disability claim forms, military medical notes,
 arthroplasty letters, OPAT infectious diseases notes, myeloma clinics, fracture liaison, memory clinic letters,
-transplant clinics, prison healthcare; 190 development, 210 frozen), likewise.
+transplant clinics, prison healthcare; 190 development, 210 frozen), likewise. A twenty-third,
+``--set wild23`` (twelve more styles: adolescent transition clinics, urodynamics reports, gait lab and podiatry
+reports, care home GP rounds, insurance questionnaires, physician associate notes, rapid-access spinal triage forms,
+sleep clinic letters, swallow assessments, IBD clinics, haemodialysis units, clinical trial screening logs; 201
+development, 199 frozen), likewise.
 
 Scored as (finding, status) pairs per sentence, overall and per status; side and level are
 not annotated in this set. medspaCy (1.3.1, its default ConText rules, our target phrases,
@@ -187,6 +191,7 @@ def main() -> None:
             "wild20",
             "wild21",
             "wild22",
+            "wild23",
         ),
         default="wild",
         help="which gold set (see the docstring)",

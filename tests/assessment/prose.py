@@ -42,6 +42,7 @@ PUBLISHED = (
     "published-cases-18.yaml",
     "published-cases-19.yaml",
     "published-cases-20.yaml",
+    "published-cases-21.yaml",
 )
 
 

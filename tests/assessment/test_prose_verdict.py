@@ -24,7 +24,10 @@ makes it 268 of 371 (72%), the session-start code's count too. The eighteenth se
 cases, 17 agreeing with this round's code and the session-start code alike) makes it 285 of 395 (72%). The
 nineteenth set's development part (15 cases, 9 agreeing with this round's code and the session-start code alike)
 makes it 295 of 410 (71.95%; the session-start code 294), and the floor is 0.71. The twentieth set's development
-part (16 cases, 8 agreeing) makes it 303 of 426 (71.1%), the session-start code's count too.
+part (16 cases, 8 agreeing) makes it 303 of 426 (71.1%), the session-start code's count too. The next round's
+reader (a sensory level, a changed gait, weak legs, retention and bowel dysfunction in case-report words) makes it
+320 of 426, and the twenty-first set's development part (22 cases, 18 agreeing; 19 with the last landed code) 338 of
+448 (75.4%; the last landed code 322): the floor is 0.75.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ import pytest
 
 from .prose import compare, development_cases
 
-AGREEMENT_FLOOR = 0.71
+AGREEMENT_FLOOR = 0.75
 
 
 @pytest.fixture(scope="module")

@@ -94,6 +94,9 @@ def test_labelled_report_lines_f1_floor() -> None:
 # ``wild22``: 400 more by a twenty-second, in twelve styles apart from wild21's (spinal cord injury rehabilitation,
 # hand surgery letters, secure messages, OPAT notes, transplant clinics, prison healthcare...), likewise; scored once
 # beside the session-start reader (0.852 on the test part).
+# ``wild23``: 400 more by a twenty-third, in twelve styles apart from wild22's (adolescent transition clinics,
+# urodynamics, gait labs, care home rounds, insurance questionnaires, trial screening logs...), likewise; scored once
+# beside the last landed reader (0.830 on the test part).
 # Rules were tuned on the development parts only; each test part is scored once, at the end of a round (docs/text.md
 # has the figures). Floors sit a little under the measurements; a change that lowers them needs a reason.
 # The development floors were raised after the recall round (general mechanisms; docs/text.md).
@@ -436,6 +439,21 @@ WILD_FLOORS: dict[tuple[str, str], dict[str, float]] = {
     ("wild22", "dev"): {  # scored with the test part: 0.866 (session-start reader 0.861)
         "overall": 0.84,
     },
+    (
+        "wild23",
+        "test",
+    ): {  # first scored at the end of the round that added it: 0.838 (P 0.876, R 0.804); last landed reader 0.830
+        "overall": 0.81,
+        "status:present": 0.85,
+        "status:absent": 0.79,
+        "status:possible": 0.44,
+        "status:historical": 0.41,
+        "status:family": 0.80,
+        "status:hypothetical": 0.89,
+    },
+    ("wild23", "dev"): {  # scored with the test part: 0.833 (last landed reader 0.824)
+        "overall": 0.81,
+    },
     ("wild4", "dev"): {
         "overall": 0.71,
         "status:present": 0.71,
@@ -631,6 +649,20 @@ STYLES = {
         "spinal_cord_injury_rehab_note",
         "transplant_clinic_note",
     },
+    "wild23": {
+        "adolescent_transition_clinic",
+        "care_home_gp_round",
+        "clinical_trial_screening_log",
+        "gait_lab_podiatry_report",
+        "haemodialysis_unit_note",
+        "ibd_clinic_note",
+        "insurance_medical_questionnaire",
+        "physician_associate_note",
+        "rapid_access_spinal_triage_form",
+        "sleep_clinic_letter",
+        "swallow_assessment_note",
+        "urodynamics_report",
+    },
 }
 SMALLEST_PART = {
     "wild": 290,
@@ -655,6 +687,7 @@ SMALLEST_PART = {
     "wild20": 195,
     "wild21": 185,
     "wild22": 185,
+    "wild23": 195,
 }
 
 
