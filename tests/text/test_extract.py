@@ -146,6 +146,15 @@ def test_a_level_inside_a_line_is_not_a_label() -> None:
         ),
         # medication and drug use that stopped are over; what continues is present
         ("Prednisolone, stopped in 2021.", {("steroid_use", "historical")}),
+        ("Was on prednisolone for 2 years for Crohn's, stopped 2021.", {("steroid_use", "historical")}),
+        ("On prednisolone since 2019.", {("steroid_use", "present")}),
+        ("Ex-heroin user, clean 8 years.", {("iv_drug_use", "historical")}),
+        ("Incontinent of urine last week, continent since admission.", {("urinary_incontinence", "historical")}),
+        ("He had sciatica as a young man.", {("sciatica", "historical")}),
+        (
+            "An L4-L5 microdiscectomy in 2015 which relieved his sciatica completely.",
+            {("previous_lumbar_surgery", "present"), ("sciatica", "historical")},
+        ),
         ("On long-term prednisolone for polymyalgia.", {("steroid_use", "present")}),
         ("IVDU, clean for 2 years.", {("iv_drug_use", "historical")}),
         # an offer not yet made
