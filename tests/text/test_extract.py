@@ -151,6 +151,10 @@ def test_a_level_inside_a_line_is_not_a_label() -> None:
         ("Ex-heroin user, clean 8 years.", {("iv_drug_use", "historical")}),
         ("Incontinent of urine last week, continent since admission.", {("urinary_incontinence", "historical")}),
         ("He had sciatica as a young man.", {("sciatica", "historical")}),
+        # doubt said after the finding, or by the scan itself
+        ("Daughter reports weight loss but pt denies it.", {("weight_loss", "possible")}),
+        ("She describes heavy legs, though she is vague about it.", {("leg_heaviness", "possible")}),
+        ("MRI queries early discitis at L4/5.", {("spinal_infection_on_imaging", "possible")}),
         (
             "An L4-L5 microdiscectomy in 2015 which relieved his sciatica completely.",
             {("previous_lumbar_surgery", "present"), ("sciatica", "historical")},
